@@ -1,0 +1,3 @@
+#include "core/version.hpp"
+#include <cstdio>
+int main() { std::printf("minetrace %s\n", minetrace::kVersion); return 0; }

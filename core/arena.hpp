@@ -1,0 +1,78 @@
+// Arena: bump storage for strings that must outlive the simdjson parser buffer (unescaped
+// strings, lowercased ids) for the lifetime of one Batch.
+//
+// Not thread-safe: one Batch, and so its Arena, is worked on by one thread at a time.
+// Not copyable (views into it would dangle). Movable: chunk addresses are stable across moves.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+namespace minetrace {
+
+class Arena {
+  public:
+    Arena() = default;
+    Arena(const Arena&) = delete;
+    Arena& operator=(const Arena&) = delete;
+    Arena(Arena&&) noexcept = default;
+    Arena& operator=(Arena&&) noexcept = default;
+
+    // Returns a writable region of `size` bytes that lives as long as the Arena.
+    char* Allocate(size_t size) {
+        if (size > remaining_) Grow(size);
+        char* out = cursor_;
+        cursor_ += size;
+        remaining_ -= size;
+        return out;
+    }
+
+    std::string_view Store(std::string_view text) {
+        if (text.empty()) return {};
+        char* out = Allocate(text.size());
+        std::memcpy(out, text.data(), text.size());
+        return {out, text.size()};
+    }
+
+    // Stores an ASCII-lowercased copy (ARM ids, operation names and GUIDs are case-insensitive).
+    std::string_view StoreLower(std::string_view text) {
+        if (text.empty()) return {};
+        char* out = Allocate(text.size());
+        for (size_t i = 0; i < text.size(); ++i) {
+            char c = text[i];
+            out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+        }
+        return {out, text.size()};
+    }
+
+    // Drops every allocation but keeps the first chunk for reuse.
+    void Reset() {
+        if (chunks_.empty()) return;
+        chunks_.resize(1);
+        cursor_ = chunks_[0].get();
+        remaining_ = kChunkSize;
+    }
+
+    size_t bytes_reserved() const { return reserved_; }
+
+  private:
+    static constexpr size_t kChunkSize = 64 * 1024;
+
+    void Grow(size_t need) {
+        size_t size = need > kChunkSize ? need : kChunkSize;
+        chunks_.push_back(std::make_unique<char[]>(size));
+        reserved_ += size;
+        cursor_ = chunks_.back().get();
+        remaining_ = size;
+    }
+
+    std::vector<std::unique_ptr<char[]>> chunks_;
+    char* cursor_ = nullptr;
+    size_t remaining_ = 0;
+    size_t reserved_ = 0;
+};
+
+} // namespace minetrace
