@@ -1,3 +1,15 @@
-#include "core/version.hpp"
-#include <cstdio>
-int main() { std::printf("minetrace %s\n", minetrace::kVersion); return 0; }
+#include "app/cli.hpp"
+
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    std::ios::sync_with_stdio(false);
+    std::vector<std::string> args(argv, argv + argc);
+    try {
+        return minetrace::RunCli(args, std::cout, std::cerr);
+    } catch (const std::exception& e) {
+        std::cerr << "minetrace: internal error: " << e.what() << "\n";
+        return minetrace::kExitInternal;
+    }
+}

@@ -1,0 +1,185 @@
+#include "pipeline/accounting.hpp"
+
+#include "core/escape.hpp"
+#include "core/version.hpp"
+
+#include <numeric>
+
+namespace minetrace {
+
+namespace {
+
+uint64_t Sum(const std::map<std::string, uint64_t>& counts) {
+    return std::accumulate(counts.begin(), counts.end(), uint64_t{0},
+                           [](uint64_t total, const auto& kv) { return total + kv.second; });
+}
+
+void AppendCounts(std::string& out, const std::map<std::string, uint64_t>& counts) {
+    out += '{';
+    bool first = true;
+    for (const auto& [key, value] : counts) {
+        if (!first) out += ", ";
+        first = false;
+        AppendJsonString(out, key);
+        out += ": ";
+        out += std::to_string(value);
+    }
+    out += '}';
+}
+
+void AppendStringArray(std::string& out, const std::vector<std::string>& items) {
+    out += '[';
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += ", ";
+        AppendJsonString(out, items[i]);
+    }
+    out += ']';
+}
+
+} // namespace
+
+uint64_t FileAccount::ignored_total() const { return Sum(ignored); }
+uint64_t FileAccount::quarantined_total() const { return Sum(quarantined); }
+
+Accounting::Accounting(std::vector<std::string> paths, std::ostream* quarantine_out)
+    : paths_(std::move(paths)), quarantine_out_(quarantine_out) {
+    files_.resize(paths_.size());
+    for (size_t i = 0; i < paths_.size(); ++i) files_[i].summary.path = paths_[i];
+}
+
+FileAccount& Accounting::Account(uint32_t file_id) {
+    if (files_.size() <= file_id) files_.resize(file_id + 1);
+    return files_[file_id];
+}
+
+void Accounting::Consume(const Batch& batch) {
+    FileAccount& account = Account(batch.file_id);
+    account.records_read += batch.records_read;
+    account.events += batch.events.size();
+    for (const Event& event : batch.events) ++account.record_kinds[std::string(ToString(event.kind))];
+    for (const auto& [kind, count] : batch.ignored) account.ignored[std::string(kind)] += count;
+    for (const QuarantineEntry& entry : batch.quarantined) {
+        ++account.quarantined[std::string(ToString(entry.reason))];
+        if (quarantine_out_ == nullptr) continue;
+        line_.clear();
+        line_ += "{\"file\": ";
+        AppendJsonString(line_, batch.file_id < paths_.size() ? paths_[batch.file_id] : "");
+        line_ += ", \"line\": " + std::to_string(entry.line);
+        line_ += ", \"offset\": " + std::to_string(entry.offset);
+        line_ += ", \"length\": " + std::to_string(entry.length);
+        line_ += ", \"reason\": ";
+        AppendJsonString(line_, ToString(entry.reason));
+        line_ += ", \"detail\": ";
+        AppendJsonString(line_, entry.detail);
+        line_ += ", \"excerpt\": ";
+        AppendJsonString(line_, entry.excerpt);
+        line_ += "}\n";
+        *quarantine_out_ << line_;
+    }
+    if (batch.file_end) account.summary = batch.summary;
+}
+
+uint64_t Accounting::records_read() const {
+    uint64_t total = 0;
+    for (const auto& f : files_) total += f.records_read;
+    return total;
+}
+uint64_t Accounting::events() const {
+    uint64_t total = 0;
+    for (const auto& f : files_) total += f.events;
+    return total;
+}
+uint64_t Accounting::ignored() const {
+    uint64_t total = 0;
+    for (const auto& f : files_) total += f.ignored_total();
+    return total;
+}
+uint64_t Accounting::quarantined() const {
+    uint64_t total = 0;
+    for (const auto& f : files_) total += f.quarantined_total();
+    return total;
+}
+size_t Accounting::files_with_errors() const {
+    size_t count = 0;
+    for (const auto& f : files_) count += f.summary.error.empty() ? 0 : 1;
+    return count;
+}
+
+std::string Accounting::Summary() const {
+    return std::to_string(files_.size()) + " files, " + std::to_string(records_read()) +
+           " records read: " + std::to_string(events()) + " events, " + std::to_string(ignored()) +
+           " ignored, " + std::to_string(quarantined()) + " quarantined; " +
+           std::to_string(files_with_errors()) + " file errors";
+}
+
+void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
+    std::string s;
+    s += "{\n  \"tool\": \"minetrace\",\n  \"version\": ";
+    AppendJsonString(s, kVersion);
+    s += ",\n  \"command_line\": ";
+    AppendStringArray(s, run.command_line);
+    s += ",\n  \"rule_sources\": ";
+    AppendStringArray(s, run.rule_sources);
+    s += ",\n  \"input_errors\": ";
+    AppendStringArray(s, run.input_errors);
+    s += ",\n  \"files\": [";
+    for (size_t i = 0; i < files_.size(); ++i) {
+        const FileAccount& f = files_[i];
+        s += i == 0 ? "\n" : ",\n";
+        s += "    {\"path\": ";
+        AppendJsonString(s, f.summary.path);
+        s += ", \"size\": " + std::to_string(f.summary.size);
+        s += ", \"sha256\": ";
+        AppendJsonString(s, f.summary.sha256);
+        s += ", \"compression\": ";
+        AppendJsonString(s, ToString(f.summary.compression));
+        s += ", \"content_bytes\": " + std::to_string(f.summary.content_bytes);
+        s += ", \"format\": ";
+        AppendJsonString(s, ToString(f.summary.shape));
+        s += ", \"container\": ";
+        if (f.summary.container.empty()) s += "null";
+        else AppendJsonString(s, f.summary.container);
+        s += ",\n     \"records_read\": " + std::to_string(f.records_read);
+        s += ", \"events\": " + std::to_string(f.events);
+        s += ", \"ignored\": " + std::to_string(f.ignored_total());
+        s += ", \"quarantined\": " + std::to_string(f.quarantined_total());
+        s += ", \"reconciled\": ";
+        s += f.reconciled() ? "true" : "false";
+        s += ",\n     \"record_kinds\": ";
+        AppendCounts(s, f.record_kinds);
+        s += ", \"ignored_by_kind\": ";
+        AppendCounts(s, f.ignored);
+        s += ", \"quarantined_by_reason\": ";
+        AppendCounts(s, f.quarantined);
+        s += ", \"error\": ";
+        if (f.summary.error.empty()) s += "null";
+        else AppendJsonString(s, f.summary.error);
+        s += "}";
+    }
+    s += files_.empty() ? "],\n" : "\n  ],\n";
+    bool reconciled = true;
+    for (const auto& f : files_) reconciled = reconciled && f.reconciled();
+    s += "  \"totals\": {\"files\": " + std::to_string(files_.size());
+    s += ", \"files_with_errors\": " + std::to_string(files_with_errors());
+    s += ", \"records_read\": " + std::to_string(records_read());
+    s += ", \"events\": " + std::to_string(events());
+    s += ", \"ignored\": " + std::to_string(ignored());
+    s += ", \"quarantined\": " + std::to_string(quarantined());
+    s += ", \"reconciled\": ";
+    s += reconciled ? "true" : "false";
+    s += "},\n  \"run\": {\"started_at\": ";
+    AppendJsonString(s, run.started_at);
+    s += ", \"finished_at\": ";
+    AppendJsonString(s, run.finished_at);
+    char duration[32];
+    std::snprintf(duration, sizeof duration, "%.3f", run.duration_seconds);
+    s += ", \"duration_seconds\": ";
+    s += duration;
+    s += ", \"host\": ";
+    AppendJsonString(s, run.host);
+    s += ", \"threads\": " + std::to_string(run.threads);
+    s += "}\n}\n";
+    out << s;
+}
+
+} // namespace minetrace

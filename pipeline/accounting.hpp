@@ -1,0 +1,74 @@
+// Accounting: the sink that makes sure no record is lost silently. For every input file it
+// keeps its identity (path, size, SHA-256, compression, detected shape) and its record counts
+// (read = events + ignored + quarantined), writes quarantine.jsonl as records are quarantined,
+// and writes manifest.json at the end.
+//
+// Thread-safety: Consume runs on the pipeline's serial sink only.
+#pragma once
+
+#include "pipeline/ingest.hpp"
+
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace minetrace {
+
+struct FileAccount {
+    FileSummary summary;
+    uint64_t records_read = 0;
+    uint64_t events = 0;
+    std::map<std::string, uint64_t> ignored;      // by kind
+    std::map<std::string, uint64_t> quarantined;  // by reason
+    std::map<std::string, uint64_t> record_kinds; // events by source kind
+    uint64_t ignored_total() const;
+    uint64_t quarantined_total() const;
+    bool reconciled() const { return records_read == events + ignored_total() + quarantined_total(); }
+};
+
+// Facts about the run. Everything that changes from run to run (times, host, duration, thread
+// count) goes under the manifest's "run" key so the rest is reproducible byte for byte.
+struct RunInfo {
+    std::vector<std::string> command_line;
+    std::vector<std::string> input_errors; // directories that could not be listed
+    std::vector<std::string> rule_sources;
+    std::string started_at;
+    std::string finished_at;
+    double duration_seconds = 0;
+    std::string host;
+    unsigned threads = 0;
+};
+
+class Accounting : public BatchConsumer {
+  public:
+    // `paths` are the input files in pipeline order (file_id indexes them); `quarantine_out`
+    // receives one JSON line per quarantined record and may be null.
+    Accounting(std::vector<std::string> paths, std::ostream* quarantine_out);
+
+    void Consume(const Batch& batch) override;
+
+    const std::vector<FileAccount>& files() const { return files_; }
+    uint64_t records_read() const;
+    uint64_t events() const;
+    uint64_t ignored() const;
+    uint64_t quarantined() const;
+    size_t files_with_errors() const;
+    // True when every file was read to its end and nothing was quarantined.
+    bool clean() const { return files_with_errors() == 0 && quarantined() == 0; }
+
+    void WriteManifest(std::ostream& out, const RunInfo& run) const;
+    // One line for stderr: files, records, events, ignored, quarantined, errors.
+    std::string Summary() const;
+
+  private:
+    FileAccount& Account(uint32_t file_id);
+
+    std::vector<std::string> paths_;
+    std::ostream* quarantine_out_;
+    std::vector<FileAccount> files_;
+    std::string line_;
+};
+
+} // namespace minetrace

@@ -1,0 +1,322 @@
+#include "pipeline/batch_reader.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace minetrace {
+
+namespace {
+
+constexpr size_t kHeadBytes = 64 * 1024;
+
+uint64_t CountNewlines(const char* data, size_t size) {
+    uint64_t count = 0;
+    const char* end = data + size;
+    while (data < end) {
+        const void* hit = std::memchr(data, '\n', static_cast<size_t>(end - data));
+        if (hit == nullptr) break;
+        ++count;
+        data = static_cast<const char*>(hit) + 1;
+    }
+    return count;
+}
+
+std::string Excerpt(const char* data, size_t size) {
+    return std::string(data, std::min<size_t>(size, 160));
+}
+
+} // namespace
+
+BatchReader::BatchReader(std::vector<std::string> paths, ReaderOptions options)
+    : paths_(std::move(paths)), options_(options) {}
+
+BatchReader::~BatchReader() = default;
+
+BatchPtr BatchReader::NewBatch() {
+    auto batch = std::make_unique<Batch>();
+    batch->seq = next_seq_++;
+    batch->file_id = file_id_;
+    batch->shape = summary_.shape;
+    batch->csv_header = csv_header_;
+    return batch;
+}
+
+bool BatchReader::OpenNextFile() {
+    if (next_file_ >= paths_.size()) return false;
+    file_id_ = static_cast<uint32_t>(next_file_);
+    summary_ = FileSummary{};
+    summary_.path = paths_[next_file_++];
+    file_open_ = true;
+    eof_ = false;
+    length_ = 0;
+    buffer_offset_ = 0;
+    buffer_line_ = 1;
+    fed_until_ = 0;
+    skipping_long_line_ = false;
+    splitter_finished_ = false;
+    json_splitter_.reset();
+    csv_splitter_.reset();
+    pending_spans_.clear();
+    csv_header_.reset();
+    csv_header_seen_ = false;
+    capacity_ = std::max(options_.batch_bytes, kHeadBytes);
+    buffer_ = std::make_unique<char[]>(capacity_ + RecordParser::kJsonPadding);
+
+    std::string error;
+    source_ = InputSource::Open(summary_.path, options_.limits, &error);
+    if (!source_) {
+        summary_.error = error.empty() ? "cannot open" : error;
+        summary_.shape = ContentShape::kUnknown;
+        eof_ = true;
+        return true;
+    }
+    summary_.compression = source_->compression();
+    // Detect the content shape from the head of the decompressed content.
+    while (!eof_ && length_ < kHeadBytes) {
+        size_t got = source_->Read(buffer_.get() + length_, kHeadBytes - length_);
+        if (got == 0) eof_ = true;
+        length_ += got;
+    }
+    std::string_view head(buffer_.get(), length_);
+    summary_.shape = DetectShape(head, eof_);
+    // A UTF-8 BOM is not content of any record: step over it (offsets stay absolute).
+    size_t bom = Utf8BomLength(head);
+    if (bom > 0) {
+        std::memmove(buffer_.get(), buffer_.get() + bom, length_ - bom);
+        length_ -= bom;
+        buffer_offset_ = bom;
+    }
+    fed_until_ = buffer_offset_;
+    switch (summary_.shape) {
+    case ContentShape::kJsonStream: json_splitter_.emplace(); break;
+    case ContentShape::kCsv: csv_splitter_.emplace(); break;
+    case ContentShape::kUnknown:
+        summary_.error = "unrecognized content (not JSON, JSON Lines or CSV)";
+        break;
+    default: break;
+    }
+    return true;
+}
+
+void BatchReader::FillBuffer() {
+    if (eof_ || !source_) return;
+    while (!eof_ && length_ < options_.batch_bytes) {
+        if (length_ == capacity_) {
+            // Only a single record larger than the batch gets here.
+            size_t grown = std::min(capacity_ * 2, options_.max_record_bytes + options_.batch_bytes);
+            if (grown <= capacity_) break;
+            auto bigger = std::make_unique<char[]>(grown + RecordParser::kJsonPadding);
+            std::memcpy(bigger.get(), buffer_.get(), length_);
+            buffer_ = std::move(bigger);
+            capacity_ = grown;
+        }
+        size_t got = source_->Read(buffer_.get() + length_, capacity_ - length_);
+        if (got == 0) {
+            eof_ = true;
+            break;
+        }
+        length_ += got;
+    }
+}
+
+// Hands buffer_[0, cut) to a new batch and keeps the tail for the next one.
+BatchPtr BatchReader::TakeBuffer(size_t cut) {
+    BatchPtr batch = NewBatch();
+    size_t tail = length_ - cut;
+    size_t capacity = std::max(options_.batch_bytes, tail);
+    auto next = std::make_unique<char[]>(capacity + RecordParser::kJsonPadding);
+    if (tail > 0) std::memcpy(next.get(), buffer_.get() + cut, tail);
+    // Zero the padding after the batch's content so a parser that peeks past the end of the
+    // last record reads deterministic bytes.
+    std::memset(buffer_.get() + cut, 0, std::min(RecordParser::kJsonPadding, capacity_ + RecordParser::kJsonPadding - cut));
+    batch->data = std::move(buffer_);
+    batch->size = cut;
+    batch->base_offset = buffer_offset_;
+    batch->base_line = buffer_line_;
+    batch->ends_content = eof_ && tail == 0;
+    buffer_line_ += CountNewlines(batch->data.get(), cut);
+    buffer_offset_ += cut;
+    buffer_ = std::move(next);
+    capacity_ = capacity;
+    length_ = tail;
+    return batch;
+}
+
+BatchPtr BatchReader::CutLines() {
+    if (skipping_long_line_) {
+        // Discard the rest of an over-long line, up to and including its newline.
+        const void* newline = std::memchr(buffer_.get(), '\n', length_);
+        size_t drop = newline ? static_cast<size_t>(static_cast<const char*>(newline) - buffer_.get()) + 1
+                              : length_;
+        buffer_line_ += newline ? 1 : 0;
+        buffer_offset_ += drop;
+        std::memmove(buffer_.get(), buffer_.get() + drop, length_ - drop);
+        length_ -= drop;
+        if (newline) skipping_long_line_ = false;
+        return nullptr;
+    }
+    if (length_ == 0) return nullptr;
+    size_t cut = 0;
+    if (eof_) {
+        cut = length_;
+    } else {
+        const char* begin = buffer_.get();
+        const char* p = begin + length_;
+        while (p > begin && p[-1] != '\n') --p;
+        cut = static_cast<size_t>(p - begin);
+    }
+    if (cut > 0) return TakeBuffer(cut);
+    if (length_ >= options_.max_record_bytes) {
+        // One line longer than the record limit: quarantine it, then skip to its end.
+        QuarantineEntry entry;
+        entry.file_id = file_id_;
+        entry.line = buffer_line_;
+        entry.offset = buffer_offset_;
+        entry.length = length_;
+        entry.reason = QuarantineReason::kRecordTooLarge;
+        entry.detail = "line longer than " + std::to_string(options_.max_record_bytes) +
+                       " bytes (--max-record-bytes); skipped to its end";
+        entry.excerpt = Excerpt(buffer_.get(), length_);
+        BatchPtr batch = NewBatch();
+        batch->base_offset = buffer_offset_;
+        batch->base_line = buffer_line_;
+        batch->reader_quarantine.push_back(std::move(entry));
+        buffer_offset_ += length_;
+        length_ = 0;
+        skipping_long_line_ = true;
+        return batch;
+    }
+    return nullptr;
+}
+
+void BatchReader::ReadCsvHeader(std::vector<RecordSpan>& spans) {
+    if (csv_header_seen_ || spans.empty()) return;
+    const RecordSpan header = spans.front();
+    spans.erase(spans.begin());
+    csv_header_seen_ = true;
+    auto keys = std::make_shared<ColumnKeys>();
+    Arena scratch;
+    std::vector<std::string_view> cells;
+    std::string_view text(buffer_.get() + (header.offset - buffer_offset_), header.length);
+    if (header.kind == SpanKind::kRecord && SplitCsvRecord(text, scratch, cells)) {
+        for (auto cell : cells) keys->keys.push_back(NormalizeKey(cell));
+    } else {
+        summary_.error = "CSV header line is malformed";
+    }
+    csv_header_ = std::move(keys);
+}
+
+BatchPtr BatchReader::CutSpans() {
+    size_t new_bytes = static_cast<size_t>(buffer_offset_ + length_ - fed_until_);
+    if (new_bytes > 0) {
+        const char* from = buffer_.get() + (fed_until_ - buffer_offset_);
+        if (json_splitter_) json_splitter_->Feed(from, new_bytes, fed_until_, pending_spans_);
+        else csv_splitter_->Feed(from, new_bytes, fed_until_, pending_spans_);
+        fed_until_ += new_bytes;
+    }
+    uint64_t safe = 0;
+    if (eof_) {
+        if (!splitter_finished_) {
+            if (json_splitter_) json_splitter_->Finish(pending_spans_);
+            else csv_splitter_->Finish(pending_spans_);
+            splitter_finished_ = true;
+        }
+        safe = buffer_offset_ + length_;
+    } else {
+        safe = json_splitter_ ? json_splitter_->safe_cut() : csv_splitter_->safe_cut();
+    }
+    if (csv_splitter_) ReadCsvHeader(pending_spans_);
+    size_t cut = static_cast<size_t>(std::max(safe, buffer_offset_) - buffer_offset_);
+    if (cut == 0) {
+        if (!eof_ && length_ >= options_.max_record_bytes) {
+            // One JSON value or CSV record larger than the limit: we cannot find its end
+            // without holding it, so the rest of this file is reported and skipped.
+            QuarantineEntry entry;
+            entry.file_id = file_id_;
+            entry.line = buffer_line_;
+            entry.offset = buffer_offset_;
+            entry.length = length_;
+            entry.reason = QuarantineReason::kRecordTooLarge;
+            entry.detail = "record longer than " + std::to_string(options_.max_record_bytes) +
+                           " bytes (--max-record-bytes); rest of the file skipped";
+            entry.excerpt = Excerpt(buffer_.get(), length_);
+            summary_.error = entry.detail;
+            BatchPtr batch = NewBatch();
+            batch->base_offset = buffer_offset_;
+            batch->base_line = buffer_line_;
+            batch->reader_quarantine.push_back(std::move(entry));
+            DrainSource();
+            length_ = 0;
+            pending_spans_.clear();
+            return batch;
+        }
+        return nullptr;
+    }
+    uint64_t end = buffer_offset_ + cut;
+    BatchPtr batch = TakeBuffer(cut);
+    auto split = std::find_if(pending_spans_.begin(), pending_spans_.end(),
+                              [&](const RecordSpan& s) { return s.offset + s.length > end; });
+    batch->spans.assign(std::make_move_iterator(pending_spans_.begin()),
+                        std::make_move_iterator(split));
+    pending_spans_.erase(pending_spans_.begin(), split);
+    batch->csv_header = csv_header_;
+    return batch;
+}
+
+void BatchReader::DrainSource() {
+    if (!source_) return;
+    std::unique_ptr<char[]> sink(new char[1 << 16]);
+    while (source_->Read(sink.get(), 1 << 16) > 0) {
+    }
+    eof_ = true;
+}
+
+BatchPtr BatchReader::FinishFile() {
+    if (source_) {
+        summary_.content_bytes = source_->content_bytes();
+        if (summary_.error.empty()) summary_.error = source_->error();
+        RawFileDigest digest = source_->FinishRaw();
+        summary_.size = digest.size;
+        summary_.sha256 = ToHex(digest.sha256);
+        if (json_splitter_) summary_.container = std::string(json_splitter_->container());
+    }
+    source_.reset();
+    file_open_ = false;
+    BatchPtr batch = NewBatch();
+    batch->base_offset = buffer_offset_;
+    batch->base_line = buffer_line_;
+    batch->file_end = true;
+    batch->summary = std::move(summary_);
+    return batch;
+}
+
+BatchPtr BatchReader::CutBatch() {
+    switch (summary_.shape) {
+    case ContentShape::kJsonLines: return CutLines();
+    case ContentShape::kJsonStream:
+    case ContentShape::kCsv: return CutSpans();
+    case ContentShape::kEmpty:
+    case ContentShape::kUnknown:
+        // Nothing to parse; keep the raw hash honest by reading the file to its end.
+        DrainSource();
+        length_ = 0;
+        return nullptr;
+    }
+    return nullptr;
+}
+
+BatchPtr BatchReader::Next() {
+    while (true) {
+        if (!file_open_ && !OpenNextFile()) return nullptr;
+        FillBuffer();
+        BatchPtr batch = CutBatch();
+        if (batch) return batch;
+        if (eof_ && length_ == 0 && !skipping_long_line_) return FinishFile();
+        if (eof_ && skipping_long_line_ && length_ == 0) {
+            skipping_long_line_ = false;
+            return FinishFile();
+        }
+    }
+}
+
+} // namespace minetrace

@@ -1,0 +1,79 @@
+// BatchReader: the serial first stage of the ingest pipeline. It walks the input files in order,
+// decompresses them, detects each file's content shape, and cuts the content into Batches on
+// record boundaries (newlines for JSON Lines; element boundaries of big JSON arrays and
+// wrappers; CSV records), so workers can parse batches independently.
+//
+// Memory stays bounded: a batch holds about `batch_bytes` of content; a single record may grow
+// the buffer up to `max_record_bytes`, beyond which it is quarantined (JSON Lines) or the rest of
+// the file is reported as a file error (one giant JSON value).
+//
+// Not thread-safe: used only from the pipeline's serial input filter.
+#pragma once
+
+#include "pipeline/batch.hpp"
+#include "parsers/csv_splitter.hpp"
+#include "parsers/json_splitter.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace minetrace {
+
+struct ReaderOptions {
+    size_t batch_bytes = 2u << 20;
+    size_t max_record_bytes = 64u << 20;
+    InputLimits limits;
+};
+
+class BatchReader {
+  public:
+    // `paths` are files (or "-" for stdin), already expanded and in the order to read.
+    BatchReader(std::vector<std::string> paths, ReaderOptions options);
+    ~BatchReader();
+
+    // The next batch; nullptr once every file is done. Every file ends with a batch whose
+    // `file_end` is set and whose `summary` describes the file.
+    BatchPtr Next();
+
+  private:
+    bool OpenNextFile();
+    void FillBuffer();
+    BatchPtr CutBatch();
+    BatchPtr CutLines();
+    BatchPtr CutSpans();
+    BatchPtr FinishFile();
+    BatchPtr NewBatch();
+    BatchPtr TakeBuffer(size_t cut);
+    void DrainSource();
+    void ReadCsvHeader(std::vector<RecordSpan>& spans);
+
+    std::vector<std::string> paths_;
+    ReaderOptions options_;
+    size_t next_file_ = 0;
+    uint64_t next_seq_ = 0;
+
+    // State of the open file.
+    bool file_open_ = false;
+    uint32_t file_id_ = 0;
+    std::unique_ptr<InputSource> source_;
+    bool eof_ = false;
+    FileSummary summary_;
+    std::unique_ptr<char[]> buffer_;
+    size_t capacity_ = 0;
+    size_t length_ = 0;
+    uint64_t buffer_offset_ = 0; // content offset of buffer_[0]
+    uint64_t buffer_line_ = 1;   // line number of buffer_[0]
+    uint64_t fed_until_ = 0;     // content offset up to which the splitter has seen bytes
+    bool skipping_long_line_ = false;
+    bool splitter_finished_ = false;
+    std::optional<JsonStreamSplitter> json_splitter_;
+    std::optional<CsvStreamSplitter> csv_splitter_;
+    std::vector<RecordSpan> pending_spans_;
+    std::shared_ptr<const ColumnKeys> csv_header_;
+    bool csv_header_seen_ = false;
+    std::vector<QuarantineEntry> pending_quarantine_;
+};
+
+} // namespace minetrace

@@ -1,0 +1,93 @@
+#include "pipeline/ingest.hpp"
+
+#include "pipeline/batch_worker.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
+#include <tbb/parallel_pipeline.h>
+#include <thread>
+
+namespace minetrace {
+
+namespace fs = std::filesystem;
+
+ExpandedInputs ExpandInputs(const std::vector<std::string>& paths) {
+    ExpandedInputs out;
+    for (const std::string& path : paths) {
+        if (path == "-") {
+            out.files.push_back(path);
+            continue;
+        }
+        std::error_code ec;
+        fs::file_status status = fs::status(path, ec);
+        if (ec || !fs::exists(status)) {
+            out.missing.push_back(path);
+            continue;
+        }
+        if (!fs::is_directory(status)) {
+            out.files.push_back(path);
+            continue;
+        }
+        std::vector<std::string> found;
+        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+        if (ec) {
+            out.errors.push_back(path + ": " + ec.message());
+            continue;
+        }
+        for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+            if (ec) {
+                out.errors.push_back(path + ": " + ec.message());
+                break;
+            }
+            std::error_code type_ec;
+            if (it->is_regular_file(type_ec)) found.push_back(it->path().string());
+        }
+        std::sort(found.begin(), found.end());
+        out.files.insert(out.files.end(), found.begin(), found.end());
+    }
+    return out;
+}
+
+unsigned ResolveThreads(unsigned requested) {
+    if (requested > 0) return requested;
+    unsigned cores = std::thread::hardware_concurrency();
+    return cores == 0 ? 1 : cores;
+}
+
+void RunIngest(const std::vector<std::string>& files, const IngestOptions& options,
+               const std::vector<BatchConsumer*>& consumers) {
+    unsigned threads = ResolveThreads(options.threads);
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
+    BatchReader reader(files, options.reader);
+    tbb::enumerable_thread_specific<BatchWorker> workers(
+        [&] { return BatchWorker(options.matcher); });
+
+    auto read = [&](tbb::flow_control& control) -> Batch* {
+        BatchPtr batch = reader.Next();
+        if (!batch) {
+            control.stop();
+            return nullptr;
+        }
+        return batch.release();
+    };
+    auto parse = [&](Batch* batch) -> Batch* {
+        workers.local().Process(*batch);
+        return batch;
+    };
+    auto sink = [&](Batch* raw) {
+        BatchPtr batch(raw);
+        for (BatchConsumer* consumer : consumers) consumer->Consume(*batch);
+    };
+    // Tokens bound the batches in flight, and so memory.
+    const size_t tokens = static_cast<size_t>(threads) * 4;
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, read) &
+            tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, parse) &
+            tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, sink));
+}
+
+} // namespace minetrace

@@ -1,0 +1,47 @@
+// Ingest: runs the three-stage oneTBB pipeline over the input files
+//   serial in-order reader (BatchReader) -> parallel parse (BatchWorker, one per thread)
+//   -> serial in-order sink (every BatchConsumer, in the given order).
+// The sink sees batches in input order whatever the thread count, so every output built from
+// it is deterministic. Memory is bounded by the number of batches in flight (4 per thread).
+#pragma once
+
+#include "pipeline/batch.hpp"
+#include "pipeline/batch_reader.hpp"
+#include "pipeline/rule_matching.hpp"
+
+#include <string>
+#include <vector>
+
+namespace minetrace {
+
+// Receives every batch in input order, on one thread at a time (the serial sink).
+class BatchConsumer {
+  public:
+    virtual ~BatchConsumer() = default;
+    virtual void Consume(const Batch& batch) = 0;
+};
+
+struct IngestOptions {
+    unsigned threads = 0; // 0: all cores
+    ReaderOptions reader;
+    const EventMatcher* matcher = nullptr;
+};
+
+// Expands PATH arguments: a file stays itself, a directory becomes every regular file under it
+// (recursively, sorted byte-wise, so runs are reproducible), "-" is standard input. Paths that
+// do not exist are returned in `missing`; unreadable directories are reported in `errors`.
+struct ExpandedInputs {
+    std::vector<std::string> files;
+    std::vector<std::string> missing;
+    std::vector<std::string> errors;
+};
+ExpandedInputs ExpandInputs(const std::vector<std::string>& paths);
+
+// Runs the pipeline to completion. Exceptions from consumers (output I/O failures) cancel the
+// pipeline and propagate to the caller.
+void RunIngest(const std::vector<std::string>& files, const IngestOptions& options,
+               const std::vector<BatchConsumer*>& consumers);
+
+unsigned ResolveThreads(unsigned requested);
+
+} // namespace minetrace
