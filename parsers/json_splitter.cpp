@@ -3,7 +3,9 @@
 #include <cstring>
 #include <utility>
 
-#if defined(__SSE2__)
+#if defined(__AVX2__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -74,6 +76,66 @@ inline size_t FindStructural(const char* d, size_t i, size_t n) {
         }
     }
     return n;
+}
+
+// Bit k of *in_string / *outside is set when block[k] matters inside a string ('"', '\\', '\n')
+// or outside strings ('"', '{', '}', '[', ']'). The block has 64 readable bytes.
+inline void Classify64(const char* block, uint64_t* in_string, uint64_t* outside) {
+#if defined(__AVX2__)
+    const __m256i quote = _mm256_set1_epi8('"');
+    const __m256i backslash = _mm256_set1_epi8('\\');
+    const __m256i newline = _mm256_set1_epi8('\n');
+    const __m256i fold = _mm256_set1_epi8(static_cast<char>(0xDF)); // '{' -> '[', '}' -> ']'
+    const __m256i open = _mm256_set1_epi8('[');
+    const __m256i close = _mm256_set1_epi8(']');
+    uint64_t s = 0;
+    uint64_t o = 0;
+    for (int half = 0; half < 2; ++half) {
+        const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(block + 32 * half));
+        const __m256i q = _mm256_cmpeq_epi8(v, quote);
+        const __m256i folded = _mm256_and_si256(v, fold);
+        const __m256i str = _mm256_or_si256(
+            q, _mm256_or_si256(_mm256_cmpeq_epi8(v, backslash), _mm256_cmpeq_epi8(v, newline)));
+        const __m256i out = _mm256_or_si256(
+            q, _mm256_or_si256(_mm256_cmpeq_epi8(folded, open), _mm256_cmpeq_epi8(folded, close)));
+        s |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(str))) << (32 * half);
+        o |= static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(out))) << (32 * half);
+    }
+    *in_string = s;
+    *outside = o;
+#elif defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i fold = _mm_set1_epi8(static_cast<char>(0xDF));
+    const __m128i open = _mm_set1_epi8('[');
+    const __m128i close = _mm_set1_epi8(']');
+    uint64_t s = 0;
+    uint64_t o = 0;
+    for (int quarter = 0; quarter < 4; ++quarter) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * quarter));
+        const __m128i q = _mm_cmpeq_epi8(v, quote);
+        const __m128i folded = _mm_and_si128(v, fold);
+        const __m128i str =
+            _mm_or_si128(q, _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, newline)));
+        const __m128i out = _mm_or_si128(
+            q, _mm_or_si128(_mm_cmpeq_epi8(folded, open), _mm_cmpeq_epi8(folded, close)));
+        s |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(str))) << (16 * quarter);
+        o |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(out))) << (16 * quarter);
+    }
+    *in_string = s;
+    *outside = o;
+#else
+    uint64_t s = 0;
+    uint64_t o = 0;
+    for (unsigned k = 0; k < 64; ++k) {
+        const char c = block[k];
+        if (c == '"' || c == '\\' || c == '\n') s |= uint64_t{1} << k;
+        if (c == '"' || c == '{' || c == '}' || c == '[' || c == ']') o |= uint64_t{1} << k;
+    }
+    *in_string = s;
+    *outside = o;
+#endif
 }
 
 bool KeyEquals(const char* key, size_t len, std::string_view lower) {
@@ -171,6 +233,11 @@ void JsonStreamSplitter::AppendCapture(const char* d, size_t from, size_t to) {
     columns_buf_.append(d + from, to - from);
 }
 
+void JsonStreamSplitter::HoldWrapperValue(const Level& object, uint64_t at) {
+    // Values inside an undecided object are already held by the object itself.
+    if (object.role != Role::kCandidate) Hold(HoldKind::kWrapperValue, at);
+}
+
 void JsonStreamSplitter::Commit(Level& object, Key key) {
     if (object.role != Role::kCandidate) return;
     object.role = Role::kWrapper;
@@ -194,15 +261,9 @@ void JsonStreamSplitter::Commit(Level& object, Key key) {
 }
 
 uint64_t JsonStreamSplitter::DamageStart(uint64_t at) const {
-    if (hold_kind_ != HoldKind::kNone) return hold_;
-    // Inside a wrapper: the outermost value that is not a container of records.
-    for (uint32_t k = 1; k <= depth_; ++k) {
-        if (levels_[k].role == Role::kPlain || levels_[k].role == Role::kColumns) {
-            return levels_[k].start;
-        }
-    }
-    if (mode_ == Mode::kString && string_kind_ != StringKind::kPlain) return scalar_start_;
-    return at;
+    // Every open value that damage could be reported from is held, so garbage never starts
+    // before safe_cut.
+    return hold_kind_ != HoldKind::kNone ? hold_ : at;
 }
 
 size_t JsonStreamSplitter::Damage(const char* d, size_t i, bool raw_newline,
@@ -246,6 +307,7 @@ void JsonStreamSplitter::FlushOpen(std::vector<RecordSpan>& out) {
             Emit(out, hold_, fed_end_, SpanKind::kGarbage);
             break;
         case HoldKind::kNone:
+        case HoldKind::kWrapperValue:
             break;
         }
         break;
@@ -330,6 +392,78 @@ void JsonStreamSplitter::Feed(const char* data, size_t size, uint64_t offset,
 
 size_t JsonStreamSplitter::ScanPlain(const char* d, size_t i, size_t n,
                                      std::vector<RecordSpan>& out) {
+    // Bulk path: classify 64 bytes at once and walk the bits that matter in the current state
+    // (in a string or not), so dense pretty-printed JSON costs a few instructions per token.
+    bool in_string = false;
+    while (n - i >= 64) {
+        uint64_t string_bits = 0;
+        uint64_t outside_bits = 0;
+        Classify64(d + i, &string_bits, &outside_bits);
+        unsigned pos = 0;
+        while (pos < 64) {
+            const uint64_t bits = (in_string ? string_bits : outside_bits) >> pos;
+            if (bits == 0) {
+                pos = 64;
+                break;
+            }
+            pos += static_cast<unsigned>(__builtin_ctzll(bits));
+            const size_t at = i + pos;
+            const char c = d[at];
+            if (in_string) {
+                if (c == '"') {
+                    in_string = false;
+                    ++pos;
+                } else if (c == '\n') {
+                    return Damage(d, at, true, out);
+                } else { // backslash: skip the escaped byte (possibly past this block)
+                    if (at + 1 >= n) {
+                        mode_ = Mode::kString;
+                        string_kind_ = StringKind::kPlain;
+                        escape_ = true;
+                        return n;
+                    }
+                    if (d[at + 1] == '\n') return Damage(d, at + 1, true, out);
+                    pos += 2;
+                }
+                continue;
+            }
+            if (c == '"') {
+                in_string = true;
+                ++pos;
+                continue;
+            }
+            if (c == '{' || c == '[') {
+                if (depth_ >= kMaxDepth) return Damage(d, at, false, out);
+                Push(Role::kPlain, c == '[', Abs(at));
+                ++pos;
+                continue;
+            }
+            Level& top = levels_[depth_];
+            if (top.is_array != (c == ']')) return Damage(d, at, false, out);
+            if (top.role != Role::kPlain) {
+                CloseSpecial(d, at, out);
+                return at + 1;
+            }
+            --depth_;
+            if (!ContentIsPlain(levels_[depth_].role)) {
+                if (hold_kind_ == HoldKind::kWrapperValue) Release();
+                return at + 1;
+            }
+            ++pos;
+        }
+        i += pos; // pos may pass 64 after an escape at the block's end
+    }
+    if (in_string) { // continue the open string with the general string scanner
+        mode_ = Mode::kString;
+        string_kind_ = StringKind::kPlain;
+        escape_ = false;
+        return i;
+    }
+    return ScanPlainTail(d, i, n, out);
+}
+
+size_t JsonStreamSplitter::ScanPlainTail(const char* d, size_t i, size_t n,
+                                         std::vector<RecordSpan>& out) {
     for (;;) {
         i = FindStructural(d, i, n);
         if (i >= n) return n;
@@ -373,7 +507,10 @@ size_t JsonStreamSplitter::ScanPlain(const char* d, size_t i, size_t n,
         }
         --depth_;
         ++i;
-        if (!ContentIsPlain(levels_[depth_].role)) return i;
+        if (!ContentIsPlain(levels_[depth_].role)) {
+            if (hold_kind_ == HoldKind::kWrapperValue) Release();
+            return i;
+        }
     }
 }
 
@@ -398,6 +535,7 @@ void JsonStreamSplitter::CloseSpecial(const char* d, size_t i, std::vector<Recor
             table_columns_ = std::make_shared<const std::string>(std::move(columns_buf_));
         }
         columns_buf_.clear();
+        if (hold_kind_ == HoldKind::kWrapperValue) Release();
         break;
     default:
         break;
@@ -511,7 +649,6 @@ size_t JsonStreamSplitter::StartElement(const char* d, size_t i, std::vector<Rec
         break;
     }
     // A scalar where a record must stand.
-    scalar_start_ = Abs(i);
     Hold(HoldKind::kGarbage, Abs(i));
     if (c == '"') {
         mode_ = Mode::kString;
@@ -556,13 +693,14 @@ size_t JsonStreamSplitter::ObjectByte(const char* d, size_t i, std::vector<Recor
             string_kind_ = StringKind::kSkip;
             level.pending_key = Key::kNone;
         }
-        scalar_start_ = Abs(i);
+        HoldWrapperValue(level, Abs(i));
         mode_ = Mode::kString;
         escape_ = false;
         return i + 1;
     case '{':
         level.pending_key = Key::kNone;
         if (depth_ >= kMaxDepth) return Damage(d, i, false, out);
+        HoldWrapperValue(level, Abs(i));
         Push(Role::kPlain, false, Abs(i));
         return i + 1;
     case '[': {
@@ -570,6 +708,7 @@ size_t JsonStreamSplitter::ObjectByte(const char* d, size_t i, std::vector<Recor
         level.pending_key = Key::kNone;
         if (depth_ >= kMaxDepth) return Damage(d, i, false, out);
         if (level.role == Role::kTable) {
+            if (key != Key::kRows) HoldWrapperValue(level, Abs(i));
             if (key == Key::kColumns) {
                 Push(Role::kColumns, true, Abs(i));
                 capturing_ = true;
@@ -586,6 +725,7 @@ size_t JsonStreamSplitter::ObjectByte(const char* d, size_t i, std::vector<Recor
             Push(Role::kPendingArray, true, Abs(i));
             levels_[depth_].pending_key = key;
         } else {
+            HoldWrapperValue(level, Abs(i));
             Push(Role::kPlain, true, Abs(i));
         }
         return i + 1;
@@ -662,10 +802,12 @@ void JsonStreamSplitter::OnStringEnd(size_t j, std::vector<RecordSpan>& out) {
         Emit(out, hold_, Abs(j) + 1, SpanKind::kGarbage);
         Release();
         break;
-    case StringKind::kPlain:
     case StringKind::kSkip:
         break;
+    case StringKind::kPlain:
+        return; // inside a value that keeps its own hold
     }
+    if (hold_kind_ == HoldKind::kWrapperValue) Release(); // a wrapper's key or string value
 }
 
 } // namespace minetrace

@@ -6,6 +6,19 @@
 // only and does not validate JSON (the parse stage does). Memory is O(nesting depth + the current
 // Log Analytics table's columns text), independent of the content size.
 //
+// Semantics (see the unit tests for every case):
+//   - Top-level array: object elements are records, array elements are flattened (arrays of
+//     arrays of records), scalar elements are kGarbage.
+//   - Top-level object: a depth-1 key records/value/items/tables (ASCII case-insensitive, not
+//     escaped) whose array value starts with an object, or is empty, makes it a wrapper; its
+//     elements (or each table's rows, with that table's columns text) are the records and the
+//     rest of the wrapper is skipped. An array starting with a scalar or an array does not count
+//     (a bare record may have "value":[1,2]). Otherwise the whole object is one record.
+//   - Damage: a byte that cannot stand where it is (stray closer, text at the top level, nesting
+//     deeper than kMaxDepth) turns the open value (or the byte) up to the end of its line into
+//     one kGarbage span; a raw newline inside a string does the same up to the newline. Scanning
+//     then resumes at the top level on the next line. A UTF-8 BOM at the top level is skipped.
+//
 // Thread-safety: not thread-safe; one reader thread owns a splitter. One splitter per content.
 #pragma once
 
@@ -41,8 +54,9 @@ class JsonStreamSplitter {
     void Finish(std::vector<RecordSpan>& out);
 
     // The reader may discard content before this offset: the start of the currently open record
-    // or of the open top-level value that could still become a record (or of pending garbage);
-    // the end of fed data when nothing is open.
+    // or of the open top-level value that could still become a record (or of pending garbage, or
+    // of a wrapper's own value being scanned, so that damage in it can be reported); the end of
+    // fed data when nothing is open. Never decreases while offsets are contiguous.
     uint64_t safe_cut() const { return hold_kind_ != HoldKind::kNone ? hold_ : fed_end_; }
 
     // What the content looked like, for the manifest: "json-array", "json-records", "json-value",
@@ -72,7 +86,9 @@ class JsonStreamSplitter {
     enum class Key : uint8_t { kNone, kRecords, kValue, kItems, kTables, kColumns, kRows };
     enum class Mode : uint8_t { kStructure, kString, kBareScalar, kSkipLine, kBom };
     enum class StringKind : uint8_t { kPlain, kKey, kSkip, kGarbage };
-    enum class HoldKind : uint8_t { kNone, kRecord, kCandidate, kGarbage };
+    // What safe_cut holds: an open record, an undecided top-level object, pending garbage, or a
+    // wrapper's own value (not a record, but damage inside it is reported from its start).
+    enum class HoldKind : uint8_t { kNone, kRecord, kCandidate, kGarbage, kWrapperValue };
     enum class DocKind : uint8_t {
         kNone,
         kArray,
@@ -99,6 +115,7 @@ class JsonStreamSplitter {
     }
 
     size_t ScanPlain(const char* d, size_t i, size_t n, std::vector<RecordSpan>& out);
+    size_t ScanPlainTail(const char* d, size_t i, size_t n, std::vector<RecordSpan>& out);
     size_t StepWatched(const char* d, size_t i, size_t n, std::vector<RecordSpan>& out);
     size_t ContinueString(const char* d, size_t i, size_t n, std::vector<RecordSpan>& out);
     size_t StartElement(const char* d, size_t i, std::vector<RecordSpan>& out);
@@ -111,6 +128,7 @@ class JsonStreamSplitter {
     uint64_t DamageStart(uint64_t at) const;
     void Push(Role role, bool is_array, uint64_t start);
     void Commit(Level& object, Key key);
+    void HoldWrapperValue(const Level& object, uint64_t at);
     void Hold(HoldKind kind, uint64_t at) {
         hold_kind_ = kind;
         hold_ = at;
@@ -138,8 +156,7 @@ class JsonStreamSplitter {
     uint64_t fed_end_ = 0;
     HoldKind hold_kind_ = HoldKind::kNone;
     uint64_t hold_ = 0;
-    uint64_t scalar_start_ = 0; // garbage scalar / watched string start
-    uint64_t skip_start_ = 0;   // kSkipLine: start of the damaged region
+    uint64_t skip_start_ = 0; // kSkipLine: start of the damaged region
     uint8_t bom_matched_ = 0;
     DocKind doc_ = DocKind::kNone;
 

@@ -1396,6 +1396,46 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
     auto error =
         impl.primary.iterate(record.data(), record.size(), record.size() + kJsonPadding).get(doc);
     if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
+    od::json_type type;
+    error = doc.type().get(type);
+    if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
+    if (type != od::json_type::object) {
+        // Valid JSON of the wrong type is unrecognized; text that only starts like JSON is not.
+        bool valid = false;
+        switch (type) {
+        case od::json_type::array: {
+            od::array array;
+            std::string_view raw;
+            valid = !doc.get_array().get(array) && !array.raw_json().get(raw);
+            break;
+        }
+        case od::json_type::string: {
+            std::string_view text;
+            valid = !doc.get_string().get(text);
+            break;
+        }
+        case od::json_type::number: {
+            od::number number;
+            valid = !doc.get_number().get(number);
+            break;
+        }
+        case od::json_type::boolean: {
+            bool flag = false;
+            valid = !doc.get_bool().get(flag);
+            break;
+        }
+        case od::json_type::null: {
+            bool is_null = false;
+            valid = !doc.is_null().get(is_null) && is_null;
+            break;
+        }
+        default: break;
+        }
+        if (!valid || HasTrailingContent(doc))
+            return impl.Quarantine(QuarantineReason::kInvalidJson, "not a JSON value");
+        return impl.Quarantine(QuarantineReason::kUnrecognizedRecord,
+                               "a JSON value that is not an object");
+    }
     od::object object;
     error = doc.get_object().get(object);
     if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
@@ -1473,7 +1513,9 @@ ParseOutcome RecordParser::ParseCsvRow(const std::vector<std::string_view>& cell
         if (slot == Slot::kNone) continue;
         impl.TopText(slot, Trim(cells[i]));
     }
-    return impl.Finish(event, true);
+    ParseOutcome outcome = impl.Finish(event, true);
+    if (header.times_are_utc) event.time_zone_assumed = Tristate::kNo;
+    return outcome;
 }
 
 bool RecordParser::ParseColumns(std::string_view columns_json, ColumnKeys& out) {

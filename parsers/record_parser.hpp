@@ -61,6 +61,9 @@ struct ParseOutcome {
 // Column names of one Log Analytics table or CSV header, normalized for matching.
 struct ColumnKeys {
     std::vector<std::string> keys;
+    // The header said its times are UTC (portal CSV "TimeGenerated [UTC]"), so times written
+    // without a zone are not "assumed" UTC.
+    bool times_are_utc = false;
 };
 
 class RecordParser {

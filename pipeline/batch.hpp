@@ -58,6 +58,7 @@ struct Batch {
     uint64_t base_offset = 0;
     uint64_t base_line = 1; // line number of data[0]
     bool ends_content = false; // data runs to the end of the file's content
+    uint64_t max_record_bytes = UINT64_MAX; // longer records are quarantined (record-too-large)
 
     // Record spans (absolute offsets) for JSON streams and CSV; JSON Lines are split by lines.
     std::vector<RecordSpan> spans;

@@ -38,6 +38,7 @@ BatchPtr BatchReader::NewBatch() {
     batch->file_id = file_id_;
     batch->shape = summary_.shape;
     batch->csv_header = csv_header_;
+    batch->max_record_bytes = options_.max_record_bytes;
     return batch;
 }
 
@@ -98,11 +99,11 @@ bool BatchReader::OpenNextFile() {
     return true;
 }
 
-void BatchReader::FillBuffer() {
+void BatchReader::FillBuffer(size_t target) {
     if (eof_ || !source_) return;
-    while (!eof_ && length_ < options_.batch_bytes) {
+    while (!eof_ && length_ < target) {
         if (length_ == capacity_) {
-            // Only a single record larger than the batch gets here.
+            // Only a record larger than a batch gets here; the limit ends the growth.
             size_t grown = std::min(capacity_ * 2, options_.max_record_bytes + options_.batch_bytes);
             if (grown <= capacity_) break;
             auto bigger = std::make_unique<char[]>(grown + RecordParser::kJsonPadding);
@@ -199,7 +200,10 @@ void BatchReader::ReadCsvHeader(std::vector<RecordSpan>& spans) {
     std::vector<std::string_view> cells;
     std::string_view text(buffer_.get() + (header.offset - buffer_offset_), header.length);
     if (header.kind == SpanKind::kRecord && SplitCsvRecord(text, scratch, cells)) {
-        for (auto cell : cells) keys->keys.push_back(NormalizeKey(cell));
+        for (auto cell : cells) {
+            keys->keys.push_back(NormalizeKey(cell));
+            if (cell.find("[UTC]") != std::string_view::npos) keys->times_are_utc = true;
+        }
     } else {
         summary_.error = "CSV header line is malformed";
     }
@@ -306,16 +310,23 @@ BatchPtr BatchReader::CutBatch() {
 }
 
 BatchPtr BatchReader::Next() {
+    size_t target = options_.batch_bytes;
     while (true) {
-        if (!file_open_ && !OpenNextFile()) return nullptr;
-        FillBuffer();
+        if (!file_open_) {
+            if (!OpenNextFile()) return nullptr;
+            target = options_.batch_bytes;
+        }
+        size_t before = length_;
+        FillBuffer(target);
         BatchPtr batch = CutBatch();
         if (batch) return batch;
-        if (eof_ && length_ == 0 && !skipping_long_line_) return FinishFile();
-        if (eof_ && skipping_long_line_ && length_ == 0) {
+        if (eof_ && length_ == 0) {
             skipping_long_line_ = false;
             return FinishFile();
         }
+        // No complete record yet: the open record is longer than what we hold, so read more.
+        // (CutBatch reports records past --max-record-bytes, which bounds this growth.)
+        if (length_ >= target || length_ == before) target = length_ + options_.batch_bytes;
     }
 }
 

@@ -39,7 +39,7 @@ class BatchReader {
 
   private:
     bool OpenNextFile();
-    void FillBuffer();
+    void FillBuffer(size_t target);
     BatchPtr CutBatch();
     BatchPtr CutLines();
     BatchPtr CutSpans();

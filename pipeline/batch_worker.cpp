@@ -118,6 +118,13 @@ void BatchWorker::ParseJsonRecord(Batch& batch, uint64_t offset, uint64_t length
                                   bool at_content_end, int depth) {
     const char* record = batch.data.get() + (offset - batch.base_offset);
     std::string_view text(record, static_cast<size_t>(length));
+    if (length > batch.max_record_bytes) {
+        Quarantine(batch, QuarantineReason::kRecordTooLarge,
+                   "record of " + std::to_string(length) + " bytes exceeds --max-record-bytes (" +
+                       std::to_string(batch.max_record_bytes) + ")",
+                   offset, length, line);
+        return;
+    }
     Event event;
     ParseOutcome outcome;
     if (columns && !text.empty() && text.front() == '[') {
@@ -202,6 +209,12 @@ void BatchWorker::ParseCsvRecord(Batch& batch, const RecordSpan& span, uint64_t 
     std::string_view text(batch.data.get() + (span.offset - batch.base_offset),
                           static_cast<size_t>(span.length));
     if (IsBlank(text)) return;
+    if (span.length > batch.max_record_bytes) {
+        Quarantine(batch, QuarantineReason::kRecordTooLarge,
+                   "record of " + std::to_string(span.length) + " bytes exceeds --max-record-bytes",
+                   span.offset, span.length, line);
+        return;
+    }
     cells_.clear();
     if (!batch.csv_header) {
         Quarantine(batch, QuarantineReason::kInvalidCsv, "CSV row without a header", span.offset,

@@ -78,6 +78,7 @@ struct Predicate {
     bool case_sensitive = false;
     bool match_all = false;    // every value must match (one regex per value)
     bool match_absent = false; // `equals` listed "": also true when the field has no value
+    bool base64offset = false; // contains: also the base64 forms of each value (Sigma-style)
     std::string pattern;       // the combined any-of pattern (with case flags)
     std::vector<std::unique_ptr<RE2>> regexes; // any-of: 1; all-of: one per value
     bool set_indexed = false;                  // decided at compile time
@@ -138,7 +139,8 @@ struct FieldMatcher {
     std::vector<std::string> patterns;
     std::vector<uint32_t> pattern_pred;
     std::unique_ptr<RE2::Set> set;
-    // One RE2 per pattern, used when the Set's DFA runs out of memory on a value.
+    // One RE2 per pattern: tells which patterns matched a value the Set accepted (when there are
+    // few), and stands in for the Set when its DFA runs out of memory on a value.
     std::vector<std::unique_ptr<RE2>> fallback;
     bool empty() const { return literals_ci.empty() && literals_cs.empty() && patterns.empty(); }
 };

@@ -3,6 +3,7 @@
 #include "core/phase.hpp"
 #include "core/timestamp.hpp"
 #include "rules/fields.hpp"
+#include "rules/text.hpp"
 
 namespace minetrace {
 
@@ -93,14 +94,14 @@ bool IsLowercased(ScalarField field) {
 bool ExampleEvent::Set(std::string_view field, std::string_view value, std::string& error) {
     std::optional<ScalarField> id = rules_internal::LookupScalarField(field);
     if (!id) {
-        error = "unknown field '" + std::string(field) + "'";
+        error = rules_text::Cat({"unknown field '", field, "'"});
         return false;
     }
     switch (*id) {
     case ScalarField::kTime: {
         std::optional<ParsedTime> parsed = ParseTimestamp(value);
         if (!parsed) {
-            error = "time: cannot parse '" + std::string(value) + "'";
+            error = rules_text::Cat({"time: cannot parse '", value, "'"});
             return false;
         }
         event_.time_us = parsed->unix_us;
@@ -116,9 +117,9 @@ bool ExampleEvent::Set(std::string_view field, std::string_view value, std::stri
                 return true;
             }
         }
-        error = "kind: expected activity-export, activity-rest, activity-sdk, "
-                "activity-log-analytics or partner-center-audit, got '" +
-                std::string(value) + "'";
+        error = rules_text::Cat({"kind: expected activity-export, activity-rest, activity-sdk, "
+                                 "activity-log-analytics or partner-center-audit, got '",
+                                 value, "'"});
         return false;
     }
     case ScalarField::kPhase: {
@@ -139,15 +140,15 @@ bool ExampleEvent::Set(std::string_view field, std::string_view value, std::stri
                 return true;
             }
         }
-        error = "caller.mfa: expected yes, no or unknown, got '" + std::string(value) + "'";
+        error = rules_text::Cat({"caller.mfa: expected yes, no or unknown, got '", value, "'"});
         return false;
     }
     case ScalarField::kResourceProvider:
     case ScalarField::kResourceName:
     case ScalarField::kCallerCrossTenant:
-        error = "'" + std::string(field) +
-                "' is derived (from operation, resource_id, or caller.token_tenant and "
-                "tenant_id); set those instead";
+        error = rules_text::Cat({"'", field,
+                                 "' is derived (from operation, resource_id, or "
+                                 "caller.token_tenant and tenant_id); set those instead"});
         return false;
     case ScalarField::kPartnerSubscriptionIds:
         event_.partner.subscription_ids.push_back(arena_.StoreLower(value));
@@ -156,7 +157,7 @@ bool ExampleEvent::Set(std::string_view field, std::string_view value, std::stri
     }
     std::string_view* member = Member(event_, *id);
     if (member == nullptr) {
-        error = "field '" + std::string(field) + "' cannot be set";
+        error = rules_text::Cat({"field '", field, "' cannot be set"});
         return false;
     }
     *member = IsLowercased(*id) ? arena_.StoreLower(value) : arena_.Store(value);

@@ -4,6 +4,15 @@
 
 namespace minetrace::rules_text {
 
+std::string Cat(std::initializer_list<std::string_view> parts) {
+    size_t size = 0;
+    for (std::string_view part : parts) size += part.size();
+    std::string out;
+    out.reserve(size);
+    for (std::string_view part : parts) out.append(part);
+    return out;
+}
+
 void AppendAsciiLower(std::string& out, std::string_view text) {
     size_t start = out.size();
     out.append(text);

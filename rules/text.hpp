@@ -5,11 +5,16 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace minetrace::rules_text {
+
+// Concatenation that avoids `"literal" + std::string(...)`, which GCC 12 -O3 flags with a false
+// -Wrestrict positive.
+std::string Cat(std::initializer_list<std::string_view> parts);
 
 inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
 

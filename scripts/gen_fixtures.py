@@ -10,11 +10,14 @@ The output is a pure function of this file: every id, time and token comes from 
 through SHA-256, so two runs give byte-identical files. Never hand-edit the output; change this
 script and re-run it:  python3 scripts/gen_fixtures.py
 All GUIDs are fictional; IPs are documentation ranges (RFC 5737) plus one foreign range.
+Three scenario shapes (rest-array, sdk-jsonl, la-csv) are written gzipped (mtime 0) to keep the
+fixtures under 2 MB; fixtures/README.md documents every folder and the sidecar schema.
 """
 
 import base64
 import csv
 import datetime as dt
+import gzip
 import hashlib
 import io
 import json
@@ -62,7 +65,6 @@ def htext(n, alphabet, *parts):
 B64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 B64STD = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-HEXU = "0123456789ABCDEF"
 
 
 def cjson(obj):
@@ -161,8 +163,7 @@ class Who:
         iat = k * window + off - hint(30, 400, "tok-skew", self.key, str(k))
         exp = iat + window + hint(600, 1500, "tok-life", self.key, str(k))
         uti = htext(22, B64URL, "uti", self.key, str(k))
-        aio = htext(56, B64STD, "aio", self.key, str(k)) + "=="
-        rh = "0." + htext(42, B64URL, "rh", self.key) + "."
+        aio = "E2Rg" + htext(40, B64STD, "aio", self.key, str(k)) + "="
         iss = f"https://sts.windows.net/{TENANT}/"
         c = {"aud": "https://management.core.windows.net/", "iss": iss,
              "iat": str(iat), "nbf": str(iat), "exp": str(exp)}
@@ -178,28 +179,19 @@ class Who:
             c["ipaddr"] = self.ip
             c["name"] = f"{self.given} {self.surname}"
             c["http://schemas.microsoft.com/identity/claims/objectidentifier"] = self.oid
-            c["puid"] = htext(16, HEXU, "puid", self.key)
-            c["rh"] = rh
             c["http://schemas.microsoft.com/identity/claims/scope"] = "user_impersonation"
-            c["sid"] = gid("sid", self.key, str(k))
-            c["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"] = htext(
-                43, B64URL, "nameid", self.key)
             c["http://schemas.microsoft.com/identity/claims/tenantid"] = TENANT
             c["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"] = self.upn
             c["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"] = self.upn
             c["uti"] = uti
             c["ver"] = "1.0"
-            c["xms_tcdt"] = "1598963312"
         else:
             c["aio"] = aio
             c["appid"] = self.appid
             c["appidacr"] = self.appidacr
-            c["http://schemas.microsoft.com/identity/claims/identityprovider"] = iss
             c["idtyp"] = "app"
             c["ipaddr"] = self.ip
             c["http://schemas.microsoft.com/identity/claims/objectidentifier"] = self.oid
-            c["rh"] = rh
-            c["http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier"] = self.oid
             c["http://schemas.microsoft.com/identity/claims/tenantid"] = TENANT
             c["uti"] = uti
             c["ver"] = "1.0"
@@ -348,12 +340,24 @@ def operation(key, who, rid, opname, start, phases, *, corr=None, req=None, resp
     return OPS[key]
 
 
-ASYNC_CREATE = lambda accept_ms, done_ms: [("Start", 0, None), ("Accept", accept_ms, "Created"),  # noqa: E731
-                                           ("Success", done_ms, "OK")]
-SYNC_CREATE = lambda done_ms: [("Start", 0, None), ("Success", done_ms, "Created")]  # noqa: E731
-SYNC_OK = lambda done_ms: [("Start", 0, None), ("Success", done_ms, "OK")]  # noqa: E731
-ASYNC_ACCEPTED = lambda accept_ms, done_ms, final="OK": [  # noqa: E731
-    ("Start", 0, None), ("Accept", accept_ms, "Accepted"), ("Success", done_ms, final)]
+# Phase patterns: (resultType, delay in ms from the Start record, statusCode).
+
+
+def ASYNC_CREATE(accept_ms, done_ms):  # long-running PUT answered 201: the Accept carries the model
+    return [("Start", 0, None), ("Accept", accept_ms, "Created"), ("Success", done_ms, "OK")]
+
+
+def ASYNC_ACCEPTED(accept_ms, done_ms, final="OK"):  # long-running call answered 202
+    return [("Start", 0, None), ("Accept", accept_ms, "Accepted"), ("Success", done_ms, final)]
+
+
+def SYNC_CREATE(done_ms):
+    return [("Start", 0, None), ("Success", done_ms, "Created")]
+
+
+def SYNC_OK(done_ms):
+    return [("Start", 0, None), ("Success", done_ms, "OK")]
+
 
 # Expected-resource annotations, filled while the story is written.
 RESOURCES = {}  # rid lower -> annotation
@@ -383,7 +387,8 @@ def ssh_key(who):
     return "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI" + htext(43, B64STD, "ssh", who) + " " + who
 
 
-def vm_request(loc, size, nic, disk=None, *, image, priority=None, admin="azureuser"):
+def vm_request(loc, size, nic, disk=None, *, image, priority=None, admin="azureuser", ssh=True):
+    """ARM VM model. ssh=False: password login; adminPassword is write-only and never logged."""
     storage = {"imageReference": image,
                "osDisk": {"createOption": "FromImage", "deleteOption": "Delete",
                           "managedDisk": {"storageAccountType": "Premium_LRS"}}}
@@ -392,12 +397,12 @@ def vm_request(loc, size, nic, disk=None, *, image, priority=None, admin="azureu
     name = nic.split("/")[-1].removesuffix("-nic")
     props = {"hardwareProfile": {"vmSize": size}, "storageProfile": storage,
              "osProfile": {"computerName": name, "adminUsername": admin,
-                           "linuxConfiguration": {"disablePasswordAuthentication": True,
-                                                  "ssh": {"publicKeys": [{
-                                                      "path": f"/home/{admin}/.ssh/authorized_keys",
-                                                      "keyData": ssh_key(name)}]}}},
+                           "linuxConfiguration": {"disablePasswordAuthentication": not ssh}},
              "networkProfile": {"networkInterfaces": [{"id": nic,
                                                        "properties": {"deleteOption": "Delete"}}]}}
+    if ssh:
+        props["osProfile"]["linuxConfiguration"]["ssh"] = {"publicKeys": [{
+            "path": f"/home/{admin}/.ssh/authorized_keys", "keyData": ssh_key(name)}]}
     if priority == "Spot":
         props.update({"priority": "Spot", "evictionPolicy": "Delete",
                       "billingProfile": {"maxPrice": -1}})
@@ -434,10 +439,9 @@ def ext_response(rid, req):
                            "typeHandlerVersion": p["typeHandlerVersion"], "settings": p["settings"]}}
 
 
-def vnet_request(loc, prefix):
-    return {"location": loc, "properties": {
-        "addressSpace": {"addressPrefixes": [f"{prefix}.0.0/16"]},
-        "subnets": [{"name": "default", "properties": {"addressPrefix": f"{prefix}.0.0/24"}}]}}
+def hub_subnet(sub, loc, subnet):
+    """Pre-existing shared VNets of the customer's network team (created before the logs)."""
+    return res_id(sub, "rg-network", f"Microsoft.Network/virtualNetworks/vnet-hub-{loc}/subnets/{subnet}")
 
 
 def nic_request(loc, subnet):
@@ -480,21 +484,15 @@ def write_story():
                         "virtualMachineSize": {"type": "String", "value": "Standard_NC6s_v3"},
                         "location": {"type": "String", "value": "eastus"}},
                         [{"namespace": "Microsoft.Network", "resourceTypes": [
-                            {"resourceType": "virtualNetworks", "locations": ["eastus"]},
                             {"resourceType": "networkInterfaces", "locations": ["eastus"]}]},
                          {"namespace": "Microsoft.Compute", "resourceTypes": [
                              {"resourceType": "virtualMachines", "locations": ["eastus"]}]}]))
     creates(dep, "low", details={"location": "eastus"})
     dep_lower = dep_ds.lower()
-    vnet = res_id(S1, "rg-ds-research", "Microsoft.Network/virtualNetworks/vnet-ds-research")
-    o = operation("ds-vnet", U_DATASCI, vnet, "Microsoft.Network/virtualNetworks/write",
-                  plus_ms(t, 4213), SYNC_CREATE(3107), corr=corr_ds,
-                  req=vnet_request("eastus", "10.20"))
-    creates(o, "low", deployment=dep_lower, details={"location": "eastus"})
     nic = res_id(S1, "rg-ds-research", "Microsoft.Network/networkInterfaces/ds-gpu-01-nic")
     o = operation("ds-nic", U_DATASCI, nic, "Microsoft.Network/networkInterfaces/write",
                   plus_ms(t, 10435), SYNC_CREATE(1188), corr=corr_ds,
-                  req=nic_request("eastus", vnet + "/subnets/default"))
+                  req=nic_request("eastus", hub_subnet(S1, "eastus", "research")))
     creates(o, "low", deployment=dep_lower, details={"location": "eastus"})
     vm = res_id(S1, "rg-ds-research", "Microsoft.Compute/virtualMachines/ds-gpu-01")
     req = vm_request("eastus", "Standard_NC6s_v3", nic, image=IMG_DSVM, priority="Regular",
@@ -504,6 +502,7 @@ def write_story():
                   resp=vm_response(vm, req, plus_ms(t, 17500)))
     creates(o, "low", deployment=dep_lower, indicators=["gpu-sku"],
             details={"location": "eastus", "vm_size": "Standard_NC6s_v3", "priority": "Regular"})
+    # The GPU driver extension: an extension write on a GPU VM that is *not* a miner.
     ext = vm + "/extensions/NvidiaGpuDriverLinux"
     req = ext_request("eastus", "Microsoft.HpcCompute", "NvidiaGpuDriverLinux", "1.9", {})
     o = operation("ds-ext", U_DATASCI, ext, "Microsoft.Compute/virtualMachines/extensions/write",
@@ -534,14 +533,9 @@ def write_story():
                                                          "capacity": 1},
                        "kind": "linux", "properties": {"reserved": True}})
     creates(o, "low", details={"location": "westeurope"})
-    subnet = "/subscriptions/%s/resourceGroups/rg-network/providers/Microsoft.Network/" \
-             "virtualNetworks/vnet-shared-weu/subnets/build" % S2
-    for n, (tn, tv) in enumerate([("2026-09-14T13:13:01.442", "2026-09-14T13:13:20.890"),
-                                  ("2026-09-14T13:14:05.367", "2026-09-14T13:14:25.009")], 1):
-        nic = res_id(S2, "rg-web-dev", f"Microsoft.Network/networkInterfaces/vm-build-0{n}-nic")
-        o = operation(f"web-nic{n}", U_DEVOPS, nic, "Microsoft.Network/networkInterfaces/write", tn,
-                      SYNC_CREATE(1_406), req=nic_request("westeurope", subnet))
-        creates(o, "low", details={"location": "westeurope"})
+    # The build VMs attach NICs that the network team pre-created (not in these logs).
+    for n, tv in enumerate(["2026-09-14T13:13:20.890", "2026-09-14T13:14:25.009"], 1):
+        nic = res_id(S2, "rg-network", f"Microsoft.Network/networkInterfaces/vm-build-0{n}-nic")
         vm = res_id(S2, "rg-web-dev", f"Microsoft.Compute/virtualMachines/vm-build-0{n}")
         req = vm_request("westeurope", "Standard_D4s_v5", nic, image=IMG_UBUNTU, admin="marco")
         o = operation(f"web-vm{n}", U_DEVOPS, vm, "Microsoft.Compute/virtualMachines/write", tv,
@@ -590,11 +584,6 @@ def write_story():
          "2026-10-12T08:07:30.019",
          {"properties": {"limit": 64, "name": {"value": "standardNCSv3Family"},
                          "resourceType": "dedicated"}}),
-        ("q-sea", f"/subscriptions/{S1}/providers/Microsoft.Compute/locations/southeastasia/"
-                  f"providers/Microsoft.Quota/quotas/lowPriorityCores", "Microsoft.Quota/quotas/write",
-         "2026-10-12T08:08:44.480",
-         {"properties": {"limit": {"limitObjectType": "LimitValue", "value": 200},
-                         "name": {"value": "lowPriorityCores"}, "resourceType": "lowPriority"}}),
     ]
     for key, rid, opname, t0, body in quota:
         o = operation(key, P, rid, opname, t0,
@@ -607,7 +596,7 @@ def write_story():
     o = operation("vm-fail", P, vm0, "Microsoft.Compute/virtualMachines/write",
                   "2026-10-12T08:12:20.745", [("Start", 0, None), ("Failure", 3_602, "Conflict")],
                   req=vm_request("eastus", "Standard_ND96asr_v4", nic0, image=IMG_DSVM,
-                                 priority="Spot"),
+                                 priority="Spot", ssh=False),
                   status_msg={"status": "Failed", "error": {
                       "code": "SkuNotAvailable",
                       "message": "The requested VM size for resource 'Following SKUs have failed "
@@ -619,9 +608,9 @@ def write_story():
             details={"location": "eastus", "vm_size": "Standard_ND96asr_v4", "priority": "Spot"})
 
     # 08:20 one deployment creates Spot GPU VMs in three regions.
-    regions = [("eus", "eastus", "Standard_NC24ads_A100_v4", "10.40"),
-               ("weu", "westeurope", "Standard_NC6s_v3", "10.41"),
-               ("sea", "southeastasia", "Standard_NC24ads_A100_v4", "10.42")]
+    regions = [("eus", "eastus", "Standard_NC24ads_A100_v4"),
+               ("weu", "westeurope", "Standard_NC6s_v3"),
+               ("sea", "southeastasia", "Standard_NC24ads_A100_v4")]
     dep_name = "gpu-train-multiregion-20261012"
     dep_ml = res_id(S1, "rg-ml-train", f"Microsoft.Resources/deployments/{dep_name}")
     corr_ml = gid("correlation", "ml-deployment")
@@ -636,7 +625,6 @@ def write_story():
                         "regions": {"type": "Array", "value": [r[1] for r in regions]},
                         "instancesPerRegion": {"type": "Int", "value": 1}},
                         [{"namespace": "Microsoft.Network", "resourceTypes": [
-                            {"resourceType": "virtualNetworks", "locations": [r[1] for r in regions]},
                             {"resourceType": "networkInterfaces",
                              "locations": [r[1] for r in regions]}]},
                          {"namespace": "Microsoft.Compute", "resourceTypes": [
@@ -647,26 +635,22 @@ def write_story():
     dep_lower = dep_ml.lower()
     vms = {}
     vm_done = {"eus": 331_402, "weu": 402_115, "sea": 566_730}
-    for i, (short, loc, size, prefix) in enumerate(regions):
+    for i, (short, loc, size) in enumerate(regions):
         base = plus_ms(t, 4_120 + i * 7_311)
-        vnet = res_id(S1, "rg-ml-train", f"Microsoft.Network/virtualNetworks/vnet-gpu-{short}")
-        o = operation(f"ml-vnet-{short}", P, vnet, "Microsoft.Network/virtualNetworks/write", base,
-                      SYNC_CREATE(2_811), corr=corr_ml, req=vnet_request(loc, prefix))
-        creates(o, "medium", deployment=dep_lower, details={"location": loc})
         nic = res_id(S1, "rg-ml-train", f"Microsoft.Network/networkInterfaces/gpu-train-{short}-01-nic")
         o = operation(f"ml-nic-{short}", P, nic, "Microsoft.Network/networkInterfaces/write",
                       plus_ms(base, 3_904), SYNC_CREATE(1_107), corr=corr_ml,
-                      req=nic_request(loc, vnet + "/subnets/default"))
+                      req=nic_request(loc, hub_subnet(S1, loc, "workload")))
         creates(o, "medium", deployment=dep_lower, details={"location": loc})
         disk = res_id(S1, "rg-ml-train", f"Microsoft.Compute/disks/gpu-train-{short}-01-data")
         o = operation(f"ml-disk-{short}", P, disk, "Microsoft.Compute/disks/write",
-                      plus_ms(base, 4_560), ASYNC_ACCEPTED(489, 3_170), corr=corr_ml,
+                      plus_ms(base, 4_560), SYNC_CREATE(3_170), corr=corr_ml,
                       req={"location": loc, "sku": {"name": "Premium_LRS"},
                            "properties": {"creationData": {"createOption": "Empty"},
                                           "diskSizeGB": 1024}})
         creates(o, "medium", deployment=dep_lower, details={"location": loc})
         vm = res_id(S1, "rg-ml-train", f"Microsoft.Compute/virtualMachines/gpu-train-{short}-01")
-        req = vm_request(loc, size, nic, disk, image=IMG_DSVM, priority="Spot")
+        req = vm_request(loc, size, nic, disk, image=IMG_DSVM, priority="Spot", ssh=False)
         o = operation(f"ml-vm-{short}", P, vm, "Microsoft.Compute/virtualMachines/write",
                       plus_ms(base, 12_075), ASYNC_CREATE(2_114, vm_done[short]), corr=corr_ml,
                       req=req, resp=vm_response(vm, req, plus_ms(base, 13_900)))
@@ -715,19 +699,14 @@ def write_story():
             "virtualMachineProfile": {
                 "priority": "Spot", "evictionPolicy": "Delete", "billingProfile": {"maxPrice": -1},
                 "osProfile": {"computerNamePrefix": "infer", "adminUsername": "azureuser",
-                              "linuxConfiguration": {"disablePasswordAuthentication": True,
-                                                     "ssh": {"publicKeys": [{
-                                                         "path": "/home/azureuser/.ssh/authorized_keys",
-                                                         "keyData": ssh_key("infer")}]}}},
+                              "linuxConfiguration": {"disablePasswordAuthentication": False}},
                 "storageProfile": {"imageReference": IMG_DSVM,
                                    "osDisk": {"createOption": "FromImage",
                                               "managedDisk": {"storageAccountType": "StandardSSD_LRS"}}},
                 "networkProfile": {"networkInterfaceConfigurations": [{
                     "name": "infer-nic", "properties": {"primary": True, "ipConfigurations": [{
                         "name": "ipconfig1", "properties": {"subnet": {
-                            "id": res_id(S1, "rg-ml-train",
-                                         "Microsoft.Network/virtualNetworks/vnet-gpu-weu")
-                            + "/subnets/default"}}}]}}]},
+                            "id": hub_subnet(S1, "westeurope", "workload")}}}]}}]},
                 "extensionProfile": {"extensions": [{"name": "CustomScript", "properties": {
                     "publisher": "Microsoft.Azure.Extensions", "type": "CustomScript",
                     "typeHandlerVersion": "2.1", "settings": {
@@ -895,9 +874,8 @@ def export_record(ev, eventhub=False):
 def rest_record(ev):
     rid = ev_rid(ev)
     sub, rg, ns, rtype, _ = rid_info(ev["rid"])
-    props = base_properties(ev)
-    if props.get("serviceRequestId") is None:
-        props.pop("serviceRequestId", None)
+    props = {k: v for k, v in base_properties(ev).items()
+             if k not in ("eventCategory", "entity", "message", "hierarchy")}
     return {
         "authorization": {"action": ev["op"], "scope": ev["rid"]},
         "caller": ev["who"].caller,
@@ -926,7 +904,6 @@ def rest_record(ev):
         "submissionTimestamp": iso7(ev["sub_time"]),
         "subscriptionId": sub,
         "tenantId": TENANT,
-        "relatedEvents": [],
     }
 
 
@@ -941,7 +918,6 @@ def snake(name):
 
 def sdk_record(ev):
     rest = rest_record(ev)
-    rest.pop("relatedEvents")
 
     def conv(obj, top):
         if isinstance(obj, dict):
@@ -988,15 +964,9 @@ CSV_COLUMNS = [
 def la_properties(ev, rich):
     """Properties of the AzureActivity row; `rich` adds the keys the portal export shows."""
     p = base_properties(ev)
-    if p.get("serviceRequestId") is None and "serviceRequestId" in p:
-        p["serviceRequestId"] = None
     if rich:
-        sub, rg, ns, _, name = rid_info(ev["rid"])
-        p.update({"caller": ev["who"].caller, "eventDataId": ev["edid"],
-                  "eventSubmissionTimestamp": iso7(ev["sub_time"]),
-                  "httpRequest": cjson({"clientIpAddress": ev["who"].ip}),
-                  "resource": name.lower(), "resourceGroup": rg.upper(),
-                  "resourceProviderValue": ns.upper(), "subscriptionId": sub.upper(),
+        sub = rid_info(ev["rid"])[0]
+        p.update({"caller": ev["who"].caller, "subscriptionId": sub.upper(),
                   "activityStatusValue": ev["phase"]})
         if ev["code"]:
             p["activitySubstatusValue"] = ev["code"]
@@ -1008,8 +978,9 @@ def la_authorization(ev):
 
 
 def la_query_row(ev, with_dynamic):
-    """One row of the query API. Legacy columns are filled (as the query API returns them);
-    the *_d columns are objects when `with_dynamic`, else null."""
+    """One row of the query API. Legacy columns are filled (as the query API returns them); the
+    string columns always carry the data. With `with_dynamic` Authorization_d (the only place
+    with the evidence) and Claims_d are objects; Properties_d is always null."""
     sub, rg, ns, _, name = rid_info(ev["rid"])
     props = la_properties(ev, rich=False)
     auth = la_authorization(ev)
@@ -1017,7 +988,8 @@ def la_query_row(ev, with_dynamic):
     values = {
         "TenantId": WORKSPACE, "SourceSystem": "Azure", "CallerIpAddress": ev["who"].ip,
         "CategoryValue": "Administrative", "CorrelationId": ev["corr"],
-        "Authorization": cjson(auth), "Authorization_d": auth if with_dynamic else None,
+        "Authorization": cjson({"action": ev["op"], "scope": ev["rid"]}),
+        "Authorization_d": auth if with_dynamic else None,  # evidence only in the object
         "Claims": cjson(claims), "Claims_d": claims if with_dynamic else None,
         "Level": level_of(ev),
         "OperationNameValue": ev["op"].upper() if with_dynamic else ev["op"],
@@ -1076,11 +1048,6 @@ PC_WEB_APP = gid("appid", "partner-center-web")
 ORDER_S1 = gid("order", "s1")
 ORDER_S2 = gid("order", "s2")
 OFFER_AZURE_PLAN = "DZH318Z0BPS6:0001:DZH318Z0BLPV"
-
-
-def pc_time(text):
-    """Partner Center operationDate: 7 fraction digits, Z. `text` has 7 digits."""
-    return text
 
 
 def pc_record(op_type, res_type, date7, upn, *, customer=True, new=None, old=None, data=(),
@@ -1211,3 +1178,1302 @@ def pc_expected(rec):
             "user_principal_name": rec["userPrincipalName"],
             "customer_id": rec.get("customerId"), "partner_id": rec["partnerId"],
             "order_id": order, "subscription_ids": subs, "record_id": rec["id"]}
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+WRITTEN = []  # (path, bytes) for the size report
+
+
+def write(path, data):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    path.write_bytes(data)
+    WRITTEN.append((path, len(data)))
+
+
+def sub_of(ev):
+    return rid_info(ev["rid"])[0]
+
+
+def chronological(events):
+    return sorted(events, key=lambda e: (e["time"], e["edid"]))
+
+
+def newest_first(events):
+    return sorted(events, key=lambda e: (e["time"], e["edid"]), reverse=True)
+
+
+def write_export_jsonl(out):
+    """Storage-account layout: one PT1H.json (JSON Lines) per subscription and hour of arrival."""
+    blobs = {}
+    for ev in sorted(EVENTS, key=lambda e: (e["sub_time"], e["edid"])):
+        a = ev["sub_time"]
+        path = (f"insights-activity-logs/resourceId=/SUBSCRIPTIONS/{sub_of(ev).upper()}/"
+                f"y={a.year}/m={a.month:02d}/d={a.day:02d}/h={a.hour:02d}/m=00/PT1H.json")
+        blobs.setdefault(path, []).append(cjson(export_record(ev)))
+    files = []
+    for path in sorted(blobs):
+        write(out / path, "".join(line + "\n" for line in blobs[path]))
+        files.append(path)
+    return files, len(EVENTS)
+
+
+def eh_batches(events, limit=10, gap_s=90):
+    batches, cur, last = [], [], None
+    for ev in events:
+        if cur and (len(cur) >= limit or (ev["sub_time"] - last).total_seconds() > gap_s):
+            batches.append(cur)
+            cur = []
+        cur.append(ev)
+        last = ev["sub_time"]
+    if cur:
+        batches.append(cur)
+    return batches
+
+
+def write_eventhub(out):
+    """Event Hub messages: {"records":[...]} per message, one message per line; the clean-up
+    day is one pretty-printed message in its own file."""
+    arrival = sorted(EVENTS, key=lambda e: (e["sub_time"], e["edid"]))
+    cleanup_day = dt.date(2026, 10, 14)
+    p0 = [e for e in arrival if sub_of(e) == S1 and e["time"].date() != cleanup_day]
+    p1 = [e for e in arrival if sub_of(e) == S2]
+    cleanup = [e for e in arrival if sub_of(e) == S1 and e["time"].date() == cleanup_day]
+    files = []
+    for name, evs in (("partition-0.jsonl", p0), ("partition-1.jsonl", p1)):
+        lines = [cjson({"records": [export_record(e, eventhub=True) for e in batch]})
+                 for batch in eh_batches(evs)]
+        write(out / name, "".join(line + "\n" for line in lines))
+        files.append(name)
+    name = "partition-0-message-2026-10-14.json"
+    write(out / name, json.dumps({"records": [export_record(e, eventhub=True) for e in cleanup]},
+                                 indent=2, ensure_ascii=False) + "\n")
+    files.append(name)
+    return files, len(p0) + len(p1) + len(cleanup)
+
+
+def gz(data):
+    """Deterministic gzip (mtime 0, no file name) so reruns stay byte-identical."""
+    return gzip.compress(data.encode("utf-8") if isinstance(data, str) else data, 9, mtime=0)
+
+
+def write_rest_array(out):
+    """az CLI output saved by the investigator and gzipped (keeps the fixtures under 2 MB and
+    exercises the gzip input path); inside: one pretty-printed array, newest first."""
+    name = "az-monitor-activity-log-list.json.gz"
+    write(out / name, gz(json.dumps([rest_record(e) for e in newest_first(EVENTS)], indent=2,
+                                    ensure_ascii=False) + "\n"))
+    return [name], len(EVENTS)
+
+
+def next_link(sub, page):
+    token = htext(48, B64URL, "skiptoken", sub, str(page))
+    return (f"https://management.azure.com/subscriptions/{sub}/providers/microsoft.insights/"
+            f"eventtypes/management/values?api-version=2015-04-01&$filter=eventTimestamp+ge+"
+            f"%272026-09-01T00%3a00%3a00Z%27+and+eventTimestamp+le+%272026-10-15T00%3a00%3a00Z%27"
+            f"&$skiptoken={token}")
+
+
+def write_rest_pages(out, page_size=25):
+    """{"value":[...],"nextLink":...} pages, newest first. S1: pages 1 and 2 concatenated in one
+    file, then one page per file (the last page has no nextLink). S2: one page, nextLink null."""
+    files, count = [], 0
+    s1 = newest_first([e for e in EVENTS if sub_of(e) == S1])
+    pages = [s1[i:i + page_size] for i in range(0, len(s1), page_size)]
+    texts = []
+    for n, page in enumerate(pages, 1):
+        body = {"value": [rest_record(e) for e in page]}
+        if n < len(pages):
+            body["nextLink"] = next_link(S1, n + 1)
+        texts.append(cjson(body) + "\n")
+        count += len(page)
+    name = f"subscription-{S1}-pages-1-2.json"
+    write(out / name, texts[0] + texts[1])
+    files.append(name)
+    for n in range(3, len(pages) + 1):
+        name = f"subscription-{S1}-page-{n}.json"
+        write(out / name, texts[n - 1])
+        files.append(name)
+    s2 = newest_first([e for e in EVENTS if sub_of(e) == S2])
+    name = f"subscription-{S2}-page-1.json"
+    write(out / name, cjson({"value": [rest_record(e) for e in s2], "nextLink": None}) + "\n")
+    files.append(name)
+    return files, count + len(s2)
+
+
+def write_sdk(out):
+    """A collection script's JSON Lines per subscription, gzipped (size budget)."""
+    files = []
+    for sub in (S1, S2):
+        name = f"activity-{sub}.jsonl.gz"
+        evs = newest_first([e for e in EVENTS if sub_of(e) == sub])
+        write(out / name, gz("".join(cjson(sdk_record(e)) + "\n" for e in evs)))
+        files.append(name)
+    return files, len(EVENTS)
+
+
+def write_la_query(out):
+    """Query API results, one file per month, rows in time order. September rows have the
+    *_d columns null; October rows have Authorization_d and Claims_d as objects."""
+    files = []
+    for name, month, dynamic in (("azureactivity-2026-09.json", 9, False),
+                                 ("azureactivity-2026-10.json", 10, True)):
+        evs = chronological([e for e in EVENTS if e["time"].month == month])
+        doc = {"tables": [{"name": "PrimaryResult",
+                           "columns": [{"name": c, "type": t} for c, t in LA_QUERY_COLUMNS],
+                           "rows": [la_query_row(e, dynamic) for e in evs]}]}
+        write(out / name, cjson(doc) + "\n")
+        files.append(name)
+    return files, len(EVENTS)
+
+
+def csv_text(header, rows):
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(header)
+    for r in rows:
+        w.writerow(r)
+    return buf.getvalue()
+
+
+def write_la_csv(out):
+    """Portal "Export to CSV (all columns)" file, gzipped for the size budget; inside: BOM,
+    CRLF, newest first."""
+    name = "query_data.csv.gz"
+    rows = [la_csv_row(e) for e in newest_first(EVENTS)]
+    write(out / name, gz("\ufeff" + csv_text(CSV_COLUMNS, rows)))
+    return [name], len(EVENTS)
+
+
+def write_partner_center(out, recs):
+    """Two API pages (records up to 2026-10-10, newest first) and a JSON Lines file of the items
+    pulled later (2026-10-11..2026-10-15). Every record appears exactly once in the folder."""
+    early, late = recs[:5], recs[5:]
+    newest = list(reversed(early))
+    pages = [newest[:3], newest[3:]]
+    query = "/auditrecords?startDate=2026-09-01&endDate=2026-10-10&size=3"
+    files = []
+    for n, items in enumerate(pages, 1):
+        links = {"self": {"uri": query, "method": "GET", "headers": []}}
+        if n < len(pages):
+            links["next"] = {"uri": query, "method": "GET", "headers": [
+                {"key": "MS-ContinuationToken", "value": htext(40, B64URL, "pc-cont", str(n))}]}
+        body = {"totalCount": len(early), "items": items, "links": links,
+                "attributes": {"objectType": "Collection"}}
+        name = f"auditrecords-2026-09-01_2026-10-10-page-{n}.json"
+        write(out / name, json.dumps(body, indent=2, ensure_ascii=False) + "\n")
+        files.append(name)
+    name = "auditrecords-2026-10-11_2026-10-15.jsonl"
+    write(out / name, "".join(cjson(r) + "\n" for r in late))
+    files.append(name)
+    return files, len(recs)
+
+
+# --------------------------------------------------------------------------------------------
+# expected.json
+# --------------------------------------------------------------------------------------------
+
+
+def expected_resource(rid_lower, ann, ra_op):
+    op = ann["op"]
+    who = op["who"]
+    sub, rg, _, rtype, name = rid_info(op["rid"])
+    failed = op["final"] == "Failure"
+    deleted = ann["delete"]
+    out = {
+        "resource_id": rid_lower,
+        "resource_type": rtype.lower(),
+        "name": name,
+        "subscription_id": sub,
+        "resource_group": rg.lower() or None,
+        "status": "failed" if failed else ("deleted" if deleted else "created"),
+        "severity": ann["severity"],
+        "operation": op["op"].lower(),
+        "created_at": rfc_us(op["start"]),
+        "completed_at": None if failed else rfc_us(op["end"]),
+        "created_by": who.expected(),
+        "correlation_id": op["corr"],
+        "deployment": ann["deployment"],
+        "authorized_by": None,
+        "failure": None,
+        "deleted_at": rfc_us(deleted["start"]) if deleted else None,
+        "deletion_completed_at": rfc_us(deleted["end"]) if deleted else None,
+        "deleted_by": deleted["who"].expected() if deleted else None,
+        "parent": ann["parent"],
+        "indicators": ann["indicators"],
+        "details": ann["details"],
+    }
+    if failed:
+        msg = op["status_msg"]
+        out["failure"] = {"at": rfc_us(op["end"]), "status_code": op["final_code"],
+                          "error_code": msg["error"]["code"]}
+    if who is SP_ATTACKER:
+        u = ra_op["who"]
+        out["authorized_by"] = {
+            "name": u.upn, "type": "user", "object_id": u.oid, "app_id": u.appid,
+            "at": rfc_us(ra_op["start"]), "ip": u.ip, "mfa": False, "role": "Owner",
+            "role_definition_id": OWNER, "role_assignment_id": ra_op["rid"].lower(),
+            "scope": f"/subscriptions/{S1}", "correlation_id": ra_op["corr"]}
+    return out
+
+
+def build_expected(ra_op, recs, shapes):
+    resources = [expected_resource(k, v, ra_op) for k, v in RESOURCES.items()]
+    resources.sort(key=lambda r: (r["created_at"], r["resource_id"]))
+    prep = [{"operation": o["op"].lower(), "resource_id": o["rid"].lower(),
+             "subscription_id": rid_info(o["rid"])[0], "requested_at": rfc_us(o["start"]),
+             "completed_at": rfc_us(o["end"]), "status": "succeeded",
+             "correlation_id": o["corr"], "caller": o["who"].expected(),
+             "request_body": o["req"]} for o in PREPARATION]
+    orders = [r for r in recs if r["operationType"] == "create_order"]
+    subscriptions = []
+    for r in orders:
+        e = pc_expected(r)
+        subscriptions.append({
+            "subscription_id": e["subscription_ids"][0], "customer_id": r["customerId"],
+            "customer_name": r["customerName"], "partner_id": r["partnerId"],
+            "created_by": r["userPrincipalName"], "created_at": e["time"],
+            "order_id": e["order_id"], "offer_id": OFFER_AZURE_PLAN,
+            "partner_record_id": r["id"]})
+    phase_counts = {}
+    for ev in EVENTS:
+        phase_counts[ev["phase"]] = phase_counts.get(ev["phase"], 0) + 1
+    return {
+        "schema_version": 1,
+        "generated_by": "scripts/gen_fixtures.py (do not hand-edit)",
+        "scenario": "intrusion",
+        "summary": (
+            "A CSP partner user created on 2026-10-05 resets the password of a customer user; the "
+            "user (password only, foreign IP) makes service principal P Owner of subscription S1; "
+            "P registers Batch/ACI, requests GPU quota, fails once (SkuNotAvailable), deploys Spot "
+            "GPU VMs in three regions, installs xmrig via CustomScript, adds a Spot GPU scale set, a "
+            "Batch pool and a miner container, and deletes the compute two days later. S1 also has "
+            "a legitimate GPU VM by an MFA data scientist; S2 has ordinary CPU work."),
+        "conventions": {
+            "ids": "resource ids and operations lower-case; GUIDs lower-case",
+            "times": "RFC 3339 UTC with 6 fraction digits; every scenario time has ms precision",
+            "name": "last segment of the resource id, as written in the Start record",
+            "created_at": "time of the Start record of the creating operation (request time)",
+            "completed_at": "time of the final Success record; null for failed operations",
+            "deleted_at": "time of the Start record of the delete; deletion_completed_at its Success",
+            "created_by.name": "UPN for users, app id for service principals",
+            "created_by.ip": "callerIpAddress / httpRequest.clientIpAddress of the Start record",
+            "created_by.mfa": "true/false from the amr claim; null when the token has no amr",
+            "authorized_by": "the role assignment (Start record) that granted the creator its role; "
+                             "derived from the roleAssignments/write request body PrincipalId",
+            "severity": "high: mining compute, miner payloads and the privilege grant enabling "
+                        "them; medium: attacker-created supporting resources and failed attempts; "
+                        "low: legitimate activity",
+            "indicators": "gpu-sku, spot-priority, miner-command, encoded-command, miner-image, "
+                          "multi-region, privileged-role-grant, no-mfa",
+            "preparation": "provider registrations and quota/service-limit requests; they are "
+                           "writes but not resources, so they are not in resources[]",
+            "partner_center.order_id": "lower-cased; null when the record has no OrderId",
+            "partner_center.subscription_ids": "from LineItems[].SubscriptionId and customizedData "
+                                               "keys SubscriptionId / SubscriptionId-N, lower-cased",
+        },
+        "tenant_id": TENANT,
+        "partner_id": PARTNER,
+        "log_analytics_workspace_id": WORKSPACE,
+        "subscriptions": subscriptions,
+        "principals": {
+            "compromised_user": U_COMPROMISED.expected() | {"upn": U_COMPROMISED.upn},
+            "attacker_service_principal": SP_ATTACKER.expected(),
+            "legitimate_users": [U_DATASCI.expected() | {"upn": U_DATASCI.upn},
+                                 U_DEVOPS.expected() | {"upn": U_DEVOPS.upn}],
+            "partner_users": [PC_ADMIN, PC_NEWUSER],
+        },
+        "resources": resources,
+        "preparation": prep,
+        "partner_center": [pc_expected(r) for r in recs],
+        "activity_records": {"total": len(EVENTS), "by_phase": phase_counts,
+                             "by_subscription": {S1: sum(1 for e in EVENTS if sub_of(e) == S1),
+                                                 S2: sum(1 for e in EVENTS if sub_of(e) == S2)}},
+        "shapes": shapes,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# fixtures/ingest: parser edge cases with <name>.expect.json sidecars
+# --------------------------------------------------------------------------------------------
+
+TI = gid("ingest", "tenant")
+SI = gid("ingest", "subscription")
+RG_I = "RG-Ingest"
+VM_I = f"/subscriptions/{SI}/resourceGroups/{RG_I}/providers/Microsoft.Compute/virtualMachines/vm-ingest-01"
+UPN_I = "jonas.keller@fabrikamrobotics.onmicrosoft.com"
+OID_I = gid("ingest", "oid-user")
+SP_APP_I = gid("ingest", "sp-app")
+SP_OID_I = gid("ingest", "sp-oid")
+IAT_I = epoch(at("2026-10-12T07:40:00.000"))
+
+
+class Text:
+    """Accumulates file content and reports (line, offset) marks where records begin."""
+
+    def __init__(self):
+        self.parts, self.nbytes, self.nlines = [], 0, 0
+
+    def mark(self):
+        return {"line": self.nlines + 1, "offset": self.nbytes}
+
+    def add(self, s):
+        b = s.encode("utf-8")
+        self.parts.append(b)
+        self.nbytes += len(b)
+        self.nlines += s.count("\n")
+
+    def data(self):
+        return b"".join(self.parts)
+
+
+def user_claims_i(*, upn=UPN_I, oid=OID_I, appid=AZURE_CLI_APP, amr="pwd", ip=IP_ATTACKER_USER,
+                  tid=TI, uti="Xq3kN0m2bUeQpZr8T1vAAA", name="Jonas Keller"):
+    return {"aud": "https://management.core.windows.net/", "iss": f"https://sts.windows.net/{TI}/",
+            "iat": str(IAT_I), "nbf": str(IAT_I), "exp": str(IAT_I + 4412),
+            "http://schemas.microsoft.com/claims/authnmethodsreferences": amr, "appid": appid,
+            "appidacr": "0", "idtyp": "user", "ipaddr": ip, "name": name,
+            "http://schemas.microsoft.com/identity/claims/objectidentifier": oid,
+            "http://schemas.microsoft.com/identity/claims/tenantid": tid,
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name": upn,
+            "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn": upn, "uti": uti,
+            "ver": "1.0"}
+
+
+def sp_claims_i(*, appid=SP_APP_I, oid=SP_OID_I, appidacr="1", idtyp="app", ip=IP_ATTACKER_SP,
+                uti="bN7yQ2pLkE6vZt0sW4cAAA"):
+    return {"aud": "https://management.core.windows.net/", "iss": f"https://sts.windows.net/{TI}/",
+            "iat": str(IAT_I), "nbf": str(IAT_I), "exp": str(IAT_I + 3599), "appid": appid,
+            "appidacr": appidacr, "idtyp": idtyp, "ipaddr": ip,
+            "http://schemas.microsoft.com/identity/claims/objectidentifier": oid,
+            "http://schemas.microsoft.com/identity/claims/tenantid": TI, "uti": uti, "ver": "1.0"}
+
+
+def caller_user_i(**over):
+    c = {"upn": UPN_I, "object_id": OID_I, "app_id": AZURE_CLI_APP, "appidacr": "0",
+         "idtyp": "user", "token_tenant": TI, "amr": "pwd", "mfa": "no",
+         "ip_claim": IP_ATTACKER_USER, "token_id": "Xq3kN0m2bUeQpZr8T1vAAA"}
+    c.update(over)
+    return c
+
+
+def caller_sp_i(**over):
+    c = {"upn": "", "object_id": SP_OID_I, "app_id": SP_APP_I, "appidacr": "1", "idtyp": "app",
+         "token_tenant": TI, "amr": "", "mfa": "unknown", "ip_claim": IP_ATTACKER_SP,
+         "token_id": "bN7yQ2pLkE6vZt0sW4cAAA"}
+    c.update(over)
+    return c
+
+
+def export_i(time, op, rid, result_type, sig, *, corr, claims=None, ip=IP_ATTACKER_SP,
+             category="Administrative", properties=None, duration=0, identity=None,
+             tenant=True, extra=None):
+    rec = {"time": time, "resourceId": rid, "operationName": op, "category": category,
+           "resultType": result_type, "resultSignature": sig}
+    if duration is not None:
+        rec["durationMs"] = duration
+    rec["callerIpAddress"] = ip
+    rec["correlationId"] = corr
+    if identity is not None:
+        rec["identity"] = identity
+    else:
+        rec["identity"] = {"authorization": {"scope": rid, "action": op},
+                           "claims": claims if claims is not None else sp_claims_i()}
+    rec["level"] = "Information"
+    rec["location"] = "global"
+    rec["properties"] = properties if properties is not None else {}
+    if tenant:
+        rec["tenantId"] = TI
+    if extra:
+        rec.update(extra)
+    return rec
+
+
+def event_x(time, phase, status, op, rid, *, corr="", zone_assumed=False, category="Administrative",
+            caller=None, caller_ip="", status_code="", tenant_id=None, **more):
+    """Expected normalized fields of one event (see fixtures/README.md for the contract)."""
+    sub, rg, _, rtype, _ = rid_info(rid)
+    e = {"time": time, "time_zone_assumed": zone_assumed, "phase": phase, "status": status,
+         "operation": op.lower(), "resource_id_lower": rid.lower(), "resource_type": rtype.lower(),
+         "subscription_id": sub, "resource_group": rg.lower(), "correlation_id": corr.lower(),
+         "category": category, "caller_ip": caller_ip, "status_code": status_code}
+    if caller is not None:
+        e["caller"] = caller
+    if tenant_id is not None:
+        e["tenant_id"] = tenant_id
+    e.update(more)
+    return e
+
+
+def write_ingest_file(name, kind, description, text, records, *, limits=None):
+    """Writes the data file and its sidecar; `records` are dicts already carrying line/offset."""
+    write(INGEST_DIR / name, text.data() if isinstance(text, Text) else text)
+    for i, r in enumerate(records, 1):
+        r["index"] = i
+    ordered = []
+    for r in records:
+        head = {k: r[k] for k in ("index", "line", "offset") if k in r}
+        ordered.append(head | {k: v for k, v in r.items() if k not in head})
+    totals = {"events": sum(1 for r in records if "quarantine" not in r and "ignored" not in r),
+              "quarantined": sum(1 for r in records if "quarantine" in r),
+              "ignored": sum(1 for r in records if "ignored" in r)}
+    sidecar = {"file": name, "source_kind": kind, "description": description}
+    if limits:
+        sidecar["parser_limits"] = limits
+    sidecar["totals"] = totals
+    # Pretty at the top level, one compact line per record: small and still diff-friendly.
+    head = json.dumps(sidecar, indent=2)[:-2]
+    lines = [json.dumps(r, separators=(", ", ": ")) for r in ordered]
+    body = (',\n  "records": [\n' + ",\n".join("    " + x for x in lines) + "\n  ]\n}\n" if lines
+            else ',\n  "records": []\n}\n')
+    write(INGEST_DIR / (name + ".expect.json"), head + body)
+    return name
+
+
+def jsonl(items, *, final_newline=True):
+    """items: (text, expectation-or-None). Returns (Text, expectations with line/offset)."""
+    t, out = Text(), []
+    for n, (line, exp) in enumerate(items):
+        m = t.mark()
+        t.add(line)
+        if n + 1 < len(items) or final_newline:
+            t.add("\n")
+        if exp is not None:
+            out.append(m | exp)
+    return t, out
+
+
+def write_ingest():
+    names = []
+    corr = lambda k: gid("ingest-corr", k)  # noqa: E731
+    vm_body = {"location": "eastus", "properties": {"hardwareProfile": {"vmSize": "Standard_NC24ads_A100_v4"},
+                                                    "priority": "Spot", "evictionPolicy": "Delete",
+                                                    "billingProfile": {"maxPrice": -1}}}
+    vm_op = "Microsoft.Compute/virtualMachines/write"
+
+    # 1. operationName / resourceId casing, tenant-level resource id.
+    c = corr("casing")
+    tenant_rid = f"/TeNaNtS/{TI}/PrOvIdErS/MiCrOsOfT.SuBsCrIpTiOn/AlIaSeS/Fab-Gpu-Sandbox"
+    items = [
+        (cjson(export_i("2026-10-12T08:00:00.1000000Z", vm_op.upper(), VM_I.upper(), "Start",
+                        "Started.", corr=c.upper(),
+                        properties={"requestbody": cjson(vm_body)})),
+         event_x("2026-10-12T08:00:00.100000Z", "started", "Start", vm_op, VM_I, corr=c,
+                 caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP, tenant_id=TI,
+                 request_body_json=vm_body)),
+        (cjson(export_i("2026-10-12T08:00:01.2000000Z", vm_op.lower(), VM_I.lower(), "Accept",
+                        "Accepted.Created", corr=c, duration=1100,
+                        properties={"statusCode": "Created"})),
+         event_x("2026-10-12T08:00:01.200000Z", "accepted", "Accept", vm_op, VM_I, corr=c,
+                 caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP, status_code="Created")),
+        (cjson(export_i("2026-10-12T08:04:09.3000000Z", "Microsoft.Compute/virtualMachines/Write",
+                        VM_I, "Success", "Succeeded.OK", corr=c, duration=249200,
+                        properties={"statusCode": "OK"})),
+         event_x("2026-10-12T08:04:09.300000Z", "succeeded", "Success", vm_op, VM_I, corr=c,
+                 caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP, status_code="OK")),
+        (cjson(export_i("2026-10-12T08:05:00.0000000Z", "Microsoft.Subscription/aliases/write",
+                        tenant_rid, "Success", "Succeeded.Created", corr=corr("alias"),
+                        claims=user_claims_i(), ip=IP_ATTACKER_USER,
+                        properties={"statusCode": "Created"})),
+         event_x("2026-10-12T08:05:00.000000Z", "succeeded", "Success",
+                 "Microsoft.Subscription/aliases/write", tenant_rid, corr=corr("alias"),
+                 caller=caller_user_i(), caller_ip=IP_ATTACKER_USER, status_code="Created",
+                 tenant_id=TI)),
+    ]
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "export-operation-casing.jsonl", "activity-export",
+        "operationName UPPER/lower/Mixed (…/Write), resourceId UPPER/lower/mixed, a tenant-level "
+        "/TeNaNtS/…/PrOvIdErS/ id (no subscription), correlationId upper-case", t, recs))
+
+    # 2. durationMs string/number/absent, bodies as strings and objects, identity as a string.
+    c = corr("bodies")
+    run_op = "Microsoft.Compute/virtualMachines/runCommand/action"
+    resp_obj = {"name": "vm-ingest-01", "id": VM_I, "type": "Microsoft.Compute/virtualMachines",
+                "location": "eastus", "properties": {"hardwareProfile": {"vmSize": "Standard_NC24ads_A100_v4"},
+                                                     "provisioningState": "Creating"}}
+    run_body = {"commandId": "RunShellScript", "script": ["nvidia-smi -L"]}
+    fail_msg = {"status": "Failed", "error": {
+        "code": "QuotaExceeded",
+        "message": "Operation could not be completed as it results in exceeding approved "
+                   "standardNCADSA100v4Family Cores quota. Location: eastus, Current Limit: 0, "
+                   "Current Usage: 0, Additional Required: 24, (Minimum) New Limit Required: 24."}}
+    items = [
+        (cjson(export_i("2026-10-12T08:10:00.0000000Z", vm_op.upper(), VM_I.upper(), "Start",
+                        "Started.", corr=c, duration="0",
+                        properties={"requestbody": cjson(vm_body), "eventCategory": "Administrative"})),
+         event_x("2026-10-12T08:10:00.000000Z", "started", "Start", vm_op, VM_I, corr=c,
+                 caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP, request_body_json=vm_body)),
+        (cjson(export_i("2026-10-12T08:10:01.8340000Z", vm_op.upper(), VM_I.upper(), "Accept",
+                        "Accepted.Created", corr=c, duration=1834,
+                        properties={"statusCode": "Created", "responseBody": resp_obj})),
+         event_x("2026-10-12T08:10:01.834000Z", "accepted", "Accept", vm_op, VM_I, corr=c,
+                 caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP, status_code="Created",
+                 response_body_json=resp_obj)),
+        (cjson(export_i("2026-10-12T08:12:30.5000000Z", run_op.upper(), VM_I.upper(), "Start",
+                        "Started.", corr=corr("run"), duration="95211", identity="Jonas Keller",
+                        ip=IP_ATTACKER_USER, properties={"requestBody": run_body})),
+         event_x("2026-10-12T08:12:30.500000Z", "started", "Start", run_op, VM_I, corr=corr("run"),
+                 caller={"upn": "", "object_id": "", "app_id": ""}, caller_ip=IP_ATTACKER_USER,
+                 request_body_json=run_body)),
+        (cjson(export_i("2026-10-12T08:14:02.0000000Z", vm_op.upper(), VM_I.upper(), "Failure",
+                        "Failed.Conflict", corr=corr("quota"), duration=None,
+                        properties={"statusCode": "Conflict", "statusMessage": fail_msg})),
+         event_x("2026-10-12T08:14:02.000000Z", "failed", "Failure", vm_op, VM_I,
+                 corr=corr("quota"), caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP,
+                 status_code="Conflict", status_message_json=fail_msg)),
+    ]
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "export-durations-bodies.jsonl", "activity-export",
+        "durationMs as string, number and absent; requestbody as a JSON string, responseBody and "
+        "requestBody (capital B) and statusMessage as objects; identity as a plain string. "
+        "*_json expectations compare the parsed JSON of the kept body text", t, recs))
+
+    # 3. Timestamp spellings.
+    times = [
+        ("2026-10-12T08:03:11.1234567Z", "2026-10-12T08:03:11.123456Z", False),
+        ("2026-10-12T08:03:11.123456789Z", "2026-10-12T08:03:11.123456Z", False),
+        ("2026-10-12T08:03:11.5+00:00", "2026-10-12T08:03:11.500000Z", False),
+        ("2026-10-12T01:03:11.25-07:00", "2026-10-12T08:03:11.250000Z", False),
+        ("2026-10-12T08:03:11", "2026-10-12T08:03:11.000000Z", True),
+        ("2026-10-12T08:03:11.987Z", "2026-10-12T08:03:11.987000Z", False),
+        ("2026-10-12T23:30:00.0000001+02:00", "2026-10-12T21:30:00.000000Z", False),
+        ("2026-10-13T00:15:00.999999999-07:00", "2026-10-13T07:15:00.999999Z", False),
+        ("10/12/2026 8:03:11 PM", "2026-10-12T20:03:11.000000Z", True),
+    ]
+    items = []
+    for n, (raw, norm, assumed) in enumerate(times):
+        c = corr(f"time-{n}")
+        items.append((cjson(export_i(raw, vm_op.upper(), VM_I.upper(), "Start", "Started.", corr=c)),
+                      event_x(norm, "started", "Start", vm_op, VM_I, corr=c, zone_assumed=assumed,
+                              caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP)))
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "export-time-formats.jsonl", "activity-export",
+        "7- and 9-digit fractions (truncated to µs, never rounded), +00:00 / -07:00 / +02:00 "
+        "offsets, no zone (UTC assumed), 3 digits, US-locale M/D/YYYY h:mm:ss PM", t, recs))
+
+    # 4. Portal CSV with US-locale times, BOM, CRLF, multi-line JSON cells.
+    header = [c for c, _ in LA_QUERY_COLUMNS]
+    header = [h + " [UTC]" if h in ("EventSubmissionTimestamp", "TimeGenerated") else h
+              for h in header]
+    csv_cases = [
+        ("10/12/2026, 8:03:11.123 AM", "2026-10-12T08:03:11.123000Z", "Start", "started", "", None),
+        ("10/12/2026, 12:00:00.000 PM", "2026-10-12T12:00:00.000000Z", "Accept", "accepted",
+         "Created", None),
+        ("10/13/2026, 12:05:09.007 AM", "2026-10-13T00:05:09.007000Z", "Success", "succeeded",
+         "OK", None),
+        ("1/2/2026, 11:59:59.999 PM", "2026-01-02T23:59:59.999000Z", "Failure", "failed",
+         "Conflict", {"status": "Failed", "error": {"code": "SkuNotAvailable",
+                                                    "message": "The requested size is not available."}}),
+    ]
+    t = Text()
+    t.add("\ufeff")
+    t.add(csv_text(header, []))
+    recs = []
+    c = corr("csv")
+    for n, (shown, norm, phase, nphase, code, msg) in enumerate(csv_cases):
+        claims = user_claims_i(amr="pwd,mfa") if n % 2 == 0 else sp_claims_i()
+        caller = UPN_I if n % 2 == 0 else SP_APP_I
+        ip = IP_DATASCI if n % 2 == 0 else IP_ATTACKER_SP
+        props = {"eventCategory": "Administrative", "entity": VM_I, "message": vm_op,
+                 "hierarchy": f"{TI}/{SI}"}
+        if phase == "Start":
+            props = {"requestbody": cjson(vm_body)} | props
+        else:
+            props = ({"statusCode": code, "serviceRequestId": None}
+                     | ({"statusMessage": cjson(msg)} if msg else {}) | props)
+        auth = {"action": vm_op, "scope": VM_I}
+        vals = {"TenantId": WORKSPACE, "SourceSystem": "Azure", "CallerIpAddress": ip,
+                "CategoryValue": "Administrative", "CorrelationId": c,
+                "Authorization": pretty_crlf(auth), "Authorization_d": cjson(auth),
+                "Claims": pretty_crlf(claims), "Claims_d": cjson(claims), "Level": "Informational",
+                "OperationNameValue": vm_op.upper(), "Properties": pretty_crlf(props),
+                "Properties_d": cjson(props), "Caller": caller, "EventDataId": gid("csv-ed", str(n)),
+                "EventSubmissionTimestamp [UTC]": shown, "HTTPRequest": cjson({"clientIpAddress": ip}),
+                "OperationId": gid("csv-op"), "ResourceGroup": RG_I.upper(),
+                "ResourceProviderValue": "MICROSOFT.COMPUTE", "ActivityStatusValue": phase,
+                "ActivitySubstatusValue": code, "Hierarchy": f"{TI}/{SI}",
+                "TimeGenerated [UTC]": shown, "SubscriptionId": SI, "Type": "AzureActivity",
+                "_ResourceId": VM_I.lower()}
+        m = t.mark()
+        t.add(_csv_row_text([vals.get(h, "") for h in header]))
+        caller_x = (caller_user_i(amr="pwd,mfa", mfa="yes", caller=UPN_I) if n % 2 == 0
+                    else caller_sp_i(caller=SP_APP_I))
+        extra = {"request_body_json": vm_body} if phase == "Start" else {}
+        if msg:
+            extra["status_message_json"] = msg
+        recs.append(m | event_x(norm, nphase, phase, vm_op, VM_I, corr=c, caller=caller_x,
+                                caller_ip=ip, status_code=code, **extra))
+    names.append(write_ingest_file(
+        "la-csv-us-locale.csv", "activity-log-analytics",
+        "Portal CSV export: UTF-8 BOM, CRLF, ' [UTC]' header suffixes (so time_zone_assumed is "
+        "false), US-locale times incl. 12 AM / 12 PM, JSON cells pretty-printed over several "
+        "lines with doubled quotes; legacy columns empty; offsets count the 3 BOM bytes", t, recs))
+
+    # 5/6. Empty file; only blank lines.
+    names.append(write_ingest_file("empty.jsonl", "activity-export", "zero bytes: no records, "
+                                   "no quarantine", b"", []))
+    names.append(write_ingest_file("blank-lines.jsonl", "activity-export",
+                                   "only blank / whitespace lines (LF, CRLF, tab): no records",
+                                   "\n\n   \n\t\n\r\n", []))
+
+    # 7. Truncated last line.
+    good = [export_i(f"2026-10-12T08:2{n}:00.0000000Z", vm_op.upper(), VM_I.upper(), "Start",
+                     "Started.", corr=corr(f"trunc-{n}")) for n in range(3)]
+    exps = [event_x(f"2026-10-12T08:2{n}:00.000000Z", "started", "Start", vm_op, VM_I,
+                    corr=corr(f"trunc-{n}"), caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP)
+            for n in range(3)]
+    last = cjson(good[2])
+    items = [(cjson(good[0]), exps[0]), (cjson(good[1]), exps[1]),
+             (last[: len(last) * 3 // 5], {"quarantine": "truncated"})]
+    t, recs = jsonl(items, final_newline=False)
+    names.append(write_ingest_file(
+        "truncated-last-line.jsonl", "activity-export",
+        "two good lines, then a last line cut off mid-record with no final newline", t, recs))
+
+    # 8. Invalid JSON between good lines.
+    items = [(cjson(good[0]), exps[0]),
+             ('{"time":"2026-10-12T08:20:30.0000000Z","resourceId":/SUBSCRIPTIONS/' + SI.upper()
+              + ',"operationName":"MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE"}',
+              {"quarantine": "invalid-json"}),
+             (cjson(good[1]), exps[1]),
+             ("this is not json {", {"quarantine": "invalid-json"}),
+             (cjson(good[2]), exps[2])]
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "invalid-json-between.jsonl", "activity-export",
+        "invalid JSON lines between good lines; each bad line is quarantined on its own", t, recs))
+
+    # 9. Unparseable times.
+    items = [(cjson(good[0]), exps[0]),
+             (cjson(export_i("2026-02-30T08:00:00.0000000Z", vm_op.upper(), VM_I.upper(), "Start",
+                             "Started.", corr=corr("bad-t1"))), {"quarantine": "bad-timestamp"}),
+             (cjson(export_i("yesterday at noon", vm_op.upper(), VM_I.upper(), "Start",
+                             "Started.", corr=corr("bad-t2"))), {"quarantine": "bad-timestamp"}),
+             (cjson(good[1]), exps[1])]
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "bad-timestamp.jsonl", "activity-export",
+        "an impossible date (Feb 30) and free text in `time`", t, recs))
+
+    # 10. Legacy log-profile categories and resultSignature-only status codes.
+    c = corr("legacy")
+    st_rid = f"/subscriptions/{SI}/resourceGroups/{RG_I}/providers/Microsoft.Storage/storageAccounts/stingest01"
+    lk_op = "Microsoft.Storage/storageAccounts/listKeys/action"
+    del_op = "Microsoft.Compute/virtualMachines/delete"
+    items = [
+        (cjson(export_i("2026-10-12T08:30:00.0000000Z", vm_op.upper(), VM_I.upper(), "Start",
+                        "Started.", corr=c, category="Write")),
+         event_x("2026-10-12T08:30:00.000000Z", "started", "Start", vm_op, VM_I, corr=c,
+                 category="Write", caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP)),
+        (cjson(export_i("2026-10-12T08:30:02.0000000Z", vm_op.upper(), VM_I.upper(), "Success",
+                        "Succeeded.Created", corr=c, category="Write", duration=2000)),
+         event_x("2026-10-12T08:30:02.000000Z", "succeeded", "Success", vm_op, VM_I, corr=c,
+                 category="Write", caller=caller_sp_i(), caller_ip=IP_ATTACKER_SP,
+                 status_code="Created")),
+        (cjson(export_i("2026-10-12T08:31:00.0000000Z", lk_op.upper(), st_rid.upper(), "Success",
+                        "Succeeded.OK", corr=corr("listkeys"), category="Action", duration=88)),
+         event_x("2026-10-12T08:31:00.000000Z", "succeeded", "Success", lk_op, st_rid,
+                 corr=corr("listkeys"), category="Action", caller=caller_sp_i(),
+                 caller_ip=IP_ATTACKER_SP, status_code="OK")),
+        (cjson(export_i("2026-10-12T08:32:00.0000000Z", del_op.upper(), VM_I.upper(), "Success",
+                        "Succeeded.", corr=corr("delete"), category="Delete", duration=45000)),
+         event_x("2026-10-12T08:32:00.000000Z", "succeeded", "Success", del_op, VM_I,
+                 corr=corr("delete"), category="Delete", caller=caller_sp_i(),
+                 caller_ip=IP_ATTACKER_SP, status_code="")),
+    ]
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "legacy-categories.jsonl", "activity-export",
+        "legacy log-profile categories Write/Action/Delete (kept as written); no "
+        "properties.statusCode, so status_code comes from resultSignature (`Succeeded.Created` -> "
+        "Created, `Succeeded.` -> empty)", t, recs))
+
+    # 11. REST array: claims with surrounding whitespace, IPv6 and <Redacted> client IPs.
+    def rest_i(time, phase, code, claims, caller, client_ip, corr_id):
+        return {"authorization": {"action": vm_op, "scope": VM_I}, "caller": caller,
+                "channels": "Operation", "claims": claims, "correlationId": corr_id,
+                "description": "", "eventDataId": gid("rest-i", time),
+                "eventName": {"value": "EndRequest", "localizedValue": "End request"},
+                "category": {"value": "Administrative", "localizedValue": "Administrative"},
+                "eventTimestamp": time,
+                "httpRequest": {"clientRequestId": gid("rest-i-cr", time),
+                                "clientIpAddress": client_ip, "method": "PUT"},
+                "id": f"{VM_I}/events/{gid('rest-i', time)}/ticks/{ticks(at(time[:23]))}",
+                "level": "Informational", "resourceGroupName": RG_I,
+                "resourceProviderName": {"value": "Microsoft.Compute", "localizedValue": "Microsoft.Compute"},
+                "resourceId": VM_I,
+                "resourceType": {"value": "Microsoft.Compute/virtualMachines",
+                                 "localizedValue": "Microsoft.Compute/virtualMachines"},
+                "operationId": gid("rest-i-op", time),
+                "operationName": {"value": vm_op, "localizedValue": "Create or Update Virtual Machine"},
+                "properties": {"statusCode": code},
+                "status": {"value": phase, "localizedValue": phase},
+                "subStatus": {"value": code, "localizedValue": substatus_localized(code)},
+                "submissionTimestamp": time, "subscriptionId": SI, "tenantId": TI}
+
+    ws_claims = user_claims_i(upn=f"  {UPN_I} ", oid=f"  {OID_I.upper()}  ",
+                              appid=AZURE_CLI_APP.upper() + " ", amr=" pwd,mfa ",
+                              ip=f" {IP_ATTACKER_USER} ", tid=f" {TI} ", name=" Jonas Keller ")
+    ws_claims["appidacr"] = " 0"
+    ws_claims["idtyp"] = "user "
+    ws_claims["uti"] = " Xq3kN0m2bUeQpZr8T1vAAA "
+    sp_ws = sp_claims_i(appid=SP_APP_I.upper(), oid=f"{SP_OID_I} ", appidacr=" 1", idtyp="app ")
+    docs = [
+        (rest_i("2026-10-12T08:40:00.1000000Z", "Accepted", "Created", ws_claims, f" {UPN_I} ",
+                "2001:db8:4a1c:20::7", corr("ws")),
+         event_x("2026-10-12T08:40:00.100000Z", "accepted", "Accepted", vm_op, VM_I,
+                 corr=corr("ws"), caller=caller_user_i(caller=UPN_I, amr="pwd,mfa", mfa="yes"),
+                 caller_ip="2001:db8:4a1c:20::7", status_code="Created", tenant_id=TI)),
+        (rest_i("2026-10-12T08:41:00.2000000Z", "Succeeded", "OK", sp_ws, SP_APP_I.upper(),
+                "<Redacted>", corr("ws2")),
+         event_x("2026-10-12T08:41:00.200000Z", "succeeded", "Succeeded", vm_op, VM_I,
+                 corr=corr("ws2"), caller=caller_sp_i(caller=SP_APP_I.upper()),
+                 caller_ip="<Redacted>", status_code="OK", tenant_id=TI)),
+    ]
+    t, recs = Text(), []
+    t.add("[\n")
+    for n, (doc, exp) in enumerate(docs):
+        t.add("  ")
+        recs.append(t.mark() | exp)
+        t.add(json.dumps(doc, indent=2).replace("\n", "\n  "))
+        t.add(",\n" if n + 1 < len(docs) else "\n")
+    t.add("]\n")
+    names.append(write_ingest_file(
+        "rest-claims-whitespace.json", "activity-rest",
+        "az CLI array; claim values and `caller` with leading/trailing spaces (normalized values "
+        "are trimmed; object_id/app_id/token_tenant also lower-cased; `caller` keeps its case); "
+        "httpRequest.clientIpAddress IPv6 and <Redacted> (kept as written)", t, recs))
+
+    # 12. callerIpAddress variants in an export.
+    ips = ["2001:db8:85a3::8a2e:370:7334", "<Redacted>", "::ffff:198.51.100.23"]
+    items = []
+    for n, ip in enumerate(ips):
+        c = corr(f"ip-{n}")
+        items.append((cjson(export_i(f"2026-10-12T08:5{n}:00.0000000Z", vm_op.upper(), VM_I.upper(),
+                                     "Start", "Started.", corr=c, ip=ip)),
+                      event_x(f"2026-10-12T08:5{n}:00.000000Z", "started", "Start", vm_op, VM_I,
+                              corr=c, caller=caller_sp_i(), caller_ip=ip)))
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "export-caller-ip.jsonl", "activity-export",
+        "callerIpAddress as IPv6, <Redacted> and IPv4-mapped IPv6, kept as written", t, recs))
+
+    # 13. Entra and resource-log records mixed into an activity export: ignored, not quarantined.
+    signin = {"time": "2026-10-12T07:47:58.4410000Z",
+              "resourceId": f"/tenants/{TI}/providers/Microsoft.aadiam",
+              "operationName": "Sign-in activity", "operationVersion": "1.0",
+              "category": "SignInLogs", "tenantId": TI, "resultType": "0",
+              "resultSignature": "SUCCESS", "durationMs": 0, "callerIpAddress": IP_ATTACKER_USER,
+              "correlationId": gid("signin-corr"), "identity": "Jonas Keller", "Level": 4,
+              "location": "NL", "properties": {
+                  "id": gid("signin-id"), "createdDateTime": "2026-10-12T07:46:21.1184402+00:00",
+                  "userDisplayName": "Jonas Keller", "userPrincipalName": UPN_I, "userId": OID_I,
+                  "appId": AZURE_CLI_APP, "appDisplayName": "Microsoft Azure CLI",
+                  "ipAddress": IP_ATTACKER_USER, "status": {"errorCode": 0},
+                  "clientAppUsed": "Mobile Apps and Desktop clients",
+                  "authenticationRequirement": "singleFactorAuthentication",
+                  "location": {"city": "Amsterdam", "countryOrRegion": "NL"},
+                  "uniqueTokenIdentifier": "Xq3kN0m2bUeQpZr8T1vAAA"}}
+    audit = {"time": "2026-10-12T07:49:30.0027651Z",
+             "resourceId": f"/tenants/{TI}/providers/Microsoft.aadiam",
+             "operationName": "Add service principal credentials", "operationVersion": "1.0",
+             "category": "AuditLogs", "tenantId": TI, "resultSignature": "None", "durationMs": 0,
+             "callerIpAddress": IP_ATTACKER_USER, "correlationId": gid("audit-corr"),
+             "identity": "Jonas Keller", "Level": 4, "properties": {
+                 "id": "Directory_" + gid("audit-corr") + "_XK41L_12345678",
+                 "category": "ApplicationManagement", "result": "success",
+                 "activityDisplayName": "Add service principal credentials",
+                 "activityDateTime": "2026-10-12T07:49:30.0027651+00:00",
+                 "loggedByService": "Core Directory", "operationType": "Update",
+                 "initiatedBy": {"user": {"id": OID_I, "userPrincipalName": UPN_I,
+                                          "ipAddress": IP_ATTACKER_USER}},
+                 "targetResources": [{"id": SP_OID_I, "displayName": "fab-backup-automation",
+                                      "type": "ServicePrincipal", "modifiedProperties": [
+                                          {"displayName": "KeyDescription", "oldValue": "[]",
+                                           "newValue": "[\"[KeyIdentifier=" + gid("kid")
+                                                       + ",KeyType=Password,KeyUsage=Verify,"
+                                                         "DisplayName=backup]\"]"}]}]}}
+    nonint = dict(signin, category="NonInteractiveUserSignInLogs",
+                  time="2026-10-12T08:02:10.5530000Z", correlationId=gid("signin-corr2"))
+    spsign = {"time": "2026-10-12T08:02:59.9120000Z",
+              "resourceId": f"/tenants/{TI}/providers/Microsoft.aadiam",
+              "operationName": "Sign-in activity", "operationVersion": "1.0",
+              "category": "ServicePrincipalSignInLogs", "tenantId": TI, "resultType": "0",
+              "resultSignature": "SUCCESS", "durationMs": 0, "callerIpAddress": IP_ATTACKER_SP,
+              "correlationId": gid("sp-signin-corr"), "Level": 4, "location": "US",
+              "properties": {"id": gid("sp-signin"), "appId": SP_APP_I,
+                             "servicePrincipalId": SP_OID_I,
+                             "servicePrincipalName": "fab-backup-automation",
+                             "ipAddress": IP_ATTACKER_SP, "resourceDisplayName": "Windows Azure Service Management API",
+                             "status": {"errorCode": 0}}}
+    funclog = {"location": "eastus", "time": "10/12/2026 08:03:14",
+               "properties": "{'appName':'fab-func','message':'Host started','level':'Information'}",
+               "operationName": "Microsoft.Web/sites/functions/log",
+               "resourceId": f"/SUBSCRIPTIONS/{SI.upper()}/RESOURCEGROUPS/RG-INGEST/PROVIDERS/MICROSOFT.WEB/SITES/FAB-FUNC",
+               "level": "Informational", "category": "FunctionAppLogs"}
+    act = lambda n, t7, tn: (  # noqa: E731
+        cjson(export_i(t7, vm_op.upper(), VM_I.upper(), "Start", "Started.", corr=corr(f"mix-{n}"))),
+        event_x(tn, "started", "Start", vm_op, VM_I, corr=corr(f"mix-{n}"), caller=caller_sp_i(),
+                caller_ip=IP_ATTACKER_SP))
+    items = [act(0, "2026-10-12T07:45:00.0000000Z", "2026-10-12T07:45:00.000000Z"),
+             (cjson(signin), {"ignored": "entra-signin"}),
+             act(1, "2026-10-12T07:50:00.0000000Z", "2026-10-12T07:50:00.000000Z"),
+             (cjson(audit), {"ignored": "entra-audit"}),
+             (cjson(nonint), {"ignored": "entra-signin"}),
+             (cjson(funclog), {"ignored": "resource-log"}),
+             (cjson(spsign), {"ignored": "entra-signin"}),
+             act(2, "2026-10-12T08:05:00.0000000Z", "2026-10-12T08:05:00.000000Z")]
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "export-mixed-entra.jsonl", "activity-export",
+        "Entra sign-in (SignInLogs, NonInteractiveUserSignInLogs, ServicePrincipalSignInLogs), "
+        "Entra audit (AuditLogs) and a resource log (FunctionAppLogs) in an activity export: "
+        "counted as ignored, never quarantined", t, recs))
+
+    # 14. Partner Center JSON Lines.
+    s_a, s_b = gid("ingest", "pc-sub-a"), gid("ingest", "pc-sub-b")
+    order = "Ia80ZLkXp6eWOqpp35pBQJLhqv9IiGVZ1"
+    pc_items = [
+        ({"id": "pc-ingest-1", "partnerId": PARTNER.upper(), "customerId": TI.upper(),
+          "customerName": "Contoso Ingest GmbH", "userPrincipalName": PC_ADMIN,
+          "applicationId": PC_WEB_APP, "resourceType": "customer",
+          "resourceNewValue": cjson({"Id": TI, "CompanyProfile": {"TenantId": TI,
+                                                                   "CompanyName": "Contoso Ingest GmbH"}}),
+          "operationType": "add_customer", "operationDate": "2026-09-01T09:00:00.1234567Z",
+          "operationStatus": "succeeded", "customizedData": [], "attributes": {"objectType": "AuditRecord"}},
+         {"time": "2026-09-01T09:00:00.123456Z", "phase": "succeeded", "status": "succeeded",
+          "operation": "add_customer", "tenant_id": TI, "caller": {"upn": PC_ADMIN},
+          "partner": {"partner_id": PARTNER, "customer_name": "Contoso Ingest GmbH", "order_id": "",
+                      "record_id": "pc-ingest-1", "subscription_ids": []}}),
+        ({"id": "pc-ingest-2", "partnerId": PARTNER, "customerId": TI,
+          "customerName": "Contoso Ingest GmbH", "userPrincipalName": PC_ADMIN,
+          "applicationId": "Partner Center Native App", "resourceType": "order",
+          "resourceNewValue": cjson({"Id": order, "ReferenceCustomerId": TI, "LineItems": [
+              {"LineItemNumber": 0, "OfferId": OFFER_AZURE_PLAN, "SubscriptionId": s_a.upper(),
+               "FriendlyName": "Azure plan", "Quantity": 1},
+              {"LineItemNumber": 1, "OfferId": OFFER_AZURE_PLAN, "SubscriptionId": s_b,
+               "FriendlyName": "Azure plan 2", "Quantity": 1}],
+              "CreationDate": "2026-09-01T02:10:00.5000000-07:00"}),
+          "operationType": "create_order", "operationDate": "2026-09-01T09:10:01.0000001Z",
+          "operationStatus": "succeeded",
+          "customizedData": [{"key": "OrderId", "value": order},
+                             {"key": "OfferId-0", "value": OFFER_AZURE_PLAN},
+                             {"key": "SubscriptionId-0", "value": s_a.upper()},
+                             {"key": "OfferId-1", "value": OFFER_AZURE_PLAN},
+                             {"key": "SubscriptionId-1", "value": s_b},
+                             {"key": "PartnerOnRecord-0", "value": None}],
+          "attributes": {"objectType": "AuditRecord"}},
+         {"time": "2026-09-01T09:10:01.000000Z", "phase": "succeeded", "status": "succeeded",
+          "operation": "create_order", "tenant_id": TI, "caller": {"upn": PC_ADMIN},
+          "partner": {"partner_id": PARTNER, "customer_name": "Contoso Ingest GmbH",
+                      "order_id": order.lower(), "record_id": "pc-ingest-2",
+                      "subscription_ids": [s_a, s_b]}}),
+        ({"id": "pc-ingest-3", "partnerId": PARTNER, "customerId": TI,
+          "customerName": "Contoso Ingest GmbH", "userPrincipalName": PC_NEWUSER,
+          "resourceType": "customer_user", "operationType": "reset_customer_user_password",
+          "operationDate": "2026-10-12T07:31:12.6619304+00:00", "operationStatus": "succeeded",
+          "customizedData": [{"key": "CustomerUserId", "value": OID_I}],
+          "attributes": {"objectType": "AuditRecord"}},
+         {"time": "2026-10-12T07:31:12.661930Z", "phase": "succeeded", "status": "succeeded",
+          "operation": "reset_customer_user_password", "tenant_id": TI,
+          "caller": {"upn": PC_NEWUSER},
+          "partner": {"partner_id": PARTNER, "customer_name": "Contoso Ingest GmbH", "order_id": "",
+                      "record_id": "pc-ingest-3", "subscription_ids": []}}),
+        ({"id": "pc-ingest-4", "partnerId": PARTNER, "customerId": TI,
+          "customerName": "Contoso Ingest GmbH", "userPrincipalName": PC_NEWUSER,
+          "applicationId": PC_WEB_APP, "resourceType": "overage",
+          "operationType": "rotate_widget_keys", "operationDate": "2026-10-12T08:00:00Z",
+          "operationStatus": "progress", "customizedData": [],
+          "attributes": {"objectType": "AuditRecord"}},
+         {"time": "2026-10-12T08:00:00.000000Z", "phase": "started", "status": "progress",
+          "operation": "rotate_widget_keys", "tenant_id": TI, "caller": {"upn": PC_NEWUSER},
+          "partner": {"partner_id": PARTNER, "customer_name": "Contoso Ingest GmbH", "order_id": "",
+                      "record_id": "pc-ingest-4", "subscription_ids": []}}),
+        ({"id": "pc-ingest-5", "partnerId": PARTNER, "customerId": TI,
+          "customerName": "Contoso Ingest GmbH", "userPrincipalName": PC_NEWUSER,
+          "applicationId": PC_WEB_APP, "resourceType": "spending_limit",
+          "resourceOldValue": cjson({"SubscriptionId": s_a, "Limit": 5000.0}),
+          "resourceNewValue": cjson({"SubscriptionId": s_a, "Limit": 50000.0}),
+          "operationType": "increase_spending_limit", "operationDate": "2026-10-12T08:26:48.7735519Z",
+          "operationStatus": "failed",
+          "customizedData": [{"key": "SubscriptionId", "value": s_a}],
+          "attributes": {"objectType": "AuditRecord"}},
+         {"time": "2026-10-12T08:26:48.773551Z", "phase": "failed", "status": "failed",
+          "operation": "increase_spending_limit", "tenant_id": TI, "caller": {"upn": PC_NEWUSER},
+          "partner": {"partner_id": PARTNER, "customer_name": "Contoso Ingest GmbH", "order_id": "",
+                      "record_id": "pc-ingest-5", "subscription_ids": [s_a]}}),
+    ]
+    t, recs = jsonl([(cjson(r), e) for r, e in pc_items])
+    names.append(write_ingest_file(
+        "partner-center-audit.jsonl", "partner-center-audit",
+        "Partner Center audit items as JSON Lines: upper-case partner/customer GUIDs, two line items "
+        "with upper/lower subscription ids (deduplicated, lower-cased), missing applicationId, an "
+        "unknown operationType (kept), operationStatus progress/failed, a +00:00 operationDate "
+        "and one without fraction. phase as in core/phase.cpp: progress -> started", t, recs))
+
+    # 15. {"records":[...]} whose last element is truncated.
+    recs_doc = [export_i(f"2026-10-12T09:0{n}:00.0000000Z", vm_op.upper(), VM_I.upper(), "Start",
+                         "Started.", corr=corr(f"rec-{n}"),
+                         extra={"RoleLocation": "East US", "Stamp": "EUS2-FDWeb-07"})
+                for n in range(3)]
+    t, recs = Text(), []
+    t.add('{\n    "records": [\n')
+    for n, r in enumerate(recs_doc):
+        t.add("        ")
+        m = t.mark()
+        body = json.dumps(r, indent=4).replace("\n", "\n        ")
+        if n < 2:
+            t.add(body + ",\n")
+            recs.append(m | event_x(f"2026-10-12T09:0{n}:00.000000Z", "started", "Start", vm_op,
+                                    VM_I, corr=corr(f"rec-{n}"), caller=caller_sp_i(),
+                                    caller_ip=IP_ATTACKER_SP))
+        else:
+            t.add(body[: len(body) // 2])
+            recs.append(m | {"quarantine": "truncated"})
+    names.append(write_ingest_file(
+        "records-truncated.json", "activity-export",
+        "Event Hub / old-blob {\"records\":[...]} document cut off inside its third record: the "
+        "two complete records are events, the cut one is quarantined as truncated at its `{`",
+        t, recs))
+
+    # 16. Unrecognized records and missing required fields.
+    no_time = export_i("x", vm_op.upper(), VM_I.upper(), "Start", "Started.", corr=corr("nt"))
+    del no_time["time"]
+    no_op = export_i("2026-10-12T09:10:00.0000000Z", vm_op.upper(), VM_I.upper(), "Success",
+                     "Succeeded.OK", corr=corr("no-op"))
+    del no_op["operationName"]
+    del no_op["resourceId"]
+    del no_op["identity"]["authorization"]
+    items = [(cjson(good[0]), exps[0]),
+             ('{"hello":"world","answer":42}', {"quarantine": "unrecognized-record"}),
+             ("[1,2,3]", {"quarantine": "unrecognized-record"}),
+             ('"just a string"', {"quarantine": "unrecognized-record"}),
+             (cjson(no_time), {"quarantine": "missing-fields"}),
+             (cjson(no_op), {"quarantine": "missing-fields"}),
+             (cjson(good[1]), exps[1])]
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "unrecognized-and-missing.jsonl", "activity-export",
+        "valid JSON that is no known record kind (object, array, string) -> unrecognized-record; "
+        "an activity record without `time`, one without operationName/resourceId -> "
+        "missing-fields", t, recs))
+
+    # 17. A record larger than the configured limit.
+    big_resp = {"name": "vm-ingest-01", "id": VM_I, "type": "Microsoft.Compute/virtualMachines",
+                "tags": {f"tag{n:04d}": htext(48, B64URL, "big", str(n)) for n in range(380)}}
+    big = export_i("2026-10-12T09:20:01.0000000Z", vm_op.upper(), VM_I.upper(), "Accept",
+                   "Accepted.Created", corr=corr("big"),
+                   properties={"statusCode": "Created", "responseBody": cjson(big_resp)})
+    items = [(cjson(good[0]), exps[0]), (cjson(big), {"quarantine": "record-too-large"}),
+             (cjson(good[1]), exps[1])]
+    t, recs = jsonl(items)
+    assert len(cjson(big)) > 16384
+    names.append(write_ingest_file(
+        "record-too-large.jsonl", "activity-export",
+        "a valid but ~26 KB record between two good lines; with max_record_bytes = 16384 it is "
+        "quarantined as record-too-large (whatever the batch size) and the next line still parses",
+        t, recs, limits={"max_record_bytes": 16384}))
+
+    # 18. Log Analytics query API: double-escaped requestbody, Claims "" with Claims_d null.
+    c = corr("la")
+    rows, exp_rows = [], []
+    la_cases = [("2026-10-12T07:52:10.412Z", "Start", "", True),
+                ("2026-10-12T07:52:11.952Z", "Success", "Created", False)]
+    ra_rid = f"/subscriptions/{SI}/providers/Microsoft.Authorization/roleAssignments/{gid('ra-i')}"
+    ra_op = "Microsoft.Authorization/roleAssignments/write"
+    ra_body = {"Id": gid("ra-i"), "Properties": {
+        "PrincipalId": SP_OID_I, "PrincipalType": "ServicePrincipal",
+        "RoleDefinitionId": f"/subscriptions/{SI}/providers/Microsoft.Authorization/roleDefinitions/{OWNER}",
+        "Scope": f"/subscriptions/{SI}", "Condition": None, "ConditionVersion": None}}
+    for n, (tg, phase, code, bare) in enumerate(la_cases):
+        props = ({"requestbody": cjson(ra_body)} if phase == "Start"
+                 else {"statusCode": code, "serviceRequestId": None})
+        props |= {"eventCategory": "Administrative", "entity": ra_rid, "message": ra_op,
+                  "hierarchy": f"{TI}/{SI}"}
+        claims = user_claims_i()
+        vals = {"TenantId": WORKSPACE, "SourceSystem": "Azure", "CallerIpAddress": IP_ATTACKER_USER,
+                "CategoryValue": "Administrative", "CorrelationId": c,
+                "Authorization": cjson({"action": ra_op, "scope": f"/subscriptions/{SI}"}),
+                "Authorization_d": None if bare else {"action": ra_op, "scope": f"/subscriptions/{SI}"},
+                "Claims": "" if bare else cjson(claims), "Claims_d": None if bare else claims,
+                "Level": "Informational", "OperationNameValue": ra_op, "Properties": cjson(props),
+                "Properties_d": None if bare else props, "Caller": UPN_I,
+                "EventDataId": gid("la-ed", str(n)), "EventSubmissionTimestamp": "2026-10-12T07:53:41.181Z",
+                "HTTPRequest": cjson({"clientRequestId": gid("la-cr"), "clientIpAddress": IP_ATTACKER_USER,
+                                      "method": "PUT"}),
+                "OperationId": gid("la-op"), "ResourceGroup": "",
+                "ResourceProviderValue": "Microsoft.Authorization", "ActivityStatusValue": phase,
+                "ActivitySubstatusValue": code, "Hierarchy": f"{TI}/{SI}", "TimeGenerated": tg,
+                "SubscriptionId": SI, "OperationName": "Create role assignment",
+                "ActivityStatus": REST_STATUS[phase], "ActivitySubstatus": substatus_localized(code),
+                "Category": "Administrative", "ResourceId": ra_rid,
+                "ResourceProvider": "Microsoft.Authorization", "Resource": gid("ra-i"),
+                "Type": "AzureActivity", "_ResourceId": ra_rid.lower()}
+        rows.append([vals[k] for k, _ in LA_QUERY_COLUMNS])
+        caller_x = ({"caller": UPN_I, "object_id": "", "app_id": "", "token_id": ""} if bare
+                    else caller_user_i(caller=UPN_I))
+        extra = {"request_body_json": ra_body} if phase == "Start" else {}
+        exp_rows.append(event_x(tg[:-1] + "000Z", "started" if phase == "Start" else "succeeded",
+                                phase, ra_op, ra_rid, corr=c, caller=caller_x,
+                                caller_ip=IP_ATTACKER_USER, status_code=code, **extra))
+    doc = {"tables": [{"name": "PrimaryResult",
+                       "columns": [{"name": k, "type": ty} for k, ty in LA_QUERY_COLUMNS],
+                       "rows": []}]}
+    head = json.dumps(doc)
+    pre, post = head.split('"rows": []')
+    t, recs = Text(), []
+    t.add(pre + '"rows": [')
+    for n, row in enumerate(rows):
+        recs.append(t.mark() | exp_rows[n])
+        t.add(json.dumps(row))
+        if n + 1 < len(rows):
+            t.add(", ")
+    t.add("]" + post + "\n")
+    names.append(write_ingest_file(
+        "la-query-double-escaped.json", "activity-log-analytics",
+        "Log Analytics query API table: Properties is a JSON string whose requestbody is itself a "
+        "JSON string (double-escaped in the file); row 1 has Claims \"\" and all *_d null (caller "
+        "only from the Caller column), row 2 has the *_d objects. Each row's offset is its `[`",
+        t, recs))
+
+    # 19. SDK as_dict() JSON Lines with str(datetime) timestamps.
+    def sdk_i(ts, phase, code, corr_id):
+        return {"authorization": {"action": vm_op, "scope": VM_I}, "caller": SP_APP_I,
+                "channels": "Operation", "claims": sp_claims_i(), "correlation_id": corr_id,
+                "description": "", "event_data_id": gid("sdk-i", ts),
+                "event_name": {"value": "EndRequest", "localized_value": "End request"},
+                "category": {"value": "Administrative", "localized_value": "Administrative"},
+                "http_request": {"client_request_id": gid("sdk-cr", ts),
+                                 "client_ip_address": IP_ATTACKER_SP, "method": "PUT"},
+                "id": f"{VM_I}/events/{gid('sdk-i', ts)}/ticks/1",
+                "level": "Informational", "resource_group_name": RG_I,
+                "resource_provider_name": {"value": "Microsoft.Compute",
+                                           "localized_value": "Microsoft.Compute"},
+                "resource_id": VM_I,
+                "resource_type": {"value": "Microsoft.Compute/virtualMachines",
+                                  "localized_value": "Microsoft.Compute/virtualMachines"},
+                "operation_id": gid("sdk-op"),
+                "operation_name": {"value": vm_op, "localized_value": "Create or Update Virtual Machine"},
+                "properties": {"statusCode": code},
+                "status": {"value": phase, "localized_value": phase},
+                "sub_status": {"value": code, "localized_value": substatus_localized(code)},
+                "event_timestamp": ts, "submission_timestamp": ts, "subscription_id": SI,
+                "tenant_id": TI}
+
+    items = [(cjson(sdk_i("2026-10-12 08:03:11.123000+00:00", "Accepted", "Created", corr("sdk"))),
+              event_x("2026-10-12T08:03:11.123000Z", "accepted", "Accepted", vm_op, VM_I,
+                      corr=corr("sdk"), caller=caller_sp_i(caller=SP_APP_I),
+                      caller_ip=IP_ATTACKER_SP, status_code="Created", tenant_id=TI)),
+             (cjson(sdk_i("2026-10-12 08:07:40+00:00", "Succeeded", "OK", corr("sdk"))),
+              event_x("2026-10-12T08:07:40.000000Z", "succeeded", "Succeeded", vm_op, VM_I,
+                      corr=corr("sdk"), caller=caller_sp_i(caller=SP_APP_I),
+                      caller_ip=IP_ATTACKER_SP, status_code="OK", tenant_id=TI))]
+    t, recs = jsonl(items)
+    names.append(write_ingest_file(
+        "sdk-snake-case.jsonl", "activity-sdk",
+        "Python SDK EventData.as_dict() dumped with default=str: snake_case keys, "
+        "{value, localized_value}, times like '2026-10-12 08:03:11.123000+00:00' (no fraction "
+        "when it is zero)", t, recs))
+
+    # 20. Two REST pages concatenated with no separator at all.
+    p1 = {"value": [docs[0][0]], "nextLink": next_link(SI, 2)}
+    p2 = {"value": [docs[1][0]]}
+    t, recs = Text(), []
+    t.add('{"value":[')
+    recs.append(t.mark() | docs[0][1])
+    t.add(cjson(docs[0][0]) + '],"nextLink":' + json.dumps(p1["nextLink"]) + "}")
+    t.add('{"value":[')
+    recs.append(t.mark() | docs[1][1])
+    t.add(cjson(docs[1][0]) + "]}")
+    names.append(write_ingest_file(
+        "rest-pages-no-separator.json", "activity-rest",
+        "two {\"value\":[...]} pages back to back with no whitespace between them and no final "
+        "newline; same two events as rest-claims-whitespace.json", t, recs))
+    return names
+
+
+def _csv_row_text(row):
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(row)
+    return buf.getvalue()
+
+
+# --------------------------------------------------------------------------------------------
+# README, validation, main
+# --------------------------------------------------------------------------------------------
+
+README = """# fixtures
+
+Test inputs for minetrace. **Everything under `scenarios/` and `ingest/` is generated by
+`scripts/gen_fixtures.py` (python3, standard library only, fixed seed; two runs give
+byte-identical files). Do not hand-edit these files: change the script and re-run
+`python3 scripts/gen_fixtures.py`.** All GUIDs are fictional; IPs come from the documentation
+ranges 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 plus one foreign address (185.220.101.47).
+
+## scenarios/intrusion/
+
+One crypto-mining incident (tenant Fabrikam Robotics, CSP partner Northwind) rendered in every
+input shape. Each subfolder holds the same activity-log facts exactly once (files partition the
+records; nothing is duplicated inside a folder), so ingesting one folder reproduces the story.
+`rest-array/`, `sdk-jsonl/` and `la-csv/` are gzipped to keep all fixtures under 2 MB (and to
+exercise the gzip input path); plain-text samples of those formats are `rest-pages/`,
+`ingest/sdk-snake-case.jsonl` and `ingest/la-csv-us-locale.csv`.
+Inside an export blob records are in arrival order, not time order (as in real blobs).
+
+| folder | shape |
+|---|---|
+| `export-jsonl/` | diagnostic-settings export to Storage: `insights-activity-logs/resourceId=/SUBSCRIPTIONS/<SUB>/y=/m=/d=/h=/m=00/PT1H.json`, JSON Lines, one blob per subscription and hour of *arrival* (a record written at 08:59:50 sits in the h=09 blob); resourceId/operationName UPPER-case, resultType Start/Accept/Success/Failure, `identity.authorization.evidence` |
+| `eventhub-records/` | Event Hub messages `{"records":[...]}` one per line (`partition-*.jsonl`), plus one pretty-printed message (`partition-0-message-2026-10-14.json`); records carry RoleLocation/Stamp/ReleaseVersion |
+| `rest-array/` | `az monitor activity-log list` output saved and gzipped (`.json.gz`): one pretty JSON array of EventData, newest first |
+| `rest-pages/` | REST `{"value":[...],"nextLink":...}` pages: pages 1 and 2 concatenated in one file, later pages one per file, the last S1 page without nextLink, the S2 page with `"nextLink": null` |
+| `sdk-jsonl/` | Python SDK `EventData.as_dict()` JSON Lines per subscription, gzipped (snake_case, `str(datetime)` times) |
+| `la-query/` | Log Analytics query API `{"tables":[...]}`, one file per month; Authorization/Claims/Properties/HTTPRequest are JSON strings (`Properties.requestbody` double-escaped); `Authorization_d`/`Claims_d` are null in September and objects in October; `Properties_d` null |
+| `la-csv/` | portal CSV export, gzipped (`query_data.csv.gz`): BOM, CRLF, ` [UTC]` headers, US-locale times, multi-line JSON cells, empty legacy and AuditLogs columns as in a union query |
+| `partner-center/` | Partner Center audit API pages (records up to 2026-10-10) and a JSON Lines file of later items |
+
+`expected.json` is the ground truth: `resources[]` (one per created resource, lower-case id,
+creator, request/completion times, correlation, deployment, role assignment that authorized the
+creator, deletion, parent, severity, indicators, details), `preparation[]` (provider
+registrations, quota requests), `subscriptions[]` (from Partner Center create_order),
+`partner_center[]`, `principals`, record counts and `shapes{}` (files and record counts per
+folder). Its `conventions` object states how each field is derived; every fact is derivable
+from the logs alone.
+
+## ingest/
+
+Small parser edge cases. Each `<name>` has a sidecar `<name>.expect.json` whose `description`
+says what the file exercises:
+
+| file | covers |
+|---|---|
+| `export-operation-casing.jsonl` | operationName UPPER/lower/Mixed, resourceId casing, `/TeNaNtS/…/PrOvIdErS/` |
+| `export-durations-bodies.jsonl` | durationMs string/number/absent, bodies as strings and objects, `identity` as a string, QuotaExceeded |
+| `export-time-formats.jsonl` | 7/9-digit fractions, `+00:00`, `-07:00`, `+02:00`, no zone, US-locale time |
+| `la-csv-us-locale.csv` | portal CSV: BOM, CRLF, US-locale times (12 AM/PM), multi-line JSON cells |
+| `la-query-double-escaped.json` | query API table, double-escaped requestbody, `Claims ""` with `*_d` null |
+| `sdk-snake-case.jsonl` | SDK as_dict() keys and `str(datetime)` times |
+| `rest-claims-whitespace.json` | claims/caller with surrounding spaces, IPv6 and `<Redacted>` client IPs |
+| `rest-pages-no-separator.json` | two REST pages back to back, no separator |
+| `export-caller-ip.jsonl` | callerIpAddress IPv6, `<Redacted>`, IPv4-mapped |
+| `legacy-categories.jsonl` | categories Write/Action/Delete, status code from resultSignature |
+| `export-mixed-entra.jsonl` | Entra sign-in/audit and resource-log records (ignored) |
+| `partner-center-audit.jsonl` | Partner Center items: GUID casing, line items, unknown operationType, statuses |
+| `empty.jsonl`, `blank-lines.jsonl` | nothing to read |
+| `truncated-last-line.jsonl`, `records-truncated.json` | truncated |
+| `invalid-json-between.jsonl` | invalid-json |
+| `bad-timestamp.jsonl` | bad-timestamp |
+| `unrecognized-and-missing.jsonl` | unrecognized-record, missing-fields |
+| `record-too-large.jsonl` | record-too-large (with `parser_limits.max_record_bytes` = 16384) |
+
+Sidecar schema:
+
+```
+{ "file", "source_kind" (activity-export | activity-rest | activity-sdk |
+  activity-log-analytics | partner-center-audit), "description", ["parser_limits"],
+  "totals": {"events", "quarantined", "ignored"},
+  "records": [ one entry per record in file order, each with "index" (1-based), "line"
+               (1-based line where the record starts) and "offset" (byte offset of its first
+               byte, counting a BOM) and exactly one of:
+     event fields: time (RFC 3339, 6 digits, UTC), time_zone_assumed, phase
+                   (started|accepted|succeeded|failed|other), status (as written), operation,
+                   resource_id_lower, resource_type, subscription_id, resource_group,
+                   correlation_id (lower-cased), category (as written), caller_ip (as written),
+                   status_code, optional tenant_id, caller {...}, request_body_json /
+                   response_body_json / status_message_json (compare parsed JSON), partner {...}
+     "quarantine": invalid-json | bad-timestamp | truncated | unrecognized-record |
+                   missing-fields | record-too-large
+     "ignored":    entra-signin | entra-audit | resource-log ] }
+```
+
+Keys absent from an expectation are not asserted; an empty string asserts an empty field.
+`caller` keys mirror `Caller` in core/event.hpp (`mfa` is unknown|no|yes); `partner` keys mirror
+`PartnerCenterFields`. Other folders under fixtures/ are not produced by this script.
+"""
+
+
+def validate():
+    """Parses every JSON/JSONL/CSV output (except the deliberately broken ingest files)."""
+    broken = {"truncated-last-line.jsonl", "invalid-json-between.jsonl", "records-truncated.json"}
+    dec = json.JSONDecoder()
+    for path, _ in WRITTEN:
+        name = path.name
+        raw = path.read_bytes()
+        if name in broken:
+            continue
+        if name.endswith(".gz"):
+            raw = gzip.decompress(raw)
+            name = name[:-3]
+        if name.endswith(".csv"):
+            text = raw.decode("utf-8-sig")
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+            assert all(len(r) == len(rows[0]) for r in rows), name
+            for r in rows[1:]:
+                for cell in r:
+                    if cell.startswith("{"):
+                        json.loads(cell)
+            continue
+        text = raw.decode("utf-8")
+        if name.endswith(".jsonl") or name == "PT1H.json":
+            for line in text.splitlines():
+                if line.strip():
+                    json.loads(line)
+        elif name.endswith(".json"):
+            pos = 0
+            while pos < len(text):  # also accepts concatenated documents
+                while pos < len(text) and text[pos].isspace():
+                    pos += 1
+                if pos >= len(text):
+                    break
+                _, pos = dec.raw_decode(text, pos)
+
+
+def main():
+    for d in (SCENARIO_DIR, INGEST_DIR):
+        if d.exists():
+            shutil.rmtree(d)
+    ra_op = write_story()
+    recs = partner_records()
+    shapes = {}
+    writers = [("export-jsonl", write_export_jsonl, "activity-export"),
+               ("eventhub-records", write_eventhub, "activity-export"),
+               ("rest-array", write_rest_array, "activity-rest"),
+               ("rest-pages", write_rest_pages, "activity-rest"),
+               ("sdk-jsonl", write_sdk, "activity-sdk"),
+               ("la-query", write_la_query, "activity-log-analytics"),
+               ("la-csv", write_la_csv, "activity-log-analytics")]
+    for folder, fn, kind in writers:
+        files, n = fn(SCENARIO_DIR / folder)
+        assert n == len(EVENTS), folder
+        shapes[folder] = {"source_kind": kind, "files": files,
+                          "compression": "gzip" if files[0].endswith(".gz") else "none",
+                          "activity_records": n, "partner_records": 0}
+    files, n = write_partner_center(SCENARIO_DIR / "partner-center", recs)
+    shapes["partner-center"] = {"source_kind": "partner-center-audit", "files": files,
+                                "compression": "none", "activity_records": 0, "partner_records": n}
+    write(SCENARIO_DIR / "expected.json",
+          json.dumps(build_expected(ra_op, recs, shapes), indent=2, ensure_ascii=False) + "\n")
+    write_ingest()
+    write(FIXTURES / "README.md", README)
+    validate()
+    total = sum(n for _, n in WRITTEN)
+    per = {}
+    for p, n in WRITTEN:
+        top = p.relative_to(FIXTURES).parts
+        key = "/".join(top[:3]) if top[0] == "scenarios" else top[0]
+        per[key] = per.get(key, 0) + n
+    for k in sorted(per):
+        print(f"{per[k]:>9}  {k}")
+    print(f"{total:>9}  total bytes in {len(WRITTEN)} files; {len(EVENTS)} activity records")
+    if total > 2_000_000:
+        sys.exit("fixtures exceed the 2 MB budget")
+
+
+if __name__ == "__main__":
+    main()

@@ -105,6 +105,15 @@ SplitResult FeedPieces(std::string_view content, const std::vector<size_t>& size
     uint64_t previous_cut = 0;
     bool ok = true;
     std::string failure;
+    uint64_t previous_end = 0;
+    for (const RecordSpan& span : result.spans) {
+        if (span.length == 0 || span.offset < previous_end || span.offset > content.size() ||
+            span.length > content.size() - span.offset) {
+            ok = false;
+            failure = "span out of order, empty or out of range at " + std::to_string(span.offset);
+        }
+        previous_end = span.offset + span.length;
+    }
     for (const Checkpoint& c : checkpoints) {
         if (c.cut > c.fed || c.cut < previous_cut || c.cut > min_offset_after[c.emitted]) {
             ok = false;
@@ -398,6 +407,11 @@ TEST_CASE("JsonStreamSplitter: garbage and resynchronisation", "[parsers]") {
     CHECK(Render(wrapper, r.spans) ==
           RenderWant(wrapper, {{"{\"a\":1}"}, {"{\"x\":\"y", SpanKind::kGarbage}, {"{\"b\":1}"}}));
 
+    const std::string link = "{\"value\":[{\"a\":1}],\"nextLink\":\"https://x\r\n{\"b\":1}";
+    r = Split(link);
+    CHECK(Render(link, r.spans) ==
+          RenderWant(link, {{"{\"a\":1}"}, {"\"https://x", SpanKind::kGarbage}, {"{\"b\":1}"}}));
+
     // Not a BOM after all.
     const std::string bom = "\xEF\xBBX{\"a\":1}\n{\"b\":1}";
     r = Split(bom);
@@ -421,10 +435,12 @@ TEST_CASE("JsonStreamSplitter: escapes and brackets inside strings", "[parsers]"
 TEST_CASE("JsonStreamSplitter: nesting deeper than the cap is garbage", "[parsers]") {
     const std::string deep_arrays = std::string(300, '[') + "\n{\"a\":1}\n";
     SplitResult r = Split(deep_arrays);
-    CHECK(Render(deep_arrays, r.spans) ==
-          RenderWant(deep_arrays,
-                     {{std::string(300 - JsonStreamSplitter::kMaxDepth, '['), SpanKind::kGarbage},
-                      {"{\"a\":1}"}}));
+    REQUIRE(r.spans.size() == 2);
+    CHECK(r.spans[0].kind == SpanKind::kGarbage);
+    CHECK(r.spans[0].offset == JsonStreamSplitter::kMaxDepth); // the first byte too deep
+    CHECK(r.spans[0].length == 300 - JsonStreamSplitter::kMaxDepth);
+    CHECK(r.spans[1].kind == SpanKind::kRecord);
+    CHECK(r.spans[1].offset == 301);
 
     const std::string in_record = "[{\"a\":" + std::string(400, '{') + "\n{\"b\":1}\n";
     r = Split(in_record);
@@ -541,6 +557,40 @@ TEST_CASE("JsonStreamSplitter: dataset files split into parseable records", "[pa
     }
 }
 
+TEST_CASE("JsonStreamSplitter: mutated input never breaks the span contract", "[parsers]") {
+    const std::string seed =
+        "\xEF\xBB\xBF{\"totalCount\":2,\"items\":[{\"a\":\"x\\\"]\",\"b\":[1,{\"c\":null}]},\n"
+        "  {\"d\":\"\\\\\"}],\"links\":{\"self\":\"/x\"}}\n[{\"e\":1},[{\"f\":2}],3]\n"
+        "{\"tables\":[{\"name\":\"T\",\"columns\":[{\"name\":\"A\"}],\"rows\":[[\"r1\"],[\"r2\"]]}]"
+        "}\n"
+        "{\"operationName\":{\"value\":\"w\"},\"value\":[1]}\n";
+    const std::string alphabet = "{}[]\",:\\\n\r a1\xEF";
+    std::mt19937 rng(4242);
+    for (int round = 0; round < 150; ++round) {
+        std::string content = seed;
+        const int edits = 1 + static_cast<int>(rng() % 6);
+        for (int e = 0; e < edits; ++e) {
+            const size_t at = rng() % content.size();
+            const char c = alphabet[rng() % alphabet.size()];
+            switch (rng() % 3) {
+            case 0:
+                content[at] = c;
+                break;
+            case 1:
+                content = content.substr(0, at) +
+                          content.substr(std::min(content.size(), at + 1 + rng() % 8));
+                break;
+            default:
+                content = content.substr(0, at) + c + content.substr(at);
+                break;
+            }
+            if (content.empty()) content.push_back('[');
+        }
+        INFO("round " << round << ": " << content);
+        Split(content);
+    }
+}
+
 namespace {
 
 // A pretty-printed activity-log record of about 2.5 KB (az CLI / REST EventData shape).
@@ -570,22 +620,14 @@ std::string BenchRecord(int i) {
     r += "\",\n    \"eventName\": {\n      \"localizedValue\": \"End request\",\n      "
          "\"value\": \"EndRequest\"\n    },\n    \"category\": {\n      \"localizedValue\": "
          "\"Administrative\",\n      \"value\": \"Administrative\"\n    },\n    "
-         "\"eventTimestamp\": \"2024-05-01T12:34:56.1234567Z\",\n    \"id\": "
-         "\"/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/rg-mining/"
-         "providers/Microsoft.Compute/virtualMachines/gpu-node/events/";
-    r += id;
-    r += "\",\n    \"level\": \"Informational\",\n    \"operationId\": \"";
+         "\"eventTimestamp\": \"2024-05-01T12:34:56.1234567Z\",\n    \"level\": "
+         "\"Informational\",\n    \"operationId\": \"";
     r += id;
     r += "\",\n    \"operationName\": {\n      \"localizedValue\": \"Create or Update Virtual "
          "Machine\",\n      \"value\": \"Microsoft.Compute/virtualMachines/write\"\n    },\n    "
-         "\"resourceGroupName\": \"rg-mining\",\n    \"resourceProviderName\": {\n      "
-         "\"localizedValue\": \"Microsoft.Compute\",\n      \"value\": \"Microsoft.Compute\"\n    "
-         "},\n    \"resourceType\": {\n      \"localizedValue\": "
-         "\"Microsoft.Compute/virtualMachines\",\n      \"value\": "
-         "\"Microsoft.Compute/virtualMachines\"\n    },\n    \"status\": {\n      "
+         "\"resourceGroupName\": \"rg-mining\",\n    \"status\": {\n      "
          "\"localizedValue\": \"Succeeded\",\n      \"value\": \"Succeeded\"\n    },\n    "
-         "\"subStatus\": {\n      \"localizedValue\": \"Created\",\n      \"value\": "
-         "\"Created\"\n    },\n    \"submissionTimestamp\": \"2024-05-01T12:35:40.0000000Z\",\n "
+         "\"submissionTimestamp\": \"2024-05-01T12:35:40.0000000Z\",\n "
          "   \"subscriptionId\": \"0b1f6471-1bf0-4dda-aec3-111122223333\",\n    \"tenantId\": "
          "\"72f988bf-86f1-41af-91ab-2d7cd011db47\",\n    \"properties\": {\n      "
          "\"statusCode\": \"Created\",\n      \"serviceRequestId\": null,\n      "
@@ -595,9 +637,8 @@ std::string BenchRecord(int i) {
          "\\\"Canonical\\\"}}}}\",\n      \"eventCategory\": \"Administrative\",\n      "
          "\"entity\": \"/subscriptions/0b1f6471-1bf0-4dda-aec3-111122223333/resourceGroups/"
          "rg-mining/providers/Microsoft.Compute/virtualMachines/gpu-node\",\n      \"message\": "
-         "\"Microsoft.Compute/virtualMachines/write\",\n      \"hierarchy\": "
-         "\"72f988bf-86f1-41af-91ab-2d7cd011db47/0b1f6471-1bf0-4dda-aec3-111122223333\",\n      "
-         "\"tags\": [\"a\", \"b\", {\"k\": [1, 2, 3]}]\n    },\n    \"httpRequest\": {\n      "
+         "\"Microsoft.Compute/virtualMachines/write\",\n      \"tags\": [\"a\", \"b\", {\"k\": [1, "
+         "2, 3]}]\n    },\n    \"httpRequest\": {\n      "
          "\"clientRequestId\": \"";
     r += id;
     r += "\",\n      \"clientIpAddress\": \"203.0.113.7\",\n      \"method\": \"PUT\"\n    }\n  }";
@@ -606,7 +647,7 @@ std::string BenchRecord(int i) {
 
 } // namespace
 
-TEST_CASE("JsonStreamSplitter: throughput on a pretty-printed array", "[parsers][.bench]") {
+TEST_CASE("JsonStreamSplitter: throughput on a pretty-printed array", "[.bench]") {
     std::string content = "[\n";
     size_t records = 0;
     while (content.size() < (256u << 20)) {

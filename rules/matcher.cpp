@@ -1,0 +1,318 @@
+// Per-event evaluation of compiled rules. Never throws; no allocation once the scratch buffers
+// have grown (see rule_set.hpp).
+#include "rules/compiled.hpp"
+#include "rules/vm_size.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+namespace minetrace::rules_internal {
+
+namespace {
+
+bool ParseNumberText(std::string_view text, double& out) {
+    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+    while (!text.empty() && space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && space(text.back())) text.remove_suffix(1);
+    if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+    if (text.empty() || text.size() > 64) return false;
+    auto result = std::from_chars(text.data(), text.data() + text.size(), out);
+    return result.ec == std::errc() && result.ptr == text.data() + text.size() &&
+           std::isfinite(out);
+}
+
+bool NumberFromValue(Transform as, std::string_view text, double& out) {
+    if (as == Transform::kVcpus || as == Transform::kActiveVcpus) {
+        VmSize size;
+        if (!ParseVmSize(text, size)) return false;
+        out = as == Transform::kVcpus ? size.vcpus : size.active_vcpus;
+        return true;
+    }
+    return ParseNumberText(text, out);
+}
+
+bool StringFromValue(Transform as, std::string_view text, ScratchImpl& s, std::string_view& out) {
+    switch (as) {
+    case Transform::kNone: out = text; return true;
+    case Transform::kVmFamily:
+    case Transform::kVmClass:
+    case Transform::kVmAccelerator: {
+        VmSize size;
+        if (!ParseVmSize(text, size)) return false;
+        out = as == Transform::kVmFamily  ? size.family
+              : as == Transform::kVmClass ? ToString(size.vm_class)
+                                          : size.accelerator;
+        return !out.empty();
+    }
+    case Transform::kBase64:
+        s.transformed.clear();
+        if (!rules_text::DecodeBase64(text, s.transformed)) return false;
+        out = s.transformed;
+        return true;
+    default: return false;
+    }
+}
+
+JsonBody& GetBody(ScratchImpl& s, BodyId body, std::string_view text) {
+    size_t index = static_cast<size_t>(body);
+    if (s.body_epoch[index] != s.epoch) {
+        s.bodies[index].Parse(text);
+        s.body_epoch[index] = s.epoch;
+    }
+    return s.bodies[index];
+}
+
+bool PathMatches(const FieldRef& ref, const JsonBody& body, const JsonBody::Entry& entry) {
+    if (ref.wildcard) return MatchPathPattern(ref.segments, body.path(entry), entry.segments);
+    return entry.path_hash == ref.hash && entry.segments == ref.segment_count &&
+           body.path(entry) == ref.joined;
+}
+
+// Calls fn(type, text) for every value `ref` names; stops when fn returns true.
+template <typename Fn>
+bool ForEachValue(const FieldRef& ref, const Event& event, ScratchImpl& s, Fn&& fn) {
+    switch (ref.kind) {
+    case FieldRef::Kind::kScalar:
+        return ForEachScalarValue(event, ref.scalar, s.field_text,
+                                  [&](std::string_view v) { return fn(JsonType::kString, v); });
+    case FieldRef::Kind::kKeywords:
+        for (ScalarField field : KeywordFields()) {
+            if (ForEachScalarValue(event, field, s.field_text,
+                                   [&](std::string_view v) { return fn(JsonType::kString, v); })) {
+                return true;
+            }
+        }
+        return false;
+    case FieldRef::Kind::kBody:
+        for (size_t b = 0; b < kBodyCount; ++b) {
+            if ((ref.body_mask & (1u << b)) == 0) continue;
+            BodyId id = static_cast<BodyId>(b);
+            std::string_view text = BodyText(event, id);
+            if (text.empty()) continue;
+            JsonBody& body = GetBody(s, id, text);
+            if (!body.valid()) {
+                // Not JSON: `**` still searches the raw text so content is not missed.
+                if (ref.any_value && fn(JsonType::kString, text)) return true;
+                continue;
+            }
+            for (const JsonBody::Entry& entry : body.entries()) {
+                if (PathMatches(ref, body, entry) && fn(entry.type, body.value(entry))) return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
+bool IsContainer(JsonType type) { return type == JsonType::kObject || type == JsonType::kArray; }
+
+bool MatchString(const Predicate& p, std::string_view value) {
+    re2::StringPiece text(value.data(), value.size());
+    if (p.match_all) {
+        for (const auto& re : p.regexes) {
+            if (!RE2::PartialMatch(text, *re)) return false;
+        }
+        return !p.regexes.empty();
+    }
+    return !p.regexes.empty() && RE2::PartialMatch(text, *p.regexes[0]);
+}
+
+double Apply(NumExpr::Kind kind, double a, double b) {
+    return kind == NumExpr::Kind::kSum ? a + b : a * b;
+}
+
+void EvalExpr(const RuleSetImpl& set, uint32_t index, size_t depth, const Event& event,
+              ScratchImpl& s, std::vector<double>& out) {
+    out.clear();
+    const NumExpr& expr = set.exprs[index];
+    switch (expr.kind) {
+    case NumExpr::Kind::kConst: out.push_back(expr.constant); return;
+    case NumExpr::Kind::kField:
+        ForEachValue(expr.field, event, s, [&](JsonType type, std::string_view v) {
+            double number = 0;
+            if (!IsContainer(type) && NumberFromValue(expr.as, v, number)) out.push_back(number);
+            return false;
+        });
+        if (out.empty() && expr.has_default) out.push_back(expr.default_value);
+        return;
+    case NumExpr::Kind::kSum:
+    case NumExpr::Kind::kProduct: {
+        if (depth + 1 >= s.num_stack.size()) return; // deeper than the loader allows
+        std::vector<double>& tmp = s.num_stack[depth + 1];
+        bool first = true;
+        for (uint32_t operand : expr.operands) {
+            if (first) {
+                EvalExpr(set, operand, depth + 1, event, s, out);
+                first = false;
+                continue;
+            }
+            EvalExpr(set, operand, depth + 1, event, s, tmp);
+            if (out.empty() || tmp.empty()) {
+                out.clear();
+                return;
+            }
+            // Element-wise with broadcasting of single values; lists of different lengths
+            // cannot be paired, so their maxima are combined (an upper bound).
+            if (tmp.size() == 1) {
+                for (double& x : out) x = Apply(expr.kind, x, tmp[0]);
+            } else if (out.size() == 1) {
+                double x = out[0];
+                out.assign(tmp.begin(), tmp.end());
+                for (double& y : out) y = Apply(expr.kind, x, y);
+            } else if (out.size() == tmp.size()) {
+                for (size_t i = 0; i < out.size(); ++i) out[i] = Apply(expr.kind, out[i], tmp[i]);
+            } else {
+                double a = *std::max_element(out.begin(), out.end());
+                double b = *std::max_element(tmp.begin(), tmp.end());
+                out.clear();
+                out.push_back(Apply(expr.kind, a, b));
+            }
+        }
+        return;
+    }
+    }
+}
+
+bool Compare(CmpOp op, double a, double b) {
+    switch (op) {
+    case CmpOp::kGt: return a > b;
+    case CmpOp::kGte: return a >= b;
+    case CmpOp::kLt: return a < b;
+    case CmpOp::kLte: return a <= b;
+    case CmpOp::kEq: return a == b;
+    case CmpOp::kNe: return a != b;
+    }
+    return false;
+}
+
+bool EvalPredicate(const RuleSetImpl& set, uint32_t index, const Event& event, ScratchImpl& s) {
+    const Predicate& p = set.predicates[index];
+    if (p.set_indexed) return s.pred_epoch[index] == s.epoch;
+    switch (p.kind) {
+    case Predicate::Kind::kExists: {
+        bool found = ForEachValue(p.field, event, s, [](JsonType, std::string_view) { return true; });
+        return found == p.exists;
+    }
+    case Predicate::Kind::kString: {
+        bool present = false;
+        bool matched = ForEachValue(p.field, event, s, [&](JsonType type, std::string_view v) {
+            if (IsContainer(type)) return false;
+            std::string_view value;
+            if (!StringFromValue(p.as, v, s, value)) return false;
+            present = true;
+            return MatchString(p, value);
+        });
+        return matched || (p.match_absent && !present);
+    }
+    case Predicate::Kind::kNumeric: {
+        std::vector<double>& values = s.num_stack[0];
+        EvalExpr(set, p.expr, 0, event, s, values);
+        switch (p.aggregate) {
+        case Aggregate::kAny:
+            return std::any_of(values.begin(), values.end(),
+                               [&](double v) { return Compare(p.cmp, v, p.rhs); });
+        case Aggregate::kAll:
+            return !values.empty() && std::all_of(values.begin(), values.end(), [&](double v) {
+                return Compare(p.cmp, v, p.rhs);
+            });
+        case Aggregate::kSum: {
+            double sum = 0;
+            for (double v : values) sum += v;
+            return !values.empty() && Compare(p.cmp, sum, p.rhs);
+        }
+        case Aggregate::kMax:
+            return !values.empty() &&
+                   Compare(p.cmp, *std::max_element(values.begin(), values.end()), p.rhs);
+        case Aggregate::kMin:
+            return !values.empty() &&
+                   Compare(p.cmp, *std::min_element(values.begin(), values.end()), p.rhs);
+        case Aggregate::kCount: return Compare(p.cmp, static_cast<double>(values.size()), p.rhs);
+        }
+        return false;
+    }
+    }
+    return false;
+}
+
+void Mark(ScratchImpl& s, uint32_t pred) { s.pred_epoch[pred] = s.epoch; }
+
+// Up to this many patterns on one field, the patterns that matched a value the Set accepted are
+// found with the individual RE2s (allocation-free) rather than the Set's index vector.
+constexpr size_t kIndividualPatternLimit = 24;
+
+template <typename Vec>
+void LookupLiteral(const Vec& literals, std::string_view key, ScratchImpl& s) {
+    auto lower = std::lower_bound(
+        literals.begin(), literals.end(), key,
+        [](const auto& entry, std::string_view k) { return std::string_view(entry.first) < k; });
+    for (auto it = lower; it != literals.end() && it->first == key; ++it) Mark(s, it->second);
+}
+
+} // namespace
+
+void RunFieldMatchers(const RuleSetImpl& set, const Event& event, ScratchImpl& s) {
+    for (ScalarField field : set.indexed_fields) {
+        const FieldMatcher& m = set.matchers[static_cast<size_t>(field)];
+        ForEachScalarValue(event, field, s.field_text, [&](std::string_view value) {
+            if (!m.literals_ci.empty() && value.size() <= m.max_literal_ci) {
+                s.lower.clear();
+                rules_text::AppendAsciiLower(s.lower, value);
+                LookupLiteral(m.literals_ci, s.lower, s);
+            }
+            if (!m.literals_cs.empty()) LookupLiteral(m.literals_cs, value, s);
+            if (!m.set) return false;
+            re2::StringPiece text(value.data(), value.size());
+            RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+            bool fallback = false;
+            // One Set scan answers "does any pattern match" (the common case is no). Which
+            // patterns matched is then asked of the individual RE2s when there are few of them:
+            // RE2::Set::Match with an index vector allocates inside RE2 on every call.
+            if (m.set->Match(text, nullptr, &info)) {
+                s.set_hits.clear();
+                if (m.fallback.size() <= kIndividualPatternLimit) {
+                    fallback = true;
+                } else if (m.set->Match(text, &s.set_hits, &info)) {
+                    for (int hit : s.set_hits) {
+                        if (hit >= 0 && static_cast<size_t>(hit) < m.pattern_pred.size()) {
+                            Mark(s, m.pattern_pred[static_cast<size_t>(hit)]);
+                        }
+                    }
+                } else {
+                    fallback = true;
+                }
+            } else if (info.kind != RE2::Set::kNoError) {
+                fallback = true;
+            }
+            if (fallback) {
+                for (size_t i = 0; i < m.fallback.size(); ++i) {
+                    if (RE2::PartialMatch(text, *m.fallback[i])) Mark(s, m.pattern_pred[i]);
+                }
+            }
+            return false;
+        });
+    }
+}
+
+bool EvalNode(const RuleSetImpl& set, uint32_t index, const Event& event, ScratchImpl& scratch) {
+    const Node& node = set.nodes[index];
+    switch (node.kind) {
+    case Node::Kind::kConst: return node.value;
+    case Node::Kind::kPred: return EvalPredicate(set, node.pred, event, scratch);
+    case Node::Kind::kNot:
+        return !EvalNode(set, set.children[node.first_child], event, scratch);
+    case Node::Kind::kAll:
+        for (uint32_t i = 0; i < node.child_count; ++i) {
+            if (!EvalNode(set, set.children[node.first_child + i], event, scratch)) return false;
+        }
+        return true;
+    case Node::Kind::kAny:
+        for (uint32_t i = 0; i < node.child_count; ++i) {
+            if (EvalNode(set, set.children[node.first_child + i], event, scratch)) return true;
+        }
+        return false;
+    }
+    return false;
+}
+
+} // namespace minetrace::rules_internal
