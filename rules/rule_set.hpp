@@ -9,8 +9,9 @@
 //
 // Thread-safety: a RuleSet is immutable after Load and may be shared by any number of threads;
 // copies share the compiled rules. Each thread needs its own MatchScratch. Matching never throws
-// and does not allocate once the scratch buffers have grown to the largest event seen (RE2 itself
-// may allocate inside RE2::Set::Match for a field value that matched some pattern).
+// and does not allocate once the scratch buffers have grown to the largest event seen (one
+// exception: a field with more than 24 regex-type patterns, where RE2::Set::Match allocates
+// inside RE2 for values that match one of them).
 #pragma once
 
 #include "core/event.hpp"

@@ -362,3 +362,24 @@ TEST_CASE("Engine: an empty RuleSet matches nothing", "[rules]") {
     CHECK(set.size() == 0);
     CHECK_FALSE(Matches(set, *Ev({{"operation", "x"}})));
 }
+
+TEST_CASE("Engine: many patterns on one field use the Set's own match list", "[rules]") {
+    // More patterns than the individual-RE2 limit: the RE2::Set reports which ones matched.
+    std::string text = "rules:\n";
+    for (int i = 0; i < 40; ++i) {
+        text += RuleText("{field: operation, regex: '^op" + std::to_string(i) + "(/|$)'}", "",
+                         "r" + std::to_string(i))
+                    .substr(7);
+    }
+    RuleSet set = LoadOrFail({{"many.yaml", text}});
+    REQUIRE(set.size() == 40);
+    std::unique_ptr<MatchScratch> scratch = set.NewScratch();
+    for (int i : {0, 7, 39}) {
+        std::vector<uint32_t> out;
+        set.Match(Ev({{"operation", "op" + std::to_string(i) + "/write"}})->event(), *scratch, out);
+        CHECK(out == std::vector<uint32_t>{static_cast<uint32_t>(i)});
+    }
+    std::vector<uint32_t> none;
+    set.Match(Ev({{"operation", "op40"}})->event(), *scratch, none);
+    CHECK(none.empty());
+}
