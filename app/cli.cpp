@@ -1,5 +1,9 @@
 #include "app/cli.hpp"
 
+#include "provenance/rules_glue.hpp"
+#include "provenance/investigation.hpp"
+#include "provenance/outputs.hpp"
+#include "rules/rules_command.hpp"
 #include "core/escape.hpp"
 #include "core/timestamp.hpp"
 #include "core/version.hpp"
@@ -25,8 +29,9 @@ constexpr const char* kUsage = R"(minetrace: find who created crypto-mining reso
 from where, and with whose rights, from exported Activity Logs and Partner Center audit records.
 
 Usage:
-  minetrace investigate PATH... --out DIR [options]   ingest, account, write reports to DIR
+  minetrace investigate PATH... --out DIR [options]   find and attribute mining resources
   minetrace events PATH... [--out FILE] [options]     normalized events as JSON Lines
+  minetrace rules lint|test|list [--rules DIR]...     check, test or list the detection rules
   minetrace --version | --help
 
 PATH is a file, a directory (read recursively), or - for standard input. Formats are detected
@@ -45,6 +50,8 @@ struct CommonOptions {
     size_t max_record_bytes = 64u << 20;
     uint64_t max_expansion_ratio = 1000;
     bool quiet = false;
+    std::vector<std::string> rule_dirs;
+    bool no_default_rules = false;
 };
 
 po::options_description CommonDescription(CommonOptions& o) {
@@ -57,7 +64,10 @@ po::options_description CommonDescription(CommonOptions& o) {
         "decompression-bomb guard: decompressed/compressed ratio (after the first 64 MiB)")(
         "batch-bytes", po::value(&o.batch_bytes)->default_value(2u << 20),
         "content bytes per pipeline batch")("quiet,q", po::bool_switch(&o.quiet),
-                                            "no summary on stderr");
+                                            "no summary on stderr")(
+        "rules", po::value(&o.rule_dirs)->composing(),
+        "more rule files or directories (YAML packs or Sigma rules); repeatable")(
+        "no-default-rules", po::bool_switch(&o.no_default_rules), "do not load the shipped packs");
     return d;
 }
 
@@ -105,6 +115,22 @@ bool ResolveInputs(const CommonOptions& common, ExpandedInputs& inputs, std::ost
         err << "minetrace: no such file or directory: " << shown << "\n";
     }
     return inputs.missing.empty();
+}
+
+// Loads the rules; prints every error (file:line) and returns false when any rule is broken, so
+// a run never starts with a rule silently missing.
+bool LoadRules(const CommonOptions& common, RuleSet& rules, std::vector<std::string>& sources,
+               std::ostream& err) {
+    sources = RuleLocations(common.rule_dirs, !common.no_default_rules);
+    std::vector<LintMessage> errors;
+    rules = RuleSet::Load(sources, errors);
+    for (const LintMessage& m : errors) {
+        std::string line = "minetrace: ";
+        AppendTerminalSafe(line, m.file + ":" + std::to_string(m.line) + ": " + m.rule_id + ": " +
+                                     m.message);
+        err << line << "\n";
+    }
+    return errors.empty();
 }
 
 IngestOptions MakeIngestOptions(const CommonOptions& common) {
@@ -166,9 +192,18 @@ int RunEvents(const std::vector<std::string>& args, std::ostream& out, std::ostr
             return kExitUsage;
         }
     }
+    RuleSet rules;
+    std::vector<std::string> rule_sources;
+    if (!LoadRules(common, rules, rule_sources, err)) return kExitUsage;
+    RuleSetMatcher matcher(rules);
+    std::vector<std::string> rule_ids;
+    for (const RuleInfo& info : DescribeRules(rules)) rule_ids.push_back(info.id);
+
     Accounting accounting(inputs.files, quarantine_path.empty() ? nullptr : &quarantine_out);
-    EventJsonWriter writer(*events_out, inputs.files, {});
-    RunIngest(inputs.files, MakeIngestOptions(common), {&accounting, &writer});
+    EventJsonWriter writer(*events_out, inputs.files, rule_ids);
+    IngestOptions ingest = MakeIngestOptions(common);
+    ingest.matcher = &matcher;
+    RunIngest(inputs.files, ingest, {&accounting, &writer});
     events_out->flush();
     if (!*events_out) throw std::runtime_error("writing events failed");
     for (const std::string& e : inputs.errors) err << "minetrace: " << e << "\n";
@@ -203,10 +238,13 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
         return kExitUsage;
     }
     const fs::path dir(out_dir);
+    RuleSet rules;
+    RunInfo run;
+    if (!LoadRules(common, rules, run.rule_sources, err)) return kExitUsage;
+    RuleSetMatcher matcher(rules);
+
     std::ofstream quarantine_out(dir / "quarantine.jsonl", std::ios::binary | std::ios::trunc);
     if (!quarantine_out) throw std::runtime_error("cannot write quarantine.jsonl");
-
-    RunInfo run;
     run.command_line = argv;
     run.input_errors = inputs.errors;
     run.started_at = UtcNow();
@@ -215,7 +253,23 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     auto started = std::chrono::steady_clock::now();
 
     Accounting accounting(inputs.files, &quarantine_out);
-    RunIngest(inputs.files, MakeIngestOptions(common), {&accounting});
+    Investigation investigation(inputs.files, DescribeRules(rules));
+    IngestOptions ingest = MakeIngestOptions(common);
+    ingest.matcher = &matcher;
+    RunIngest(inputs.files, ingest, {&accounting, &investigation});
+    InvestigationResult result = investigation.Analyze();
+
+    auto write = [&](const char* name, auto&& writer) {
+        std::ofstream file(dir / name, std::ios::binary | std::ios::trunc);
+        writer(file, result);
+        file.flush();
+        if (!file) throw std::runtime_error(std::string("writing ") + name + " failed");
+    };
+    write("resources.jsonl", WriteResources);
+    write("subscriptions.jsonl", WriteSubscriptions);
+    write("principals.jsonl", WritePrincipals);
+    write("timeline.jsonl", WriteTimelineJsonl);
+    write("timeline.csv", WriteTimelineCsv);
 
     run.finished_at = UtcNow();
     run.duration_seconds =
@@ -227,10 +281,66 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     manifest.flush();
     if (!manifest) throw std::runtime_error("writing manifest.json failed");
 
+    // The answer first, on stdout: the top findings, one line each.
+    size_t high = 0, medium = 0, low = 0;
+    for (const ResourceFinding& f : result.resources) {
+        high += f.severity == Severity::kHigh;
+        medium += f.severity == Severity::kMedium;
+        low += f.severity == Severity::kLow;
+    }
+    out << "minetrace: " << result.resources.size() << " suspicious resources (" << high
+        << " high, " << medium << " medium, " << low << " low) in "
+        << result.subscriptions.size() << " subscriptions\n";
+    const size_t kTop = 20;
+    for (const std::string& line : SummaryLines(result, kTop)) out << "  " << line << "\n";
+    for (const SubscriptionFinding& s : result.subscriptions) {
+        if (s.created_by.empty()) continue;
+        std::string line = "  subscription " + s.subscription_id + " created by " + s.created_by +
+                           " on " + FormatRfc3339Micros(s.created_at_us).substr(0, 19) + "Z" +
+                           (s.customer_name.empty() ? "" : " for " + s.customer_name);
+        std::string safe;
+        AppendTerminalSafe(safe, line);
+        out << safe << "\n";
+    }
+    std::string shown_dir;
+    AppendTerminalSafe(shown_dir, out_dir);
+    out << "  reports: " << shown_dir << "/{resources,subscriptions,principals,timeline}.jsonl, "
+        << "timeline.csv, manifest.json, quarantine.jsonl\n";
+
     for (const std::string& e : inputs.errors) err << "minetrace: " << e << "\n";
     ReportFileErrors(accounting, err);
     if (!common.quiet) err << "minetrace: " << accounting.Summary() << "\n";
     return ExitCodeFor(accounting, inputs);
+}
+
+int RunRules(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    if (args.empty() || (args[0] != "lint" && args[0] != "test" && args[0] != "list")) {
+        err << "minetrace: usage: minetrace rules lint|test|list [--rules DIR]... "
+               "[--no-default-rules]\n";
+        return kExitUsage;
+    }
+    std::vector<std::string> dirs;
+    bool no_default = false;
+    po::options_description options("Rule options");
+    options.add_options()("rules", po::value(&dirs)->composing(), "rule files or directories")(
+        "no-default-rules", po::bool_switch(&no_default), "do not load the shipped packs");
+    po::variables_map vm;
+    try {
+        std::vector<std::string> rest(args.begin() + 1, args.end());
+        po::store(po::command_line_parser(rest).options(options).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        err << "minetrace: " << e.what() << "\n";
+        return kExitUsage;
+    }
+    std::vector<std::string> paths = RuleLocations(dirs, !no_default);
+    if (paths.empty()) {
+        err << "minetrace: no rules to load (no shipped packs found and no --rules)\n";
+        return kExitUsage;
+    }
+    if (args[0] == "lint") return RunRulesLint(paths, out, err);
+    if (args[0] == "test") return RunRulesTest(paths, out, err);
+    return RunRulesList(paths, out, err);
 }
 
 } // namespace
@@ -252,6 +362,7 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
     }
     if (command == "events") return RunEvents(rest, out, err);
     if (command == "investigate") return RunInvestigate(rest, argv, out, err);
+    if (command == "rules") return RunRules(rest, out, err);
     std::string shown;
     AppendTerminalSafe(shown, command);
     err << "minetrace: unknown command '" << shown << "'\n\n" << kUsage;

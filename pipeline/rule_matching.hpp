@@ -13,6 +13,10 @@
 
 namespace minetrace {
 
+// A match index with this bit set means the rule matched but the content it would inspect is not
+// in the log ("content unavailable").
+inline constexpr uint32_t kRuleHitContentUnavailable = 1u << 31;
+
 class MatcherScratch {
   public:
     virtual ~MatcherScratch() = default;
@@ -22,7 +26,8 @@ class EventMatcher {
   public:
     virtual ~EventMatcher() = default;
     virtual std::unique_ptr<MatcherScratch> NewScratch() const = 0;
-    // Appends the indexes of matching rules, ascending.
+    // Appends the indexes of matching rules, ascending, each possibly with
+    // kRuleHitContentUnavailable set.
     virtual void Match(const Event& event, MatcherScratch& scratch,
                        std::vector<uint32_t>& out) const = 0;
 };

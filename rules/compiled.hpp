@@ -14,11 +14,10 @@
 #include <array>
 #include <cstdint>
 #include <memory>
-#include <string>
-#include <vector>
-
 #include <re2/re2.h>
 #include <re2/set.h>
+#include <string>
+#include <vector>
 
 namespace minetrace::rules_internal {
 
@@ -42,8 +41,10 @@ struct FieldRef {
     std::vector<std::string> segments; // lowercased path segments, for kBody
     bool wildcard = false;             // segments contain "*" or "**"
     bool any_value = false;            // the path is exactly "**"
-    std::string joined;                // segments joined with '\x1f' (no wildcard)
-    uint64_t hash = 0;                 // Fnv1a(joined)
+    // `**` followed by literal segments only: entries whose path ends with these segments.
+    bool deep_suffix = false;
+    std::string joined; // segments joined with '\x1f' (no wildcard), or the suffix after `**`
+    uint64_t hash = 0;  // Fnv1a(joined)
     uint16_t segment_count = 0;
     std::string name; // as written in the rule
 };
@@ -111,6 +112,7 @@ struct RuleDraft {
     CondAst unavailable;
     std::vector<NumExpr> exprs; // draft-local; pred->expr indexes here until compiled
     size_t path_index = 0;      // which Load path the rule came from
+    bool disabled = false;      // `enabled: false`: removes the rule (and any it replaces)
 };
 
 struct Node {

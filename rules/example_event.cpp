@@ -14,56 +14,104 @@ using rules_internal::ScalarField;
 // The string member behind a plain scalar field; nullptr for fields handled specially.
 std::string_view* Member(Event& e, ScalarField field) {
     switch (field) {
-    case ScalarField::kSubscriptionId: return &e.subscription_id;
-    case ScalarField::kTenantId: return &e.tenant_id;
-    case ScalarField::kResourceId: return &e.resource_id;
-    case ScalarField::kResourceIdLower: return &e.resource_id_lower;
-    case ScalarField::kResourceType: return &e.resource_type;
-    case ScalarField::kResourceGroup: return &e.resource_group;
-    case ScalarField::kOperation: return &e.operation;
-    case ScalarField::kOperationDisplay: return &e.operation_display;
-    case ScalarField::kStatus: return &e.status;
-    case ScalarField::kStatusCode: return &e.status_code;
-    case ScalarField::kCategory: return &e.category;
-    case ScalarField::kLevel: return &e.level;
-    case ScalarField::kCorrelationId: return &e.correlation_id;
-    case ScalarField::kOperationId: return &e.operation_id;
-    case ScalarField::kEventDataId: return &e.event_data_id;
-    case ScalarField::kCaller: return &e.caller.caller;
-    case ScalarField::kCallerUpn: return &e.caller.upn;
-    case ScalarField::kCallerName: return &e.caller.name;
-    case ScalarField::kCallerObjectId: return &e.caller.object_id;
-    case ScalarField::kCallerAppId: return &e.caller.app_id;
-    case ScalarField::kCallerAppidacr: return &e.caller.appidacr;
-    case ScalarField::kCallerPrincipalType: return &e.caller.principal_type;
-    case ScalarField::kCallerTokenTenant: return &e.caller.token_tenant;
-    case ScalarField::kCallerIdtyp: return &e.caller.idtyp;
-    case ScalarField::kCallerAmr: return &e.caller.amr;
+    case ScalarField::kSubscriptionId:
+        return &e.subscription_id;
+    case ScalarField::kTenantId:
+        return &e.tenant_id;
+    case ScalarField::kResourceId:
+        return &e.resource_id;
+    case ScalarField::kResourceIdLower:
+        return &e.resource_id_lower;
+    case ScalarField::kResourceType:
+        return &e.resource_type;
+    case ScalarField::kResourceGroup:
+        return &e.resource_group;
+    case ScalarField::kOperation:
+        return &e.operation;
+    case ScalarField::kOperationDisplay:
+        return &e.operation_display;
+    case ScalarField::kStatus:
+        return &e.status;
+    case ScalarField::kStatusCode:
+        return &e.status_code;
+    case ScalarField::kCategory:
+        return &e.category;
+    case ScalarField::kLevel:
+        return &e.level;
+    case ScalarField::kCorrelationId:
+        return &e.correlation_id;
+    case ScalarField::kOperationId:
+        return &e.operation_id;
+    case ScalarField::kEventDataId:
+        return &e.event_data_id;
+    case ScalarField::kCaller:
+        return &e.caller.caller;
+    case ScalarField::kCallerUpn:
+        return &e.caller.upn;
+    case ScalarField::kCallerName:
+        return &e.caller.name;
+    case ScalarField::kCallerObjectId:
+        return &e.caller.object_id;
+    case ScalarField::kCallerAppId:
+        return &e.caller.app_id;
+    case ScalarField::kCallerAppidacr:
+        return &e.caller.appidacr;
+    case ScalarField::kCallerPrincipalType:
+        return &e.caller.principal_type;
+    case ScalarField::kCallerTokenTenant:
+        return &e.caller.token_tenant;
+    case ScalarField::kCallerIdtyp:
+        return &e.caller.idtyp;
+    case ScalarField::kCallerAmr:
+        return &e.caller.amr;
     case ScalarField::kCallerManagedIdentityResourceId:
         return &e.caller.managed_identity_resource_id;
-    case ScalarField::kCallerIpClaim: return &e.caller.ip_claim;
-    case ScalarField::kCallerTokenId: return &e.caller.token_id;
-    case ScalarField::kCallerIp: return &e.caller_ip;
-    case ScalarField::kAuthAction: return &e.authorization.action;
-    case ScalarField::kAuthScope: return &e.authorization.scope;
-    case ScalarField::kAuthRole: return &e.authorization.role;
-    case ScalarField::kAuthEvidenceRole: return &e.authorization.evidence_role;
-    case ScalarField::kAuthRoleAssignmentId: return &e.authorization.role_assignment_id;
-    case ScalarField::kAuthRoleAssignmentScope: return &e.authorization.role_assignment_scope;
-    case ScalarField::kAuthRoleDefinitionId: return &e.authorization.role_definition_id;
-    case ScalarField::kAuthPrincipalId: return &e.authorization.principal_id;
-    case ScalarField::kAuthPrincipalType: return &e.authorization.principal_type;
-    case ScalarField::kRequestText: return &e.request_body;
-    case ScalarField::kResponseText: return &e.response_body;
-    case ScalarField::kStatusMessageText: return &e.status_message;
-    case ScalarField::kPartnerCustomerName: return &e.partner.customer_name;
-    case ScalarField::kPartnerPartnerId: return &e.partner.partner_id;
-    case ScalarField::kPartnerOrderId: return &e.partner.order_id;
-    case ScalarField::kPartnerRecordId: return &e.partner.record_id;
-    case ScalarField::kPartnerResourceNewValueText: return &e.partner.resource_new_value;
-    case ScalarField::kPartnerResourceOldValueText: return &e.partner.resource_old_value;
-    case ScalarField::kPartnerCustomizedDataText: return &e.partner.customized_data;
-    default: return nullptr;
+    case ScalarField::kCallerIpClaim:
+        return &e.caller.ip_claim;
+    case ScalarField::kCallerTokenId:
+        return &e.caller.token_id;
+    case ScalarField::kCallerIp:
+        return &e.caller_ip;
+    case ScalarField::kAuthAction:
+        return &e.authorization.action;
+    case ScalarField::kAuthScope:
+        return &e.authorization.scope;
+    case ScalarField::kAuthRole:
+        return &e.authorization.role;
+    case ScalarField::kAuthEvidenceRole:
+        return &e.authorization.evidence_role;
+    case ScalarField::kAuthRoleAssignmentId:
+        return &e.authorization.role_assignment_id;
+    case ScalarField::kAuthRoleAssignmentScope:
+        return &e.authorization.role_assignment_scope;
+    case ScalarField::kAuthRoleDefinitionId:
+        return &e.authorization.role_definition_id;
+    case ScalarField::kAuthPrincipalId:
+        return &e.authorization.principal_id;
+    case ScalarField::kAuthPrincipalType:
+        return &e.authorization.principal_type;
+    case ScalarField::kRequestText:
+        return &e.request_body;
+    case ScalarField::kResponseText:
+        return &e.response_body;
+    case ScalarField::kStatusMessageText:
+        return &e.status_message;
+    case ScalarField::kPartnerCustomerName:
+        return &e.partner.customer_name;
+    case ScalarField::kPartnerPartnerId:
+        return &e.partner.partner_id;
+    case ScalarField::kPartnerOrderId:
+        return &e.partner.order_id;
+    case ScalarField::kPartnerRecordId:
+        return &e.partner.record_id;
+    case ScalarField::kPartnerResourceNewValueText:
+        return &e.partner.resource_new_value;
+    case ScalarField::kPartnerResourceOldValueText:
+        return &e.partner.resource_old_value;
+    case ScalarField::kPartnerCustomizedDataText:
+        return &e.partner.customized_data;
+    default:
+        return nullptr;
     }
 }
 
@@ -84,8 +132,10 @@ bool IsLowercased(ScalarField field) {
     case ScalarField::kCallerTokenTenant:
     case ScalarField::kPartnerPartnerId:
     case ScalarField::kPartnerOrderId:
-    case ScalarField::kPartnerSubscriptionIds: return true;
-    default: return false;
+    case ScalarField::kPartnerSubscriptionIds:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -123,8 +173,8 @@ bool ExampleEvent::Set(std::string_view field, std::string_view value, std::stri
         return false;
     }
     case ScalarField::kPhase: {
-        for (Phase phase :
-             {Phase::kStarted, Phase::kAccepted, Phase::kSucceeded, Phase::kFailed, Phase::kOther}) {
+        for (Phase phase : {Phase::kStarted, Phase::kAccepted, Phase::kSucceeded, Phase::kFailed,
+                            Phase::kOther}) {
             if (ToString(phase) == value) {
                 event_.phase = phase;
                 return true;
@@ -153,7 +203,8 @@ bool ExampleEvent::Set(std::string_view field, std::string_view value, std::stri
     case ScalarField::kPartnerSubscriptionIds:
         event_.partner.subscription_ids.push_back(arena_.StoreLower(value));
         return true;
-    default: break;
+    default:
+        break;
     }
     std::string_view* member = Member(event_, *id);
     if (member == nullptr) {

@@ -101,7 +101,9 @@ std::string_view ScalarFieldName(ScalarField field) {
     return index < kNames.size() ? kNames[index] : std::string_view("?");
 }
 
-std::vector<std::string_view> AllScalarFieldNames() { return {kNames.begin(), kNames.end()}; }
+std::vector<std::string_view> AllScalarFieldNames() {
+    return {kNames.begin(), kNames.end()};
+}
 
 uint32_t LookupBodyPrefix(std::string_view prefix) {
     auto bit = [](BodyId id) { return 1u << static_cast<unsigned>(id); };
@@ -119,25 +121,30 @@ uint32_t LookupBodyPrefix(std::string_view prefix) {
 
 std::string_view BodyText(const Event& event, BodyId body) {
     switch (body) {
-    case BodyId::kRequest: return event.request_body;
-    case BodyId::kResponse: return event.response_body;
-    case BodyId::kStatusMessage: return event.status_message;
-    case BodyId::kPartnerNewValue: return event.partner.resource_new_value;
-    case BodyId::kPartnerOldValue: return event.partner.resource_old_value;
-    case BodyId::kPartnerCustomizedData: return event.partner.customized_data;
-    case BodyId::kCount: break;
+    case BodyId::kRequest:
+        return event.request_body;
+    case BodyId::kResponse:
+        return event.response_body;
+    case BodyId::kStatusMessage:
+        return event.status_message;
+    case BodyId::kPartnerNewValue:
+        return event.partner.resource_new_value;
+    case BodyId::kPartnerOldValue:
+        return event.partner.resource_old_value;
+    case BodyId::kPartnerCustomizedData:
+        return event.partner.customized_data;
+    case BodyId::kCount:
+        break;
     }
     return {};
 }
 
 const std::vector<ScalarField>& KeywordFields() {
     static const std::vector<ScalarField> kFields = {
-        ScalarField::kOperation,        ScalarField::kOperationDisplay,
-        ScalarField::kResourceId,       ScalarField::kResourceType,
-        ScalarField::kStatus,           ScalarField::kStatusCode,
-        ScalarField::kCategory,         ScalarField::kCaller,
-        ScalarField::kCallerUpn,        ScalarField::kCallerIp,
-        ScalarField::kAuthAction,       ScalarField::kAuthScope,
+        ScalarField::kOperation,        ScalarField::kOperationDisplay, ScalarField::kResourceId,
+        ScalarField::kResourceType,     ScalarField::kStatus,           ScalarField::kStatusCode,
+        ScalarField::kCategory,         ScalarField::kCaller,           ScalarField::kCallerUpn,
+        ScalarField::kCallerIp,         ScalarField::kAuthAction,       ScalarField::kAuthScope,
         ScalarField::kStatusMessageText};
     return kFields;
 }
@@ -150,64 +157,119 @@ std::string_view ScalarValue(const Event& event, ScalarField field, std::string&
         buffer.clear();
         AppendRfc3339Micros(buffer, event.time_us);
         return buffer;
-    case ScalarField::kKind: return ToString(event.kind);
-    case ScalarField::kPhase: return ToString(event.phase);
-    case ScalarField::kSubscriptionId: return event.subscription_id;
-    case ScalarField::kTenantId: return event.tenant_id;
-    case ScalarField::kResourceId: return event.resource_id;
-    case ScalarField::kResourceIdLower: return event.resource_id_lower;
-    case ScalarField::kResourceType: return event.resource_type;
-    case ScalarField::kResourceGroup: return event.resource_group;
-    case ScalarField::kResourceProvider: return Provider(event);
-    case ScalarField::kResourceName: return LastSegment(event.resource_id);
-    case ScalarField::kOperation: return event.operation;
-    case ScalarField::kOperationDisplay: return event.operation_display;
-    case ScalarField::kStatus: return event.status;
-    case ScalarField::kStatusCode: return event.status_code;
-    case ScalarField::kCategory: return event.category;
-    case ScalarField::kLevel: return event.level;
-    case ScalarField::kCorrelationId: return event.correlation_id;
-    case ScalarField::kOperationId: return event.operation_id;
-    case ScalarField::kEventDataId: return event.event_data_id;
-    case ScalarField::kCaller: return c.caller;
-    case ScalarField::kCallerUpn: return c.upn;
-    case ScalarField::kCallerName: return c.name;
-    case ScalarField::kCallerObjectId: return c.object_id;
-    case ScalarField::kCallerAppId: return c.app_id;
-    case ScalarField::kCallerAppidacr: return c.appidacr;
-    case ScalarField::kCallerPrincipalType: return c.principal_type;
-    case ScalarField::kCallerTokenTenant: return c.token_tenant;
-    case ScalarField::kCallerIdtyp: return c.idtyp;
-    case ScalarField::kCallerAmr: return c.amr;
-    case ScalarField::kCallerMfa: return ToString(c.mfa);
-    case ScalarField::kCallerManagedIdentityResourceId: return c.managed_identity_resource_id;
-    case ScalarField::kCallerIpClaim: return c.ip_claim;
-    case ScalarField::kCallerTokenId: return c.token_id;
-    case ScalarField::kCallerCrossTenant: return CrossTenant(event);
-    case ScalarField::kCallerIp: return event.caller_ip;
-    case ScalarField::kAuthAction: return a.action;
-    case ScalarField::kAuthScope: return a.scope;
-    case ScalarField::kAuthRole: return a.role;
-    case ScalarField::kAuthEvidenceRole: return a.evidence_role;
-    case ScalarField::kAuthRoleAssignmentId: return a.role_assignment_id;
-    case ScalarField::kAuthRoleAssignmentScope: return a.role_assignment_scope;
-    case ScalarField::kAuthRoleDefinitionId: return a.role_definition_id;
-    case ScalarField::kAuthPrincipalId: return a.principal_id;
-    case ScalarField::kAuthPrincipalType: return a.principal_type;
-    case ScalarField::kRequestText: return event.request_body;
-    case ScalarField::kResponseText: return event.response_body;
-    case ScalarField::kStatusMessageText: return event.status_message;
-    case ScalarField::kPartnerCustomerName: return event.partner.customer_name;
-    case ScalarField::kPartnerPartnerId: return event.partner.partner_id;
-    case ScalarField::kPartnerOrderId: return event.partner.order_id;
-    case ScalarField::kPartnerRecordId: return event.partner.record_id;
+    case ScalarField::kKind:
+        return ToString(event.kind);
+    case ScalarField::kPhase:
+        return ToString(event.phase);
+    case ScalarField::kSubscriptionId:
+        return event.subscription_id;
+    case ScalarField::kTenantId:
+        return event.tenant_id;
+    case ScalarField::kResourceId:
+        return event.resource_id;
+    case ScalarField::kResourceIdLower:
+        return event.resource_id_lower;
+    case ScalarField::kResourceType:
+        return event.resource_type;
+    case ScalarField::kResourceGroup:
+        return event.resource_group;
+    case ScalarField::kResourceProvider:
+        return Provider(event);
+    case ScalarField::kResourceName:
+        return LastSegment(event.resource_id);
+    case ScalarField::kOperation:
+        return event.operation;
+    case ScalarField::kOperationDisplay:
+        return event.operation_display;
+    case ScalarField::kStatus:
+        return event.status;
+    case ScalarField::kStatusCode:
+        return event.status_code;
+    case ScalarField::kCategory:
+        return event.category;
+    case ScalarField::kLevel:
+        return event.level;
+    case ScalarField::kCorrelationId:
+        return event.correlation_id;
+    case ScalarField::kOperationId:
+        return event.operation_id;
+    case ScalarField::kEventDataId:
+        return event.event_data_id;
+    case ScalarField::kCaller:
+        return c.caller;
+    case ScalarField::kCallerUpn:
+        return c.upn;
+    case ScalarField::kCallerName:
+        return c.name;
+    case ScalarField::kCallerObjectId:
+        return c.object_id;
+    case ScalarField::kCallerAppId:
+        return c.app_id;
+    case ScalarField::kCallerAppidacr:
+        return c.appidacr;
+    case ScalarField::kCallerPrincipalType:
+        return c.principal_type;
+    case ScalarField::kCallerTokenTenant:
+        return c.token_tenant;
+    case ScalarField::kCallerIdtyp:
+        return c.idtyp;
+    case ScalarField::kCallerAmr:
+        return c.amr;
+    case ScalarField::kCallerMfa:
+        return ToString(c.mfa);
+    case ScalarField::kCallerManagedIdentityResourceId:
+        return c.managed_identity_resource_id;
+    case ScalarField::kCallerIpClaim:
+        return c.ip_claim;
+    case ScalarField::kCallerTokenId:
+        return c.token_id;
+    case ScalarField::kCallerCrossTenant:
+        return CrossTenant(event);
+    case ScalarField::kCallerIp:
+        return event.caller_ip;
+    case ScalarField::kAuthAction:
+        return a.action;
+    case ScalarField::kAuthScope:
+        return a.scope;
+    case ScalarField::kAuthRole:
+        return a.role;
+    case ScalarField::kAuthEvidenceRole:
+        return a.evidence_role;
+    case ScalarField::kAuthRoleAssignmentId:
+        return a.role_assignment_id;
+    case ScalarField::kAuthRoleAssignmentScope:
+        return a.role_assignment_scope;
+    case ScalarField::kAuthRoleDefinitionId:
+        return a.role_definition_id;
+    case ScalarField::kAuthPrincipalId:
+        return a.principal_id;
+    case ScalarField::kAuthPrincipalType:
+        return a.principal_type;
+    case ScalarField::kRequestText:
+        return event.request_body;
+    case ScalarField::kResponseText:
+        return event.response_body;
+    case ScalarField::kStatusMessageText:
+        return event.status_message;
+    case ScalarField::kPartnerCustomerName:
+        return event.partner.customer_name;
+    case ScalarField::kPartnerPartnerId:
+        return event.partner.partner_id;
+    case ScalarField::kPartnerOrderId:
+        return event.partner.order_id;
+    case ScalarField::kPartnerRecordId:
+        return event.partner.record_id;
     case ScalarField::kPartnerSubscriptionIds:
         return event.partner.subscription_ids.empty() ? std::string_view()
                                                       : event.partner.subscription_ids.front();
-    case ScalarField::kPartnerResourceNewValueText: return event.partner.resource_new_value;
-    case ScalarField::kPartnerResourceOldValueText: return event.partner.resource_old_value;
-    case ScalarField::kPartnerCustomizedDataText: return event.partner.customized_data;
-    case ScalarField::kCount: break;
+    case ScalarField::kPartnerResourceNewValueText:
+        return event.partner.resource_new_value;
+    case ScalarField::kPartnerResourceOldValueText:
+        return event.partner.resource_old_value;
+    case ScalarField::kPartnerCustomizedDataText:
+        return event.partner.customized_data;
+    case ScalarField::kCount:
+        break;
     }
     return {};
 }

@@ -171,7 +171,8 @@ bool JsonBody::Walk(simdjson::dom::element element, size_t depth, uint16_t segme
         AddEntry(JsonType::kBool, flag ? "true" : "false", segments);
         return true;
     }
-    case element_type::NULL_VALUE: return true;
+    case element_type::NULL_VALUE:
+        return true;
     }
     return true;
 }

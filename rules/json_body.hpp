@@ -13,11 +13,10 @@
 #pragma once
 
 #include <cstdint>
+#include <simdjson.h>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <simdjson.h>
 
 namespace minetrace::rules_internal {
 

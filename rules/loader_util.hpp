@@ -7,7 +7,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
 #include <yaml-cpp/yaml.h>
 
 namespace minetrace::rules_internal {

@@ -34,7 +34,9 @@ bool NumberFromValue(Transform as, std::string_view text, double& out) {
 
 bool StringFromValue(Transform as, std::string_view text, ScratchImpl& s, std::string_view& out) {
     switch (as) {
-    case Transform::kNone: out = text; return true;
+    case Transform::kNone:
+        out = text;
+        return true;
     case Transform::kVmFamily:
     case Transform::kVmClass:
     case Transform::kVmAccelerator: {
@@ -50,7 +52,8 @@ bool StringFromValue(Transform as, std::string_view text, ScratchImpl& s, std::s
         if (!rules_text::DecodeBase64(text, s.transformed)) return false;
         out = s.transformed;
         return true;
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -64,6 +67,17 @@ JsonBody& GetBody(ScratchImpl& s, BodyId body, std::string_view text) {
 }
 
 bool PathMatches(const FieldRef& ref, const JsonBody& body, const JsonBody::Entry& entry) {
+    if (ref.any_value) return true;
+    if (ref.deep_suffix) {
+        // `**.a.b`: the path is "a\x1fb" or ends with "\x1fa\x1fb".
+        std::string_view path = body.path(entry);
+        const std::string& tail = ref.joined;
+        if (path.size() < tail.size() ||
+            path.compare(path.size() - tail.size(), tail.size(), tail) != 0) {
+            return false;
+        }
+        return path.size() == tail.size() || path[path.size() - tail.size() - 1] == '\x1f';
+    }
     if (ref.wildcard) return MatchPathPattern(ref.segments, body.path(entry), entry.segments);
     return entry.path_hash == ref.hash && entry.segments == ref.segment_count &&
            body.path(entry) == ref.joined;
@@ -105,7 +119,9 @@ bool ForEachValue(const FieldRef& ref, const Event& event, ScratchImpl& s, Fn&& 
     return false;
 }
 
-bool IsContainer(JsonType type) { return type == JsonType::kObject || type == JsonType::kArray; }
+bool IsContainer(JsonType type) {
+    return type == JsonType::kObject || type == JsonType::kArray;
+}
 
 bool MatchString(const Predicate& p, std::string_view value) {
     re2::StringPiece text(value.data(), value.size());
@@ -127,7 +143,9 @@ void EvalExpr(const RuleSetImpl& set, uint32_t index, size_t depth, const Event&
     out.clear();
     const NumExpr& expr = set.exprs[index];
     switch (expr.kind) {
-    case NumExpr::Kind::kConst: out.push_back(expr.constant); return;
+    case NumExpr::Kind::kConst:
+        out.push_back(expr.constant);
+        return;
     case NumExpr::Kind::kField:
         ForEachValue(expr.field, event, s, [&](JsonType type, std::string_view v) {
             double number = 0;
@@ -176,12 +194,18 @@ void EvalExpr(const RuleSetImpl& set, uint32_t index, size_t depth, const Event&
 
 bool Compare(CmpOp op, double a, double b) {
     switch (op) {
-    case CmpOp::kGt: return a > b;
-    case CmpOp::kGte: return a >= b;
-    case CmpOp::kLt: return a < b;
-    case CmpOp::kLte: return a <= b;
-    case CmpOp::kEq: return a == b;
-    case CmpOp::kNe: return a != b;
+    case CmpOp::kGt:
+        return a > b;
+    case CmpOp::kGte:
+        return a >= b;
+    case CmpOp::kLt:
+        return a < b;
+    case CmpOp::kLte:
+        return a <= b;
+    case CmpOp::kEq:
+        return a == b;
+    case CmpOp::kNe:
+        return a != b;
     }
     return false;
 }
@@ -191,7 +215,8 @@ bool EvalPredicate(const RuleSetImpl& set, uint32_t index, const Event& event, S
     if (p.set_indexed) return s.pred_epoch[index] == s.epoch;
     switch (p.kind) {
     case Predicate::Kind::kExists: {
-        bool found = ForEachValue(p.field, event, s, [](JsonType, std::string_view) { return true; });
+        bool found =
+            ForEachValue(p.field, event, s, [](JsonType, std::string_view) { return true; });
         return found == p.exists;
     }
     case Predicate::Kind::kString: {
@@ -227,7 +252,8 @@ bool EvalPredicate(const RuleSetImpl& set, uint32_t index, const Event& event, S
         case Aggregate::kMin:
             return !values.empty() &&
                    Compare(p.cmp, *std::min_element(values.begin(), values.end()), p.rhs);
-        case Aggregate::kCount: return Compare(p.cmp, static_cast<double>(values.size()), p.rhs);
+        case Aggregate::kCount:
+            return Compare(p.cmp, static_cast<double>(values.size()), p.rhs);
         }
         return false;
     }
@@ -235,7 +261,9 @@ bool EvalPredicate(const RuleSetImpl& set, uint32_t index, const Event& event, S
     return false;
 }
 
-void Mark(ScratchImpl& s, uint32_t pred) { s.pred_epoch[pred] = s.epoch; }
+void Mark(ScratchImpl& s, uint32_t pred) {
+    s.pred_epoch[pred] = s.epoch;
+}
 
 // Up to this many patterns on one field, the patterns that matched a value the Set accepted are
 // found with the individual RE2s (allocation-free) rather than the Set's index vector.
@@ -297,8 +325,10 @@ void RunFieldMatchers(const RuleSetImpl& set, const Event& event, ScratchImpl& s
 bool EvalNode(const RuleSetImpl& set, uint32_t index, const Event& event, ScratchImpl& scratch) {
     const Node& node = set.nodes[index];
     switch (node.kind) {
-    case Node::Kind::kConst: return node.value;
-    case Node::Kind::kPred: return EvalPredicate(set, node.pred, event, scratch);
+    case Node::Kind::kConst:
+        return node.value;
+    case Node::Kind::kPred:
+        return EvalPredicate(set, node.pred, event, scratch);
     case Node::Kind::kNot:
         return !EvalNode(set, set.children[node.first_child], event, scratch);
     case Node::Kind::kAll:

@@ -29,10 +29,13 @@ bool ParseFieldRef(std::string_view name, FieldRef& out, std::string& error) {
         out.scalar = *scalar;
         return true;
     }
-    static constexpr std::string_view kPrefixes[] = {
-        "partner.resource_new_value", "partner.resource_old_value", "partner.customized_data",
-        "status_message",             "request",                    "response",
-        "bodies"};
+    static constexpr std::string_view kPrefixes[] = {"partner.resource_new_value",
+                                                     "partner.resource_old_value",
+                                                     "partner.customized_data",
+                                                     "status_message",
+                                                     "request",
+                                                     "response",
+                                                     "bodies"};
     for (std::string_view prefix : kPrefixes) {
         if (name.size() <= prefix.size() + 1 || name.substr(0, prefix.size()) != prefix ||
             name[prefix.size()] != '.') {
@@ -73,7 +76,17 @@ bool ParseFieldRef(std::string_view name, FieldRef& out, std::string& error) {
         }
         out.any_value = out.segments.size() == 1 && out.segments[0] == "**";
         out.segment_count = static_cast<uint16_t>(out.segments.size());
-        if (!out.wildcard) {
+        bool tail_literal = out.segments.size() >= 2 && out.segments[0] == "**";
+        for (size_t i = 1; tail_literal && i < out.segments.size(); ++i) {
+            tail_literal = out.segments[i] != "*" && out.segments[i] != "**";
+        }
+        if (tail_literal) {
+            out.deep_suffix = true;
+            for (size_t i = 1; i < out.segments.size(); ++i) {
+                if (i > 1) out.joined.push_back('\x1f');
+                out.joined += out.segments[i];
+            }
+        } else if (!out.wildcard) {
             for (size_t i = 0; i < out.segments.size(); ++i) {
                 if (i > 0) out.joined.push_back('\x1f');
                 out.joined += out.segments[i];
@@ -185,11 +198,15 @@ std::string BuildPattern(StringOp op, const std::vector<std::string>& values, bo
     }
     std::string group = (case_sensitive ? "(?:" : "(?i:") + alts + ")";
     switch (op) {
-    case StringOp::kEquals: return "^" + group + "$";
-    case StringOp::kStartsWith: return "^" + group;
-    case StringOp::kEndsWith: return group + "$";
+    case StringOp::kEquals:
+        return "^" + group + "$";
+    case StringOp::kStartsWith:
+        return "^" + group;
+    case StringOp::kEndsWith:
+        return group + "$";
     case StringOp::kContains:
-    case StringOp::kRegex: return group;
+    case StringOp::kRegex:
+        return group;
     }
     return group;
 }
@@ -274,7 +291,8 @@ bool ParseExample(LoadContext& ctx, const YAML::Node& node, RuleExample& example
     bool ok = true;
     for (auto it = node.begin(); it != node.end(); ++it) {
         std::optional<std::string> key = ScalarText(it->first);
-        const YAML::Node& value = it->second;
+        // A copy: `it->second` lives in a temporary proxy of yaml-cpp's iterator.
+        const YAML::Node value = it->second;
         if (!key) {
             ctx.Error(it->first, "example keys must be field names");
             ok = false;
@@ -302,12 +320,12 @@ bool ParseExample(LoadContext& ctx, const YAML::Node& node, RuleExample& example
             ok = false;
             continue;
         }
-        bool json_member =
-            *field == ScalarField::kRequestText || *field == ScalarField::kResponseText ||
-            *field == ScalarField::kStatusMessageText ||
-            *field == ScalarField::kPartnerResourceNewValueText ||
-            *field == ScalarField::kPartnerResourceOldValueText ||
-            *field == ScalarField::kPartnerCustomizedDataText;
+        bool json_member = *field == ScalarField::kRequestText ||
+                           *field == ScalarField::kResponseText ||
+                           *field == ScalarField::kStatusMessageText ||
+                           *field == ScalarField::kPartnerResourceNewValueText ||
+                           *field == ScalarField::kPartnerResourceOldValueText ||
+                           *field == ScalarField::kPartnerCustomizedDataText;
         std::string error;
         if (*field == ScalarField::kPartnerSubscriptionIds && value.IsSequence()) {
             for (const YAML::Node& id : value) {
@@ -419,8 +437,8 @@ class NativeRuleParser {
                 return false;
             }
             CondAst list;
-            list.kind = std::string_view(combinator) == "all" ? CondAst::Kind::kAll
-                                                              : CondAst::Kind::kAny;
+            list.kind =
+                std::string_view(combinator) == "all" ? CondAst::Kind::kAll : CondAst::Kind::kAny;
             list.line = out.line;
             bool ok = true;
             for (const YAML::Node& child : body) {
@@ -443,11 +461,27 @@ class NativeRuleParser {
   private:
     bool ParsePredicate(const YAML::Node& node, Predicate& pred) {
         pred.line = Line(node);
-        static const std::set<std::string> kKeys = {
-            "field",   "sum",      "product",     "as",  "equals",       "contains",
-            "startswith", "endswith", "regex",     "gt",  "gte",          "lt",
-            "lte",     "eq",       "ne",          "exists", "case_sensitive", "match",
-            "base64offset", "default", "aggregate"};
+        static const std::set<std::string> kKeys = {"field",
+                                                    "sum",
+                                                    "product",
+                                                    "as",
+                                                    "equals",
+                                                    "contains",
+                                                    "startswith",
+                                                    "endswith",
+                                                    "regex",
+                                                    "gt",
+                                                    "gte",
+                                                    "lt",
+                                                    "lte",
+                                                    "eq",
+                                                    "ne",
+                                                    "exists",
+                                                    "case_sensitive",
+                                                    "match",
+                                                    "base64offset",
+                                                    "default",
+                                                    "aggregate"};
         bool ok = true;
         std::vector<std::string> ops;
         for (auto it = node.begin(); it != node.end(); ++it) {
@@ -459,8 +493,7 @@ class NativeRuleParser {
             }
             if (*key == "equals" || *key == "contains" || *key == "startswith" ||
                 *key == "endswith" || *key == "regex" || *key == "gt" || *key == "gte" ||
-                *key == "lt" || *key == "lte" || *key == "eq" || *key == "ne" ||
-                *key == "exists") {
+                *key == "lt" || *key == "lte" || *key == "eq" || *key == "ne" || *key == "exists") {
                 ops.push_back(*key);
             }
         }
@@ -478,8 +511,8 @@ class NativeRuleParser {
             ctx_.Error(node, "predicate needs exactly one of field, sum, product");
             return false;
         }
-        bool numeric = op == "gt" || op == "gte" || op == "lt" || op == "lte" || op == "eq" ||
-                       op == "ne";
+        bool numeric =
+            op == "gt" || op == "gte" || op == "lt" || op == "lte" || op == "eq" || op == "ne";
         if (!node["field"] && !numeric) {
             ctx_.Error(node, "sum and product only work with gt, gte, lt, lte, eq, ne");
             return false;
@@ -619,7 +652,7 @@ class NativeRuleParser {
         if (node["aggregate"]) {
             std::optional<std::string> name = ScalarText(node["aggregate"]);
             static const std::pair<const char*, Aggregate> kAggregates[] = {
-                {"any", Aggregate::kAny}, {"all", Aggregate::kAll},   {"sum", Aggregate::kSum},
+                {"any", Aggregate::kAny}, {"all", Aggregate::kAll}, {"sum", Aggregate::kSum},
                 {"max", Aggregate::kMax}, {"min", Aggregate::kMin}, {"count", Aggregate::kCount}};
             bool found = false;
             for (const auto& [label, value] : kAggregates) {
@@ -812,9 +845,22 @@ void LoadNativeRule(LoadContext& ctx, const YAML::Node& node, size_t path_index,
         ctx.rule_id = *id;
     }
     static const std::set<std::string> kKeys = {
-        "id",     "title",     "description", "references",          "tags",
-        "signal", "weight",    "condition",   "content_unavailable", "content_note",
-        "examples"};
+        "id",     "title",     "description",         "references",   "tags",     "signal",
+        "weight", "condition", "content_unavailable", "content_note", "examples", "enabled"};
+    if (node["enabled"]) {
+        std::optional<std::string> enabled = ScalarText(node["enabled"]);
+        if (!enabled || (*enabled != "true" && *enabled != "false")) {
+            ctx.Error(node["enabled"], "enabled must be true or false");
+            return;
+        }
+        if (*enabled == "false") {
+            // A switch-off stub: only the id matters; the rule (and any earlier rule with the
+            // same id) is left out of the set.
+            draft.disabled = true;
+            if (ctx.error_count() == errors_before) drafts.push_back(std::move(draft));
+            return;
+        }
+    }
     for (auto it = node.begin(); it != node.end(); ++it) {
         std::optional<std::string> key = ScalarText(it->first);
         if (!key || kKeys.count(*key) == 0) {
@@ -890,7 +936,8 @@ void LoadNativeRule(LoadContext& ctx, const YAML::Node& node, size_t path_index,
                 ctx.Error(it->second, "examples." + *key + " must be a list of events");
                 continue;
             }
-            for (const YAML::Node& item : it->second) {
+            const YAML::Node list = it->second; // not a reference: see ParseExample
+            for (const YAML::Node& item : list) {
                 RuleExample example;
                 example.should_match = *key == "match";
                 // Counted even when malformed: its own error is reported already.

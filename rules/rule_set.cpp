@@ -144,10 +144,11 @@ class Compiler {
                     m.fallback.push_back(std::make_unique<RE2>(m.patterns[i], options));
                 }
                 if (ok && !m.set->Compile()) {
-                    errors.push_back({"", 0, "",
-                                      "the patterns on field '" +
-                                          std::string(ScalarFieldName(static_cast<ScalarField>(f))) +
-                                          "' exceed RE2's memory budget"});
+                    errors.push_back(
+                        {"", 0, "",
+                         "the patterns on field '" +
+                             std::string(ScalarFieldName(static_cast<ScalarField>(f))) +
+                             "' exceed RE2's memory budget"});
                     ok = false;
                 }
                 if (!ok) m.set.reset();
@@ -170,9 +171,15 @@ class Compiler {
         impl_.nodes.emplace_back();
         Node node;
         switch (ast.kind) {
-        case CondAst::Kind::kAll: node.kind = Node::Kind::kAll; break;
-        case CondAst::Kind::kAny: node.kind = Node::Kind::kAny; break;
-        case CondAst::Kind::kNot: node.kind = Node::Kind::kNot; break;
+        case CondAst::Kind::kAll:
+            node.kind = Node::Kind::kAll;
+            break;
+        case CondAst::Kind::kAny:
+            node.kind = Node::Kind::kAny;
+            break;
+        case CondAst::Kind::kNot:
+            node.kind = Node::Kind::kNot;
+            break;
         case CondAst::Kind::kConst:
             node.kind = Node::Kind::kConst;
             node.value = ast.value;
@@ -259,7 +266,8 @@ class Compiler {
             return all;
         }
         case Node::Kind::kNot:
-        case Node::Kind::kConst: return std::nullopt;
+        case Node::Kind::kConst:
+            return std::nullopt;
         }
         return std::nullopt;
     }
@@ -293,7 +301,8 @@ std::shared_ptr<const RuleSetImpl> Build(std::vector<RuleFile>& files,
             continue;
         }
         RuleDraft& earlier = ordered[it->second];
-        std::string where = earlier.rule.source_file + ":" + std::to_string(earlier.rule.source_line);
+        std::string where =
+            earlier.rule.source_file + ":" + std::to_string(earlier.rule.source_line);
         if (earlier.path_index == draft.path_index) {
             errors.push_back({draft.rule.source_file, draft.rule.source_line, draft.rule.id,
                               "duplicate rule id (first defined at " + where + ")"});
@@ -304,6 +313,7 @@ std::shared_ptr<const RuleSetImpl> Build(std::vector<RuleFile>& files,
     }
     Compiler compiler(*impl);
     for (RuleDraft& draft : ordered) {
+        if (draft.disabled) continue;
         compiler.current_file_ = draft.rule.source_file;
         compiler.current_rule_ = draft.rule.id;
         compiler.AddRule(draft);
@@ -333,16 +343,25 @@ RuleSet RuleSet::LoadSources(const std::vector<RuleSource>& sources,
                              std::vector<LintMessage>& errors) {
     size_t errors_before = errors.size();
     std::vector<RuleFile> files;
-    for (size_t i = 0; i < sources.size(); ++i) files.push_back({sources[i].name, sources[i].text, i});
+    for (size_t i = 0; i < sources.size(); ++i)
+        files.push_back({sources[i].name, sources[i].text, i});
     RuleSet set;
     set.impl_ = Build(files, errors, errors_before);
     return set;
 }
 
-bool RuleSet::ok() const { return impl_->error_count == 0; }
-size_t RuleSet::size() const { return impl_->rules.size(); }
-const Rule& RuleSet::rule(uint32_t index) const { return impl_->rules.at(index); }
-size_t RuleSet::file_count() const { return impl_->file_count; }
+bool RuleSet::ok() const {
+    return impl_->error_count == 0;
+}
+size_t RuleSet::size() const {
+    return impl_->rules.size();
+}
+const Rule& RuleSet::rule(uint32_t index) const {
+    return impl_->rules.at(index);
+}
+size_t RuleSet::file_count() const {
+    return impl_->file_count;
+}
 
 std::optional<uint32_t> RuleSet::Find(std::string_view id) const {
     for (size_t i = 0; i < impl_->rules.size(); ++i) {

@@ -248,8 +248,8 @@ class SigmaConverter {
         return ok;
     }
 
-    bool BuildFieldItem(const YAML::Node& key_node, const std::string& key,
-                        const YAML::Node& value, CondAst& out) {
+    bool BuildFieldItem(const YAML::Node& key_node, const std::string& key, const YAML::Node& value,
+                        CondAst& out) {
         out.line = Line(key_node);
         std::vector<std::string> parts;
         size_t start = 0;
@@ -304,7 +304,8 @@ class SigmaConverter {
         if (!modifiers_ok) return false;
         if (ops > 1) {
             ctx_.Error(key_node, "unsupported Sigma construct: more than one of contains, "
-                                 "startswith, endswith, re in '" + key + "'");
+                                 "startswith, endswith, re in '" +
+                                     key + "'");
             return false;
         }
         if (base64offset && op != StringOp::kContains) {
@@ -314,7 +315,8 @@ class SigmaConverter {
         }
         if (parts[0].empty()) {
             ctx_.Error(key_node, "unsupported Sigma construct: keyword modifiers without a field "
-                                 "('" + key + "')");
+                                 "('" +
+                                     key + "')");
             return false;
         }
         std::optional<std::string> mapped = MapSigmaField(parts[0]);
@@ -341,8 +343,8 @@ class SigmaConverter {
                 } else if (item.IsScalar()) {
                     values.push_back(item.Scalar());
                 } else {
-                    ctx_.Error(item, "unsupported Sigma construct: nested value lists in '" + key +
-                                         "'");
+                    ctx_.Error(item,
+                               "unsupported Sigma construct: nested value lists in '" + key + "'");
                     return false;
                 }
             }
@@ -437,8 +439,10 @@ class SigmaConverter {
         p.field = ref;
         p.as = Transform::kNumber;
         p.rhs = number;
-        p.cmp = op == "gt" ? CmpOp::kGt : op == "gte" ? CmpOp::kGte : op == "lt" ? CmpOp::kLt
-                                                                                  : CmpOp::kLte;
+        p.cmp = op == "gt"    ? CmpOp::kGt
+                : op == "gte" ? CmpOp::kGte
+                : op == "lt"  ? CmpOp::kLt
+                              : CmpOp::kLte;
         NumExpr expr;
         expr.kind = NumExpr::Kind::kField;
         expr.field = ref;
@@ -465,7 +469,8 @@ class SigmaConverter {
         p.base64offset = base64offset;
         bool wildcard = false;
         if (op != StringOp::kRegex) {
-            for (const std::string& v : raw_values) wildcard = wildcard || rules_text::HasSigmaWildcard(v);
+            for (const std::string& v : raw_values)
+                wildcard = wildcard || rules_text::HasSigmaWildcard(v);
         }
         if (base64offset && wildcard) {
             ctx_.Error(where, "unsupported Sigma construct: wildcards with base64offset");
@@ -486,7 +491,8 @@ class SigmaConverter {
             }
         } else {
             p.op = op;
-            for (const std::string& v : raw_values) p.values.push_back(rules_text::SigmaUnescape(v));
+            for (const std::string& v : raw_values)
+                p.values.push_back(rules_text::SigmaUnescape(v));
         }
         std::string error;
         if (!CompileStringPredicate(p, error)) {
@@ -513,7 +519,8 @@ class SigmaConverter {
             } else if (c == '|') {
                 ctx_.Error(condition_line_,
                            "unsupported Sigma construct: aggregation ('| count() ...') in "
-                           "condition '" + text + "'");
+                           "condition '" +
+                               text + "'");
                 return false;
             } else {
                 size_t start = i;
@@ -611,8 +618,8 @@ class SigmaConverter {
             return true;
         }
         if (t.kind != Token::Kind::kWord) {
-            return Fail(t.kind == Token::Kind::kEnd ? "unexpected end" : "unexpected '" + t.text +
-                                                                             "'");
+            return Fail(t.kind == Token::Kind::kEnd ? "unexpected end"
+                                                    : "unexpected '" + t.text + "'");
         }
         if (IsWord(t, "near")) return Fail("unsupported Sigma construct 'near'");
         if (IsWord(t, "and") || IsWord(t, "or")) return Fail("unexpected '" + t.text + "'");
@@ -657,7 +664,8 @@ class SigmaConverter {
             }
             return false;
         }
-        return !name.empty() && pattern[0] == name[0] && GlobMatch(pattern.substr(1), name.substr(1));
+        return !name.empty() && pattern[0] == name[0] &&
+               GlobMatch(pattern.substr(1), name.substr(1));
     }
 
     bool Reference(const std::string& name, CondAst& out) {
@@ -748,8 +756,10 @@ void LoadSigmaDocument(LoadContext& ctx, const YAML::Node& doc, size_t path_inde
     if (!logsource || !logsource.IsMap()) {
         ctx.Error(logsource ? logsource : doc, "Sigma rule has no logsource map");
     } else {
-        std::string product = rules_text::AsciiLowerCopy(ScalarText(logsource["product"]).value_or(""));
-        std::string service = rules_text::AsciiLowerCopy(ScalarText(logsource["service"]).value_or(""));
+        std::string product =
+            rules_text::AsciiLowerCopy(ScalarText(logsource["product"]).value_or(""));
+        std::string service =
+            rules_text::AsciiLowerCopy(ScalarText(logsource["service"]).value_or(""));
         std::optional<std::string> category = ScalarText(logsource["category"]);
         if (product != "azure" || service != "activitylogs" || category) {
             ctx.Error(logsource, "unsupported Sigma logsource (product: " + product +

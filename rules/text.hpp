@@ -16,7 +16,9 @@ namespace minetrace::rules_text {
 // -Wrestrict positive.
 std::string Cat(std::initializer_list<std::string_view> parts);
 
-inline char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c; }
+inline char AsciiLower(char c) {
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
 
 void AppendAsciiLower(std::string& out, std::string_view text);
 std::string AsciiLowerCopy(std::string_view text);

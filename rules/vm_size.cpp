@@ -8,23 +8,31 @@ namespace minetrace {
 
 std::string_view ToString(VmClass value) {
     switch (value) {
-    case VmClass::kCpu: return "cpu";
-    case VmClass::kGpu: return "gpu";
-    case VmClass::kFpga: return "fpga";
-    case VmClass::kHpc: return "hpc";
+    case VmClass::kCpu:
+        return "cpu";
+    case VmClass::kGpu:
+        return "gpu";
+    case VmClass::kFpga:
+        return "fpga";
+    case VmClass::kHpc:
+        return "hpc";
     }
     return "cpu";
 }
 
 namespace {
 
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool IsDigit(char c) {
+    return c >= '0' && c <= '9';
+}
 
 // GPU accelerator suffixes of current and retired sizes (NVIDIA and AMD).
 constexpr std::array<std::string_view, 16> kGpuAccelerators = {
-    "t4",   "a10",    "a100", "h100", "h200", "gb200", "mi300x", "mi200",
-    "v620", "v100",   "k80",  "m60",  "p40",  "p100",  "a10g",   "l40s"};
+    "t4",   "a10",  "a100", "h100", "h200", "gb200", "mi300x", "mi200",
+    "v620", "v100", "k80",  "m60",  "p40",  "p100",  "a10g",   "l40s"};
 
 bool ParseNumber(std::string_view text, size_t& pos, uint32_t& out) {
     size_t start = pos;
@@ -100,7 +108,8 @@ bool ParseVmSize(std::string_view text, VmSize& out) {
         out.vm_class = VmClass::kGpu;
     } else if (first == 'n' && second == 'p') {
         out.vm_class = VmClass::kFpga;
-    } else if (first == 'h' && (second == '\0' || second == 'b' || second == 'c' || second == 'x')) {
+    } else if (first == 'h' &&
+               (second == '\0' || second == 'b' || second == 'c' || second == 'x')) {
         out.vm_class = VmClass::kHpc;
     } else if (!out.accelerator.empty()) {
         out.vm_class = VmClass::kGpu;

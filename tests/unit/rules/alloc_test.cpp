@@ -18,15 +18,28 @@ void* operator new(std::size_t size) {
     if (p == nullptr) throw std::bad_alloc();
     return p;
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
+    if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
+    return std::malloc(size == 0 ? 1 : size);
+}
+// Every form that can release memory from the two forms above goes to free().
+void operator delete(void* p) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+    std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+    std::free(p);
+}
 
 using namespace minetrace;
 using namespace minetrace::test;
 
 namespace {
 
-long CountAllocations(const RuleSet& set, const std::vector<std::shared_ptr<ExampleEvent>>& events) {
+long CountAllocations(const RuleSet& set,
+                      const std::vector<std::shared_ptr<ExampleEvent>>& events) {
     std::unique_ptr<MatchScratch> scratch = set.NewScratch();
     std::vector<RuleHit> hits;
     hits.reserve(set.size());
@@ -58,13 +71,16 @@ std::vector<std::shared_ptr<ExampleEvent>> Events() {
             {"response", R"("{\"properties\":{\"provisioningState\":\"Creating\"}}")"}}),
         Ev({{"operation", "microsoft.compute/virtualmachines/runcommand/action"},
             {"caller.upn", "eve@evil.io"},
-            {"status_message", R"({"error":{"code":"OperationNotAllowed","message":"standardNCFamily"}})"}}),
+            {"status_message",
+             R"({"error":{"code":"OperationNotAllowed","message":"standardNCFamily"}})"}}),
         Ev({{"operation", "microsoft.resources/deployments/write"},
-            {"request", R"({"properties":{"template":{"resources":[{"type":"Microsoft.Compute/virtualMachines",
+            {"request",
+             R"({"properties":{"template":{"resources":[{"type":"Microsoft.Compute/virtualMachines",
                 "properties":{"hardwareProfile":{"vmSize":"[parameters('s')]"}}}]},
                 "parameters":{"s":{"value":"Standard_HB176rs_v4"}}}})"}}),
         Ev({{"operation", "microsoft.storage/storageaccounts/write"}, {"request", "not json"}}),
-        Ev({{"kind", "partner-center-audit"}, {"operation", "create_order"},
+        Ev({{"kind", "partner-center-audit"},
+            {"operation", "create_order"},
             {"partner.resource_new_value", R"({"LineItems":[{"FriendlyName":"Azure plan"}]})"}}),
     };
 }
@@ -73,20 +89,25 @@ std::vector<std::shared_ptr<ExampleEvent>> Events() {
 
 TEST_CASE("Alloc: matching warmed-up events allocates nothing", "[rules]") {
     const std::string rules =
-        RuleText("{all: [{field: operation, equals: microsoft.compute/virtualmachinescalesets/write},"
-                 " {product: [{field: bodies.sku.capacity}, {field: bodies.sku.name, as: vcpus}], gte: 64}]}",
-                 "", "capacity") +
+        RuleText(
+            "{all: [{field: operation, equals: microsoft.compute/virtualmachinescalesets/write},"
+            " {product: [{field: bodies.sku.capacity}, {field: bodies.sku.name, as: vcpus}], gte: "
+            "64}]}",
+            "", "capacity") +
         RuleText("{field: bodies.**, as: vm_class, equals: [gpu, hpc]}", "", "sku").substr(7) +
-        RuleText("{field: bodies.**, contains: 'stratum+tcp://', base64offset: true}", "", "b64").substr(7) +
+        RuleText("{field: bodies.**, contains: 'stratum+tcp://', base64offset: true}", "", "b64")
+            .substr(7) +
         RuleText("{field: bodies.**, as: base64, contains: xmrig}", "", "decoded").substr(7) +
-        RuleText("{all: [{field: operation, regex: '^zz'}, {field: caller.upn, exists: true}]}", "", "unused")
+        RuleText("{all: [{field: operation, regex: '^zz'}, {field: caller.upn, exists: true}]}", "",
+                 "unused")
             .substr(7) +
         RuleText("{field: operation, equals: microsoft.compute/virtualmachines/runcommand/action}",
                  "    content_unavailable: {field: request.script, exists: false}\n"
                  "    content_note: not logged\n",
                  "runcmd")
             .substr(7) +
-        RuleText("{field: status_message.**.code, equals: operationnotallowed}", "", "failed").substr(7) +
+        RuleText("{field: status_message.**.code, equals: operationnotallowed}", "", "failed")
+            .substr(7) +
         RuleText("{field: time, startswith: '1970'}", "", "time").substr(7);
     RuleSet set = LoadOrFail({{"alloc.yaml", rules}});
     std::vector<std::shared_ptr<ExampleEvent>> events = Events();

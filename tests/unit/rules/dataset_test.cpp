@@ -8,12 +8,11 @@
 #include "rules/text.hpp"
 #include "test_util.hpp"
 
-#include <simdjson.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
+#include <simdjson.h>
 
 using namespace minetrace;
 using namespace minetrace::test;
@@ -115,7 +114,8 @@ std::shared_ptr<ExampleEvent> FromExportRecord(dom::object r) {
                   StrOrValue(claims, "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn"));
             SetIf(e, "caller.name", StrOrValue(claims, "name"));
             SetIf(e, "caller.object_id",
-                  StrOrValue(claims, "http://schemas.microsoft.com/identity/claims/objectidentifier"));
+                  StrOrValue(claims,
+                             "http://schemas.microsoft.com/identity/claims/objectidentifier"));
             SetIf(e, "caller.app_id", StrOrValue(claims, "appid"));
             SetIf(e, "caller.token_tenant",
                   StrOrValue(claims, "http://schemas.microsoft.com/identity/claims/tenantid"));
@@ -128,7 +128,8 @@ std::shared_ptr<ExampleEvent> FromExportRecord(dom::object r) {
             if (auth.at_key("evidence").get_object().get(ev) == simdjson::SUCCESS) {
                 SetIf(e, "authorization.evidence_role", StrOrValue(ev, "role"));
                 SetIf(e, "authorization.role_assignment_id", StrOrValue(ev, "roleAssignmentId"));
-                SetIf(e, "authorization.role_assignment_scope", StrOrValue(ev, "roleAssignmentScope"));
+                SetIf(e, "authorization.role_assignment_scope",
+                      StrOrValue(ev, "roleAssignmentScope"));
                 SetIf(e, "authorization.role_definition_id", StrOrValue(ev, "roleDefinitionId"));
                 SetIf(e, "authorization.principal_id", StrOrValue(ev, "principalId"));
                 SetIf(e, "authorization.principal_type", StrOrValue(ev, "principalType"));
@@ -205,9 +206,10 @@ TEST_CASE("Dataset: the pack over Panther's Azure activity records", "[rules]") 
     };
 
     // Run commands (VM, scale-set instance, AKS): execution, script text unavailable.
-    for (const char* op : {"microsoft.compute/virtualmachines/runcommand/action",
-                           "microsoft.compute/virtualmachinescalesets/virtualmachines/runcommand/action",
-                           "microsoft.containerservice/managedclusters/runcommand/action"}) {
+    for (const char* op :
+         {"microsoft.compute/virtualmachines/runcommand/action",
+          "microsoft.compute/virtualmachinescalesets/virtualmachines/runcommand/action",
+          "microsoft.containerservice/managedclusters/runcommand/action"}) {
         INFO(op);
         std::vector<const Record*> found = with_op(op);
         REQUIRE_FALSE(found.empty());
@@ -220,7 +222,8 @@ TEST_CASE("Dataset: the pack over Panther's Azure activity records", "[rules]") 
     CHECK(count("mt-exec-run-command") == 4);
 
     // The Custom Script extension write has no body: command unavailable.
-    std::vector<const Record*> extensions = with_op("microsoft.compute/virtualmachines/extensions/write");
+    std::vector<const Record*> extensions =
+        with_op("microsoft.compute/virtualmachines/extensions/write");
     REQUIRE(extensions.size() == 1);
     CHECK(extensions[0]->hits.count("mt-exec-extension") == 1);
     CHECK(extensions[0]->hits.count("mt-exec-script-extension") == 1);
@@ -254,11 +257,11 @@ TEST_CASE("Dataset: the pack over Panther's Azure activity records", "[rules]") 
     CHECK(count("mt-exec-automation") >= 8);
 
     // Nothing in these records names a miner, a pool, a GPU size, a quota or a failure code.
-    for (const char* id : {"mt-miner-tool", "mt-miner-stratum", "mt-miner-pool-domain",
-                           "mt-miner-wallet", "mt-miner-image", "mt-miner-encoded", "mt-sku-gpu",
-                           "mt-sku-fpga", "mt-sku-hpc", "mt-sku-large", "mt-spot-unlimited",
-                           "mt-failed-capacity", "mt-failed-gpu-family", "mt-prep-quota-capacity",
-                           "mt-caller-cross-tenant"}) {
+    for (const char* id :
+         {"mt-miner-tool", "mt-miner-stratum", "mt-miner-pool-domain", "mt-miner-wallet",
+          "mt-miner-image", "mt-miner-encoded", "mt-sku-gpu", "mt-sku-fpga", "mt-sku-hpc",
+          "mt-sku-large", "mt-spot-unlimited", "mt-failed-capacity", "mt-failed-gpu-family",
+          "mt-prep-quota-capacity", "mt-caller-cross-tenant"}) {
         INFO(id);
         CHECK(count(id) == 0);
     }

@@ -1,7 +1,6 @@
 #include "rules/json_body.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -72,8 +71,8 @@ TEST_CASE("JsonBody: a JSON string holding JSON is unwrapped once", "[rules]") {
 
 TEST_CASE("JsonBody: invalid input is rejected, and the body can be reused", "[rules]") {
     JsonBody body;
-    for (const char* text : {"", "   ", "{", "{\"a\":1} trailing", "{\"a\":}", "[1,2",
-                             "\xff\xfe", "{\"a\":\"\xc3\x28\"}", "nul"}) {
+    for (const char* text : {"", "   ", "{", "{\"a\":1} trailing", "{\"a\":}", "[1,2", "\xff\xfe",
+                             "{\"a\":\"\xc3\x28\"}", "nul"}) {
         INFO(text);
         CHECK_FALSE(body.Parse(text));
         CHECK_FALSE(body.valid());

@@ -73,7 +73,8 @@ TEST_CASE("Lint: RunRulesLint prints file:line messages and exits 2", "[rules]")
 
 TEST_CASE("Lint: a missing path is an error", "[rules]") {
     std::vector<LintMessage> errors;
-    RuleSet set = RuleSet::Load({std::string(MINETRACE_FIXTURES_DIR) + "/rules/no-such-dir"}, errors);
+    RuleSet set =
+        RuleSet::Load({std::string(MINETRACE_FIXTURES_DIR) + "/rules/no-such-dir"}, errors);
     CHECK_FALSE(set.ok());
     REQUIRE(errors.size() == 1);
     CHECK(errors[0].message == "rules path does not exist");
@@ -93,7 +94,8 @@ TEST_CASE("Lint: condition and predicate mistakes are named", "[rules]") {
         {"{field: operation, equals: {a: b}}", "equals needs a string or a list of strings"},
         {"{field: operation, equals: ''}", ""},
         {"{field: operation, contains: ''}", "empty value"},
-        {"{field: operation, startswith: a, base64offset: true}", "base64offset only applies to contains"},
+        {"{field: operation, startswith: a, base64offset: true}",
+         "base64offset only applies to contains"},
         {"{field: operation, exists: maybe}", "exists must be true or false"},
         {"{field: operation, exists: true, as: vcpus}", "as does not apply to exists"},
         {"{field: request.a.**.b.**.c.**, exists: true}", "at most two '**'"},
@@ -101,7 +103,8 @@ TEST_CASE("Lint: condition and predicate mistakes are named", "[rules]") {
         {"{field: request..a, exists: true}", "empty path segment"},
         {"{field: request.x, as: colour, equals: a}", "as: expected number, vcpus"},
         {"{sum: [{field: request.a}], gt: 1}", "at least two operands"},
-        {"{product: [{field: request.a}, {field: request.b, as: vm_class}], gt: 1}", "operands need number"},
+        {"{product: [{field: request.a}, {field: request.b, as: vm_class}], gt: 1}",
+         "operands need number"},
         {"{sum: [{field: request.a}, 1], equals: a}", "sum and product only work with"},
         {"{field: request.a, aggregate: most, gt: 1}", "aggregate must be any"},
         {"{field: request.a, match: some, equals: a}", "match must be any or all"},
@@ -124,7 +127,8 @@ TEST_CASE("Lint: files that are not rule files", "[rules]") {
     CHECK(HasError(LintText("just: a map\n"), 1, "not a rule file"));
     CHECK(HasError(LintText("rules: {a: b}\n"), 1, "rules: must be a list"));
     CHECK(HasError(LintText("rules: []\nextra: 1\n"), 2, "unknown top-level key 'extra'"));
-    CHECK(HasError(LintText("rules:\n  - just a string\n"), 2, "each entry of rules: must be a map"));
+    CHECK(
+        HasError(LintText("rules:\n  - just a string\n"), 2, "each entry of rules: must be a map"));
     CHECK(HasError(LintText("rules:\n  - {id: x}\n"), 2, "rule has no title"));
 }
 
@@ -152,7 +156,8 @@ TEST_CASE("Lint: example values are checked when loading", "[rules]") {
 TEST_CASE("Rules test: failing examples are reported and exit 2", "[rules]") {
     std::ostringstream out;
     std::ostringstream err;
-    int code = RunRulesTest({std::string(MINETRACE_FIXTURES_DIR) + "/rules/failing_example"}, out, err);
+    int code =
+        RunRulesTest({std::string(MINETRACE_FIXTURES_DIR) + "/rules/failing_example"}, out, err);
     INFO(out.str() << err.str());
     CHECK(code == 2);
     CHECK(err.str().find("failing.yaml:13: failing-example: match example did not match") !=
@@ -172,12 +177,26 @@ TEST_CASE("Rules test: failing examples are reported and exit 2", "[rules]") {
 TEST_CASE("Rules list: one line per rule, overrides named", "[rules]") {
     std::ostringstream out;
     std::ostringstream err;
-    CHECK(RunRulesList({MINETRACE_RULES_DIR, std::string(MINETRACE_FIXTURES_DIR) + "/rules/override"},
-                       out, err) == 0);
+    CHECK(
+        RunRulesList({MINETRACE_RULES_DIR, std::string(MINETRACE_FIXTURES_DIR) + "/rules/override"},
+                     out, err) == 0);
     CHECK(err.str().empty());
     std::string text = out.str();
     CHECK(text.rfind("id\tsignal\tweight\tsource\ttitle\n", 0) == 0);
     CHECK(text.find("mt-compute-vm-write\tcompute-create\t1\t") != std::string::npos);
     CHECK(text.find("Local override of the VM write rule (replaces ") != std::string::npos);
     CHECK(text.find("mt-sku-gpu\tgpu-sku\t40\t") != std::string::npos);
+}
+
+TEST_CASE("Rules: enabled: false in a later path removes a shipped rule", "[rules]") {
+    std::vector<LintMessage> errors;
+    RuleSet shipped = RuleSet::Load({MINETRACE_RULES_DIR}, errors);
+    RuleSet set = RuleSet::Load(
+        {MINETRACE_RULES_DIR, std::string(MINETRACE_FIXTURES_DIR) + "/rules/disable"}, errors);
+    CHECK(errors.empty());
+    CHECK(set.ok());
+    CHECK(set.size() + 1 == shipped.size());
+    CHECK_FALSE(set.Find("mt-compute-vm-start"));
+    CHECK(HasError(LintText("rules:\n  - {id: x, enabled: no}\n"), 2,
+                   "enabled must be true or false"));
 }

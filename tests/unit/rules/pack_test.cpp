@@ -4,7 +4,6 @@
 #include "rules/rules_command.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <set>
 #include <sstream>
 
@@ -12,7 +11,9 @@ using namespace minetrace;
 
 namespace {
 
-std::vector<std::string> PackPaths() { return {MINETRACE_RULES_DIR}; }
+std::vector<std::string> PackPaths() {
+    return {MINETRACE_RULES_DIR};
+}
 
 } // namespace
 

@@ -5,7 +5,6 @@
 #include "rules/rule_set.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <initializer_list>
 #include <memory>
 #include <string>

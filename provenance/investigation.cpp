@@ -1,0 +1,987 @@
+#include "provenance/investigation.hpp"
+
+#include "core/sha256.hpp"
+#include "core/timestamp.hpp"
+#include "provenance/body.hpp"
+
+#include <algorithm>
+#include <functional>
+#include <unordered_map>
+
+namespace minetrace {
+
+namespace {
+
+constexpr int64_t kMicrosPerHour = 3600LL * 1000 * 1000;
+constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
+// Preparation (quota requests, registrations, grants, failed attempts) counts toward a creation
+// when it happened at most this long before it, by the same principal in the same subscription.
+constexpr int64_t kPreparationWindow = 7 * kMicrosPerDay;
+// A role grant this recent before a creation is "fresh".
+constexpr int64_t kFreshGrantWindow = 7 * kMicrosPerDay;
+// Compute in this many regions within a day by one principal is a region sweep.
+constexpr size_t kSweepRegions = 3;
+constexpr size_t kMaxEvidence = 64;
+constexpr size_t kMaxIpsPerPrincipal = 64;
+constexpr size_t kMaxBodyBytes = 256 * 1024;
+
+std::string Lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    return out;
+}
+
+bool EndsWith(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+std::string LastSegment(std::string_view id) {
+    while (!id.empty() && id.back() == '/') id.remove_suffix(1);
+    size_t slash = id.rfind('/');
+    return std::string(slash == std::string_view::npos ? id : id.substr(slash + 1));
+}
+
+// Operation verbs: "write", "delete", "action", ...
+std::string VerbOf(std::string_view operation) {
+    size_t slash = operation.rfind('/');
+    return std::string(slash == std::string_view::npos ? operation : operation.substr(slash + 1));
+}
+
+std::string RemoveDashes(std::string_view text) {
+    std::string out;
+    for (char c : text)
+        if (c != '-') out.push_back(c);
+    return Lower(out);
+}
+
+// Parent of a child resource: .../virtualMachines/vm1/extensions/ext -> .../virtualMachines/vm1.
+std::string ParentOf(std::string_view id_lower) {
+    size_t providers = id_lower.rfind("/providers/");
+    if (providers == std::string_view::npos) return "";
+    std::string_view tail = id_lower.substr(providers + 11); // ns/t1/n1[/t2/n2...]
+    size_t segments = static_cast<size_t>(std::count(tail.begin(), tail.end(), '/')) + 1;
+    if (segments < 5) return ""; // ns/t1/n1 is a top-level resource
+    size_t cut = id_lower.rfind('/');
+    if (cut == std::string_view::npos) return "";
+    cut = id_lower.rfind('/', cut - 1);
+    return std::string(id_lower.substr(0, cut));
+}
+
+bool IsComputeType(std::string_view type) {
+    static const std::set<std::string, std::less<>> kTypes = {
+        "microsoft.compute/virtualmachines",
+        "microsoft.compute/virtualmachinescalesets",
+        "microsoft.batch/batchaccounts",
+        "microsoft.batch/batchaccounts/pools",
+        "microsoft.containerinstance/containergroups",
+        "microsoft.containerservice/managedclusters",
+        "microsoft.containerservice/managedclusters/agentpools",
+        "microsoft.machinelearningservices/workspaces/computes",
+        "microsoft.app/containerapps",
+        "microsoft.app/jobs",
+        "microsoft.web/serverfarms",
+        "microsoft.compute/virtualmachines/extensions",
+        "microsoft.compute/virtualmachinescalesets/extensions",
+        "microsoft.compute/virtualmachines/runcommands"};
+    return kTypes.count(type) > 0;
+}
+
+Principal PrincipalOf(const RetainedEvent& e) {
+    Principal p;
+    p.object_id = e.object_id;
+    p.app_id = e.app_id;
+    p.tenant_id = e.token_tenant;
+    p.ip = e.caller_ip;
+    if (!e.ip_claim.empty() && e.ip_claim != e.caller_ip) p.ip_claim = e.ip_claim;
+    p.mfa = e.mfa;
+    std::string type = Lower(e.principal_type);
+    if (!e.managed_identity_resource_id.empty() || type == "managedidentity") {
+        p.type = "managed_identity";
+        p.name = e.app_id.empty() ? e.caller : e.app_id;
+    } else if (type == "serviceprincipal") {
+        p.type = "service_principal";
+        p.name = !e.app_id.empty() ? e.app_id : e.caller;
+    } else if (type == "user") {
+        p.type = "user";
+        p.name = !e.upn.empty() ? e.upn : e.caller;
+    } else if (type == "application") {
+        p.type = "application";
+        p.name = e.caller;
+    } else {
+        p.type = "unknown";
+        p.name = !e.upn.empty() ? e.upn : (!e.caller.empty() ? e.caller : e.app_id);
+    }
+    if (p.type == "service_principal" || p.type == "managed_identity") {
+        if (e.appidacr == "0") p.credential = "public-client";
+        else if (e.appidacr == "1") p.credential = "secret";
+        else if (e.appidacr == "2") p.credential = "certificate";
+    }
+    if (!e.token_tenant.empty() && !e.tenant_id.empty() && e.token_tenant != e.tenant_id)
+        p.foreign_tenant = true;
+    return p;
+}
+
+std::string Describe(const Principal& p) {
+    std::string out = p.name.empty() ? "an unknown caller" : p.name;
+    if (p.type == "service_principal") out += " (service principal)";
+    else if (p.type == "managed_identity") out += " (managed identity)";
+    if (p.foreign_tenant) out += " from foreign tenant " + p.tenant_id;
+    return out;
+}
+
+std::string ShortType(std::string_view type) {
+    size_t slash = type.find('/');
+    return std::string(slash == std::string_view::npos ? type : type.substr(slash + 1));
+}
+
+} // namespace
+
+std::string_view ToString(Severity severity) {
+    switch (severity) {
+    case Severity::kLow: return "low";
+    case Severity::kMedium: return "medium";
+    case Severity::kHigh: return "high";
+    }
+    return "low";
+}
+
+std::string_view BuiltInRoleName(std::string_view guid) {
+    static const std::map<std::string, std::string, std::less<>> kRoles = {
+        {"8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner"},
+        {"b24988ac-6180-42a0-ab88-20f7382dd24c", "Contributor"},
+        {"18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", "User Access Administrator"},
+        {"f58310d9-a9f6-439a-9e8d-f62e7b41a168", "Role Based Access Control Administrator"},
+        {"9980e02c-c2be-4d73-94e8-173b1dc7cf3c", "Virtual Machine Contributor"},
+        {"acdd72a7-3385-48ef-bd42-f606fba81ae7", "Reader"},
+        {"ed7f3fbd-7b88-4dd4-9017-9adb7ce333f8", "Azure Kubernetes Service Contributor Role"},
+        {"b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Storage Blob Data Owner"},
+        {"1c0163c0-47e6-4577-8991-ea5c82e286e4", "Virtual Machine Administrator Login"},
+        {"fb1c8493-542b-48eb-b624-b4c8fea62acd", "Security Admin"},
+    };
+    auto it = kRoles.find(guid);
+    return it == kRoles.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+std::string PrincipalKey(const RetainedEvent& e) {
+    if (!e.object_id.empty()) return e.object_id;
+    if (!e.upn.empty()) return Lower(e.upn);
+    return Lower(e.caller);
+}
+
+Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules)
+    : paths_(std::move(paths)), rules_(std::move(rules)) {}
+
+Investigation::~Investigation() = default;
+
+void Investigation::Observe(const Event& e) {
+    if (!e.subscription_id.empty()) {
+        std::string sub(e.subscription_id);
+        subscriptions_seen_.insert(sub);
+        if (!e.tenant_id.empty() && e.kind != SourceKind::kPartnerCenterAudit)
+            subscription_tenants_.try_emplace(sub, std::string(e.tenant_id));
+    }
+    std::string key;
+    if (!e.caller.object_id.empty()) key = std::string(e.caller.object_id);
+    else if (!e.caller.upn.empty()) key = Lower(e.caller.upn);
+    else if (!e.caller.caller.empty()) key = Lower(e.caller.caller);
+    if (key.empty()) return;
+    PrincipalAggregate& p = principals_[key];
+    if (p.events == 0) {
+        RetainedEvent probe;
+        probe.caller = std::string(e.caller.caller);
+        probe.upn = std::string(e.caller.upn);
+        probe.object_id = std::string(e.caller.object_id);
+        probe.app_id = std::string(e.caller.app_id);
+        probe.appidacr = std::string(e.caller.appidacr);
+        probe.principal_type = std::string(e.caller.principal_type);
+        probe.token_tenant = std::string(e.caller.token_tenant);
+        probe.managed_identity_resource_id = std::string(e.caller.managed_identity_resource_id);
+        probe.tenant_id = std::string(e.tenant_id);
+        probe.mfa = e.caller.mfa;
+        p.identity = PrincipalOf(probe);
+        p.identity.ip.clear();
+    }
+    ++p.events;
+    p.first_seen_us = std::min(p.first_seen_us, e.time_us);
+    p.last_seen_us = std::max(p.last_seen_us, e.time_us);
+    if (e.phase == Phase::kFailed) ++p.failures;
+    if (!e.caller_ip.empty() && p.ips.size() < kMaxIpsPerPrincipal)
+        p.ips.insert(std::string(e.caller_ip));
+}
+
+void Investigation::Consume(const Batch& batch) {
+    for (size_t i = 0; i < batch.events.size(); ++i) {
+        const Event& e = batch.events[i];
+        Observe(e);
+        uint32_t begin = 0, count = 0;
+        if (i < batch.rule_ranges.size()) std::tie(begin, count) = batch.rule_ranges[i];
+        bool keep = count > 0 || e.kind == SourceKind::kPartnerCenterAudit;
+        if (!keep) {
+            // Lifecycle records the rules may not flag on every phase: every phase of compute
+            // writes, deletes and actions and of deployments (a rule may see only the phase
+            // with a body), and role grants.
+            if (IsComputeType(e.resource_type)) keep = true;
+            if (e.operation == "microsoft.resources/deployments/write") keep = true;
+            if (e.operation == "microsoft.authorization/roleassignments/write") keep = true;
+        }
+        if (!keep) continue;
+        auto r = std::make_unique<RetainedEvent>();
+        r->time_us = e.time_us;
+        r->kind = e.kind;
+        r->phase = e.phase;
+        r->sequence = sequence_++;
+        r->evidence.file = e.file_id < paths_.size() ? paths_[e.file_id] : "";
+        r->evidence.line = e.line;
+        r->evidence.offset = e.offset;
+        r->evidence.length = e.length;
+        std::string_view record(batch.data.get() + (e.offset - batch.base_offset),
+                                static_cast<size_t>(e.length));
+        r->evidence.sha256 = Sha256Hex(record);
+        r->subscription_id = e.subscription_id;
+        r->tenant_id = e.tenant_id;
+        r->resource_id = e.resource_id;
+        r->resource_id_lower = e.resource_id_lower;
+        r->resource_type = e.resource_type;
+        r->resource_group = e.resource_group;
+        r->operation = e.operation;
+        r->status = e.status;
+        r->status_code = e.status_code;
+        r->correlation_id = e.correlation_id;
+        r->caller = e.caller.caller;
+        r->upn = e.caller.upn;
+        r->object_id = e.caller.object_id;
+        r->app_id = e.caller.app_id;
+        r->appidacr = e.caller.appidacr;
+        r->principal_type = e.caller.principal_type;
+        r->token_tenant = e.caller.token_tenant;
+        r->idtyp = e.caller.idtyp;
+        r->mfa = e.caller.mfa;
+        r->managed_identity_resource_id = e.caller.managed_identity_resource_id;
+        r->ip_claim = e.caller.ip_claim;
+        r->caller_ip = e.caller_ip;
+        r->evidence_role = e.authorization.evidence_role;
+        r->role_assignment_id = e.authorization.role_assignment_id;
+        r->role_definition_id = e.authorization.role_definition_id;
+        r->request_body = e.request_body.substr(0, kMaxBodyBytes);
+        r->response_body = e.response_body.substr(0, kMaxBodyBytes);
+        r->status_message = e.status_message.substr(0, kMaxBodyBytes);
+        r->customer_name = e.partner.customer_name;
+        r->partner_id = e.partner.partner_id;
+        r->order_id = e.partner.order_id;
+        r->record_id = e.partner.record_id;
+        r->resource_new_value = e.partner.resource_new_value.substr(0, kMaxBodyBytes);
+        r->customized_data = e.partner.customized_data.substr(0, kMaxBodyBytes);
+        for (std::string_view id : e.partner.subscription_ids) r->subscription_ids.emplace_back(id);
+        for (uint32_t k = 0; k < count; ++k) {
+            uint32_t hit = batch.rule_hits[begin + k];
+            r->rules.push_back({hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
+        }
+        retained_.push_back(std::move(r));
+    }
+}
+
+namespace {
+
+// Everything Analyze builds, with the lookups between the parts.
+class Analyzer {
+  public:
+    Analyzer(const std::vector<std::unique_ptr<RetainedEvent>>& retained,
+             const std::vector<RuleInfo>& rules,
+             const std::map<std::string, std::string>& subscription_tenants)
+        : retained_(retained), rules_(rules), subscription_tenants_(subscription_tenants) {}
+
+    InvestigationResult Run();
+
+  private:
+    void FoldOperations();
+    void CollectGrants();
+    void BuildResources();
+    void Attribute(ResourceFinding& finding, const Operation& creation);
+    void AttachPreparation(ResourceFinding& finding);
+    void RateSeverity();
+    void BuildSubscriptions();
+    void BuildTimeline();
+    const RuleInfo* Rule(uint32_t index) const {
+        return index < rules_.size() ? &rules_[index] : nullptr;
+    }
+    std::string RegionOf(const ResourceFinding& f) const {
+        auto it = f.details.find("location");
+        return it == f.details.end() ? "" : it->second;
+    }
+
+    const std::vector<std::unique_ptr<RetainedEvent>>& retained_;
+    const std::vector<RuleInfo>& rules_;
+    const std::map<std::string, std::string>& subscription_tenants_;
+    InvestigationResult result_;
+    BodyReader bodies_;
+    std::vector<Grant> grants_;
+    // resource id -> all its operations, and principal key -> precursor operations.
+    std::map<std::string, std::vector<const Operation*>> by_resource_;
+    std::map<std::string, std::vector<const Operation*>> by_principal_;
+    std::map<std::string, ResourceFinding> findings_;
+};
+
+void Analyzer::FoldOperations() {
+    // Group by correlation id + operation + resource; events without a correlation id stand
+    // alone. std::map keeps the grouping order independent of input order.
+    std::map<std::string, std::vector<const RetainedEvent*>> groups;
+    for (const auto& e : retained_) {
+        if (e->kind == SourceKind::kPartnerCenterAudit) continue;
+        std::string key = e->correlation_id.empty() ? "#" + std::to_string(e->sequence)
+                                                    : e->correlation_id;
+        key += '\n';
+        key += e->operation;
+        key += '\n';
+        key += e->resource_id_lower;
+        groups[key].push_back(e.get());
+    }
+    for (auto& [key, events] : groups) {
+        std::sort(events.begin(), events.end(), [](const RetainedEvent* a, const RetainedEvent* b) {
+            if (a->time_us != b->time_us) return a->time_us < b->time_us;
+            // A Start logged in the same microsecond as its completion still comes first.
+            if (a->phase != b->phase) return a->phase < b->phase;
+            return a->sequence < b->sequence;
+        });
+        std::unique_ptr<Operation> op;
+        auto flush = [&] {
+            if (op) result_.operations.push_back(std::move(op));
+        };
+        for (const RetainedEvent* e : events) {
+            bool terminal_seen = op && (op->final_phase == Phase::kSucceeded ||
+                                        op->final_phase == Phase::kFailed);
+            // A new Start after a completion is a new attempt of the same operation.
+            if (!op || (e->phase == Phase::kStarted && terminal_seen)) {
+                flush();
+                op = std::make_unique<Operation>();
+                op->operation = e->operation;
+                op->verb = VerbOf(e->operation);
+                op->resource_id_lower = e->resource_id_lower;
+                op->resource_type = e->resource_type;
+                op->correlation_id = e->correlation_id;
+                op->request_us = e->time_us;
+            }
+            op->events.push_back(e);
+            if (e->phase == Phase::kStarted && (!op->request || op->request->phase != Phase::kStarted))
+                op->request = e, op->request_us = e->time_us;
+            if (!op->request) op->request = e;
+            switch (e->phase) {
+            case Phase::kSucceeded:
+            case Phase::kFailed:
+                // A failure after a success, or the reverse: the last word counts.
+                op->final_phase = e->phase;
+                op->completion_us = e->time_us;
+                break;
+            case Phase::kAccepted:
+                if (op->final_phase != Phase::kSucceeded && op->final_phase != Phase::kFailed)
+                    op->final_phase = Phase::kAccepted;
+                break;
+            case Phase::kStarted:
+                if (op->final_phase == Phase::kOther) op->final_phase = Phase::kStarted;
+                break;
+            case Phase::kOther:
+                if (op->final_phase == Phase::kOther) op->final_phase = Phase::kSucceeded;
+                break;
+            }
+            if (!e->status_code.empty()) op->status_code = e->status_code;
+            for (const RuleRef& hit : e->rules) {
+                op->rules.insert(hit.rule);
+                if (const RuleInfo* info = Rule(hit.rule)) op->signals.insert(info->signal);
+                op->content_unavailable = op->content_unavailable || hit.content_unavailable;
+            }
+        }
+        flush();
+    }
+    std::sort(result_.operations.begin(), result_.operations.end(),
+              [](const auto& a, const auto& b) {
+                  if (a->request_us != b->request_us) return a->request_us < b->request_us;
+                  if (a->operation != b->operation) return a->operation < b->operation;
+                  if (a->resource_id_lower != b->resource_id_lower)
+                      return a->resource_id_lower < b->resource_id_lower;
+                  return a->events.front()->sequence < b->events.front()->sequence;
+              });
+    for (const auto& op : result_.operations) {
+        if (!op->resource_id_lower.empty()) by_resource_[op->resource_id_lower].push_back(op.get());
+        if (op->request) by_principal_[PrincipalKey(*op->request)].push_back(op.get());
+    }
+}
+
+void Analyzer::CollectGrants() {
+    for (const auto& op : result_.operations) {
+        if (op->operation != "microsoft.authorization/roleassignments/write" || !op->succeeded())
+            continue;
+        Grant grant;
+        grant.assignment_id = op->resource_id_lower;
+        grant.at_us = op->request_us;
+        grant.operation = op.get();
+        grant.granted_by = PrincipalOf(*op->request);
+        // The request body (on the Start record) names who received which role where:
+        // {"Properties":{"PrincipalId":..,"RoleDefinitionId":..,"Scope":..}}.
+        for (const RetainedEvent* e : op->events) {
+            if (e->request_body.empty()) continue;
+            if (auto body = bodies_.Parse(e->request_body)) {
+                grant.principal_id = Lower(bodies_.Find(*body, {"properties", "principalid"}));
+                grant.principal_type = bodies_.Find(*body, {"properties", "principaltype"});
+                grant.role_definition_id =
+                    Lower(LastSegment(bodies_.Find(*body, {"properties", "roledefinitionid"})));
+                grant.scope = bodies_.Find(*body, {"properties", "scope"});
+            }
+            if (!grant.principal_id.empty()) break;
+        }
+        if (grant.principal_id.empty()) continue;
+        std::string_view name = BuiltInRoleName(grant.role_definition_id);
+        grant.role = name.empty() ? grant.role_definition_id : std::string(name);
+        grants_.push_back(std::move(grant));
+    }
+}
+
+void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) {
+    f.created_at_us = creation.request_us;
+    f.completed_at_us = creation.completion_us;
+    f.correlation_id = creation.correlation_id;
+    f.created_by = PrincipalOf(*creation.request);
+    // The deployment whose correlation id this creation shares.
+    if (!creation.correlation_id.empty()) {
+        for (const auto& op : result_.operations) {
+            if (op->operation == "microsoft.resources/deployments/write" &&
+                op->correlation_id == creation.correlation_id &&
+                op->resource_id_lower != f.resource_id) {
+                f.deployment = op->resource_id_lower;
+                break;
+            }
+        }
+    }
+    // authorized_by: the role assignment named by the call's evidence, else the latest grant
+    // to the creator before the creation.
+    const Grant* best = nullptr;
+    std::string evidence_id;
+    for (const RetainedEvent* e : creation.events)
+        if (!e->role_assignment_id.empty()) evidence_id = RemoveDashes(e->role_assignment_id);
+    for (const Grant& g : grants_) {
+        if (g.at_us > creation.request_us) continue;
+        bool by_evidence = !evidence_id.empty() && RemoveDashes(LastSegment(g.assignment_id)) == evidence_id;
+        bool by_principal = !f.created_by->object_id.empty() && g.principal_id == f.created_by->object_id;
+        if (by_evidence) {
+            best = &g;
+            break;
+        }
+        if (by_principal && (!best || g.at_us >= best->at_us)) best = &g;
+    }
+    if (best) f.authorized_by = *best;
+}
+
+void Analyzer::BuildResources() {
+    for (const auto& [resource, ops] : by_resource_) {
+        bool relevant = false;
+        for (const Operation* op : ops) {
+            for (const std::string& s : op->signals) {
+                if (s == "compute-create" || s == "compute-scale" || s == "gpu-sku" ||
+                    s == "large-sku" || s == "miner-content" || s == "spot-unlimited" ||
+                    s == "execution" || s == "gpu-driver")
+                    relevant = true;
+            }
+            if (op->verb == "write" && IsComputeType(op->resource_type)) relevant = true;
+        }
+        if (!relevant) continue;
+        ResourceFinding f;
+        f.resource_id = resource;
+        f.resource_type = ops.front()->resource_type;
+        const RetainedEvent* any = ops.front()->request;
+        f.subscription_id = any->subscription_id;
+        f.resource_group = any->resource_group;
+        f.name = LastSegment(any->resource_id.empty() ? resource : any->resource_id);
+        f.parent = ParentOf(resource);
+        const Operation* creation = nullptr;
+        const Operation* failed = nullptr;
+        const Operation* deletion = nullptr;
+        for (const Operation* op : ops) {
+            f.operations.push_back(op);
+            if (op->verb == "write") {
+                if (op->succeeded() && !creation) creation = op;
+                else if (op->final_phase == Phase::kFailed && !failed) failed = op;
+            } else if (op->verb == "delete" && op->final_phase != Phase::kFailed &&
+                       (!deletion || !deletion->succeeded())) {
+                deletion = op;
+            }
+        }
+        const Operation* origin = creation ? creation : failed;
+        if (!origin) {
+            // Only actions or deletes: a resource created before the logs begin. Keep it when a
+            // rule flagged what happened to it (run commands, miner extensions).
+            origin = ops.front();
+        }
+        Attribute(f, *origin);
+        if (!creation && failed) {
+            f.status = "failed";
+            f.completed_at_us = -1;
+        } else {
+            f.status = "created";
+        }
+        if (deletion && (!creation || deletion->request_us >= creation->request_us)) {
+            f.status = "deleted";
+            f.deleted_at_us = deletion->request_us;
+            f.deletion_completed_at_us = deletion->completion_us;
+            f.deleted_by = PrincipalOf(*deletion->request);
+        }
+        // Details from the creating operation's bodies: request on Start, model on Accept.
+        for (const RetainedEvent* e : origin->events) {
+            for (const std::string* text : {&e->request_body, &e->response_body}) {
+                if (text->empty()) continue;
+                auto body = bodies_.Parse(*text);
+                if (!body) continue;
+                auto set = [&](const char* key, std::string value) {
+                    if (!value.empty() && !f.details.count(key)) f.details[key] = std::move(value);
+                };
+                set("location", Lower(bodies_.Find(*body, {"location"})));
+                set("vm_size", bodies_.Find(*body, {"properties", "hardwareprofile", "vmsize"}));
+                set("vm_size", bodies_.Find(*body, {"properties", "vmsize"}));
+                set("vm_size", bodies_.Find(*body, {"sku", "name"}));
+                set("priority", bodies_.Find(*body, {"properties", "priority"}));
+                set("priority",
+                    bodies_.Find(*body, {"properties", "virtualmachineprofile", "priority"}));
+                set("max_price",
+                    bodies_.Find(*body, {"properties", "billingprofile", "maxprice"}));
+                set("max_price", bodies_.Find(*body, {"properties", "virtualmachineprofile",
+                                                      "billingprofile", "maxprice"}));
+                set("capacity", bodies_.Find(*body, {"sku", "capacity"}));
+                set("target_dedicated_nodes",
+                    bodies_.FindAnywhere(*body, "targetdedicatednodes"));
+                set("target_low_priority_nodes",
+                    bodies_.FindAnywhere(*body, "targetlowprioritynodes"));
+                set("image", bodies_.FindAnywhere(*body, "image"));
+                set("publisher", bodies_.Find(*body, {"properties", "publisher"}));
+                set("extension_type", bodies_.Find(*body, {"properties", "type"}));
+            }
+        }
+        if (!f.details.count("location")) {
+            // Fall back to the deployment's region.
+            for (const Operation* op : ops)
+                for (const RetainedEvent* e : op->events)
+                    if (auto body = bodies_.Parse(e->request_body)) {
+                        std::string location = Lower(bodies_.Find(*body, {"location"}));
+                        if (!location.empty()) f.details.emplace("location", location);
+                    }
+        }
+        std::set<std::string> rule_ids, signals, notes;
+        std::set<std::string> seen_evidence;
+        for (const Operation* op : ops) {
+            for (uint32_t r : op->rules)
+                if (const RuleInfo* info = Rule(r)) {
+                    rule_ids.insert(info->id);
+                    signals.insert(info->signal);
+                }
+            for (const RetainedEvent* e : op->events) {
+                for (const RuleRef& hit : e->rules)
+                    if (hit.content_unavailable)
+                        if (const RuleInfo* info = Rule(hit.rule))
+                            notes.insert("content unavailable: " +
+                                         (info->content_note.empty() ? info->title : info->content_note));
+                std::string key = e->evidence.file + "#" + std::to_string(e->evidence.offset);
+                if (f.evidence.size() < kMaxEvidence && seen_evidence.insert(key).second)
+                    f.evidence.push_back(e->evidence);
+            }
+        }
+        f.rules.assign(rule_ids.begin(), rule_ids.end());
+        f.signals.assign(signals.begin(), signals.end());
+        f.content_unavailable.assign(notes.begin(), notes.end());
+        findings_.emplace(resource, std::move(f));
+    }
+}
+
+void Analyzer::AttachPreparation(ResourceFinding& f) {
+    if (!f.created_by || f.created_at_us < 0) return;
+    const RetainedEvent& probe = *f.operations.front()->request;
+    (void)probe;
+    std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id : Lower(f.created_by->name);
+    auto it = by_principal_.find(key);
+    if (it == by_principal_.end()) return;
+    for (const Operation* op : it->second) {
+        if (op->request_us > f.created_at_us || op->request_us < f.created_at_us - kPreparationWindow)
+            continue;
+        if (op->resource_id_lower == f.resource_id) continue;
+        if (!op->request->subscription_id.empty() && op->request->subscription_id != f.subscription_id)
+            continue;
+        std::string signal;
+        for (const std::string& s : op->signals)
+            if (s == "quota-increase" || s == "rp-registration" || s == "resource-group-create")
+                signal = s;
+        if (op->final_phase == Phase::kFailed && op->verb == "write") signal = "failed-attempt";
+        if (signal.empty()) continue;
+        Precursor p;
+        p.at_us = op->request_us;
+        p.operation = op->operation;
+        p.resource_id = op->resource_id_lower;
+        p.signal = signal;
+        p.status = std::string(ToString(op->final_phase));
+        p.source = op;
+        f.preparation.push_back(std::move(p));
+    }
+}
+
+void Analyzer::RateSeverity() {
+    // Per principal: the regions where it created compute, by time, for region sweeps.
+    std::map<std::string, std::vector<std::pair<int64_t, std::string>>> compute_regions;
+    for (auto& [id, f] : findings_) {
+        AttachPreparation(f);
+        if (!f.created_by || f.created_at_us < 0) continue;
+        std::string region = RegionOf(f);
+        if (!region.empty() && (f.resource_type == "microsoft.compute/virtualmachines" ||
+                                f.resource_type == "microsoft.compute/virtualmachinescalesets" ||
+                                f.resource_type == "microsoft.batch/batchaccounts/pools" ||
+                                f.resource_type == "microsoft.containerinstance/containergroups"))
+            compute_regions[f.created_by->object_id + "|" + f.created_by->name].emplace_back(
+                f.created_at_us, region);
+    }
+    auto swept = [&](const ResourceFinding& f) {
+        auto it = compute_regions.find(f.created_by->object_id + "|" + f.created_by->name);
+        if (it == compute_regions.end()) return false;
+        std::set<std::string> regions;
+        for (const auto& [at, region] : it->second)
+            if (std::llabs(at - f.created_at_us) <= kMicrosPerDay) regions.insert(region);
+        return regions.size() >= kSweepRegions;
+    };
+    std::set<std::string> miner_parents;
+    for (const auto& [id, f] : findings_)
+        if (std::count(f.signals.begin(), f.signals.end(), "miner-content") && !f.parent.empty() &&
+            (EndsWith(f.resource_type, "/extensions") || EndsWith(f.resource_type, "/runcommands")))
+            miner_parents.insert(f.parent);
+
+    for (auto& [id, f] : findings_) {
+        auto has = [&](const char* s) { return std::count(f.signals.begin(), f.signals.end(), s) > 0; };
+        bool miner = has("miner-content");
+        bool gpu = has("gpu-sku") || has("large-sku");
+        bool compute = has("compute-create") || has("compute-scale") || IsComputeType(f.resource_type);
+        bool spot_unlimited = has("spot-unlimited");
+        std::vector<std::string> prep;
+        bool quota = false, registration = false, failed_attempts = false;
+        for (const Precursor& p : f.preparation) {
+            if (p.signal == "quota-increase") quota = true;
+            if (p.signal == "rp-registration") registration = true;
+            if (p.signal == "failed-attempt") failed_attempts = true;
+        }
+        bool fresh_grant = f.authorized_by && f.created_at_us - f.authorized_by->at_us <= kFreshGrantWindow;
+        bool sweep = f.created_by && swept(f);
+        if (quota) prep.push_back("a quota increase requested by the same principal beforehand");
+        if (fresh_grant)
+            prep.push_back("the creator received the " + f.authorized_by->role + " role " +
+                           "shortly before (from " + Describe(f.authorized_by->granted_by) + ")");
+        if (sweep) prep.push_back("compute created in " + std::to_string(kSweepRegions) +
+                                  "+ regions within a day by the same principal");
+        if (spot_unlimited) prep.push_back("Spot/low-priority capacity with no price cap");
+        if (failed_attempts) prep.push_back("failed creation attempts by the same principal beforehand");
+        if (registration) prep.push_back("resource providers registered by the same principal beforehand");
+
+        Severity severity = Severity::kLow;
+        if (miner) {
+            severity = Severity::kHigh;
+            f.reasons.push_back("miner content in its configuration (command line, image or script)");
+        }
+        if (miner_parents.count(f.resource_id)) {
+            severity = Severity::kHigh;
+            f.reasons.push_back("a miner was installed on it through an extension or run command");
+        }
+        if (gpu) {
+            std::string size = f.details.count("vm_size") ? " (" + f.details["vm_size"] + ")" : "";
+            // Registrations alone are routine; the other signals are what mining needs.
+            bool strong = quota || fresh_grant || sweep || spot_unlimited || failed_attempts;
+            if (strong) {
+                severity = Severity::kHigh;
+                f.reasons.push_back("GPU/HPC compute" + size + " with preparation signals");
+            } else {
+                bool trusted_user = f.created_by && f.created_by->type == "user" &&
+                                    f.created_by->mfa == Tristate::kYes && !f.created_by->foreign_tenant;
+                Severity lone = trusted_user ? Severity::kLow : Severity::kMedium;
+                severity = std::max(severity, lone);
+                f.reasons.push_back(std::string("GPU/HPC compute") + size +
+                                    (trusted_user ? " created by an MFA-authenticated user with no "
+                                                    "preparation signal"
+                                                  : " with no preparation signal"));
+            }
+        } else if (compute && !prep.empty()) {
+            severity = std::max(severity, Severity::kMedium);
+            f.reasons.push_back("compute created with preparation signals");
+        } else if (compute && !miner) {
+            f.reasons.push_back("compute created with no preparation signal");
+        }
+        for (const std::string& p : prep) f.reasons.push_back(p);
+        if (f.created_by && f.created_by->foreign_tenant) {
+            severity = std::max(severity, Severity::kMedium);
+            f.reasons.push_back("created by a principal from another tenant (partner, GDAP or guest)");
+        }
+        if (f.resource_type == "microsoft.resources/deployments" && !miner) {
+            // A deployment carries what it creates; those resources are rated themselves.
+            severity = std::min(severity, Severity::kMedium);
+        }
+        if (f.status == "failed") {
+            // An attempt that never ran is not mining, but it is part of the story.
+            severity = std::min(severity, Severity::kMedium);
+            if (gpu || compute) severity = std::max(severity, Severity::kMedium);
+            f.reasons.push_back("the creation failed" +
+                                (f.operations.empty() || f.operations.front()->status_code.empty()
+                                     ? std::string()
+                                     : " (" + f.operations.front()->status_code + ")"));
+        }
+        f.severity = severity;
+    }
+
+    // Second pass: what the principals behind high findings did around them.
+    std::set<std::string> suspects;
+    for (const auto& [id, f] : findings_)
+        if (f.severity == Severity::kHigh && f.created_by && !f.created_by->object_id.empty())
+            suspects.insert(f.created_by->object_id);
+    for (auto& [id, f] : findings_) {
+        if (f.severity != Severity::kLow || !f.created_by) continue;
+        if (suspects.count(f.created_by->object_id)) {
+            f.severity = Severity::kMedium;
+            f.reasons.push_back("created by " + Describe(*f.created_by) +
+                                ", who created high-severity resources");
+        }
+    }
+    // Supporting resources (networks, disks, groups, deployments) of those principals, and the
+    // grants that gave them their rights.
+    for (const auto& op : result_.operations) {
+        if (op->verb != "write" || !op->succeeded() || findings_.count(op->resource_id_lower))
+            continue;
+        if (op->resource_id_lower.empty()) continue;
+        const RetainedEvent& req = *op->request;
+        // Quota requests and registrations are preparation, not resources.
+        if (op->signals.count("quota-increase") || op->signals.count("rp-registration")) continue;
+        bool suspect_creator = !req.object_id.empty() && suspects.count(req.object_id);
+        const Grant* enabling = nullptr;
+        for (const Grant& g : grants_)
+            if (g.operation == op.get() && suspects.count(g.principal_id)) enabling = &g;
+        if (!suspect_creator && !enabling) continue;
+        ResourceFinding f;
+        f.resource_id = op->resource_id_lower;
+        f.resource_type = op->resource_type;
+        f.subscription_id = req.subscription_id;
+        f.resource_group = req.resource_group;
+        f.name = LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id);
+        f.parent = ParentOf(f.resource_id);
+        f.status = "created";
+        for (const Operation* o : by_resource_[op->resource_id_lower]) {
+            f.operations.push_back(o);
+            for (const RetainedEvent* e : o->events)
+                if (f.evidence.size() < kMaxEvidence) f.evidence.push_back(e->evidence);
+            for (uint32_t r : o->rules)
+                if (const RuleInfo* info = Rule(r)) {
+                    f.rules.push_back(info->id);
+                    f.signals.push_back(info->signal);
+                }
+        }
+        std::sort(f.rules.begin(), f.rules.end());
+        f.rules.erase(std::unique(f.rules.begin(), f.rules.end()), f.rules.end());
+        std::sort(f.signals.begin(), f.signals.end());
+        f.signals.erase(std::unique(f.signals.begin(), f.signals.end()), f.signals.end());
+        Attribute(f, *op);
+        for (const RetainedEvent* e : op->events)
+            if (auto body = bodies_.Parse(e->request_body)) {
+                std::string location = Lower(bodies_.Find(*body, {"location"}));
+                if (!location.empty()) f.details.emplace("location", location);
+            }
+        if (enabling) {
+            f.severity = Severity::kHigh;
+            f.details["role"] = enabling->role;
+            f.details["principal_id"] = enabling->principal_id;
+            f.details["role_definition_id"] = enabling->role_definition_id;
+            f.reasons.push_back("granted the " + enabling->role + " role to " + enabling->principal_id +
+                                ", who then created high-severity resources");
+            if (f.created_by && f.created_by->mfa == Tristate::kNo)
+                f.reasons.push_back("the grant was made without MFA");
+        } else {
+            f.severity = Severity::kMedium;
+            f.reasons.push_back("supporting resource created by " + Describe(*f.created_by) +
+                                ", who created high-severity resources");
+        }
+        findings_.emplace(f.resource_id, std::move(f));
+    }
+}
+
+void Analyzer::BuildSubscriptions() {
+    std::map<std::string, SubscriptionFinding> subs;
+    for (const auto& e : retained_) {
+        if (e->kind != SourceKind::kPartnerCenterAudit) continue;
+        if (e->operation != "create_order" && e->operation != "update_subscription" &&
+            e->operation != "create_subscription")
+            continue;
+        if (e->phase == Phase::kFailed) continue;
+        for (const std::string& id : e->subscription_ids) {
+            SubscriptionFinding& s = subs[id];
+            if (s.created_at_us >= 0 && s.created_at_us <= e->time_us) continue;
+            s.subscription_id = id;
+            s.customer_id = e->tenant_id;
+            s.customer_name = e->customer_name;
+            s.created_by = !e->upn.empty() ? e->upn : e->caller;
+            s.created_at_us = e->time_us;
+            s.order_id = e->order_id;
+            s.partner_id = e->partner_id;
+            s.evidence = e->evidence;
+        }
+    }
+    for (const auto& [id, tenant] : subscription_tenants_) {
+        SubscriptionFinding& s = subs[id];
+        s.subscription_id = id;
+        if (s.customer_id.empty()) s.customer_id = tenant;
+    }
+    for (auto& [id, s] : subs) result_.subscriptions.push_back(std::move(s));
+}
+
+} // namespace
+
+InvestigationResult Investigation::Analyze() const {
+    Analyzer analyzer(retained_, rules_, subscription_tenants_);
+    InvestigationResult result = analyzer.Run();
+    // Subscriptions seen only in activity logs, without a tenant.
+    std::set<std::string> known;
+    for (const auto& s : result.subscriptions) known.insert(s.subscription_id);
+    for (const std::string& id : subscriptions_seen_) {
+        if (known.count(id)) continue;
+        SubscriptionFinding s;
+        s.subscription_id = id;
+        result.subscriptions.push_back(std::move(s));
+    }
+    std::sort(result.subscriptions.begin(), result.subscriptions.end(),
+              [](const auto& a, const auto& b) { return a.subscription_id < b.subscription_id; });
+
+    // Principals: every caller seen, with what they created.
+    std::map<std::string, PrincipalSummary> summaries;
+    for (const auto& [key, p] : principals_) {
+        PrincipalSummary& s = summaries[key];
+        s.key = key;
+        s.identity = p.identity;
+        s.first_seen_us = p.first_seen_us;
+        s.last_seen_us = p.last_seen_us;
+        s.events = p.events;
+        s.failures = p.failures;
+        s.ips = p.ips;
+    }
+    for (const ResourceFinding& f : result.resources) {
+        if (!f.created_by) continue;
+        std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id : Lower(f.created_by->name);
+        auto it = summaries.find(key);
+        if (it == summaries.end()) continue;
+        PrincipalSummary& s = it->second;
+        s.has_findings = true;
+        s.worst = std::max(s.worst, f.severity);
+        if (f.status == "failed") continue;
+        ++s.created_by_type[f.resource_type];
+        if (auto size = f.details.find("vm_size"); size != f.details.end())
+            ++s.created_by_size[size->second];
+        if (auto region = f.details.find("location"); region != f.details.end())
+            ++s.created_by_region[region->second];
+    }
+    for (auto& [key, s] : summaries) result.principals.push_back(std::move(s));
+    return result;
+}
+
+InvestigationResult Analyzer::Run() {
+    FoldOperations();
+    CollectGrants();
+    BuildResources();
+    RateSeverity();
+    for (auto& [id, f] : findings_) result_.resources.push_back(std::move(f));
+    std::sort(result_.resources.begin(), result_.resources.end(),
+              [](const ResourceFinding& a, const ResourceFinding& b) {
+                  if (a.severity != b.severity) return a.severity > b.severity;
+                  if (a.created_at_us != b.created_at_us) return a.created_at_us < b.created_at_us;
+                  return a.resource_id < b.resource_id;
+              });
+    BuildSubscriptions();
+    BuildTimeline();
+    return std::move(result_);
+}
+
+void Analyzer::BuildTimeline() {
+    std::set<const Operation*> included;
+    auto add_operation = [&](const Operation* op, const std::string& role,
+                             const ResourceFinding* finding) {
+        if (!op || !included.insert(op).second) return;
+        const RetainedEvent& req = *op->request;
+        Principal who = PrincipalOf(req);
+        TimelineEntry t;
+        t.time_us = op->request_us;
+        t.data_type = "azure:arm:operation";
+        std::string verb = op->verb == "write" ? "wrote" : op->verb == "delete" ? "deleted" : "ran";
+        if (op->verb == "write" && finding && finding->created_at_us == op->request_us) verb = "created";
+        std::string outcome = std::string(ToString(op->final_phase));
+        t.timestamp_desc = "Request time (" + role + ")";
+        t.message = Describe(who) + " " + verb + " " + ShortType(op->resource_type) + " " +
+                    LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id) +
+                    " [" + outcome + (op->status_code.empty() ? "" : " " + op->status_code) + "]";
+        if (finding) {
+            auto size = finding->details.find("vm_size");
+            if (size != finding->details.end() && verb == "created") t.message += " " + size->second;
+            auto region = finding->details.find("location");
+            if (region != finding->details.end()) t.message += " in " + region->second;
+        }
+        t.fields["operation"] = op->operation;
+        t.fields["resource_id"] = op->resource_id_lower;
+        t.fields["resource_type"] = op->resource_type;
+        t.fields["subscription_id"] = req.subscription_id;
+        t.fields["correlation_id"] = op->correlation_id;
+        t.fields["status"] = outcome;
+        t.fields["status_code"] = op->status_code;
+        t.fields["caller"] = who.name;
+        t.fields["caller_type"] = who.type;
+        t.fields["caller_object_id"] = who.object_id;
+        t.fields["caller_ip"] = who.ip;
+        t.fields["role"] = role;
+        if (op->completion_us >= 0) t.fields["completed_at"] = FormatRfc3339Micros(op->completion_us);
+        if (finding) t.fields["severity"] = std::string(ToString(finding->severity));
+        std::string rules;
+        for (uint32_t r : op->rules)
+            if (const RuleInfo* info = Rule(r)) rules += (rules.empty() ? "" : ",") + info->id;
+        t.fields["rules"] = rules;
+        t.fields["source_file"] = req.evidence.file;
+        t.fields["record_offset"] = std::to_string(req.evidence.offset);
+        t.fields["record_line"] = std::to_string(req.evidence.line);
+        t.fields["record_sha256"] = req.evidence.sha256;
+        result_.timeline.push_back(std::move(t));
+    };
+    for (const ResourceFinding& f : result_.resources) {
+        for (const Operation* op : f.operations) add_operation(op, "resource", &f);
+        for (const Precursor& p : f.preparation) add_operation(p.source, "precursor", nullptr);
+        if (f.authorized_by) add_operation(f.authorized_by->operation, "grant", nullptr);
+    }
+    for (const auto& e : retained_) {
+        if (e->kind != SourceKind::kPartnerCenterAudit) continue;
+        TimelineEntry t;
+        t.time_us = e->time_us;
+        t.data_type = "azure:partner-center:audit";
+        t.timestamp_desc = "Partner Center operation";
+        t.message = (e->upn.empty() ? e->caller : e->upn) + " " + e->operation + " (" +
+                    e->status + ") for customer " +
+                    (e->customer_name.empty() ? e->tenant_id : e->customer_name);
+        if (!e->subscription_ids.empty()) {
+            t.message += ", subscription";
+            for (const std::string& s : e->subscription_ids) t.message += " " + s;
+        }
+        t.fields["operation"] = e->operation;
+        t.fields["resource_type"] = e->resource_type;
+        t.fields["customer_id"] = e->tenant_id;
+        t.fields["customer_name"] = e->customer_name;
+        t.fields["partner_id"] = e->partner_id;
+        t.fields["caller"] = e->upn.empty() ? e->caller : e->upn;
+        t.fields["order_id"] = e->order_id;
+        std::string subs;
+        for (const std::string& s : e->subscription_ids) subs += (subs.empty() ? "" : ",") + s;
+        t.fields["subscription_id"] = subs;
+        t.fields["status"] = e->status;
+        std::string rules;
+        for (const RuleRef& r : e->rules)
+            if (const RuleInfo* info = Rule(r.rule)) rules += (rules.empty() ? "" : ",") + info->id;
+        t.fields["rules"] = rules;
+        t.fields["source_file"] = e->evidence.file;
+        t.fields["record_offset"] = std::to_string(e->evidence.offset);
+        t.fields["record_line"] = std::to_string(e->evidence.line);
+        t.fields["record_sha256"] = e->evidence.sha256;
+        result_.timeline.push_back(std::move(t));
+    }
+    std::stable_sort(result_.timeline.begin(), result_.timeline.end(),
+                     [](const TimelineEntry& a, const TimelineEntry& b) {
+                         if (a.time_us != b.time_us) return a.time_us < b.time_us;
+                         return a.message < b.message;
+                     });
+}
+
+} // namespace minetrace

@@ -1,0 +1,65 @@
+// Investigation: the serial sink that keeps what provenance needs from the event stream, and the
+// analysis that turns it into findings after the last batch.
+//
+// During ingest (Consume, on the pipeline's serial sink thread) it copies only the events worth
+// keeping: events that matched a rule, deletes and role grants, and Partner Center records; for
+// every event it updates small per-principal and per-subscription aggregates. So memory grows
+// with the number of relevant records, not with the input.
+//
+// Analyze() (after ingest, single-threaded) folds phases into operations, builds each
+// resource's lifecycle, attributes creators, follows role grants (authorized_by), attaches
+// preparation, rates severity and builds the timeline. Its result is deterministic: it depends
+// only on the input, never on thread count or batch boundaries.
+#pragma once
+
+#include "pipeline/ingest.hpp"
+#include "provenance/model.hpp"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace minetrace {
+
+class Investigation : public BatchConsumer {
+  public:
+    // `paths` are the input files in pipeline order; `rules[i]` describes rule index i.
+    Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules);
+    ~Investigation() override;
+
+    void Consume(const Batch& batch) override;
+
+    InvestigationResult Analyze() const;
+
+    size_t retained_count() const { return retained_.size(); }
+
+  private:
+    struct PrincipalAggregate {
+        Principal identity;
+        int64_t first_seen_us = INT64_MAX;
+        int64_t last_seen_us = INT64_MIN;
+        uint64_t events = 0;
+        uint64_t failures = 0;
+        std::set<std::string> ips;
+    };
+
+    void Observe(const Event& event);
+
+    std::vector<std::string> paths_;
+    std::vector<RuleInfo> rules_;
+    std::vector<std::unique_ptr<RetainedEvent>> retained_;
+    std::map<std::string, PrincipalAggregate> principals_;
+    std::set<std::string> subscriptions_seen_;
+    std::map<std::string, std::string> subscription_tenants_;
+    uint64_t sequence_ = 0;
+};
+
+// The principal key used across outputs: object id, else UPN, else the caller, lowercased.
+std::string PrincipalKey(const RetainedEvent& event);
+
+// Built-in Azure role names by role definition GUID (Owner, Contributor, ...); empty if unknown.
+std::string_view BuiltInRoleName(std::string_view role_definition_guid);
+
+} // namespace minetrace

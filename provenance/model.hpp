@@ -1,0 +1,231 @@
+// The provenance model: what `minetrace investigate` concludes from the matched events.
+//
+//   RetainedEvent   an owned copy of an event worth keeping past its batch (rule hits,
+//                   deletes, role grants, Partner Center records), with its evidence reference
+//   Operation       the phases of one ARM operation folded together (correlation id +
+//                   operation + resource), with request time, completion time, final status
+//   ResourceFinding one suspicious resource: lifecycle, attribution, chain of rights,
+//                   preparation, severity with reasons, evidence
+//   SubscriptionFinding, PrincipalSummary, TimelineEntry: the other outputs
+//
+// All types are plain values; an InvestigationResult owns everything it points to.
+#pragma once
+
+#include "core/event.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace minetrace {
+
+// What the investigation needs to know of each rule (from the RuleSet, by index).
+struct RuleInfo {
+    std::string id;
+    std::string title;
+    std::string signal;
+    int weight = 0;
+    std::string content_note;
+};
+
+struct RuleRef {
+    uint32_t rule = 0;
+    bool content_unavailable = false;
+};
+
+// Where a record is, for an auditor to re-verify: file, line, byte offset, SHA-256 of its bytes.
+struct EvidenceRef {
+    std::string file;
+    uint64_t line = 0;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    std::string sha256;
+};
+
+struct RetainedEvent {
+    int64_t time_us = 0;
+    SourceKind kind = SourceKind::kActivityExport;
+    Phase phase = Phase::kOther;
+    EvidenceRef evidence;
+    uint64_t sequence = 0; // input order, for stable sorting
+
+    std::string subscription_id;
+    std::string tenant_id;
+    std::string resource_id;
+    std::string resource_id_lower;
+    std::string resource_type;
+    std::string resource_group;
+    std::string operation;
+    std::string status;
+    std::string status_code;
+    std::string correlation_id;
+
+    std::string caller;
+    std::string upn;
+    std::string object_id;
+    std::string app_id;
+    std::string appidacr;
+    std::string principal_type;
+    std::string token_tenant;
+    std::string idtyp;
+    Tristate mfa = Tristate::kUnknown;
+    std::string managed_identity_resource_id;
+    std::string ip_claim;
+    std::string caller_ip;
+
+    std::string evidence_role;
+    std::string role_assignment_id;
+    std::string role_definition_id;
+
+    std::string request_body;
+    std::string response_body;
+    std::string status_message;
+
+    // Partner Center.
+    std::string customer_name;
+    std::string partner_id;
+    std::string order_id;
+    std::string record_id;
+    std::string resource_new_value;
+    std::string customized_data;
+    std::vector<std::string> subscription_ids;
+
+    std::vector<RuleRef> rules;
+};
+
+struct Operation {
+    std::vector<const RetainedEvent*> events; // in time order
+    int64_t request_us = 0;                   // the Start record (or the first record)
+    int64_t completion_us = -1;               // the final Success/Failure record; -1 if none
+    Phase final_phase = Phase::kOther;
+    std::string status_code;
+    std::string operation;
+    std::string verb; // write | delete | action | other
+    std::string resource_id_lower;
+    std::string resource_type;
+    std::string correlation_id;
+    const RetainedEvent* request = nullptr; // the record that carries the caller and request body
+    std::set<uint32_t> rules;
+    std::set<std::string> signals;
+    bool content_unavailable = false;
+
+    bool succeeded() const {
+        return final_phase == Phase::kSucceeded || final_phase == Phase::kAccepted;
+    }
+};
+
+// Who made a call.
+struct Principal {
+    std::string name; // UPN for users; app id for service principals; the caller otherwise
+    std::string type; // user | service_principal | managed_identity | application | unknown
+    std::string object_id;
+    std::string app_id;
+    std::string tenant_id; // the token's tenant
+    std::string ip;
+    std::string ip_claim; // the ipaddr claim, when it differs from ip
+    Tristate mfa = Tristate::kUnknown;
+    bool foreign_tenant = false; // token tenant differs from the resource's tenant
+    std::string credential; // public-client | secret | certificate (appidacr), apps only
+};
+
+struct Grant {
+    std::string assignment_id; // role assignment resource id, lowercased
+    std::string principal_id;  // who received the role
+    std::string principal_type;
+    std::string role_definition_id; // GUID, lowercased
+    std::string role;               // built-in name when known, else the GUID
+    std::string scope;
+    int64_t at_us = 0;
+    Principal granted_by;
+    const Operation* operation = nullptr;
+};
+
+struct Precursor {
+    int64_t at_us = 0;
+    std::string operation;
+    std::string resource_id;
+    std::string signal;
+    std::string status; // succeeded | failed | ...
+    const Operation* source = nullptr;
+};
+
+enum class Severity : uint8_t { kLow, kMedium, kHigh };
+std::string_view ToString(Severity severity);
+
+struct ResourceFinding {
+    std::string resource_id; // lowercased
+    std::string name;        // last segment, as written
+    std::string resource_type;
+    std::string subscription_id;
+    std::string resource_group;
+    std::string status; // created | deleted | failed
+    Severity severity = Severity::kLow;
+    std::vector<std::string> rules;   // rule ids, sorted
+    std::vector<std::string> signals; // sorted
+    std::vector<std::string> reasons; // plain language
+    std::vector<std::string> content_unavailable; // notes
+    int64_t created_at_us = -1;
+    int64_t completed_at_us = -1;
+    std::optional<Principal> created_by;
+    std::string correlation_id;
+    std::string deployment; // resource id of the deployment that created it
+    std::optional<Grant> authorized_by;
+    int64_t deleted_at_us = -1;
+    int64_t deletion_completed_at_us = -1;
+    std::optional<Principal> deleted_by;
+    std::string parent;
+    std::map<std::string, std::string> details; // location, vm_size, priority, capacity, ...
+    std::vector<Precursor> preparation;
+    std::vector<const Operation*> operations; // every operation on the resource
+    std::vector<EvidenceRef> evidence;
+};
+
+struct SubscriptionFinding {
+    std::string subscription_id;
+    std::string customer_id;
+    std::string customer_name;
+    std::string created_by;
+    int64_t created_at_us = -1;
+    std::string order_id;
+    std::string partner_id;
+    std::optional<EvidenceRef> evidence;
+};
+
+struct PrincipalSummary {
+    std::string key; // object id, else UPN, else caller
+    Principal identity;
+    int64_t first_seen_us = 0;
+    int64_t last_seen_us = 0;
+    uint64_t events = 0;
+    uint64_t failures = 0;
+    std::set<std::string> ips;
+    std::map<std::string, uint64_t> created_by_type;
+    std::map<std::string, uint64_t> created_by_size;
+    std::map<std::string, uint64_t> created_by_region;
+    Severity worst = Severity::kLow;
+    bool has_findings = false;
+};
+
+struct TimelineEntry {
+    int64_t time_us = 0;
+    std::string timestamp_desc;
+    std::string message;
+    std::string data_type; // azure:arm:operation, azure:partner-center:audit, ...
+    std::map<std::string, std::string> fields;
+};
+
+struct InvestigationResult {
+    std::vector<ResourceFinding> resources; // sorted: severity, created_at, resource_id
+    std::vector<SubscriptionFinding> subscriptions;
+    std::vector<PrincipalSummary> principals;
+    std::vector<TimelineEntry> timeline; // sorted by time
+    std::vector<std::string> summary_lines;
+    // Owned storage the findings point into.
+    std::vector<std::unique_ptr<Operation>> operations;
+};
+
+} // namespace minetrace

@@ -1,0 +1,295 @@
+#include "provenance/outputs.hpp"
+
+#include "core/escape.hpp"
+#include "core/timestamp.hpp"
+
+namespace minetrace {
+
+namespace {
+
+// A JSON object writer for one output line.
+class Json {
+  public:
+    explicit Json(std::string& out) : out_(out) { out_ += '{'; }
+    Json& Key(std::string_view key) {
+        if (!first_) out_ += ", ";
+        first_ = false;
+        AppendJsonString(out_, key);
+        out_ += ": ";
+        return *this;
+    }
+    // null for empty strings: "absent" is explicit in these outputs.
+    Json& Str(std::string_view key, std::string_view value) {
+        Key(key);
+        if (value.empty()) out_ += "null";
+        else AppendJsonString(out_, value);
+        return *this;
+    }
+    Json& Time(std::string_view key, int64_t us) {
+        Key(key);
+        if (us < 0) {
+            out_ += "null";
+        } else {
+            out_ += '"';
+            AppendRfc3339Micros(out_, us);
+            out_ += '"';
+        }
+        return *this;
+    }
+    Json& Int(std::string_view key, uint64_t value) {
+        Key(key);
+        out_ += std::to_string(value);
+        return *this;
+    }
+    Json& Raw(std::string_view key, std::string_view json) {
+        Key(key);
+        out_ += json;
+        return *this;
+    }
+    Json& StrArray(std::string_view key, const std::vector<std::string>& values) {
+        Key(key);
+        out_ += '[';
+        for (size_t i = 0; i < values.size(); ++i) {
+            if (i) out_ += ", ";
+            AppendJsonString(out_, values[i]);
+        }
+        out_ += ']';
+        return *this;
+    }
+    void Close() { out_ += '}'; }
+
+  private:
+    std::string& out_;
+    bool first_ = true;
+};
+
+std::string MfaJson(Tristate mfa) {
+    return mfa == Tristate::kYes ? "true" : mfa == Tristate::kNo ? "false" : "null";
+}
+
+void AppendPrincipal(std::string& out, const Principal& p) {
+    Json j(out);
+    j.Str("name", p.name).Str("type", p.type).Str("object_id", p.object_id).Str("app_id", p.app_id);
+    j.Str("tenant_id", p.tenant_id).Str("ip", p.ip);
+    if (!p.ip_claim.empty()) j.Str("ip_claim", p.ip_claim);
+    j.Raw("mfa", MfaJson(p.mfa));
+    j.Raw("foreign_tenant", p.foreign_tenant ? "true" : "false");
+    if (!p.credential.empty()) j.Str("credential", p.credential);
+    j.Close();
+}
+
+void AppendEvidence(std::string& out, const EvidenceRef& e) {
+    Json j(out);
+    j.Str("file", e.file).Int("line", e.line).Int("offset", e.offset).Int("length", e.length);
+    j.Str("sha256", e.sha256);
+    j.Close();
+}
+
+std::string ShortType(std::string_view type) {
+    size_t slash = type.find('/');
+    return std::string(slash == std::string_view::npos ? type : type.substr(slash + 1));
+}
+
+} // namespace
+
+std::string TimelineDatetime(int64_t unix_us) {
+    std::string out = FormatRfc3339Micros(unix_us);
+    if (!out.empty() && out.back() == 'Z') {
+        out.pop_back();
+        out += "+00:00";
+    }
+    return out;
+}
+
+void WriteResources(std::ostream& stream, const InvestigationResult& result) {
+    std::string out;
+    for (const ResourceFinding& f : result.resources) {
+        Json j(out);
+        j.Str("resource_id", f.resource_id).Str("name", f.name).Str("resource_type", f.resource_type);
+        j.Str("subscription_id", f.subscription_id).Str("resource_group", f.resource_group);
+        j.Str("status", f.status).Str("severity", ToString(f.severity));
+        j.StrArray("rules", f.rules).StrArray("signals", f.signals).StrArray("reasons", f.reasons);
+        j.StrArray("content_unavailable", f.content_unavailable);
+        j.Time("created_at", f.created_at_us).Time("completed_at", f.completed_at_us);
+        j.Key("created_by");
+        if (f.created_by) AppendPrincipal(out, *f.created_by);
+        else out += "null";
+        j.Str("correlation_id", f.correlation_id).Str("deployment", f.deployment);
+        j.Key("authorized_by");
+        if (f.authorized_by) {
+            const Grant& g = *f.authorized_by;
+            Json a(out);
+            a.Str("name", g.granted_by.name).Str("type", g.granted_by.type);
+            a.Str("object_id", g.granted_by.object_id).Time("at", g.at_us).Str("ip", g.granted_by.ip);
+            a.Raw("mfa", MfaJson(g.granted_by.mfa));
+            a.Str("role", g.role).Str("role_definition_id", g.role_definition_id);
+            a.Str("role_assignment_id", g.assignment_id).Str("scope", g.scope);
+            a.Close();
+        } else {
+            out += "null";
+        }
+        j.Time("deleted_at", f.deleted_at_us).Time("deletion_completed_at", f.deletion_completed_at_us);
+        j.Key("deleted_by");
+        if (f.deleted_by) AppendPrincipal(out, *f.deleted_by);
+        else out += "null";
+        j.Str("parent", f.parent);
+        j.Key("details");
+        {
+            Json d(out);
+            for (const auto& [k, v] : f.details) d.Str(k, v);
+            d.Close();
+        }
+        j.Key("preparation");
+        out += '[';
+        for (size_t i = 0; i < f.preparation.size(); ++i) {
+            const Precursor& p = f.preparation[i];
+            if (i) out += ", ";
+            Json pj(out);
+            pj.Time("at", p.at_us).Str("operation", p.operation).Str("resource_id", p.resource_id);
+            pj.Str("signal", p.signal).Str("status", p.status);
+            pj.Close();
+        }
+        out += ']';
+        j.Key("evidence");
+        out += '[';
+        for (size_t i = 0; i < f.evidence.size(); ++i) {
+            if (i) out += ", ";
+            AppendEvidence(out, f.evidence[i]);
+        }
+        out += ']';
+        j.Close();
+        out += '\n';
+    }
+    stream << out;
+}
+
+void WriteSubscriptions(std::ostream& stream, const InvestigationResult& result) {
+    std::string out;
+    for (const SubscriptionFinding& s : result.subscriptions) {
+        Json j(out);
+        j.Str("subscription_id", s.subscription_id).Str("customer_id", s.customer_id);
+        j.Str("customer_name", s.customer_name).Str("created_by", s.created_by);
+        j.Time("created_at", s.created_at_us).Str("order_id", s.order_id).Str("partner_id", s.partner_id);
+        j.Key("evidence");
+        if (s.evidence) AppendEvidence(out, *s.evidence);
+        else out += "null";
+        j.Close();
+        out += '\n';
+    }
+    stream << out;
+}
+
+void WritePrincipals(std::ostream& stream, const InvestigationResult& result) {
+    std::string out;
+    auto counts = [&](Json& j, std::string_view key, const std::map<std::string, uint64_t>& m) {
+        j.Key(key);
+        Json c(out);
+        for (const auto& [k, v] : m) c.Int(k, v);
+        c.Close();
+    };
+    for (const PrincipalSummary& p : result.principals) {
+        Json j(out);
+        j.Str("key", p.key).Str("name", p.identity.name).Str("type", p.identity.type);
+        j.Str("object_id", p.identity.object_id).Str("app_id", p.identity.app_id);
+        j.Str("tenant_id", p.identity.tenant_id);
+        j.Raw("foreign_tenant", p.identity.foreign_tenant ? "true" : "false");
+        j.Time("first_seen", p.first_seen_us).Time("last_seen", p.last_seen_us);
+        j.Int("events", p.events).Int("failures", p.failures);
+        j.StrArray("ips", std::vector<std::string>(p.ips.begin(), p.ips.end()));
+        counts(j, "created_by_type", p.created_by_type);
+        counts(j, "created_by_size", p.created_by_size);
+        counts(j, "created_by_region", p.created_by_region);
+        j.Str("worst_severity", p.has_findings ? ToString(p.worst) : "");
+        j.Close();
+        out += '\n';
+    }
+    stream << out;
+}
+
+void WriteTimelineJsonl(std::ostream& stream, const InvestigationResult& result) {
+    std::string out;
+    for (const TimelineEntry& t : result.timeline) {
+        Json j(out);
+        j.Str("message", t.message).Str("datetime", TimelineDatetime(t.time_us));
+        j.Key("timestamp");
+        out += std::to_string(t.time_us);
+        j.Str("timestamp_desc", t.timestamp_desc).Str("data_type", t.data_type);
+        for (const auto& [k, v] : t.fields) j.Str(k, v);
+        j.Close();
+        out += '\n';
+    }
+    stream << out;
+}
+
+void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
+    // psort "dynamic" columns first, then the fields every entry may carry.
+    static const std::vector<std::string> kExtra = {
+        "operation",      "resource_id",   "resource_type", "subscription_id", "correlation_id",
+        "status",         "status_code",   "caller",        "caller_type",     "caller_object_id",
+        "caller_ip",      "severity",      "rules",         "customer_id",     "customer_name",
+        "order_id",       "source_file",   "record_line",   "record_offset",   "record_sha256"};
+    std::string out = "datetime,timestamp,timestamp_desc,source,source_long,message,parser,display_name,tag";
+    for (const std::string& k : kExtra) out += "," + k;
+    out += "\r\n";
+    for (const TimelineEntry& t : result.timeline) {
+        AppendCsvField(out, TimelineDatetime(t.time_us));
+        out += ',';
+        out += std::to_string(t.time_us);
+        out += ',';
+        AppendCsvField(out, t.timestamp_desc);
+        out += ',';
+        AppendCsvField(out, t.data_type == "azure:partner-center:audit" ? "PARTNER" : "ARM");
+        out += ',';
+        AppendCsvField(out, t.data_type == "azure:partner-center:audit" ? "Partner Center audit record"
+                                                                        : "Azure Activity Log");
+        out += ',';
+        AppendCsvField(out, t.message);
+        out += ",minetrace,";
+        auto file = t.fields.find("source_file");
+        AppendCsvField(out, file == t.fields.end() ? "" : file->second);
+        out += ',';
+        auto severity = t.fields.find("severity");
+        AppendCsvField(out, severity == t.fields.end() ? "" : severity->second);
+        for (const std::string& k : kExtra) {
+            out += ',';
+            auto it = t.fields.find(k);
+            if (it != t.fields.end()) AppendCsvField(out, it->second);
+        }
+        out += "\r\n";
+    }
+    stream << out;
+}
+
+std::vector<std::string> SummaryLines(const InvestigationResult& result, size_t limit) {
+    std::vector<std::string> lines;
+    for (const ResourceFinding& f : result.resources) {
+        if (lines.size() >= limit) break;
+        if (f.severity == Severity::kLow) continue;
+        std::string line;
+        std::string when = f.created_at_us >= 0 ? FormatRfc3339Micros(f.created_at_us) : "(before the logs)";
+        line += when.substr(0, 19) + "Z  ";
+        std::string severity(ToString(f.severity));
+        for (char& c : severity) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        line += severity + (severity.size() < 6 ? std::string(6 - severity.size(), ' ') : "") + " ";
+        std::string text;
+        if (f.created_by) {
+            text += f.created_by->name;
+            if (f.created_by->type == "service_principal") text += " (service principal)";
+            if (!f.created_by->ip.empty()) text += " from " + f.created_by->ip;
+        } else {
+            text += "unknown caller";
+        }
+        text += " " + (f.status == "failed" ? std::string("tried to create") : std::string("created")) +
+                " " + ShortType(f.resource_type) + " " + f.name;
+        auto size = f.details.find("vm_size");
+        if (size != f.details.end()) text += " (" + size->second + ")";
+        auto region = f.details.find("location");
+        if (region != f.details.end()) text += " in " + region->second;
+        if (f.status == "deleted") text += "; deleted " + FormatRfc3339Micros(f.deleted_at_us).substr(0, 19) + "Z";
+        AppendTerminalSafe(line, text);
+        lines.push_back(std::move(line));
+    }
+    return lines;
+}
+
+} // namespace minetrace
