@@ -1,15 +1,15 @@
 #include "app/cli.hpp"
 
-#include "provenance/rules_glue.hpp"
-#include "provenance/investigation.hpp"
-#include "provenance/outputs.hpp"
-#include "rules/rules_command.hpp"
 #include "core/escape.hpp"
 #include "core/timestamp.hpp"
 #include "core/version.hpp"
 #include "pipeline/accounting.hpp"
 #include "pipeline/event_json.hpp"
 #include "pipeline/ingest.hpp"
+#include "provenance/investigation.hpp"
+#include "provenance/outputs.hpp"
+#include "provenance/rules_glue.hpp"
+#include "rules/rules_command.hpp"
 
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -25,7 +25,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kUsage = R"(minetrace: find who created crypto-mining resources in Azure, when,
+constexpr const char* kUsage =
+    R"(minetrace: find who created crypto-mining resources in Azure, when,
 from where, and with whose rights, from exported Activity Logs and Partner Center audit records.
 
 Usage:
@@ -163,8 +164,8 @@ int RunEvents(const std::vector<std::string>& args, std::ostream& out, std::ostr
     std::string quarantine_path;
     po::options_description options = CommonDescription(common);
     options.add_options()("out,o", po::value(&out_path), "write events here instead of stdout")(
-        "quarantine", po::value(&quarantine_path), "write quarantined records here (JSON Lines)")(
-        "help,h", "this help");
+        "quarantine", po::value(&quarantine_path),
+        "write quarantined records here (JSON Lines)")("help,h", "this help");
     po::variables_map vm;
     if (!Parse(args, options, common.paths, err, vm)) return kExitUsage;
     if (vm.count("help")) {
@@ -217,8 +218,8 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     CommonOptions common;
     std::string out_dir;
     po::options_description options = CommonDescription(common);
-    options.add_options()("out,o", po::value(&out_dir), "output directory (created if needed)")(
-        "help,h", "this help");
+    options.add_options()("out,o", po::value(&out_dir),
+                          "output directory (created if needed)")("help,h", "this help");
     po::variables_map vm;
     if (!Parse(args, options, common.paths, err, vm)) return kExitUsage;
     if (vm.count("help")) {
@@ -289,8 +290,8 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
         low += f.severity == Severity::kLow;
     }
     out << "minetrace: " << result.resources.size() << " suspicious resources (" << high
-        << " high, " << medium << " medium, " << low << " low) in "
-        << result.subscriptions.size() << " subscriptions\n";
+        << " high, " << medium << " medium, " << low << " low) in " << result.subscriptions.size()
+        << " subscriptions\n";
     const size_t kTop = 20;
     for (const std::string& line : SummaryLines(result, kTop)) out << "  " << line << "\n";
     for (const SubscriptionFinding& s : result.subscriptions) {

@@ -1336,7 +1336,6 @@ void ActivityGenerator::Impl::Claims(JsonOut& w, const Principal& p) {
     w.KeyString("http://schemas.microsoft.com/identity/claims/objectidentifier", p.object_id);
     if (user) {
         w.KeyString("puid", p.puid);
-        w.KeyString("rh", "1.AQEAY0l0jgbpRk2n5rz4XAc2ikZIf3kAutdPukPawfj2MBNBAAA.");
         w.KeyString("http://schemas.microsoft.com/identity/claims/scope", "user_impersonation");
     } else {
         scratch = "https://sts.windows.net/" + tenant.id + "/";
@@ -1351,7 +1350,6 @@ void ActivityGenerator::Impl::Claims(JsonOut& w, const Principal& p) {
     w.KeyString("uti", p.uti);
     w.KeyString("ver", "1.0");
     if (!p.mirid.empty()) w.KeyString("xms_mirid", p.mirid);
-    w.KeyString("xms_tcdt", "1469117482");
     w.EndObject();
 }
 

@@ -40,17 +40,17 @@ std::string_view ToString(Tristate value);
 
 // Who made the call, from the `caller` field, JWT claims and authorization evidence.
 struct Caller {
-    std::string_view caller;                       // the `caller` field as written (UPN or GUID)
-    std::string_view upn;                          // upn claim (users only)
-    std::string_view name;                         // name claim (display only; mutable)
-    std::string_view object_id;                    // oid claim, lowercased
-    std::string_view app_id;                       // appid / azp claim, lowercased
-    std::string_view appidacr;                     // 0 public client, 1 secret, 2 certificate
-    std::string_view principal_type;               // User | ServicePrincipal | ManagedIdentity | ...
-    std::string_view token_tenant;                 // tid claim, lowercased
-    std::string_view idtyp;                        // idtyp claim: app | user
-    std::string_view amr;                          // authnmethodsreferences claim, as written
-    Tristate mfa = Tristate::kUnknown;             // from amr: "mfa" present => yes
+    std::string_view caller;           // the `caller` field as written (UPN or GUID)
+    std::string_view upn;              // upn claim (users only)
+    std::string_view name;             // name claim (display only; mutable)
+    std::string_view object_id;        // oid claim, lowercased
+    std::string_view app_id;           // appid / azp claim, lowercased
+    std::string_view appidacr;         // 0 public client, 1 secret, 2 certificate
+    std::string_view principal_type;   // User | ServicePrincipal | ManagedIdentity | ...
+    std::string_view token_tenant;     // tid claim, lowercased
+    std::string_view idtyp;            // idtyp claim: app | user
+    std::string_view amr;              // authnmethodsreferences claim, as written
+    Tristate mfa = Tristate::kUnknown; // from amr: "mfa" present => yes
     std::string_view managed_identity_resource_id; // xms_mirid claim
     std::string_view ip_claim;                     // ipaddr claim (where the token was issued)
     std::string_view token_id;                     // uti claim: ties events to one token
@@ -72,12 +72,12 @@ struct Authorization {
 // Partner Center specifics (empty for activity-log events).
 struct PartnerCenterFields {
     std::string_view customer_name;
-    std::string_view partner_id;        // lowercased
-    std::string_view order_id;          // lowercased
-    std::string_view record_id;         // audit record id
-    std::string_view resource_new_value; // raw JSON text (PascalCase keys)
-    std::string_view resource_old_value; // raw JSON text
-    std::string_view customized_data;    // raw JSON text of the [{key,value}] list
+    std::string_view partner_id;                    // lowercased
+    std::string_view order_id;                      // lowercased
+    std::string_view record_id;                     // audit record id
+    std::string_view resource_new_value;            // raw JSON text (PascalCase keys)
+    std::string_view resource_old_value;            // raw JSON text
+    std::string_view customized_data;               // raw JSON text of the [{key,value}] list
     std::vector<std::string_view> subscription_ids; // lowercased, deduplicated, in record order
 };
 
@@ -85,7 +85,8 @@ struct Event {
     int64_t time_us = 0; // UTC µs since epoch
     SourceKind kind = SourceKind::kActivityExport;
     Phase phase = Phase::kOther;
-    Tristate time_zone_assumed = Tristate::kNo; // kYes when the source time had no zone (UTC assumed)
+    Tristate time_zone_assumed =
+        Tristate::kNo; // kYes when the source time had no zone (UTC assumed)
 
     // Where the record came from. offset/length are bytes of the (decompressed) file content;
     // line is 1-based and names the line where the record starts.

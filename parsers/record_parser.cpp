@@ -1429,7 +1429,8 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
             valid = !doc.is_null().get(is_null) && is_null;
             break;
         }
-        default: break;
+        default:
+            break;
         }
         if (!valid || HasTrailingContent(doc))
             return impl.Quarantine(QuarantineReason::kInvalidJson, "not a JSON value");

@@ -38,8 +38,12 @@ void AppendStringArray(std::string& out, const std::vector<std::string>& items) 
 
 } // namespace
 
-uint64_t FileAccount::ignored_total() const { return Sum(ignored); }
-uint64_t FileAccount::quarantined_total() const { return Sum(quarantined); }
+uint64_t FileAccount::ignored_total() const {
+    return Sum(ignored);
+}
+uint64_t FileAccount::quarantined_total() const {
+    return Sum(quarantined);
+}
 
 Accounting::Accounting(std::vector<std::string> paths, std::ostream* quarantine_out)
     : paths_(std::move(paths)), quarantine_out_(quarantine_out) {
@@ -56,7 +60,8 @@ void Accounting::Consume(const Batch& batch) {
     FileAccount& account = Account(batch.file_id);
     account.records_read += batch.records_read;
     account.events += batch.events.size();
-    for (const Event& event : batch.events) ++account.record_kinds[std::string(ToString(event.kind))];
+    for (const Event& event : batch.events)
+        ++account.record_kinds[std::string(ToString(event.kind))];
     for (const auto& [kind, count] : batch.ignored) account.ignored[std::string(kind)] += count;
     for (const QuarantineEntry& entry : batch.quarantined) {
         ++account.quarantined[std::string(ToString(entry.reason))];
@@ -137,8 +142,10 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
         s += ", \"format\": ";
         AppendJsonString(s, ToString(f.summary.shape));
         s += ", \"container\": ";
-        if (f.summary.container.empty()) s += "null";
-        else AppendJsonString(s, f.summary.container);
+        if (f.summary.container.empty())
+            s += "null";
+        else
+            AppendJsonString(s, f.summary.container);
         s += ",\n     \"records_read\": " + std::to_string(f.records_read);
         s += ", \"events\": " + std::to_string(f.events);
         s += ", \"ignored\": " + std::to_string(f.ignored_total());
@@ -152,8 +159,10 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
         s += ", \"quarantined_by_reason\": ";
         AppendCounts(s, f.quarantined);
         s += ", \"error\": ";
-        if (f.summary.error.empty()) s += "null";
-        else AppendJsonString(s, f.summary.error);
+        if (f.summary.error.empty())
+            s += "null";
+        else
+            AppendJsonString(s, f.summary.error);
         s += "}";
     }
     s += files_.empty() ? "],\n" : "\n  ],\n";

@@ -25,7 +25,9 @@ struct FileAccount {
     std::map<std::string, uint64_t> record_kinds; // events by source kind
     uint64_t ignored_total() const;
     uint64_t quarantined_total() const;
-    bool reconciled() const { return records_read == events + ignored_total() + quarantined_total(); }
+    bool reconciled() const {
+        return records_read == events + ignored_total() + quarantined_total();
+    }
 };
 
 // Facts about the run. Everything that changes from run to run (times, host, duration, thread

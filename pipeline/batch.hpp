@@ -40,8 +40,8 @@ struct FileSummary {
     ContentShape shape = ContentShape::kEmpty;
     std::string container; // e.g. json-array, json-records, la-tables (JSON streams only)
     Compression compression = Compression::kNone;
-    uint64_t size = 0; // bytes as stored
-    std::string sha256; // of the bytes as stored
+    uint64_t size = 0;          // bytes as stored
+    std::string sha256;         // of the bytes as stored
     uint64_t content_bytes = 0; // decompressed
     std::string error; // file-level failure (unreadable, corrupt, truncated, unknown format)
 };
@@ -56,8 +56,8 @@ struct Batch {
     std::unique_ptr<char[]> data;
     size_t size = 0;
     uint64_t base_offset = 0;
-    uint64_t base_line = 1; // line number of data[0]
-    bool ends_content = false; // data runs to the end of the file's content
+    uint64_t base_line = 1;                 // line number of data[0]
+    bool ends_content = false;              // data runs to the end of the file's content
     uint64_t max_record_bytes = UINT64_MAX; // longer records are quarantined (record-too-large)
 
     // Record spans (absolute offsets) for JSON streams and CSV; JSON Lines are split by lines.
@@ -69,7 +69,7 @@ struct Batch {
     // Filled by the worker.
     Arena arena;
     std::vector<Event> events;
-    std::vector<uint32_t> rule_hits;       // rule indexes; event i owns rule_ranges[i]
+    std::vector<uint32_t> rule_hits; // rule indexes; event i owns rule_ranges[i]
     std::vector<std::pair<uint32_t, uint32_t>> rule_ranges; // {begin, count} into rule_hits
     std::vector<QuarantineEntry> quarantined;
     std::vector<std::pair<std::string_view, uint64_t>> ignored; // kind (static) -> count

@@ -89,12 +89,17 @@ bool BatchReader::OpenNextFile() {
     }
     fed_until_ = buffer_offset_;
     switch (summary_.shape) {
-    case ContentShape::kJsonStream: json_splitter_.emplace(); break;
-    case ContentShape::kCsv: csv_splitter_.emplace(); break;
+    case ContentShape::kJsonStream:
+        json_splitter_.emplace();
+        break;
+    case ContentShape::kCsv:
+        csv_splitter_.emplace();
+        break;
     case ContentShape::kUnknown:
         summary_.error = "unrecognized content (not JSON, JSON Lines or CSV)";
         break;
-    default: break;
+    default:
+        break;
     }
     return true;
 }
@@ -104,7 +109,8 @@ void BatchReader::FillBuffer(size_t target) {
     while (!eof_ && length_ < target) {
         if (length_ == capacity_) {
             // Only a record larger than a batch gets here; the limit ends the growth.
-            size_t grown = std::min(capacity_ * 2, options_.max_record_bytes + options_.batch_bytes);
+            size_t grown =
+                std::min(capacity_ * 2, options_.max_record_bytes + options_.batch_bytes);
             if (grown <= capacity_) break;
             auto bigger = std::make_unique<char[]>(grown + RecordParser::kJsonPadding);
             std::memcpy(bigger.get(), buffer_.get(), length_);
@@ -129,7 +135,8 @@ BatchPtr BatchReader::TakeBuffer(size_t cut) {
     if (tail > 0) std::memcpy(next.get(), buffer_.get() + cut, tail);
     // Zero the padding after the batch's content so a parser that peeks past the end of the
     // last record reads deterministic bytes.
-    std::memset(buffer_.get() + cut, 0, std::min(RecordParser::kJsonPadding, capacity_ + RecordParser::kJsonPadding - cut));
+    std::memset(buffer_.get() + cut, 0,
+                std::min(RecordParser::kJsonPadding, capacity_ + RecordParser::kJsonPadding - cut));
     batch->data = std::move(buffer_);
     batch->size = cut;
     batch->base_offset = buffer_offset_;
@@ -147,8 +154,9 @@ BatchPtr BatchReader::CutLines() {
     if (skipping_long_line_) {
         // Discard the rest of an over-long line, up to and including its newline.
         const void* newline = std::memchr(buffer_.get(), '\n', length_);
-        size_t drop = newline ? static_cast<size_t>(static_cast<const char*>(newline) - buffer_.get()) + 1
-                              : length_;
+        size_t drop =
+            newline ? static_cast<size_t>(static_cast<const char*>(newline) - buffer_.get()) + 1
+                    : length_;
         buffer_line_ += newline ? 1 : 0;
         buffer_offset_ += drop;
         std::memmove(buffer_.get(), buffer_.get() + drop, length_ - drop);
@@ -214,15 +222,19 @@ BatchPtr BatchReader::CutSpans() {
     size_t new_bytes = static_cast<size_t>(buffer_offset_ + length_ - fed_until_);
     if (new_bytes > 0) {
         const char* from = buffer_.get() + (fed_until_ - buffer_offset_);
-        if (json_splitter_) json_splitter_->Feed(from, new_bytes, fed_until_, pending_spans_);
-        else csv_splitter_->Feed(from, new_bytes, fed_until_, pending_spans_);
+        if (json_splitter_)
+            json_splitter_->Feed(from, new_bytes, fed_until_, pending_spans_);
+        else
+            csv_splitter_->Feed(from, new_bytes, fed_until_, pending_spans_);
         fed_until_ += new_bytes;
     }
     uint64_t safe = 0;
     if (eof_) {
         if (!splitter_finished_) {
-            if (json_splitter_) json_splitter_->Finish(pending_spans_);
-            else csv_splitter_->Finish(pending_spans_);
+            if (json_splitter_)
+                json_splitter_->Finish(pending_spans_);
+            else
+                csv_splitter_->Finish(pending_spans_);
             splitter_finished_ = true;
         }
         safe = buffer_offset_ + length_;
@@ -296,9 +308,11 @@ BatchPtr BatchReader::FinishFile() {
 
 BatchPtr BatchReader::CutBatch() {
     switch (summary_.shape) {
-    case ContentShape::kJsonLines: return CutLines();
+    case ContentShape::kJsonLines:
+        return CutLines();
     case ContentShape::kJsonStream:
-    case ContentShape::kCsv: return CutSpans();
+    case ContentShape::kCsv:
+        return CutSpans();
     case ContentShape::kEmpty:
     case ContentShape::kUnknown:
         // Nothing to parse; keep the raw hash honest by reading the file to its end.

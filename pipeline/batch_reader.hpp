@@ -10,9 +10,9 @@
 // Not thread-safe: used only from the pipeline's serial input filter.
 #pragma once
 
-#include "pipeline/batch.hpp"
 #include "parsers/csv_splitter.hpp"
 #include "parsers/json_splitter.hpp"
+#include "pipeline/batch.hpp"
 
 #include <memory>
 #include <optional>

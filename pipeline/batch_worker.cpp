@@ -53,8 +53,10 @@ void BatchWorker::Process(Batch& batch) {
     }
     batch.reader_quarantine.clear();
     if (batch.size == 0) return;
-    if (batch.shape == ContentShape::kJsonLines) ProcessLines(batch);
-    else ProcessSpans(batch);
+    if (batch.shape == ContentShape::kJsonLines)
+        ProcessLines(batch);
+    else
+        ProcessSpans(batch);
 }
 
 void BatchWorker::ProcessLines(Batch& batch) {
@@ -64,8 +66,8 @@ void BatchWorker::ProcessLines(Batch& batch) {
     batch.events.reserve(batch.size / 1024 + 1);
     while (position < batch.size) {
         const void* newline = std::memchr(data + position, '\n', batch.size - position);
-        size_t end = newline ? static_cast<size_t>(static_cast<const char*>(newline) - data)
-                             : batch.size;
+        size_t end =
+            newline ? static_cast<size_t>(static_cast<const char*>(newline) - data) : batch.size;
         std::string_view text(data + position, end - position);
         if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
         if (!IsBlank(text)) {
@@ -88,15 +90,18 @@ void BatchWorker::ProcessSpans(Batch& batch) {
         switch (span.kind) {
         case SpanKind::kGarbage:
             Quarantine(batch, QuarantineReason::kInvalidJson,
-                       "bytes that are not part of any JSON record", span.offset, span.length, line);
+                       "bytes that are not part of any JSON record", span.offset, span.length,
+                       line);
             break;
         case SpanKind::kTruncated:
             Quarantine(batch, QuarantineReason::kTruncated,
                        "record cut off at the end of the content", span.offset, span.length, line);
             break;
         case SpanKind::kRecord:
-            if (batch.shape == ContentShape::kCsv) ParseCsvRecord(batch, span, line);
-            else ParseJsonRecord(batch, span.offset, span.length, line, span.columns, false, 0);
+            if (batch.shape == ContentShape::kCsv)
+                ParseCsvRecord(batch, span, line);
+            else
+                ParseJsonRecord(batch, span.offset, span.length, line, span.columns, false, 0);
             break;
         }
     }
@@ -108,7 +113,8 @@ const ColumnKeys* BatchWorker::ColumnsFor(const std::shared_ptr<const std::strin
     if (columns_cache_.size() > 64) columns_cache_.clear();
     ColumnKeys keys;
     if (!parser_.ParseColumns(*columns, keys)) return nullptr;
-    auto [inserted, ok] = columns_cache_.emplace(columns.get(), std::make_pair(columns, std::move(keys)));
+    auto [inserted, ok] =
+        columns_cache_.emplace(columns.get(), std::make_pair(columns, std::move(keys)));
     (void)ok;
     return &inserted->second.second;
 }
@@ -131,7 +137,8 @@ void BatchWorker::ParseJsonRecord(Batch& batch, uint64_t offset, uint64_t length
         const ColumnKeys* keys = ColumnsFor(columns);
         if (keys == nullptr) {
             Quarantine(batch, QuarantineReason::kInvalidJson,
-                       "Log Analytics row whose table has unreadable columns", offset, length, line);
+                       "Log Analytics row whose table has unreadable columns", offset, length,
+                       line);
             return;
         }
         outcome = parser_.ParseTableRow(text, *keys, batch.arena, event);
@@ -161,8 +168,8 @@ void BatchWorker::ParseJsonRecord(Batch& batch, uint64_t offset, uint64_t length
                                           static_cast<size_t>(span.offset - position));
             position = span.offset;
             if (span.kind == SpanKind::kRecord) {
-                ParseJsonRecord(batch, span.offset, span.length, element_line, span.columns,
-                                false, depth + 1);
+                ParseJsonRecord(batch, span.offset, span.length, element_line, span.columns, false,
+                                depth + 1);
             } else {
                 Quarantine(batch,
                            span.kind == SpanKind::kTruncated ? QuarantineReason::kTruncated
@@ -200,7 +207,8 @@ void BatchWorker::ParseJsonRecord(Batch& batch, uint64_t offset, uint64_t length
     if (outcome.outcome == RecordOutcome::kQuarantined && at_content_end &&
         outcome.reason == QuarantineReason::kInvalidJson) {
         outcome.reason = QuarantineReason::kTruncated;
-        outcome.detail = "last line has no line end and is not complete JSON (" + outcome.detail + ")";
+        outcome.detail =
+            "last line has no line end and is not complete JSON (" + outcome.detail + ")";
     }
     Accept(batch, outcome, event, offset, length, line);
 }
@@ -266,7 +274,8 @@ void BatchWorker::Accept(Batch& batch, const ParseOutcome& outcome, Event& event
         Quarantine(batch, outcome.reason, outcome.detail, offset, length, line);
         return;
     case RecordOutcome::kWrapper:
-    case RecordOutcome::kEnvelope: return; // handled by the caller
+    case RecordOutcome::kEnvelope:
+        return; // handled by the caller
     }
 }
 

@@ -5,10 +5,10 @@
 // RuleSet it points to is immutable and shared.
 #pragma once
 
-#include "pipeline/batch.hpp"
 #include "parsers/csv_splitter.hpp"
 #include "parsers/json_splitter.hpp"
 #include "parsers/record_parser.hpp"
+#include "pipeline/batch.hpp"
 #include "pipeline/rule_matching.hpp"
 
 #include <memory>
@@ -51,7 +51,8 @@ class BatchWorker {
     std::vector<std::string_view> cells_;
     std::vector<uint32_t> matches_;
     // Parsed Log Analytics columns, keyed by the reader's shared columns text.
-    std::unordered_map<const std::string*, std::pair<std::shared_ptr<const std::string>, ColumnKeys>>
+    std::unordered_map<const std::string*,
+                       std::pair<std::shared_ptr<const std::string>, ColumnKeys>>
         columns_cache_;
 };
 

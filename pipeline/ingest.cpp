@@ -32,7 +32,8 @@ ExpandedInputs ExpandInputs(const std::vector<std::string>& paths) {
             continue;
         }
         std::vector<std::string> found;
-        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied,
+                                            ec);
         if (ec) {
             out.errors.push_back(path + ": " + ec.message());
             continue;
@@ -84,10 +85,9 @@ void RunIngest(const std::vector<std::string>& files, const IngestOptions& optio
     // Tokens bound the batches in flight, and so memory.
     const size_t tokens = static_cast<size_t>(threads) * 4;
     tbb::parallel_pipeline(
-        tokens,
-        tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, read) &
-            tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, parse) &
-            tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, sink));
+        tokens, tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, read) &
+                    tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, parse) &
+                    tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, sink));
 }
 
 } // namespace minetrace

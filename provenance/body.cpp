@@ -16,10 +16,14 @@ bool KeyEquals(std::string_view key, std::string_view lower) {
 
 std::string TextOf(simdjson::dom::element value) {
     switch (value.type()) {
-    case simdjson::dom::element_type::STRING: return std::string(std::string_view(value));
-    case simdjson::dom::element_type::NULL_VALUE: return "";
-    case simdjson::dom::element_type::BOOL: return bool(value) ? "true" : "false";
-    default: return simdjson::minify(value);
+    case simdjson::dom::element_type::STRING:
+        return std::string(std::string_view(value));
+    case simdjson::dom::element_type::NULL_VALUE:
+        return "";
+    case simdjson::dom::element_type::BOOL:
+        return bool(value) ? "true" : "false";
+    default:
+        return simdjson::minify(value);
     }
 }
 

@@ -113,9 +113,12 @@ Principal PrincipalOf(const RetainedEvent& e) {
         p.name = !e.upn.empty() ? e.upn : (!e.caller.empty() ? e.caller : e.app_id);
     }
     if (p.type == "service_principal" || p.type == "managed_identity") {
-        if (e.appidacr == "0") p.credential = "public-client";
-        else if (e.appidacr == "1") p.credential = "secret";
-        else if (e.appidacr == "2") p.credential = "certificate";
+        if (e.appidacr == "0")
+            p.credential = "public-client";
+        else if (e.appidacr == "1")
+            p.credential = "secret";
+        else if (e.appidacr == "2")
+            p.credential = "certificate";
     }
     if (!e.token_tenant.empty() && !e.tenant_id.empty() && e.token_tenant != e.tenant_id)
         p.foreign_tenant = true;
@@ -124,8 +127,10 @@ Principal PrincipalOf(const RetainedEvent& e) {
 
 std::string Describe(const Principal& p) {
     std::string out = p.name.empty() ? "an unknown caller" : p.name;
-    if (p.type == "service_principal") out += " (service principal)";
-    else if (p.type == "managed_identity") out += " (managed identity)";
+    if (p.type == "service_principal")
+        out += " (service principal)";
+    else if (p.type == "managed_identity")
+        out += " (managed identity)";
     if (p.foreign_tenant) out += " from foreign tenant " + p.tenant_id;
     return out;
 }
@@ -139,9 +144,12 @@ std::string ShortType(std::string_view type) {
 
 std::string_view ToString(Severity severity) {
     switch (severity) {
-    case Severity::kLow: return "low";
-    case Severity::kMedium: return "medium";
-    case Severity::kHigh: return "high";
+    case Severity::kLow:
+        return "low";
+    case Severity::kMedium:
+        return "medium";
+    case Severity::kHigh:
+        return "high";
     }
     return "low";
 }
@@ -182,9 +190,12 @@ void Investigation::Observe(const Event& e) {
             subscription_tenants_.try_emplace(sub, std::string(e.tenant_id));
     }
     std::string key;
-    if (!e.caller.object_id.empty()) key = std::string(e.caller.object_id);
-    else if (!e.caller.upn.empty()) key = Lower(e.caller.upn);
-    else if (!e.caller.caller.empty()) key = Lower(e.caller.caller);
+    if (!e.caller.object_id.empty())
+        key = std::string(e.caller.object_id);
+    else if (!e.caller.upn.empty())
+        key = Lower(e.caller.upn);
+    else if (!e.caller.caller.empty())
+        key = Lower(e.caller.caller);
     if (key.empty()) return;
     PrincipalAggregate& p = principals_[key];
     if (p.events == 0) {
@@ -275,7 +286,8 @@ void Investigation::Consume(const Batch& batch) {
         for (std::string_view id : e.partner.subscription_ids) r->subscription_ids.emplace_back(id);
         for (uint32_t k = 0; k < count; ++k) {
             uint32_t hit = batch.rule_hits[begin + k];
-            r->rules.push_back({hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
+            r->rules.push_back(
+                {hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
         }
         retained_.push_back(std::move(r));
     }
@@ -328,8 +340,8 @@ void Analyzer::FoldOperations() {
     std::map<std::string, std::vector<const RetainedEvent*>> groups;
     for (const auto& e : retained_) {
         if (e->kind == SourceKind::kPartnerCenterAudit) continue;
-        std::string key = e->correlation_id.empty() ? "#" + std::to_string(e->sequence)
-                                                    : e->correlation_id;
+        std::string key =
+            e->correlation_id.empty() ? "#" + std::to_string(e->sequence) : e->correlation_id;
         key += '\n';
         key += e->operation;
         key += '\n';
@@ -348,8 +360,8 @@ void Analyzer::FoldOperations() {
             if (op) result_.operations.push_back(std::move(op));
         };
         for (const RetainedEvent* e : events) {
-            bool terminal_seen = op && (op->final_phase == Phase::kSucceeded ||
-                                        op->final_phase == Phase::kFailed);
+            bool terminal_seen =
+                op && (op->final_phase == Phase::kSucceeded || op->final_phase == Phase::kFailed);
             // A new Start after a completion is a new attempt of the same operation.
             if (!op || (e->phase == Phase::kStarted && terminal_seen)) {
                 flush();
@@ -362,7 +374,8 @@ void Analyzer::FoldOperations() {
                 op->request_us = e->time_us;
             }
             op->events.push_back(e);
-            if (e->phase == Phase::kStarted && (!op->request || op->request->phase != Phase::kStarted))
+            if (e->phase == Phase::kStarted &&
+                (!op->request || op->request->phase != Phase::kStarted))
                 op->request = e, op->request_us = e->time_us;
             if (!op->request) op->request = e;
             switch (e->phase) {
@@ -459,8 +472,10 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) {
         if (!e->role_assignment_id.empty()) evidence_id = RemoveDashes(e->role_assignment_id);
     for (const Grant& g : grants_) {
         if (g.at_us > creation.request_us) continue;
-        bool by_evidence = !evidence_id.empty() && RemoveDashes(LastSegment(g.assignment_id)) == evidence_id;
-        bool by_principal = !f.created_by->object_id.empty() && g.principal_id == f.created_by->object_id;
+        bool by_evidence =
+            !evidence_id.empty() && RemoveDashes(LastSegment(g.assignment_id)) == evidence_id;
+        bool by_principal =
+            !f.created_by->object_id.empty() && g.principal_id == f.created_by->object_id;
         if (by_evidence) {
             best = &g;
             break;
@@ -497,8 +512,10 @@ void Analyzer::BuildResources() {
         for (const Operation* op : ops) {
             f.operations.push_back(op);
             if (op->verb == "write") {
-                if (op->succeeded() && !creation) creation = op;
-                else if (op->final_phase == Phase::kFailed && !failed) failed = op;
+                if (op->succeeded() && !creation)
+                    creation = op;
+                else if (op->final_phase == Phase::kFailed && !failed)
+                    failed = op;
             } else if (op->verb == "delete" && op->final_phase != Phase::kFailed &&
                        (!deletion || !deletion->succeeded())) {
                 deletion = op;
@@ -539,13 +556,11 @@ void Analyzer::BuildResources() {
                 set("priority", bodies_.Find(*body, {"properties", "priority"}));
                 set("priority",
                     bodies_.Find(*body, {"properties", "virtualmachineprofile", "priority"}));
-                set("max_price",
-                    bodies_.Find(*body, {"properties", "billingprofile", "maxprice"}));
+                set("max_price", bodies_.Find(*body, {"properties", "billingprofile", "maxprice"}));
                 set("max_price", bodies_.Find(*body, {"properties", "virtualmachineprofile",
                                                       "billingprofile", "maxprice"}));
                 set("capacity", bodies_.Find(*body, {"sku", "capacity"}));
-                set("target_dedicated_nodes",
-                    bodies_.FindAnywhere(*body, "targetdedicatednodes"));
+                set("target_dedicated_nodes", bodies_.FindAnywhere(*body, "targetdedicatednodes"));
                 set("target_low_priority_nodes",
                     bodies_.FindAnywhere(*body, "targetlowprioritynodes"));
                 set("image", bodies_.FindAnywhere(*body, "image"));
@@ -574,8 +589,9 @@ void Analyzer::BuildResources() {
                 for (const RuleRef& hit : e->rules)
                     if (hit.content_unavailable)
                         if (const RuleInfo* info = Rule(hit.rule))
-                            notes.insert("content unavailable: " +
-                                         (info->content_note.empty() ? info->title : info->content_note));
+                            notes.insert("content unavailable: " + (info->content_note.empty()
+                                                                        ? info->title
+                                                                        : info->content_note));
                 std::string key = e->evidence.file + "#" + std::to_string(e->evidence.offset);
                 if (f.evidence.size() < kMaxEvidence && seen_evidence.insert(key).second)
                     f.evidence.push_back(e->evidence);
@@ -592,14 +608,17 @@ void Analyzer::AttachPreparation(ResourceFinding& f) {
     if (!f.created_by || f.created_at_us < 0) return;
     const RetainedEvent& probe = *f.operations.front()->request;
     (void)probe;
-    std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id : Lower(f.created_by->name);
+    std::string key =
+        !f.created_by->object_id.empty() ? f.created_by->object_id : Lower(f.created_by->name);
     auto it = by_principal_.find(key);
     if (it == by_principal_.end()) return;
     for (const Operation* op : it->second) {
-        if (op->request_us > f.created_at_us || op->request_us < f.created_at_us - kPreparationWindow)
+        if (op->request_us > f.created_at_us ||
+            op->request_us < f.created_at_us - kPreparationWindow)
             continue;
         if (op->resource_id_lower == f.resource_id) continue;
-        if (!op->request->subscription_id.empty() && op->request->subscription_id != f.subscription_id)
+        if (!op->request->subscription_id.empty() &&
+            op->request->subscription_id != f.subscription_id)
             continue;
         std::string signal;
         for (const std::string& s : op->signals)
@@ -647,10 +666,13 @@ void Analyzer::RateSeverity() {
             miner_parents.insert(f.parent);
 
     for (auto& [id, f] : findings_) {
-        auto has = [&](const char* s) { return std::count(f.signals.begin(), f.signals.end(), s) > 0; };
+        auto has = [&](const char* s) {
+            return std::count(f.signals.begin(), f.signals.end(), s) > 0;
+        };
         bool miner = has("miner-content");
         bool gpu = has("gpu-sku") || has("large-sku");
-        bool compute = has("compute-create") || has("compute-scale") || IsComputeType(f.resource_type);
+        bool compute =
+            has("compute-create") || has("compute-scale") || IsComputeType(f.resource_type);
         bool spot_unlimited = has("spot-unlimited");
         std::vector<std::string> prep;
         bool quota = false, registration = false, failed_attempts = false;
@@ -659,22 +681,27 @@ void Analyzer::RateSeverity() {
             if (p.signal == "rp-registration") registration = true;
             if (p.signal == "failed-attempt") failed_attempts = true;
         }
-        bool fresh_grant = f.authorized_by && f.created_at_us - f.authorized_by->at_us <= kFreshGrantWindow;
+        bool fresh_grant =
+            f.authorized_by && f.created_at_us - f.authorized_by->at_us <= kFreshGrantWindow;
         bool sweep = f.created_by && swept(f);
         if (quota) prep.push_back("a quota increase requested by the same principal beforehand");
         if (fresh_grant)
             prep.push_back("the creator received the " + f.authorized_by->role + " role " +
                            "shortly before (from " + Describe(f.authorized_by->granted_by) + ")");
-        if (sweep) prep.push_back("compute created in " + std::to_string(kSweepRegions) +
-                                  "+ regions within a day by the same principal");
+        if (sweep)
+            prep.push_back("compute created in " + std::to_string(kSweepRegions) +
+                           "+ regions within a day by the same principal");
         if (spot_unlimited) prep.push_back("Spot/low-priority capacity with no price cap");
-        if (failed_attempts) prep.push_back("failed creation attempts by the same principal beforehand");
-        if (registration) prep.push_back("resource providers registered by the same principal beforehand");
+        if (failed_attempts)
+            prep.push_back("failed creation attempts by the same principal beforehand");
+        if (registration)
+            prep.push_back("resource providers registered by the same principal beforehand");
 
         Severity severity = Severity::kLow;
         if (miner) {
             severity = Severity::kHigh;
-            f.reasons.push_back("miner content in its configuration (command line, image or script)");
+            f.reasons.push_back(
+                "miner content in its configuration (command line, image or script)");
         }
         if (miner_parents.count(f.resource_id)) {
             severity = Severity::kHigh;
@@ -689,7 +716,8 @@ void Analyzer::RateSeverity() {
                 f.reasons.push_back("GPU/HPC compute" + size + " with preparation signals");
             } else {
                 bool trusted_user = f.created_by && f.created_by->type == "user" &&
-                                    f.created_by->mfa == Tristate::kYes && !f.created_by->foreign_tenant;
+                                    f.created_by->mfa == Tristate::kYes &&
+                                    !f.created_by->foreign_tenant;
                 Severity lone = trusted_user ? Severity::kLow : Severity::kMedium;
                 severity = std::max(severity, lone);
                 f.reasons.push_back(std::string("GPU/HPC compute") + size +
@@ -706,7 +734,8 @@ void Analyzer::RateSeverity() {
         for (const std::string& p : prep) f.reasons.push_back(p);
         if (f.created_by && f.created_by->foreign_tenant) {
             severity = std::max(severity, Severity::kMedium);
-            f.reasons.push_back("created by a principal from another tenant (partner, GDAP or guest)");
+            f.reasons.push_back(
+                "created by a principal from another tenant (partner, GDAP or guest)");
         }
         if (f.resource_type == "microsoft.resources/deployments" && !miner) {
             // A deployment carries what it creates; those resources are rated themselves.
@@ -784,7 +813,8 @@ void Analyzer::RateSeverity() {
             f.details["role"] = enabling->role;
             f.details["principal_id"] = enabling->principal_id;
             f.details["role_definition_id"] = enabling->role_definition_id;
-            f.reasons.push_back("granted the " + enabling->role + " role to " + enabling->principal_id +
+            f.reasons.push_back("granted the " + enabling->role + " role to " +
+                                enabling->principal_id +
                                 ", who then created high-severity resources");
             if (f.created_by && f.created_by->mfa == Tristate::kNo)
                 f.reasons.push_back("the grant was made without MFA");
@@ -857,7 +887,8 @@ InvestigationResult Investigation::Analyze() const {
     }
     for (const ResourceFinding& f : result.resources) {
         if (!f.created_by) continue;
-        std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id : Lower(f.created_by->name);
+        std::string key =
+            !f.created_by->object_id.empty() ? f.created_by->object_id : Lower(f.created_by->name);
         auto it = summaries.find(key);
         if (it == summaries.end()) continue;
         PrincipalSummary& s = it->second;
@@ -902,7 +933,8 @@ void Analyzer::BuildTimeline() {
         t.time_us = op->request_us;
         t.data_type = "azure:arm:operation";
         std::string verb = op->verb == "write" ? "wrote" : op->verb == "delete" ? "deleted" : "ran";
-        if (op->verb == "write" && finding && finding->created_at_us == op->request_us) verb = "created";
+        if (op->verb == "write" && finding && finding->created_at_us == op->request_us)
+            verb = "created";
         std::string outcome = std::string(ToString(op->final_phase));
         t.timestamp_desc = "Request time (" + role + ")";
         t.message = Describe(who) + " " + verb + " " + ShortType(op->resource_type) + " " +
@@ -910,7 +942,8 @@ void Analyzer::BuildTimeline() {
                     " [" + outcome + (op->status_code.empty() ? "" : " " + op->status_code) + "]";
         if (finding) {
             auto size = finding->details.find("vm_size");
-            if (size != finding->details.end() && verb == "created") t.message += " " + size->second;
+            if (size != finding->details.end() && verb == "created")
+                t.message += " " + size->second;
             auto region = finding->details.find("location");
             if (region != finding->details.end()) t.message += " in " + region->second;
         }
@@ -926,7 +959,8 @@ void Analyzer::BuildTimeline() {
         t.fields["caller_object_id"] = who.object_id;
         t.fields["caller_ip"] = who.ip;
         t.fields["role"] = role;
-        if (op->completion_us >= 0) t.fields["completed_at"] = FormatRfc3339Micros(op->completion_us);
+        if (op->completion_us >= 0)
+            t.fields["completed_at"] = FormatRfc3339Micros(op->completion_us);
         if (finding) t.fields["severity"] = std::string(ToString(finding->severity));
         std::string rules;
         for (uint32_t r : op->rules)
@@ -949,8 +983,8 @@ void Analyzer::BuildTimeline() {
         t.time_us = e->time_us;
         t.data_type = "azure:partner-center:audit";
         t.timestamp_desc = "Partner Center operation";
-        t.message = (e->upn.empty() ? e->caller : e->upn) + " " + e->operation + " (" +
-                    e->status + ") for customer " +
+        t.message = (e->upn.empty() ? e->caller : e->upn) + " " + e->operation + " (" + e->status +
+                    ") for customer " +
                     (e->customer_name.empty() ? e->tenant_id : e->customer_name);
         if (!e->subscription_ids.empty()) {
             t.message += ", subscription";

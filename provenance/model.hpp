@@ -129,7 +129,7 @@ struct Principal {
     std::string ip_claim; // the ipaddr claim, when it differs from ip
     Tristate mfa = Tristate::kUnknown;
     bool foreign_tenant = false; // token tenant differs from the resource's tenant
-    std::string credential; // public-client | secret | certificate (appidacr), apps only
+    std::string credential;      // public-client | secret | certificate (appidacr), apps only
 };
 
 struct Grant {
@@ -164,9 +164,9 @@ struct ResourceFinding {
     std::string resource_group;
     std::string status; // created | deleted | failed
     Severity severity = Severity::kLow;
-    std::vector<std::string> rules;   // rule ids, sorted
-    std::vector<std::string> signals; // sorted
-    std::vector<std::string> reasons; // plain language
+    std::vector<std::string> rules;               // rule ids, sorted
+    std::vector<std::string> signals;             // sorted
+    std::vector<std::string> reasons;             // plain language
     std::vector<std::string> content_unavailable; // notes
     int64_t created_at_us = -1;
     int64_t completed_at_us = -1;

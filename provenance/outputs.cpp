@@ -21,8 +21,10 @@ class Json {
     // null for empty strings: "absent" is explicit in these outputs.
     Json& Str(std::string_view key, std::string_view value) {
         Key(key);
-        if (value.empty()) out_ += "null";
-        else AppendJsonString(out_, value);
+        if (value.empty())
+            out_ += "null";
+        else
+            AppendJsonString(out_, value);
         return *this;
     }
     Json& Time(std::string_view key, int64_t us) {
@@ -105,22 +107,28 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
     std::string out;
     for (const ResourceFinding& f : result.resources) {
         Json j(out);
-        j.Str("resource_id", f.resource_id).Str("name", f.name).Str("resource_type", f.resource_type);
+        j.Str("resource_id", f.resource_id)
+            .Str("name", f.name)
+            .Str("resource_type", f.resource_type);
         j.Str("subscription_id", f.subscription_id).Str("resource_group", f.resource_group);
         j.Str("status", f.status).Str("severity", ToString(f.severity));
         j.StrArray("rules", f.rules).StrArray("signals", f.signals).StrArray("reasons", f.reasons);
         j.StrArray("content_unavailable", f.content_unavailable);
         j.Time("created_at", f.created_at_us).Time("completed_at", f.completed_at_us);
         j.Key("created_by");
-        if (f.created_by) AppendPrincipal(out, *f.created_by);
-        else out += "null";
+        if (f.created_by)
+            AppendPrincipal(out, *f.created_by);
+        else
+            out += "null";
         j.Str("correlation_id", f.correlation_id).Str("deployment", f.deployment);
         j.Key("authorized_by");
         if (f.authorized_by) {
             const Grant& g = *f.authorized_by;
             Json a(out);
             a.Str("name", g.granted_by.name).Str("type", g.granted_by.type);
-            a.Str("object_id", g.granted_by.object_id).Time("at", g.at_us).Str("ip", g.granted_by.ip);
+            a.Str("object_id", g.granted_by.object_id)
+                .Time("at", g.at_us)
+                .Str("ip", g.granted_by.ip);
             a.Raw("mfa", MfaJson(g.granted_by.mfa));
             a.Str("role", g.role).Str("role_definition_id", g.role_definition_id);
             a.Str("role_assignment_id", g.assignment_id).Str("scope", g.scope);
@@ -128,10 +136,13 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
         } else {
             out += "null";
         }
-        j.Time("deleted_at", f.deleted_at_us).Time("deletion_completed_at", f.deletion_completed_at_us);
+        j.Time("deleted_at", f.deleted_at_us)
+            .Time("deletion_completed_at", f.deletion_completed_at_us);
         j.Key("deleted_by");
-        if (f.deleted_by) AppendPrincipal(out, *f.deleted_by);
-        else out += "null";
+        if (f.deleted_by)
+            AppendPrincipal(out, *f.deleted_by);
+        else
+            out += "null";
         j.Str("parent", f.parent);
         j.Key("details");
         {
@@ -169,10 +180,14 @@ void WriteSubscriptions(std::ostream& stream, const InvestigationResult& result)
         Json j(out);
         j.Str("subscription_id", s.subscription_id).Str("customer_id", s.customer_id);
         j.Str("customer_name", s.customer_name).Str("created_by", s.created_by);
-        j.Time("created_at", s.created_at_us).Str("order_id", s.order_id).Str("partner_id", s.partner_id);
+        j.Time("created_at", s.created_at_us)
+            .Str("order_id", s.order_id)
+            .Str("partner_id", s.partner_id);
         j.Key("evidence");
-        if (s.evidence) AppendEvidence(out, *s.evidence);
-        else out += "null";
+        if (s.evidence)
+            AppendEvidence(out, *s.evidence);
+        else
+            out += "null";
         j.Close();
         out += '\n';
     }
@@ -224,11 +239,12 @@ void WriteTimelineJsonl(std::ostream& stream, const InvestigationResult& result)
 void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
     // psort "dynamic" columns first, then the fields every entry may carry.
     static const std::vector<std::string> kExtra = {
-        "operation",      "resource_id",   "resource_type", "subscription_id", "correlation_id",
-        "status",         "status_code",   "caller",        "caller_type",     "caller_object_id",
-        "caller_ip",      "severity",      "rules",         "customer_id",     "customer_name",
-        "order_id",       "source_file",   "record_line",   "record_offset",   "record_sha256"};
-    std::string out = "datetime,timestamp,timestamp_desc,source,source_long,message,parser,display_name,tag";
+        "operation", "resource_id", "resource_type", "subscription_id", "correlation_id",
+        "status",    "status_code", "caller",        "caller_type",     "caller_object_id",
+        "caller_ip", "severity",    "rules",         "customer_id",     "customer_name",
+        "order_id",  "source_file", "record_line",   "record_offset",   "record_sha256"};
+    std::string out =
+        "datetime,timestamp,timestamp_desc,source,source_long,message,parser,display_name,tag";
     for (const std::string& k : kExtra) out += "," + k;
     out += "\r\n";
     for (const TimelineEntry& t : result.timeline) {
@@ -240,8 +256,9 @@ void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
         out += ',';
         AppendCsvField(out, t.data_type == "azure:partner-center:audit" ? "PARTNER" : "ARM");
         out += ',';
-        AppendCsvField(out, t.data_type == "azure:partner-center:audit" ? "Partner Center audit record"
-                                                                        : "Azure Activity Log");
+        AppendCsvField(out, t.data_type == "azure:partner-center:audit"
+                                ? "Partner Center audit record"
+                                : "Azure Activity Log");
         out += ',';
         AppendCsvField(out, t.message);
         out += ",minetrace,";
@@ -266,7 +283,8 @@ std::vector<std::string> SummaryLines(const InvestigationResult& result, size_t 
         if (lines.size() >= limit) break;
         if (f.severity == Severity::kLow) continue;
         std::string line;
-        std::string when = f.created_at_us >= 0 ? FormatRfc3339Micros(f.created_at_us) : "(before the logs)";
+        std::string when =
+            f.created_at_us >= 0 ? FormatRfc3339Micros(f.created_at_us) : "(before the logs)";
         line += when.substr(0, 19) + "Z  ";
         std::string severity(ToString(f.severity));
         for (char& c : severity) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -279,13 +297,15 @@ std::vector<std::string> SummaryLines(const InvestigationResult& result, size_t 
         } else {
             text += "unknown caller";
         }
-        text += " " + (f.status == "failed" ? std::string("tried to create") : std::string("created")) +
+        text += " " +
+                (f.status == "failed" ? std::string("tried to create") : std::string("created")) +
                 " " + ShortType(f.resource_type) + " " + f.name;
         auto size = f.details.find("vm_size");
         if (size != f.details.end()) text += " (" + size->second + ")";
         auto region = f.details.find("location");
         if (region != f.details.end()) text += " in " + region->second;
-        if (f.status == "deleted") text += "; deleted " + FormatRfc3339Micros(f.deleted_at_us).substr(0, 19) + "Z";
+        if (f.status == "deleted")
+            text += "; deleted " + FormatRfc3339Micros(f.deleted_at_us).substr(0, 19) + "Z";
         AppendTerminalSafe(line, text);
         lines.push_back(std::move(line));
     }

@@ -40,7 +40,9 @@ inline IngestOutput RunIngestToStrings(const std::vector<std::string>& paths, un
     return out;
 }
 
-inline bool DatasetsPresent() { return std::filesystem::is_directory(MINETRACE_DATASETS_DIR); }
+inline bool DatasetsPresent() {
+    return std::filesystem::is_directory(MINETRACE_DATASETS_DIR);
+}
 
 inline std::string Dataset(const std::string& relative) {
     return std::string(MINETRACE_DATASETS_DIR) + "/" + relative;

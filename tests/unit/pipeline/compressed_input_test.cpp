@@ -51,9 +51,8 @@ TEST_CASE("Compressed input: zstd gives the same events; truncation is a file er
     fs::create_directories(dir);
     // A multi-MB JSON Lines file: the scenario's export blobs, repeated.
     std::string plain;
-    for (const auto& entry :
-         fs::recursive_directory_iterator(fs::path(MINETRACE_FIXTURES_DIR) /
-                                          "scenarios/intrusion/export-jsonl")) {
+    for (const auto& entry : fs::recursive_directory_iterator(fs::path(MINETRACE_FIXTURES_DIR) /
+                                                              "scenarios/intrusion/export-jsonl")) {
         if (entry.is_regular_file()) plain += ReadFile(entry.path());
     }
     REQUIRE(!plain.empty());
@@ -79,7 +78,7 @@ TEST_CASE("Compressed input: zstd gives the same events; truncation is a file er
     const FileAccount& f = c.accounting->files()[0];
     CHECK_FALSE(f.summary.error.empty());
     CHECK(f.reconciled());
-    CHECK(f.events > 0);                    // records before the damage count
+    CHECK(f.events > 0);                      // records before the damage count
     CHECK(f.events < a.accounting->events()); // and the rest is not invented
     fs::remove_all(dir);
 }

@@ -14,10 +14,15 @@ namespace {
 
 // Directories holding activity-log or Partner Center files: each of their JSON/CSV/log files
 // must be recognized (a known shape, records of known kinds).
-const std::set<std::string> kLogDirectories = {
-    "azure-rest-api-specs",          "elastic-beats-azure",       "elastic-integrations-azure",
-    "otel-collector-contrib-azurelogs", "panther-analysis",      "partner-center-docs",
-    "sentinel-training-lab-telemetry", "sumologic-azure-function", "wazuh-azure-wodle"};
+const std::set<std::string> kLogDirectories = {"azure-rest-api-specs",
+                                               "elastic-beats-azure",
+                                               "elastic-integrations-azure",
+                                               "otel-collector-contrib-azurelogs",
+                                               "panther-analysis",
+                                               "partner-center-docs",
+                                               "sentinel-training-lab-telemetry",
+                                               "sumologic-azure-function",
+                                               "wazuh-azure-wodle"};
 
 // Files in those directories that are documentation, not logs: a swagger definition and the
 // doc excerpt with an elision ("...") that is not valid JSON by construction.
@@ -30,12 +35,15 @@ std::string TopDirectory(const std::string& path) {
     return rest.substr(0, rest.find('/'));
 }
 
-std::string FileName(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+std::string FileName(const std::string& path) {
+    return path.substr(path.rfind('/') + 1);
+}
 
 const FileAccount* Find(const Accounting& accounting, const std::string& suffix) {
     for (const FileAccount& f : accounting.files())
         if (f.summary.path.size() >= suffix.size() &&
-            f.summary.path.compare(f.summary.path.size() - suffix.size(), suffix.size(), suffix) == 0)
+            f.summary.path.compare(f.summary.path.size() - suffix.size(), suffix.size(), suffix) ==
+                0)
             return &f;
     return nullptr;
 }
@@ -58,15 +66,17 @@ TEST_CASE("Datasets: every activity-log and Partner Center file is recognized an
         read += f.records_read;
         accounted += f.events + f.ignored_total() + f.quarantined_total();
         std::string name = FileName(f.summary.path);
-        bool is_doc = name.find(".md") != std::string::npos || name.find(".yml") != std::string::npos ||
-                      name.find(".txt") != std::string::npos || name.find(".Zip") != std::string::npos;
+        bool is_doc =
+            name.find(".md") != std::string::npos || name.find(".yml") != std::string::npos ||
+            name.find(".txt") != std::string::npos || name.find(".Zip") != std::string::npos;
         if (!kLogDirectories.count(TopDirectory(f.summary.path)) || kNotLogs.count(name) || is_doc)
             continue;
         CHECK(f.summary.shape != ContentShape::kUnknown);
         CHECK(f.summary.error.empty());
         CHECK(f.quarantined.count("unrecognized-record") == 0);
         // Known kinds only: events, ignored kinds, or activity records that lack a field.
-        uint64_t missing = f.quarantined.count("missing-fields") ? f.quarantined.at("missing-fields") : 0;
+        uint64_t missing =
+            f.quarantined.count("missing-fields") ? f.quarantined.at("missing-fields") : 0;
         CHECK(f.events + f.ignored_total() + missing > 0);
     }
     CHECK(read == accounted);
@@ -100,8 +110,11 @@ TEST_CASE("Datasets: record counts per shape", "[pipeline][datasets]") {
         {"elastic-beats-azure/activitylogs/activity_log.json", 2, 0, 0},
         {"elastic-beats-azure/activitylogs/supporttickets_write.log", 1, 0, 0},
         {"elastic-integrations-azure/activitylogs/test-activitylogs-raw.log", 3, 0, 0},
-        {"elastic-integrations-azure/activitylogs/test-azure-activitylogs-duration-as-string-sample.log", 3, 0, 0},
-        {"elastic-integrations-azure/activitylogs/test-activitylogs-mixedcase-resourceid.log", 2, 0, 0},
+        {"elastic-integrations-azure/activitylogs/"
+         "test-azure-activitylogs-duration-as-string-sample.log",
+         3, 0, 0},
+        {"elastic-integrations-azure/activitylogs/test-activitylogs-mixedcase-resourceid.log", 2, 0,
+         0},
         // Activity envelopes with only a time: quarantined as missing the operation.
         {"elastic-integrations-azure/activitylogs/test-time-formats-corner-cases.log", 0, 0, 11},
         {"otel-collector-contrib-azurelogs/administrative_valid_1.json", 1, 0, 0},
@@ -110,9 +123,14 @@ TEST_CASE("Datasets: record counts per shape", "[pipeline][datasets]") {
         {"panther-analysis/Azure_MonitorActivity.raw.jsonl", 196, 18, 0},
         {"panther-analysis/Azure_MonitorActivity.tests.jsonl", 196, 18, 0},
         // Partner Center audit pages; usage and utilization are counted as ignored.
-        {"partner-center-docs/auditrecords-2017.get-a-record-of-partner-center-activity-by-user.json", 2, 0, 0},
-        {"partner-center-docs/auditrecords-2020-09-02.api-throttling-guidance.cleaned.json", 3, 0, 0},
-        {"partner-center-docs/utilizations-azure.get-a-customer-s-utilization-record-for-azure.json", 0, 2, 0},
+        {"partner-center-docs/"
+         "auditrecords-2017.get-a-record-of-partner-center-activity-by-user.json",
+         2, 0, 0},
+        {"partner-center-docs/auditrecords-2020-09-02.api-throttling-guidance.cleaned.json", 3, 0,
+         0},
+        {"partner-center-docs/"
+         "utilizations-azure.get-a-customer-s-utilization-record-for-azure.json",
+         0, 2, 0},
         // Entra exports mixed into the same pipelines.
         {"datadog-azure-log-forwarding/activedirectory/sign_in_logs.json", 0, 5, 0},
         {"datadog-azure-log-forwarding/activedirectory/audit_logs.json", 0, 22, 0},
@@ -138,7 +156,8 @@ TEST_CASE("Datasets: normalized fields of real records", "[pipeline][datasets]")
     IngestOutput out = RunIngestToStrings(
         {Dataset("sentinel-training-lab-telemetry/azureActivity_adele.csv"),
          Dataset("wazuh-azure-wodle/log_analytics_events"),
-         Dataset("partner-center-docs/auditrecords-2017.get-a-record-of-partner-center-activity-by-user.json"),
+         Dataset("partner-center-docs/"
+                 "auditrecords-2017.get-a-record-of-partner-center-activity-by-user.json"),
          Dataset("azure-rest-api-specs/GetActivityLogsFiltered.json"),
          Dataset("elastic-integrations-azure/activitylogs/test-activitylogs-raw.log")});
     simdjson::dom::parser parser;
@@ -171,7 +190,8 @@ TEST_CASE("Datasets: normalized fields of real records", "[pipeline][datasets]")
             saw_order = true;
             CHECK(std::string_view(e["kind"]) == "partner-center-audit");
             CHECK(std::string_view(e["subscription_id"]) == "488745b5-2086-4912-802c-6abb9f7c3638");
-            CHECK(std::string_view(e["partner"]["order_id"]) == "d51a052e-043c-4a2a-aa37-2bb938cef6c1");
+            CHECK(std::string_view(e["partner"]["order_id"]) ==
+                  "d51a052e-043c-4a2a-aa37-2bb938cef6c1");
             CHECK(std::string_view(e["partner"]["customer_name"]) == "Relecloud");
             CHECK(std::string_view(e["time"]) == "2017-06-15T22:56:05.058930Z");
         }

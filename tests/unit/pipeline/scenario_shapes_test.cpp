@@ -25,11 +25,10 @@ std::multiset<std::string> Facts(const std::string& events) {
     for (const std::string& line : SplitLines(events)) {
         simdjson::dom::element e = parser.parse(line);
         std::string fact;
-        for (const char* path :
-             {"/time", "/phase", "/operation", "/resource_id_lower", "/resource_type",
-              "/subscription_id", "/correlation_id", "/caller_ip", "/caller/object_id",
-              "/caller/app_id", "/caller/upn", "/caller/principal_type", "/caller/mfa",
-              "/status_code"}) {
+        for (const char* path : {"/time", "/phase", "/operation", "/resource_id_lower",
+                                 "/resource_type", "/subscription_id", "/correlation_id",
+                                 "/caller_ip", "/caller/object_id", "/caller/app_id", "/caller/upn",
+                                 "/caller/principal_type", "/caller/mfa", "/status_code"}) {
             fact += Get(e, path);
             fact += '|';
         }
@@ -66,8 +65,7 @@ TEST_CASE("Scenario: every input shape normalizes to the same facts", "[pipeline
                 CHECK(f.record_kinds.size() == 1);
                 CHECK(f.record_kinds.count(std::string(kind)) == 1);
                 std::string_view compression = info["compression"];
-                if (compression != "mixed")
-                    CHECK(ToString(f.summary.compression) == compression);
+                if (compression != "mixed") CHECK(ToString(f.summary.compression) == compression);
             }
             if (activity > 0) {
                 std::multiset<std::string> facts = Facts(out.events);

@@ -1,11 +1,11 @@
 // The intrusion scenario, in every input shape, answered field by field against the ground truth
 // in fixtures/scenarios/intrusion/expected.json; plus the invariants of the outputs (sorted,
 // reproducible at any thread count, Timesketch-importable timeline).
+#include "core/timestamp.hpp"
+#include "pipeline/ingest.hpp"
 #include "provenance/investigation.hpp"
 #include "provenance/outputs.hpp"
 #include "provenance/rules_glue.hpp"
-#include "core/timestamp.hpp"
-#include "pipeline/ingest.hpp"
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -111,8 +111,9 @@ void CheckShape(const std::vector<std::string>& paths) {
             CHECK(Str(got, field) == Str(want, field));
         }
         if (Str(want, "/authorized_by") != "null") {
-            for (const char* field : {"/authorized_by/name", "/authorized_by/object_id",
-                                      "/authorized_by/at", "/authorized_by/ip", "/authorized_by/role"}) {
+            for (const char* field :
+                 {"/authorized_by/name", "/authorized_by/object_id", "/authorized_by/at",
+                  "/authorized_by/ip", "/authorized_by/role"}) {
                 INFO("field " << field);
                 CHECK(Str(got, field) == Str(want, field));
             }
@@ -133,9 +134,11 @@ void CheckShape(const std::vector<std::string>& paths) {
             if (Str(got, "/subscription_id") != id) continue;
             found = true;
             bool partner = false;
-            for (const std::string& p : paths) partner = partner || p.find("partner-center") != std::string::npos;
+            for (const std::string& p : paths)
+                partner = partner || p.find("partner-center") != std::string::npos;
             if (!partner) break;
-            for (const char* field : {"/customer_id", "/customer_name", "/created_by", "/created_at", "/order_id"}) {
+            for (const char* field :
+                 {"/customer_id", "/customer_name", "/created_by", "/created_at", "/order_id"}) {
                 INFO("field " << field);
                 CHECK(Str(got, field) == Str(want, field));
             }

@@ -4,6 +4,7 @@
 #include "rules/rules_command.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <set>
 #include <sstream>
 
@@ -58,4 +59,17 @@ TEST_CASE("Pack: rules test passes for every example", "[rules]") {
     CHECK(code == 0);
     CHECK(err.str().empty());
     CHECK(out.str().find(" 0 failed") != std::string::npos);
+}
+
+TEST_CASE("Pack: rules/README.md lists every shipped rule", "[rules]") {
+    std::ifstream in(std::string(MINETRACE_RULES_DIR) + "/../README.md");
+    REQUIRE(in);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::vector<LintMessage> errors;
+    RuleSet set = RuleSet::Load(PackPaths(), errors);
+    for (uint32_t i = 0; i < set.size(); ++i) {
+        INFO(set.rule(i).id);
+        CHECK(text.str().find("| `" + set.rule(i).id + "` |") != std::string::npos);
+    }
 }
