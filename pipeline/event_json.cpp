@@ -170,7 +170,7 @@ void EventJsonWriter::Consume(const Batch& batch) {
         if (i < batch.rule_ranges.size()) {
             auto [begin, count] = batch.rule_ranges[i];
             for (uint32_t k = 0; k < count; ++k) {
-                uint32_t rule = batch.rule_hits[begin + k];
+                uint32_t rule = batch.rule_hits[begin + k] & ~kRuleHitContentUnavailable;
                 if (rule < rule_ids_.size()) matched_.push_back(rule_ids_[rule]);
             }
         }

@@ -176,8 +176,10 @@ struct ScratchImpl {
     std::vector<RuleHit> hits;
 };
 
-// RE2 options used for every rule pattern (case handled by inline flags in the pattern).
-RE2::Options PatternOptions();
+// RE2 options for rule patterns (case handled by inline flags in the pattern), with a memory
+// budget per single regex or per field Set.
+enum class PatternUse : uint8_t { kSingle, kSet };
+RE2::Options PatternOptions(PatternUse use);
 
 // Builds the any-of pattern of a string predicate from op, values and case flag.
 std::string BuildPattern(StringOp op, const std::vector<std::string>& values, bool case_sensitive);

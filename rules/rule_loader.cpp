@@ -177,12 +177,15 @@ void AppendYamlAsJson(const YAML::Node& node, std::string& out) {
     AppendJsonString(out, text);
 }
 
-RE2::Options PatternOptions() {
+RE2::Options PatternOptions(PatternUse use) {
     RE2::Options options;
     options.set_log_errors(false);
     options.set_never_capture(true);
     options.set_case_sensitive(true); // case is set per pattern with (?i:...)
-    options.set_max_mem(64 << 20);
+    // The budget bounds each matcher's compiled program and DFA cache; past it RE2 falls back to
+    // slower but correct matching (single regexes) or reports out-of-memory (Sets, which the
+    // matcher then replaces with the single regexes).
+    options.set_max_mem(use == PatternUse::kSet ? (32 << 20) : (4 << 20));
     return options;
 }
 
@@ -224,7 +227,7 @@ std::string PatternWithVariants(const Predicate& pred, const std::vector<std::st
 } // namespace
 
 bool CompileStringPredicate(Predicate& pred, std::string& error) {
-    RE2::Options options = PatternOptions();
+    RE2::Options options = PatternOptions(PatternUse::kSingle);
     std::vector<std::string> values;
     for (const std::string& v : pred.values) {
         if (v.empty() && pred.op == StringOp::kEquals) {

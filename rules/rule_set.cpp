@@ -132,8 +132,8 @@ class Compiler {
                 m.max_literal_ci = std::max(m.max_literal_ci, entry.first.size());
             }
             if (!m.patterns.empty()) {
-                RE2::Options options = PatternOptions();
-                m.set = std::make_unique<RE2::Set>(options, RE2::UNANCHORED);
+                m.set =
+                    std::make_unique<RE2::Set>(PatternOptions(PatternUse::kSet), RE2::UNANCHORED);
                 bool ok = true;
                 for (size_t i = 0; i < m.patterns.size(); ++i) {
                     std::string error;
@@ -141,7 +141,8 @@ class Compiler {
                         ok = false;
                         ReportPatternError(errors, m.pattern_pred[i], error);
                     }
-                    m.fallback.push_back(std::make_unique<RE2>(m.patterns[i], options));
+                    m.fallback.push_back(
+                        std::make_unique<RE2>(m.patterns[i], PatternOptions(PatternUse::kSingle)));
                 }
                 if (ok && !m.set->Compile()) {
                     errors.push_back(

