@@ -172,7 +172,7 @@ std::string_view BuiltInRoleName(std::string_view guid) {
 }
 
 std::string PrincipalKey(const RetainedEvent& e) {
-    if (!e.object_id.empty()) return e.object_id;
+    if (!e.object_id.empty()) return std::string(e.object_id);
     if (!e.upn.empty()) return Lower(e.upn);
     return Lower(e.caller);
 }
@@ -200,15 +200,15 @@ void Investigation::Observe(const Event& e) {
     PrincipalAggregate& p = principals_[key];
     if (p.events == 0) {
         RetainedEvent probe;
-        probe.caller = std::string(e.caller.caller);
-        probe.upn = std::string(e.caller.upn);
-        probe.object_id = std::string(e.caller.object_id);
-        probe.app_id = std::string(e.caller.app_id);
-        probe.appidacr = std::string(e.caller.appidacr);
-        probe.principal_type = std::string(e.caller.principal_type);
-        probe.token_tenant = std::string(e.caller.token_tenant);
-        probe.managed_identity_resource_id = std::string(e.caller.managed_identity_resource_id);
-        probe.tenant_id = std::string(e.tenant_id);
+        probe.caller = e.caller.caller;
+        probe.upn = e.caller.upn;
+        probe.object_id = e.caller.object_id;
+        probe.app_id = e.caller.app_id;
+        probe.appidacr = e.caller.appidacr;
+        probe.principal_type = e.caller.principal_type;
+        probe.token_tenant = e.caller.token_tenant;
+        probe.managed_identity_resource_id = e.caller.managed_identity_resource_id;
+        probe.tenant_id = e.tenant_id;
         probe.mfa = e.caller.mfa;
         p.identity = PrincipalOf(probe);
         p.identity.ip.clear();
@@ -221,20 +221,36 @@ void Investigation::Observe(const Event& e) {
         p.ips.insert(std::string(e.caller_ip));
 }
 
+std::string_view Investigation::Intern(std::string_view text) {
+    if (text.empty()) return {};
+    auto it = interned_.find(text);
+    if (it != interned_.end()) return *it;
+    std::string_view stored = pool_.Store(text);
+    interned_.insert(stored);
+    return stored;
+}
+
+std::string_view Investigation::Keep(std::string_view text) {
+    return pool_.Store(text.substr(0, kMaxBodyBytes));
+}
+
 void Investigation::Consume(const Batch& batch) {
     for (size_t i = 0; i < batch.events.size(); ++i) {
         const Event& e = batch.events[i];
         Observe(e);
         uint32_t begin = 0, count = 0;
         if (i < batch.rule_ranges.size()) std::tie(begin, count) = batch.rule_ranges[i];
-        bool keep = count > 0 || e.kind == SourceKind::kPartnerCenterAudit;
+        bool matched = count > 0;
+        bool keep = matched || e.kind == SourceKind::kPartnerCenterAudit;
+        bool grant = e.operation == "microsoft.authorization/roleassignments/write";
         if (!keep) {
-            // Lifecycle records the rules may not flag on every phase: every phase of compute
-            // writes, deletes and actions and of deployments (a rule may see only the phase
-            // with a body), and role grants.
-            if (IsComputeType(e.resource_type)) keep = true;
+            // Lifecycle records the rules may not flag on every phase: the phases of compute
+            // writes and deletes and of deployments (a rule may see only the phase with a
+            // body), and role grants. Power actions and reads are not kept.
+            std::string_view verb = e.operation.substr(e.operation.rfind('/') + 1);
+            if (IsComputeType(e.resource_type) && (verb == "write" || verb == "delete")) keep = true;
             if (e.operation == "microsoft.resources/deployments/write") keep = true;
-            if (e.operation == "microsoft.authorization/roleassignments/write") keep = true;
+            if (grant) keep = true;
         }
         if (!keep) continue;
         auto r = std::make_unique<RetainedEvent>();
@@ -242,52 +258,55 @@ void Investigation::Consume(const Batch& batch) {
         r->kind = e.kind;
         r->phase = e.phase;
         r->sequence = sequence_++;
-        r->evidence.file = e.file_id < paths_.size() ? paths_[e.file_id] : "";
-        r->evidence.line = e.line;
-        r->evidence.offset = e.offset;
-        r->evidence.length = e.length;
-        std::string_view record(batch.data.get() + (e.offset - batch.base_offset),
-                                static_cast<size_t>(e.length));
-        r->evidence.sha256 = Sha256Hex(record);
-        r->subscription_id = e.subscription_id;
-        r->tenant_id = e.tenant_id;
-        r->resource_id = e.resource_id;
-        r->resource_id_lower = e.resource_id_lower;
-        r->resource_type = e.resource_type;
-        r->resource_group = e.resource_group;
-        r->operation = e.operation;
-        r->status = e.status;
-        r->status_code = e.status_code;
-        r->correlation_id = e.correlation_id;
-        r->caller = e.caller.caller;
-        r->upn = e.caller.upn;
-        r->object_id = e.caller.object_id;
-        r->app_id = e.caller.app_id;
-        r->appidacr = e.caller.appidacr;
-        r->principal_type = e.caller.principal_type;
-        r->token_tenant = e.caller.token_tenant;
-        r->idtyp = e.caller.idtyp;
+        r->file_id = e.file_id;
+        r->line = e.line;
+        r->offset = e.offset;
+        r->length = e.length;
+        Sha256 hasher;
+        hasher.Update(batch.data.get() + (e.offset - batch.base_offset), static_cast<size_t>(e.length));
+        r->sha256 = hasher.Finish();
+        r->subscription_id = Intern(e.subscription_id);
+        r->tenant_id = Intern(e.tenant_id);
+        r->resource_id = Intern(e.resource_id);
+        r->resource_id_lower = Intern(e.resource_id_lower);
+        r->resource_type = Intern(e.resource_type);
+        r->resource_group = Intern(e.resource_group);
+        r->operation = Intern(e.operation);
+        r->status = Intern(e.status);
+        r->status_code = Intern(e.status_code);
+        r->correlation_id = Intern(e.correlation_id);
+        r->caller = Intern(e.caller.caller);
+        r->upn = Intern(e.caller.upn);
+        r->object_id = Intern(e.caller.object_id);
+        r->app_id = Intern(e.caller.app_id);
+        r->appidacr = Intern(e.caller.appidacr);
+        r->principal_type = Intern(e.caller.principal_type);
+        r->token_tenant = Intern(e.caller.token_tenant);
+        r->idtyp = Intern(e.caller.idtyp);
         r->mfa = e.caller.mfa;
-        r->managed_identity_resource_id = e.caller.managed_identity_resource_id;
-        r->ip_claim = e.caller.ip_claim;
-        r->caller_ip = e.caller_ip;
-        r->evidence_role = e.authorization.evidence_role;
-        r->role_assignment_id = e.authorization.role_assignment_id;
-        r->role_definition_id = e.authorization.role_definition_id;
-        r->request_body = e.request_body.substr(0, kMaxBodyBytes);
-        r->response_body = e.response_body.substr(0, kMaxBodyBytes);
-        r->status_message = e.status_message.substr(0, kMaxBodyBytes);
-        r->customer_name = e.partner.customer_name;
-        r->partner_id = e.partner.partner_id;
-        r->order_id = e.partner.order_id;
-        r->record_id = e.partner.record_id;
-        r->resource_new_value = e.partner.resource_new_value.substr(0, kMaxBodyBytes);
-        r->customized_data = e.partner.customized_data.substr(0, kMaxBodyBytes);
-        for (std::string_view id : e.partner.subscription_ids) r->subscription_ids.emplace_back(id);
+        r->managed_identity_resource_id = Intern(e.caller.managed_identity_resource_id);
+        r->ip_claim = Intern(e.caller.ip_claim);
+        r->caller_ip = Intern(e.caller_ip);
+        r->evidence_role = Intern(e.authorization.evidence_role);
+        r->role_assignment_id = Intern(e.authorization.role_assignment_id);
+        r->role_definition_id = Intern(e.authorization.role_definition_id);
+        // Bodies are the bulk of a record: kept only where the analysis reads them (matched
+        // records and role grants, whose request body names the grantee).
+        if (matched || grant) {
+            r->request_body = Keep(e.request_body);
+            r->response_body = Keep(e.response_body);
+            r->status_message = Keep(e.status_message);
+        }
+        r->customer_name = Intern(e.partner.customer_name);
+        r->partner_id = Intern(e.partner.partner_id);
+        r->order_id = Intern(e.partner.order_id);
+        r->record_id = Intern(e.partner.record_id);
+        r->resource_new_value = Keep(e.partner.resource_new_value);
+        r->customized_data = Keep(e.partner.customized_data);
+        for (std::string_view id : e.partner.subscription_ids) r->subscription_ids.push_back(Intern(id));
         for (uint32_t k = 0; k < count; ++k) {
             uint32_t hit = batch.rule_hits[begin + k];
-            r->rules.push_back(
-                {hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
+            r->rules.push_back({hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
         }
         retained_.push_back(std::move(r));
     }
@@ -299,9 +318,10 @@ namespace {
 class Analyzer {
   public:
     Analyzer(const std::vector<std::unique_ptr<RetainedEvent>>& retained,
-             const std::vector<RuleInfo>& rules,
+             const std::vector<RuleInfo>& rules, const std::vector<std::string>& paths,
              const std::map<std::string, std::string>& subscription_tenants)
-        : retained_(retained), rules_(rules), subscription_tenants_(subscription_tenants) {}
+        : retained_(retained), rules_(rules), paths_(paths),
+          subscription_tenants_(subscription_tenants) {}
 
     InvestigationResult Run();
 
@@ -323,7 +343,25 @@ class Analyzer {
     }
 
     const std::vector<std::unique_ptr<RetainedEvent>>& retained_;
+    EvidenceRef Evidence(const RetainedEvent& e) const {
+        EvidenceRef ref;
+        ref.file = e.file_id < paths_.size() ? paths_[e.file_id] : "";
+        ref.line = e.line;
+        ref.offset = e.offset;
+        ref.length = e.length;
+        ref.sha256 = ToHex(e.sha256);
+        return ref;
+    }
+    void AddEvidenceFields(TimelineEntry& t, const RetainedEvent& e) const {
+        EvidenceRef ref = Evidence(e);
+        t.fields["source_file"] = ref.file;
+        t.fields["record_offset"] = std::to_string(ref.offset);
+        t.fields["record_line"] = std::to_string(ref.line);
+        t.fields["record_sha256"] = ref.sha256;
+    }
+
     const std::vector<RuleInfo>& rules_;
+    const std::vector<std::string>& paths_;
     const std::map<std::string, std::string>& subscription_tenants_;
     InvestigationResult result_;
     BodyReader bodies_;
@@ -341,7 +379,7 @@ void Analyzer::FoldOperations() {
     for (const auto& e : retained_) {
         if (e->kind == SourceKind::kPartnerCenterAudit) continue;
         std::string key =
-            e->correlation_id.empty() ? "#" + std::to_string(e->sequence) : e->correlation_id;
+            e->correlation_id.empty() ? "#" + std::to_string(e->sequence) : std::string(e->correlation_id);
         key += '\n';
         key += e->operation;
         key += '\n';
@@ -542,7 +580,7 @@ void Analyzer::BuildResources() {
         }
         // Details from the creating operation's bodies: request on Start, model on Accept.
         for (const RetainedEvent* e : origin->events) {
-            for (const std::string* text : {&e->request_body, &e->response_body}) {
+            for (const std::string_view* text : {&e->request_body, &e->response_body}) {
                 if (text->empty()) continue;
                 auto body = bodies_.Parse(*text);
                 if (!body) continue;
@@ -592,9 +630,9 @@ void Analyzer::BuildResources() {
                             notes.insert("content unavailable: " + (info->content_note.empty()
                                                                         ? info->title
                                                                         : info->content_note));
-                std::string key = e->evidence.file + "#" + std::to_string(e->evidence.offset);
+                std::string key = std::to_string(e->file_id) + "#" + std::to_string(e->offset);
                 if (f.evidence.size() < kMaxEvidence && seen_evidence.insert(key).second)
-                    f.evidence.push_back(e->evidence);
+                    f.evidence.push_back(Evidence(*e));
             }
         }
         f.rules.assign(rule_ids.begin(), rule_ids.end());
@@ -775,7 +813,7 @@ void Analyzer::RateSeverity() {
         const RetainedEvent& req = *op->request;
         // Quota requests and registrations are preparation, not resources.
         if (op->signals.count("quota-increase") || op->signals.count("rp-registration")) continue;
-        bool suspect_creator = !req.object_id.empty() && suspects.count(req.object_id);
+        bool suspect_creator = !req.object_id.empty() && suspects.count(std::string(req.object_id));
         const Grant* enabling = nullptr;
         for (const Grant& g : grants_)
             if (g.operation == op.get() && suspects.count(g.principal_id)) enabling = &g;
@@ -791,7 +829,7 @@ void Analyzer::RateSeverity() {
         for (const Operation* o : by_resource_[op->resource_id_lower]) {
             f.operations.push_back(o);
             for (const RetainedEvent* e : o->events)
-                if (f.evidence.size() < kMaxEvidence) f.evidence.push_back(e->evidence);
+                if (f.evidence.size() < kMaxEvidence) f.evidence.push_back(Evidence(*e));
             for (uint32_t r : o->rules)
                 if (const RuleInfo* info = Rule(r)) {
                     f.rules.push_back(info->id);
@@ -835,8 +873,8 @@ void Analyzer::BuildSubscriptions() {
             e->operation != "create_subscription")
             continue;
         if (e->phase == Phase::kFailed) continue;
-        for (const std::string& id : e->subscription_ids) {
-            SubscriptionFinding& s = subs[id];
+        for (std::string_view id : e->subscription_ids) {
+            SubscriptionFinding& s = subs[std::string(id)];
             if (s.created_at_us >= 0 && s.created_at_us <= e->time_us) continue;
             s.subscription_id = id;
             s.customer_id = e->tenant_id;
@@ -845,7 +883,7 @@ void Analyzer::BuildSubscriptions() {
             s.created_at_us = e->time_us;
             s.order_id = e->order_id;
             s.partner_id = e->partner_id;
-            s.evidence = e->evidence;
+            s.evidence = Evidence(*e);
         }
     }
     for (const auto& [id, tenant] : subscription_tenants_) {
@@ -859,7 +897,7 @@ void Analyzer::BuildSubscriptions() {
 } // namespace
 
 InvestigationResult Investigation::Analyze() const {
-    Analyzer analyzer(retained_, rules_, subscription_tenants_);
+    Analyzer analyzer(retained_, rules_, paths_, subscription_tenants_);
     InvestigationResult result = analyzer.Run();
     // Subscriptions seen only in activity logs, without a tenant.
     std::set<std::string> known;
@@ -910,7 +948,17 @@ InvestigationResult Analyzer::Run() {
     CollectGrants();
     BuildResources();
     RateSeverity();
-    for (auto& [id, f] : findings_) result_.resources.push_back(std::move(f));
+    // Reported: everything rated medium or high, and low-rated compute that is still worth a
+    // look (GPU/HPC, very large or uncapped Spot sizes). Ordinary CPU compute by ordinary
+    // callers is not a finding; it stays in principals.jsonl's counts.
+    for (auto& [id, f] : findings_) {
+        bool notable = f.severity != Severity::kLow;
+        for (const std::string& signal : f.signals)
+            if (signal == "gpu-sku" || signal == "large-sku" || signal == "spot-unlimited" ||
+                signal == "miner-content")
+                notable = true;
+        if (notable) result_.resources.push_back(std::move(f));
+    }
     std::sort(result_.resources.begin(), result_.resources.end(),
               [](const ResourceFinding& a, const ResourceFinding& b) {
                   if (a.severity != b.severity) return a.severity > b.severity;
@@ -966,10 +1014,7 @@ void Analyzer::BuildTimeline() {
         for (uint32_t r : op->rules)
             if (const RuleInfo* info = Rule(r)) rules += (rules.empty() ? "" : ",") + info->id;
         t.fields["rules"] = rules;
-        t.fields["source_file"] = req.evidence.file;
-        t.fields["record_offset"] = std::to_string(req.evidence.offset);
-        t.fields["record_line"] = std::to_string(req.evidence.line);
-        t.fields["record_sha256"] = req.evidence.sha256;
+        AddEvidenceFields(t, req);
         result_.timeline.push_back(std::move(t));
     };
     for (const ResourceFinding& f : result_.resources) {
@@ -983,12 +1028,12 @@ void Analyzer::BuildTimeline() {
         t.time_us = e->time_us;
         t.data_type = "azure:partner-center:audit";
         t.timestamp_desc = "Partner Center operation";
-        t.message = (e->upn.empty() ? e->caller : e->upn) + " " + e->operation + " (" + e->status +
+        t.message = std::string(e->upn.empty() ? e->caller : e->upn) + " " + std::string(e->operation) + " (" + std::string(e->status) +
                     ") for customer " +
-                    (e->customer_name.empty() ? e->tenant_id : e->customer_name);
+                    std::string(e->customer_name.empty() ? e->tenant_id : e->customer_name);
         if (!e->subscription_ids.empty()) {
             t.message += ", subscription";
-            for (const std::string& s : e->subscription_ids) t.message += " " + s;
+            for (std::string_view s : e->subscription_ids) t.message += " " + std::string(s);
         }
         t.fields["operation"] = e->operation;
         t.fields["resource_type"] = e->resource_type;
@@ -998,17 +1043,14 @@ void Analyzer::BuildTimeline() {
         t.fields["caller"] = e->upn.empty() ? e->caller : e->upn;
         t.fields["order_id"] = e->order_id;
         std::string subs;
-        for (const std::string& s : e->subscription_ids) subs += (subs.empty() ? "" : ",") + s;
+        for (std::string_view s : e->subscription_ids) subs += (subs.empty() ? "" : ",") + std::string(s);
         t.fields["subscription_id"] = subs;
         t.fields["status"] = e->status;
         std::string rules;
         for (const RuleRef& r : e->rules)
             if (const RuleInfo* info = Rule(r.rule)) rules += (rules.empty() ? "" : ",") + info->id;
         t.fields["rules"] = rules;
-        t.fields["source_file"] = e->evidence.file;
-        t.fields["record_offset"] = std::to_string(e->evidence.offset);
-        t.fields["record_line"] = std::to_string(e->evidence.line);
-        t.fields["record_sha256"] = e->evidence.sha256;
+        AddEvidenceFields(t, *e);
         result_.timeline.push_back(std::move(t));
     }
     std::stable_sort(result_.timeline.begin(), result_.timeline.end(),

@@ -12,6 +12,7 @@
 // only on the input, never on thread count or batch boundaries.
 #pragma once
 
+#include "core/arena.hpp"
 #include "pipeline/ingest.hpp"
 #include "provenance/model.hpp"
 
@@ -19,6 +20,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace minetrace {
@@ -46,10 +48,16 @@ class Investigation : public BatchConsumer {
     };
 
     void Observe(const Event& event);
+    // Stores `text` once for the whole run; equal texts share storage.
+    std::string_view Intern(std::string_view text);
+    // Stores `text` (bodies: large and rarely repeated) without looking for an equal one.
+    std::string_view Keep(std::string_view text);
 
     std::vector<std::string> paths_;
     std::vector<RuleInfo> rules_;
     std::vector<std::unique_ptr<RetainedEvent>> retained_;
+    Arena pool_;
+    std::unordered_set<std::string_view> interned_;
     std::map<std::string, PrincipalAggregate> principals_;
     std::set<std::string> subscriptions_seen_;
     std::map<std::string, std::string> subscription_tenants_;

@@ -13,12 +13,14 @@
 
 #include "core/event.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace minetrace {
@@ -46,53 +48,59 @@ struct EvidenceRef {
     std::string sha256;
 };
 
+// Views point into the Investigation's string pool, which outlives every RetainedEvent and every
+// InvestigationResult analysed from it. Repeated values (ids, operations, IPs) are stored once.
 struct RetainedEvent {
     int64_t time_us = 0;
     SourceKind kind = SourceKind::kActivityExport;
     Phase phase = Phase::kOther;
-    EvidenceRef evidence;
-    uint64_t sequence = 0; // input order, for stable sorting
+    uint32_t file_id = 0;
+    uint64_t line = 0;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    std::array<uint8_t, 32> sha256{}; // of the record's bytes
+    uint64_t sequence = 0;            // input order, for stable sorting
 
-    std::string subscription_id;
-    std::string tenant_id;
-    std::string resource_id;
-    std::string resource_id_lower;
-    std::string resource_type;
-    std::string resource_group;
-    std::string operation;
-    std::string status;
-    std::string status_code;
-    std::string correlation_id;
+    std::string_view subscription_id;
+    std::string_view tenant_id;
+    std::string_view resource_id;
+    std::string_view resource_id_lower;
+    std::string_view resource_type;
+    std::string_view resource_group;
+    std::string_view operation;
+    std::string_view status;
+    std::string_view status_code;
+    std::string_view correlation_id;
 
-    std::string caller;
-    std::string upn;
-    std::string object_id;
-    std::string app_id;
-    std::string appidacr;
-    std::string principal_type;
-    std::string token_tenant;
-    std::string idtyp;
+    std::string_view caller;
+    std::string_view upn;
+    std::string_view object_id;
+    std::string_view app_id;
+    std::string_view appidacr;
+    std::string_view principal_type;
+    std::string_view token_tenant;
+    std::string_view idtyp;
     Tristate mfa = Tristate::kUnknown;
-    std::string managed_identity_resource_id;
-    std::string ip_claim;
-    std::string caller_ip;
+    std::string_view managed_identity_resource_id;
+    std::string_view ip_claim;
+    std::string_view caller_ip;
 
-    std::string evidence_role;
-    std::string role_assignment_id;
-    std::string role_definition_id;
+    std::string_view evidence_role;
+    std::string_view role_assignment_id;
+    std::string_view role_definition_id;
 
-    std::string request_body;
-    std::string response_body;
-    std::string status_message;
+    std::string_view request_body;
+    std::string_view response_body;
+    std::string_view status_message;
 
     // Partner Center.
-    std::string customer_name;
-    std::string partner_id;
-    std::string order_id;
-    std::string record_id;
-    std::string resource_new_value;
-    std::string customized_data;
-    std::vector<std::string> subscription_ids;
+    std::string_view customer_name;
+    std::string_view partner_id;
+    std::string_view order_id;
+    std::string_view record_id;
+    std::string_view resource_new_value;
+    std::string_view customized_data;
+    std::vector<std::string_view> subscription_ids;
 
     std::vector<RuleRef> rules;
 };
