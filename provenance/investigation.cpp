@@ -171,6 +171,21 @@ std::string_view BuiltInRoleName(std::string_view guid) {
     return it == kRoles.end() ? std::string_view{} : std::string_view(it->second);
 }
 
+namespace {
+// Roles that allow creating compute (or granting that right); custom roles count too, since
+// they are defined by whoever granted them.
+bool IsPrivilegedRole(const Grant& grant) {
+    static const std::set<std::string, std::less<>> kPrivileged = {
+        "Owner",
+        "Contributor",
+        "User Access Administrator",
+        "Virtual Machine Contributor",
+        "Role Based Access Control Administrator",
+        "Azure Kubernetes Service Contributor Role"};
+    return kPrivileged.count(grant.role) > 0 || BuiltInRoleName(grant.role_definition_id).empty();
+}
+} // namespace
+
 std::string PrincipalKey(const RetainedEvent& e) {
     if (!e.object_id.empty()) return std::string(e.object_id);
     if (!e.upn.empty()) return Lower(e.upn);
@@ -248,7 +263,8 @@ void Investigation::Consume(const Batch& batch) {
             // writes and deletes and of deployments (a rule may see only the phase with a
             // body), and role grants. Power actions and reads are not kept.
             std::string_view verb = e.operation.substr(e.operation.rfind('/') + 1);
-            if (IsComputeType(e.resource_type) && (verb == "write" || verb == "delete")) keep = true;
+            if (IsComputeType(e.resource_type) && (verb == "write" || verb == "delete"))
+                keep = true;
             if (e.operation == "microsoft.resources/deployments/write") keep = true;
             if (grant) keep = true;
         }
@@ -263,7 +279,8 @@ void Investigation::Consume(const Batch& batch) {
         r->offset = e.offset;
         r->length = e.length;
         Sha256 hasher;
-        hasher.Update(batch.data.get() + (e.offset - batch.base_offset), static_cast<size_t>(e.length));
+        hasher.Update(batch.data.get() + (e.offset - batch.base_offset),
+                      static_cast<size_t>(e.length));
         r->sha256 = hasher.Finish();
         r->subscription_id = Intern(e.subscription_id);
         r->tenant_id = Intern(e.tenant_id);
@@ -303,10 +320,12 @@ void Investigation::Consume(const Batch& batch) {
         r->record_id = Intern(e.partner.record_id);
         r->resource_new_value = Keep(e.partner.resource_new_value);
         r->customized_data = Keep(e.partner.customized_data);
-        for (std::string_view id : e.partner.subscription_ids) r->subscription_ids.push_back(Intern(id));
+        for (std::string_view id : e.partner.subscription_ids)
+            r->subscription_ids.push_back(Intern(id));
         for (uint32_t k = 0; k < count; ++k) {
             uint32_t hit = batch.rule_hits[begin + k];
-            r->rules.push_back({hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
+            r->rules.push_back(
+                {hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
         }
         retained_.push_back(std::move(r));
     }
@@ -378,8 +397,8 @@ void Analyzer::FoldOperations() {
     std::map<std::string, std::vector<const RetainedEvent*>> groups;
     for (const auto& e : retained_) {
         if (e->kind == SourceKind::kPartnerCenterAudit) continue;
-        std::string key =
-            e->correlation_id.empty() ? "#" + std::to_string(e->sequence) : std::string(e->correlation_id);
+        std::string key = e->correlation_id.empty() ? "#" + std::to_string(e->sequence)
+                                                    : std::string(e->correlation_id);
         key += '\n';
         key += e->operation;
         key += '\n';
@@ -719,8 +738,10 @@ void Analyzer::RateSeverity() {
             if (p.signal == "rp-registration") registration = true;
             if (p.signal == "failed-attempt") failed_attempts = true;
         }
-        bool fresh_grant =
-            f.authorized_by && f.created_at_us - f.authorized_by->at_us <= kFreshGrantWindow;
+        // A fresh grant counts when it gave rights to create: Reader and data roles do not.
+        bool fresh_grant = f.authorized_by &&
+                           f.created_at_us - f.authorized_by->at_us <= kFreshGrantWindow &&
+                           IsPrivilegedRole(*f.authorized_by);
         bool sweep = f.created_by && swept(f);
         if (quota) prep.push_back("a quota increase requested by the same principal beforehand");
         if (fresh_grant)
@@ -763,7 +784,10 @@ void Analyzer::RateSeverity() {
                                                     "preparation signal"
                                                   : " with no preparation signal"));
             }
-        } else if (compute && !prep.empty()) {
+        } else if (compute && (quota || fresh_grant || spot_unlimited)) {
+            // Ordinary compute is medium only with what mining needs: more quota, fresh rights
+            // or uncapped Spot capacity. (Many regions at once is normal for CPU automation; it
+            // counts for GPU compute above.)
             severity = std::max(severity, Severity::kMedium);
             f.reasons.push_back("compute created with preparation signals");
         } else if (compute && !miner) {
@@ -1028,8 +1052,8 @@ void Analyzer::BuildTimeline() {
         t.time_us = e->time_us;
         t.data_type = "azure:partner-center:audit";
         t.timestamp_desc = "Partner Center operation";
-        t.message = std::string(e->upn.empty() ? e->caller : e->upn) + " " + std::string(e->operation) + " (" + std::string(e->status) +
-                    ") for customer " +
+        t.message = std::string(e->upn.empty() ? e->caller : e->upn) + " " +
+                    std::string(e->operation) + " (" + std::string(e->status) + ") for customer " +
                     std::string(e->customer_name.empty() ? e->tenant_id : e->customer_name);
         if (!e->subscription_ids.empty()) {
             t.message += ", subscription";
@@ -1043,7 +1067,8 @@ void Analyzer::BuildTimeline() {
         t.fields["caller"] = e->upn.empty() ? e->caller : e->upn;
         t.fields["order_id"] = e->order_id;
         std::string subs;
-        for (std::string_view s : e->subscription_ids) subs += (subs.empty() ? "" : ",") + std::string(s);
+        for (std::string_view s : e->subscription_ids)
+            subs += (subs.empty() ? "" : ",") + std::string(s);
         t.fields["subscription_id"] = subs;
         t.fields["status"] = e->status;
         std::string rules;
