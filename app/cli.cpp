@@ -6,16 +6,22 @@
 #include "pipeline/accounting.hpp"
 #include "pipeline/event_json.hpp"
 #include "pipeline/ingest.hpp"
+#include "pipeline/progress.hpp"
 #include "provenance/investigation.hpp"
 #include "provenance/outputs.hpp"
 #include "provenance/rules_glue.hpp"
+#include "report/coverage.hpp"
+#include "report/report.hpp"
+#include "report/terminal.hpp"
 #include "rules/rules_command.hpp"
 
 #include <boost/program_options.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace minetrace {
@@ -51,6 +57,8 @@ struct CommonOptions {
     size_t max_record_bytes = 64u << 20;
     uint64_t max_expansion_ratio = 1000;
     bool quiet = false;
+    bool no_progress = false;
+    bool no_color = false;
     std::vector<std::string> rule_dirs;
     bool no_default_rules = false;
 };
@@ -65,7 +73,9 @@ po::options_description CommonDescription(CommonOptions& o) {
         "decompression-bomb guard: decompressed/compressed ratio (after the first 64 MiB)")(
         "batch-bytes", po::value(&o.batch_bytes)->default_value(2u << 20),
         "content bytes per pipeline batch")("quiet,q", po::bool_switch(&o.quiet),
-                                            "no summary on stderr")(
+                                            "no summary or progress bar on stderr")(
+        "no-progress", po::bool_switch(&o.no_progress), "no progress bar on stderr")(
+        "no-color", po::bool_switch(&o.no_color), "no colours on stdout (also: NO_COLOR=1)")(
         "rules", po::value(&o.rule_dirs)->composing(),
         "more rule files or directories (YAML packs or Sigma rules); repeatable")(
         "no-default-rules", po::bool_switch(&o.no_default_rules), "do not load the shipped packs");
@@ -143,6 +153,30 @@ IngestOptions MakeIngestOptions(const CommonOptions& common) {
     return options;
 }
 
+// The progress bar, only for long runs on a terminal: stderr must be a TTY (and the real
+// stderr, not a test's stream) and neither --quiet nor --no-progress given. Null otherwise.
+std::unique_ptr<ProgressMeter> MakeProgress(const CommonOptions& common,
+                                            const std::vector<std::string>& files,
+                                            std::ostream& err) {
+    if (common.quiet || common.no_progress || &err != &std::cerr || !isatty(STDERR_FILENO))
+        return nullptr;
+    unsigned width = 80;
+    winsize size{};
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) width = size.ws_col;
+    return std::make_unique<ProgressMeter>(err, ProgressMeter::FileSizes(files), width);
+}
+
+// Runs the pipeline with the progress bar (when enabled) as the last consumer, and erases the
+// bar before anything else is printed, also when the run fails.
+void RunIngestWithProgress(const std::vector<std::string>& files, const IngestOptions& options,
+                           std::vector<BatchConsumer*> consumers, const CommonOptions& common,
+                           std::ostream& err) {
+    std::unique_ptr<ProgressMeter> progress = MakeProgress(common, files, err);
+    if (progress) consumers.push_back(progress.get());
+    RunIngest(files, options, consumers);
+    if (progress) progress->Finish();
+}
+
 void ReportFileErrors(const Accounting& accounting, std::ostream& err) {
     for (const FileAccount& f : accounting.files()) {
         if (f.summary.error.empty()) continue;
@@ -204,7 +238,7 @@ int RunEvents(const std::vector<std::string>& args, std::ostream& out, std::ostr
     EventJsonWriter writer(*events_out, inputs.files, rule_ids);
     IngestOptions ingest = MakeIngestOptions(common);
     ingest.matcher = &matcher;
-    RunIngest(inputs.files, ingest, {&accounting, &writer});
+    RunIngestWithProgress(inputs.files, ingest, {&accounting, &writer}, common, err);
     events_out->flush();
     if (!*events_out) throw std::runtime_error("writing events failed");
     for (const std::string& e : inputs.errors) err << "minetrace: " << e << "\n";
@@ -217,9 +251,11 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
                    std::ostream& out, std::ostream& err) {
     CommonOptions common;
     std::string out_dir;
+    std::string lang = "both";
     po::options_description options = CommonDescription(common);
-    options.add_options()("out,o", po::value(&out_dir),
-                          "output directory (created if needed)")("help,h", "this help");
+    options.add_options()("out,o", po::value(&out_dir), "output directory (created if needed)")(
+        "lang", po::value(&lang)->default_value("both"),
+        "response pack language: en, ja or both")("help,h", "this help");
     po::variables_map vm;
     if (!Parse(args, options, common.paths, err, vm)) return kExitUsage;
     if (vm.count("help")) {
@@ -228,6 +264,13 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     }
     if (out_dir.empty()) {
         err << "minetrace: investigate needs --out DIR\n";
+        return kExitUsage;
+    }
+    std::vector<Language> languages;
+    if (lang == "en" || lang == "both") languages.push_back(Language::kEnglish);
+    if (lang == "ja" || lang == "both") languages.push_back(Language::kJapanese);
+    if (languages.empty()) {
+        err << "minetrace: --lang must be en, ja or both\n";
         return kExitUsage;
     }
     ExpandedInputs inputs;
@@ -254,10 +297,14 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     auto started = std::chrono::steady_clock::now();
 
     Accounting accounting(inputs.files, &quarantine_out);
-    Investigation investigation(inputs.files, DescribeRules(rules));
+    std::vector<RuleInfo> rule_infos = DescribeRules(rules);
+    Investigation investigation(inputs.files, rule_infos);
+    CoverageCollector coverage;
     IngestOptions ingest = MakeIngestOptions(common);
     ingest.matcher = &matcher;
-    RunIngest(inputs.files, ingest, {&accounting, &investigation});
+    ingest.preparers = {&investigation}; // its per-event work runs in the parallel stage
+    RunIngestWithProgress(inputs.files, ingest, {&accounting, &investigation, &coverage}, common,
+                          err);
     InvestigationResult result = investigation.Analyze();
 
     auto write = [&](const char* name, auto&& writer) {
@@ -282,31 +329,15 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     manifest.flush();
     if (!manifest) throw std::runtime_error("writing manifest.json failed");
 
+    // The reports for people, from the same result and the manifest's accounting.
+    InputCoverage input_coverage = coverage.Result();
+    ReportContext context{result, accounting.files(), input_coverage, rule_infos, inputs.errors};
+    std::vector<std::string> report_files = WriteReportFiles(dir, context, languages);
+
     // The answer first, on stdout: the top findings, one line each.
-    size_t high = 0, medium = 0, low = 0;
-    for (const ResourceFinding& f : result.resources) {
-        high += f.severity == Severity::kHigh;
-        medium += f.severity == Severity::kMedium;
-        low += f.severity == Severity::kLow;
-    }
-    out << "minetrace: " << result.resources.size() << " suspicious resources (" << high
-        << " high, " << medium << " medium, " << low << " low) in " << result.subscriptions.size()
-        << " subscriptions\n";
-    const size_t kTop = 20;
-    for (const std::string& line : SummaryLines(result, kTop)) out << "  " << line << "\n";
-    for (const SubscriptionFinding& s : result.subscriptions) {
-        if (s.created_by.empty()) continue;
-        std::string line = "  subscription " + s.subscription_id + " created by " + s.created_by +
-                           " on " + FormatRfc3339Micros(s.created_at_us).substr(0, 19) + "Z" +
-                           (s.customer_name.empty() ? "" : " for " + s.customer_name);
-        std::string safe;
-        AppendTerminalSafe(safe, line);
-        out << safe << "\n";
-    }
-    std::string shown_dir;
-    AppendTerminalSafe(shown_dir, out_dir);
-    out << "  reports: " << shown_dir << "/{resources,subscriptions,principals,timeline}.jsonl, "
-        << "timeline.csv, manifest.json, quarantine.jsonl\n";
+    bool color = UseColor(&out == &std::cout && isatty(STDOUT_FILENO), common.no_color,
+                          std::getenv("NO_COLOR"));
+    WriteInvestigateSummary(out, result, out_dir, report_files, color);
 
     for (const std::string& e : inputs.errors) err << "minetrace: " << e << "\n";
     ReportFileErrors(accounting, err);

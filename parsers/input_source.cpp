@@ -117,7 +117,7 @@ size_t InputSource::ReadRaw(char* dst, size_t size) {
         ssize_t got = ::read(fd_, dst, size);
         if (got > 0) {
             size_t n = static_cast<size_t>(got);
-            sha_.Update(dst, n);
+            if (limits_.hash_raw) sha_.Update(dst, n);
             raw_size_ += n;
             return n;
         }
@@ -363,7 +363,7 @@ RawFileDigest InputSource::FinishRaw() {
     }
     raw_finished_ = true;
     digest_.size = raw_size_;
-    digest_.sha256 = sha_.Finish();
+    if (limits_.hash_raw) digest_.sha256 = sha_.Finish();
     return digest_;
 }
 

@@ -33,6 +33,9 @@ struct InputLimits {
     // Largest zstd window accepted (log2 bytes); bounds decoder memory against hostile frame
     // headers. 27 (128 MiB) is zstd's own default and covers `zstd --long`.
     int zstd_window_log_max = 27;
+    // When false, the raw bytes are not hashed here (the caller hashes the file on another
+    // thread) and RawFileDigest::sha256 stays zero.
+    bool hash_raw = true;
 };
 
 struct RawFileDigest {

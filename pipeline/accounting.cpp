@@ -41,6 +41,14 @@ void AppendStringArray(std::string& out, const std::vector<std::string>& items) 
 uint64_t FileAccount::ignored_total() const {
     return Sum(ignored);
 }
+std::map<std::string, uint64_t> FileAccount::record_kinds() const {
+    std::map<std::string, uint64_t> out;
+    for (size_t i = 0; i < kind_counts.size(); ++i)
+        if (kind_counts[i] > 0)
+            out[std::string(ToString(static_cast<SourceKind>(i)))] = kind_counts[i];
+    return out;
+}
+
 uint64_t FileAccount::quarantined_total() const {
     return Sum(quarantined);
 }
@@ -60,8 +68,7 @@ void Accounting::Consume(const Batch& batch) {
     FileAccount& account = Account(batch.file_id);
     account.records_read += batch.records_read;
     account.events += batch.events.size();
-    for (const Event& event : batch.events)
-        ++account.record_kinds[std::string(ToString(event.kind))];
+    for (const Event& event : batch.events) ++account.kind_counts[static_cast<size_t>(event.kind)];
     for (const auto& [kind, count] : batch.ignored) account.ignored[std::string(kind)] += count;
     for (const QuarantineEntry& entry : batch.quarantined) {
         ++account.quarantined[std::string(ToString(entry.reason))];
@@ -153,7 +160,7 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
         s += ", \"reconciled\": ";
         s += f.reconciled() ? "true" : "false";
         s += ",\n     \"record_kinds\": ";
-        AppendCounts(s, f.record_kinds);
+        AppendCounts(s, f.record_kinds());
         s += ", \"ignored_by_kind\": ";
         AppendCounts(s, f.ignored);
         s += ", \"quarantined_by_reason\": ";

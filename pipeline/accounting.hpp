@@ -8,6 +8,7 @@
 
 #include "pipeline/ingest.hpp"
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <ostream>
@@ -20,9 +21,10 @@ struct FileAccount {
     FileSummary summary;
     uint64_t records_read = 0;
     uint64_t events = 0;
-    std::map<std::string, uint64_t> ignored;      // by kind
-    std::map<std::string, uint64_t> quarantined;  // by reason
-    std::map<std::string, uint64_t> record_kinds; // events by source kind
+    std::map<std::string, uint64_t> ignored;     // by kind
+    std::map<std::string, uint64_t> quarantined; // by reason
+    std::array<uint64_t, 5> kind_counts{};       // events by SourceKind (indexed by its value)
+    std::map<std::string, uint64_t> record_kinds() const; // events by source kind name
     uint64_t ignored_total() const;
     uint64_t quarantined_total() const;
     bool reconciled() const {

@@ -46,6 +46,12 @@ struct FileSummary {
     std::string error; // file-level failure (unreadable, corrupt, truncated, unknown format)
 };
 
+// Data a consumer computed for a batch in the parallel stage (see BatchPreparer), handed to
+// its serial Consume with the batch.
+struct BatchNotes {
+    virtual ~BatchNotes() = default;
+};
+
 struct Batch {
     uint64_t seq = 0;
     uint32_t file_id = 0;
@@ -74,6 +80,9 @@ struct Batch {
     std::vector<QuarantineEntry> quarantined;
     std::vector<std::pair<std::string_view, uint64_t>> ignored; // kind (static) -> count
     uint64_t records_read = 0;
+
+    // One slot per BatchPreparer (IngestOptions::preparers), filled in the parallel stage.
+    std::vector<std::unique_ptr<BatchNotes>> notes;
 
     // Set on the last batch of a file (which may carry no data).
     bool file_end = false;

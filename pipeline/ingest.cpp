@@ -76,6 +76,8 @@ void RunIngest(const std::vector<std::string>& files, const IngestOptions& optio
     };
     auto parse = [&](Batch* batch) -> Batch* {
         workers.local().Process(*batch);
+        for (const BatchPreparer* preparer : options.preparers)
+            batch->notes.push_back(preparer->Prepare(*batch));
         return batch;
     };
     auto sink = [&](Batch* raw) {

@@ -21,10 +21,21 @@ class BatchConsumer {
     virtual void Consume(const Batch& batch) = 0;
 };
 
+// Per-batch work a consumer wants done in the parallel stage, after parsing and rule matching,
+// so its serial Consume only merges. Prepare must be thread-safe (it is called concurrently on
+// different batches) and must not keep references to the batch.
+class BatchPreparer {
+  public:
+    virtual ~BatchPreparer() = default;
+    virtual std::unique_ptr<BatchNotes> Prepare(const Batch& batch) const = 0;
+};
+
 struct IngestOptions {
     unsigned threads = 0; // 0: all cores
     ReaderOptions reader;
     const EventMatcher* matcher = nullptr;
+    // Run in the parallel stage; batch.notes[i] is what preparers[i] returned.
+    std::vector<const BatchPreparer*> preparers;
 };
 
 // Expands PATH arguments: a file stays itself, a directory becomes every regular file under it

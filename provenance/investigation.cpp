@@ -197,43 +197,135 @@ Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInf
 
 Investigation::~Investigation() = default;
 
-void Investigation::Observe(const Event& e) {
-    if (!e.subscription_id.empty()) {
-        std::string sub(e.subscription_id);
-        subscriptions_seen_.insert(sub);
-        if (!e.tenant_id.empty() && e.kind != SourceKind::kPartnerCenterAudit)
-            subscription_tenants_.try_emplace(sub, std::string(e.tenant_id));
+// What Prepare computes for one batch: the events to keep with their record digests, and
+// per-batch tallies of principals and subscriptions (views into the batch).
+struct Investigation::Notes : BatchNotes {
+    struct Seen {
+        std::string key;
+        const Event* first = nullptr; // the principal's first event in the batch
+        int64_t first_us = INT64_MAX;
+        int64_t last_us = INT64_MIN;
+        uint64_t events = 0;
+        uint64_t failures = 0;
+        std::vector<std::string_view> ips; // distinct, first-seen order
+    };
+    struct Facts {
+        std::array<std::string, 14> values; // in kFactNames order
+        bool keep_bodies = false;
+    };
+    std::vector<uint32_t> keep;
+    std::vector<Sha256Digest> digests; // parallel to keep
+    std::vector<Facts> facts;          // parallel to keep
+    std::vector<Seen> principals;      // first-seen order, so merging is deterministic
+    std::vector<std::pair<std::string_view, std::string_view>> subscriptions; // id, tenant
+};
+
+namespace {
+
+bool ShouldKeep(const Event& e, bool matched) {
+    if (matched || e.kind == SourceKind::kPartnerCenterAudit) return true;
+    // Lifecycle records the rules may not flag on every phase: the phases of compute writes and
+    // deletes and of deployments (a rule may see only the phase with a body), and role grants.
+    // Power actions and reads are not kept.
+    std::string_view verb = e.operation.substr(e.operation.rfind('/') + 1);
+    if (IsComputeType(e.resource_type) && (verb == "write" || verb == "delete")) return true;
+    return e.operation == "microsoft.resources/deployments/write" ||
+           e.operation == "microsoft.authorization/roleassignments/write";
+}
+
+} // namespace
+
+// Reads the facts the analysis needs from one record's bodies. Thread-safe: one BodyReader per
+// thread.
+void ReadBodyFacts(const Event& e, std::array<std::string, 14>& v) {
+    thread_local BodyReader reader;
+    for (std::string_view text : {e.request_body, e.response_body}) {
+        if (text.empty()) continue;
+        auto body = reader.Parse(text);
+        if (!body) continue;
+        auto set = [&](size_t i, std::string value) {
+            if (v[i].empty()) v[i] = std::move(value);
+        };
+        set(0, Lower(reader.Find(*body, {"location"})));
+        set(1, reader.Find(*body, {"properties", "hardwareprofile", "vmsize"}));
+        set(1, reader.Find(*body, {"properties", "vmsize"}));
+        set(1, reader.Find(*body, {"sku", "name"}));
+        set(2, reader.Find(*body, {"properties", "priority"}));
+        set(2, reader.Find(*body, {"properties", "virtualmachineprofile", "priority"}));
+        set(3, reader.Find(*body, {"properties", "billingprofile", "maxprice"}));
+        set(3, reader.Find(*body,
+                           {"properties", "virtualmachineprofile", "billingprofile", "maxprice"}));
+        set(4, reader.Find(*body, {"sku", "capacity"}));
+        set(5, reader.FindAnywhere(*body, "targetdedicatednodes"));
+        set(6, reader.FindAnywhere(*body, "targetlowprioritynodes"));
+        set(7, reader.FindAnywhere(*body, "image"));
+        set(8, reader.Find(*body, {"properties", "publisher"}));
+        set(9, reader.Find(*body, {"properties", "type"}));
+        if (e.operation == "microsoft.authorization/roleassignments/write" &&
+            text.data() == e.request_body.data()) {
+            set(10, Lower(reader.Find(*body, {"properties", "principalid"})));
+            set(11, reader.Find(*body, {"properties", "principaltype"}));
+            set(12, Lower(LastSegment(reader.Find(*body, {"properties", "roledefinitionid"}))));
+            set(13, reader.Find(*body, {"properties", "scope"}));
+        }
     }
-    std::string key;
-    if (!e.caller.object_id.empty())
-        key = std::string(e.caller.object_id);
-    else if (!e.caller.upn.empty())
-        key = Lower(e.caller.upn);
-    else if (!e.caller.caller.empty())
-        key = Lower(e.caller.caller);
-    if (key.empty()) return;
-    PrincipalAggregate& p = principals_[key];
-    if (p.events == 0) {
-        RetainedEvent probe;
-        probe.caller = e.caller.caller;
-        probe.upn = e.caller.upn;
-        probe.object_id = e.caller.object_id;
-        probe.app_id = e.caller.app_id;
-        probe.appidacr = e.caller.appidacr;
-        probe.principal_type = e.caller.principal_type;
-        probe.token_tenant = e.caller.token_tenant;
-        probe.managed_identity_resource_id = e.caller.managed_identity_resource_id;
-        probe.tenant_id = e.tenant_id;
-        probe.mfa = e.caller.mfa;
-        p.identity = PrincipalOf(probe);
-        p.identity.ip.clear();
+}
+
+std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
+    auto notes = std::make_unique<Notes>();
+    std::unordered_map<std::string, size_t> principal_index;
+    std::unordered_map<std::string_view, size_t> subscription_index;
+    for (size_t i = 0; i < batch.events.size(); ++i) {
+        const Event& e = batch.events[i];
+        bool matched = i < batch.rule_ranges.size() && batch.rule_ranges[i].second > 0;
+        if (ShouldKeep(e, matched)) {
+            notes->keep.push_back(static_cast<uint32_t>(i));
+            Sha256 sha;
+            sha.Update(batch.data.get() + (e.offset - batch.base_offset),
+                       static_cast<size_t>(e.length));
+            notes->digests.push_back(sha.Finish());
+            Notes::Facts& facts = notes->facts.emplace_back();
+            if (!e.request_body.empty() || !e.response_body.empty()) ReadBodyFacts(e, facts.values);
+            if (matched) {
+                auto [begin, count] = batch.rule_ranges[i];
+                for (uint32_t h = 0; h < count; ++h) {
+                    uint32_t rule = batch.rule_hits[begin + h] & ~kRuleHitContentUnavailable;
+                    if (rule < rules_.size() && (rules_[rule].signal == "execution" ||
+                                                 rules_[rule].signal == "miner-content"))
+                        facts.keep_bodies = true;
+                }
+            }
+        }
+        if (!e.subscription_id.empty() && !subscription_index.count(e.subscription_id)) {
+            subscription_index.emplace(e.subscription_id, notes->subscriptions.size());
+            notes->subscriptions.emplace_back(
+                e.subscription_id,
+                e.kind == SourceKind::kPartnerCenterAudit ? std::string_view{} : e.tenant_id);
+        }
+        std::string key;
+        if (!e.caller.object_id.empty())
+            key = std::string(e.caller.object_id);
+        else if (!e.caller.upn.empty())
+            key = Lower(e.caller.upn);
+        else if (!e.caller.caller.empty())
+            key = Lower(e.caller.caller);
+        if (key.empty()) continue;
+        auto [it, inserted] = principal_index.emplace(key, notes->principals.size());
+        if (inserted) {
+            notes->principals.emplace_back();
+            notes->principals.back().key = std::move(key);
+            notes->principals.back().first = &e;
+        }
+        Notes::Seen& p = notes->principals[it->second];
+        ++p.events;
+        p.first_us = std::min(p.first_us, e.time_us);
+        p.last_us = std::max(p.last_us, e.time_us);
+        if (e.phase == Phase::kFailed) ++p.failures;
+        if (!e.caller_ip.empty() && p.ips.size() < kMaxIpsPerPrincipal &&
+            std::find(p.ips.begin(), p.ips.end(), e.caller_ip) == p.ips.end())
+            p.ips.push_back(e.caller_ip);
     }
-    ++p.events;
-    p.first_seen_us = std::min(p.first_seen_us, e.time_us);
-    p.last_seen_us = std::max(p.last_seen_us, e.time_us);
-    if (e.phase == Phase::kFailed) ++p.failures;
-    if (!e.caller_ip.empty() && p.ips.size() < kMaxIpsPerPrincipal)
-        p.ips.insert(std::string(e.caller_ip));
+    return notes;
 }
 
 std::string_view Investigation::Intern(std::string_view text) {
@@ -250,25 +342,49 @@ std::string_view Investigation::Keep(std::string_view text) {
 }
 
 void Investigation::Consume(const Batch& batch) {
-    for (size_t i = 0; i < batch.events.size(); ++i) {
+    const Notes* notes = nullptr;
+    for (const auto& n : batch.notes)
+        if ((notes = dynamic_cast<const Notes*>(n.get())) != nullptr) break;
+    std::unique_ptr<BatchNotes> own;
+    if (notes == nullptr) {
+        own = Prepare(batch);
+        notes = static_cast<const Notes*>(own.get());
+    }
+    for (const auto& [id, tenant] : notes->subscriptions) {
+        std::string sub(id);
+        if (!tenant.empty()) subscription_tenants_.try_emplace(sub, std::string(tenant));
+        subscriptions_seen_.insert(std::move(sub));
+    }
+    for (const Notes::Seen& seen : notes->principals) {
+        PrincipalAggregate& p = principals_[seen.key];
+        if (p.events == 0) {
+            const Event& e = *seen.first;
+            RetainedEvent probe;
+            probe.caller = e.caller.caller;
+            probe.upn = e.caller.upn;
+            probe.object_id = e.caller.object_id;
+            probe.app_id = e.caller.app_id;
+            probe.appidacr = e.caller.appidacr;
+            probe.principal_type = e.caller.principal_type;
+            probe.token_tenant = e.caller.token_tenant;
+            probe.managed_identity_resource_id = e.caller.managed_identity_resource_id;
+            probe.tenant_id = e.tenant_id;
+            probe.mfa = e.caller.mfa;
+            p.identity = PrincipalOf(probe);
+            p.identity.ip.clear();
+        }
+        p.events += seen.events;
+        p.failures += seen.failures;
+        p.first_seen_us = std::min(p.first_seen_us, seen.first_us);
+        p.last_seen_us = std::max(p.last_seen_us, seen.last_us);
+        for (std::string_view ip : seen.ips)
+            if (p.ips.size() < kMaxIpsPerPrincipal) p.ips.emplace(ip);
+    }
+    for (size_t k = 0; k < notes->keep.size(); ++k) {
+        const size_t i = notes->keep[k];
         const Event& e = batch.events[i];
-        Observe(e);
         uint32_t begin = 0, count = 0;
         if (i < batch.rule_ranges.size()) std::tie(begin, count) = batch.rule_ranges[i];
-        bool matched = count > 0;
-        bool keep = matched || e.kind == SourceKind::kPartnerCenterAudit;
-        bool grant = e.operation == "microsoft.authorization/roleassignments/write";
-        if (!keep) {
-            // Lifecycle records the rules may not flag on every phase: the phases of compute
-            // writes and deletes and of deployments (a rule may see only the phase with a
-            // body), and role grants. Power actions and reads are not kept.
-            std::string_view verb = e.operation.substr(e.operation.rfind('/') + 1);
-            if (IsComputeType(e.resource_type) && (verb == "write" || verb == "delete"))
-                keep = true;
-            if (e.operation == "microsoft.resources/deployments/write") keep = true;
-            if (grant) keep = true;
-        }
-        if (!keep) continue;
         auto r = std::make_unique<RetainedEvent>();
         r->time_us = e.time_us;
         r->kind = e.kind;
@@ -309,10 +425,25 @@ void Investigation::Consume(const Batch& batch) {
         r->role_definition_id = Intern(e.authorization.role_definition_id);
         // Bodies are the bulk of a record: kept only where the analysis reads them (matched
         // records and role grants, whose request body names the grantee).
-        if (matched || grant) {
+        const Notes::Facts& facts = notes->facts[k];
+        std::string_view* fact_fields[] = {&r->location,
+                                           &r->vm_size,
+                                           &r->priority,
+                                           &r->max_price,
+                                           &r->capacity,
+                                           &r->target_dedicated_nodes,
+                                           &r->target_low_priority_nodes,
+                                           &r->image,
+                                           &r->publisher,
+                                           &r->extension_type,
+                                           &r->grant_principal_id,
+                                           &r->grant_principal_type,
+                                           &r->grant_role_definition_id,
+                                           &r->grant_scope};
+        for (size_t f = 0; f < facts.values.size(); ++f) *fact_fields[f] = Intern(facts.values[f]);
+        if (facts.keep_bodies) {
             r->request_body = Keep(e.request_body);
             r->response_body = Keep(e.response_body);
-            r->status_message = Keep(e.status_message);
         }
         r->customer_name = Intern(e.partner.customer_name);
         r->partner_id = Intern(e.partner.partner_id);
@@ -322,8 +453,8 @@ void Investigation::Consume(const Batch& batch) {
         r->customized_data = Keep(e.partner.customized_data);
         for (std::string_view id : e.partner.subscription_ids)
             r->subscription_ids.push_back(Intern(id));
-        for (uint32_t k = 0; k < count; ++k) {
-            uint32_t hit = batch.rule_hits[begin + k];
+        for (uint32_t h = 0; h < count; ++h) {
+            uint32_t hit = batch.rule_hits[begin + h];
             r->rules.push_back(
                 {hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
         }
@@ -383,8 +514,26 @@ class Analyzer {
     const std::vector<std::string>& paths_;
     const std::map<std::string, std::string>& subscription_tenants_;
     InvestigationResult result_;
-    BodyReader bodies_;
+    static void AddDetails(ResourceFinding& f, const RetainedEvent& e) {
+        auto set = [&](const char* key, std::string_view value) {
+            if (!value.empty() && !f.details.count(key)) f.details[key] = std::string(value);
+        };
+        set("location", e.location);
+        set("vm_size", e.vm_size);
+        set("priority", e.priority);
+        set("max_price", e.max_price);
+        set("capacity", e.capacity);
+        set("target_dedicated_nodes", e.target_dedicated_nodes);
+        set("target_low_priority_nodes", e.target_low_priority_nodes);
+        set("image", e.image);
+        set("publisher", e.publisher);
+        set("extension_type", e.extension_type);
+    }
     std::vector<Grant> grants_;
+    std::map<std::string, std::vector<const Grant*>> grants_by_principal_;
+    std::map<std::string, const Grant*> grants_by_assignment_; // assignment GUID without dashes
+    std::map<const Operation*, const Grant*> grants_by_operation_;
+    std::map<std::string, std::string, std::less<>> deployments_; // correlation id -> deployment
     // resource id -> all its operations, and principal key -> precursor operations.
     std::map<std::string, std::vector<const Operation*>> by_resource_;
     std::map<std::string, std::vector<const Operation*>> by_principal_;
@@ -488,21 +637,27 @@ void Analyzer::CollectGrants() {
         // The request body (on the Start record) names who received which role where:
         // {"Properties":{"PrincipalId":..,"RoleDefinitionId":..,"Scope":..}}.
         for (const RetainedEvent* e : op->events) {
-            if (e->request_body.empty()) continue;
-            if (auto body = bodies_.Parse(e->request_body)) {
-                grant.principal_id = Lower(bodies_.Find(*body, {"properties", "principalid"}));
-                grant.principal_type = bodies_.Find(*body, {"properties", "principaltype"});
-                grant.role_definition_id =
-                    Lower(LastSegment(bodies_.Find(*body, {"properties", "roledefinitionid"})));
-                grant.scope = bodies_.Find(*body, {"properties", "scope"});
-            }
-            if (!grant.principal_id.empty()) break;
+            if (e->grant_principal_id.empty()) continue;
+            grant.principal_id = e->grant_principal_id;
+            grant.principal_type = e->grant_principal_type;
+            grant.role_definition_id = e->grant_role_definition_id;
+            grant.scope = e->grant_scope;
+            break;
         }
         if (grant.principal_id.empty()) continue;
         std::string_view name = BuiltInRoleName(grant.role_definition_id);
         grant.role = name.empty() ? grant.role_definition_id : std::string(name);
         grants_.push_back(std::move(grant));
     }
+    // Indexes for attribution (grants_ no longer changes, so the pointers stay valid).
+    for (const Grant& g : grants_) {
+        grants_by_principal_[g.principal_id].push_back(&g);
+        grants_by_assignment_.emplace(RemoveDashes(LastSegment(g.assignment_id)), &g);
+        grants_by_operation_.emplace(g.operation, &g);
+    }
+    for (const auto& op : result_.operations)
+        if (op->operation == "microsoft.resources/deployments/write" && !op->correlation_id.empty())
+            deployments_.emplace(op->correlation_id, op->resource_id_lower);
 }
 
 void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) {
@@ -512,14 +667,8 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) {
     f.created_by = PrincipalOf(*creation.request);
     // The deployment whose correlation id this creation shares.
     if (!creation.correlation_id.empty()) {
-        for (const auto& op : result_.operations) {
-            if (op->operation == "microsoft.resources/deployments/write" &&
-                op->correlation_id == creation.correlation_id &&
-                op->resource_id_lower != f.resource_id) {
-                f.deployment = op->resource_id_lower;
-                break;
-            }
-        }
+        auto it = deployments_.find(creation.correlation_id);
+        if (it != deployments_.end() && it->second != f.resource_id) f.deployment = it->second;
     }
     // authorized_by: the role assignment named by the call's evidence, else the latest grant
     // to the creator before the creation.
@@ -527,17 +676,16 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) {
     std::string evidence_id;
     for (const RetainedEvent* e : creation.events)
         if (!e->role_assignment_id.empty()) evidence_id = RemoveDashes(e->role_assignment_id);
-    for (const Grant& g : grants_) {
-        if (g.at_us > creation.request_us) continue;
-        bool by_evidence =
-            !evidence_id.empty() && RemoveDashes(LastSegment(g.assignment_id)) == evidence_id;
-        bool by_principal =
-            !f.created_by->object_id.empty() && g.principal_id == f.created_by->object_id;
-        if (by_evidence) {
-            best = &g;
-            break;
-        }
-        if (by_principal && (!best || g.at_us >= best->at_us)) best = &g;
+    if (!evidence_id.empty()) {
+        auto it = grants_by_assignment_.find(evidence_id);
+        if (it != grants_by_assignment_.end() && it->second->at_us <= creation.request_us)
+            best = it->second;
+    }
+    if (!best && !f.created_by->object_id.empty()) {
+        auto it = grants_by_principal_.find(f.created_by->object_id);
+        if (it != grants_by_principal_.end())
+            for (const Grant* g : it->second)
+                if (g->at_us <= creation.request_us && (!best || g->at_us >= best->at_us)) best = g;
     }
     if (best) f.authorized_by = *best;
 }
@@ -598,41 +746,13 @@ void Analyzer::BuildResources() {
             f.deleted_by = PrincipalOf(*deletion->request);
         }
         // Details from the creating operation's bodies: request on Start, model on Accept.
-        for (const RetainedEvent* e : origin->events) {
-            for (const std::string_view* text : {&e->request_body, &e->response_body}) {
-                if (text->empty()) continue;
-                auto body = bodies_.Parse(*text);
-                if (!body) continue;
-                auto set = [&](const char* key, std::string value) {
-                    if (!value.empty() && !f.details.count(key)) f.details[key] = std::move(value);
-                };
-                set("location", Lower(bodies_.Find(*body, {"location"})));
-                set("vm_size", bodies_.Find(*body, {"properties", "hardwareprofile", "vmsize"}));
-                set("vm_size", bodies_.Find(*body, {"properties", "vmsize"}));
-                set("vm_size", bodies_.Find(*body, {"sku", "name"}));
-                set("priority", bodies_.Find(*body, {"properties", "priority"}));
-                set("priority",
-                    bodies_.Find(*body, {"properties", "virtualmachineprofile", "priority"}));
-                set("max_price", bodies_.Find(*body, {"properties", "billingprofile", "maxprice"}));
-                set("max_price", bodies_.Find(*body, {"properties", "virtualmachineprofile",
-                                                      "billingprofile", "maxprice"}));
-                set("capacity", bodies_.Find(*body, {"sku", "capacity"}));
-                set("target_dedicated_nodes", bodies_.FindAnywhere(*body, "targetdedicatednodes"));
-                set("target_low_priority_nodes",
-                    bodies_.FindAnywhere(*body, "targetlowprioritynodes"));
-                set("image", bodies_.FindAnywhere(*body, "image"));
-                set("publisher", bodies_.Find(*body, {"properties", "publisher"}));
-                set("extension_type", bodies_.Find(*body, {"properties", "type"}));
-            }
-        }
+        for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
         if (!f.details.count("location")) {
-            // Fall back to the deployment's region.
+            // Fall back to any region named on the resource's operations.
             for (const Operation* op : ops)
                 for (const RetainedEvent* e : op->events)
-                    if (auto body = bodies_.Parse(e->request_body)) {
-                        std::string location = Lower(bodies_.Find(*body, {"location"}));
-                        if (!location.empty()) f.details.emplace("location", location);
-                    }
+                    if (!e->location.empty())
+                        f.details.emplace("location", std::string(e->location));
         }
         std::set<std::string> rule_ids, signals, notes;
         std::set<std::string> seen_evidence;
@@ -839,8 +959,9 @@ void Analyzer::RateSeverity() {
         if (op->signals.count("quota-increase") || op->signals.count("rp-registration")) continue;
         bool suspect_creator = !req.object_id.empty() && suspects.count(std::string(req.object_id));
         const Grant* enabling = nullptr;
-        for (const Grant& g : grants_)
-            if (g.operation == op.get() && suspects.count(g.principal_id)) enabling = &g;
+        if (auto g = grants_by_operation_.find(op.get());
+            g != grants_by_operation_.end() && suspects.count(g->second->principal_id))
+            enabling = g->second;
         if (!suspect_creator && !enabling) continue;
         ResourceFinding f;
         f.resource_id = op->resource_id_lower;
@@ -866,10 +987,7 @@ void Analyzer::RateSeverity() {
         f.signals.erase(std::unique(f.signals.begin(), f.signals.end()), f.signals.end());
         Attribute(f, *op);
         for (const RetainedEvent* e : op->events)
-            if (auto body = bodies_.Parse(e->request_body)) {
-                std::string location = Lower(bodies_.Find(*body, {"location"}));
-                if (!location.empty()) f.details.emplace("location", location);
-            }
+            if (!e->location.empty()) f.details.emplace("location", std::string(e->location));
         if (enabling) {
             f.severity = Severity::kHigh;
             f.details["role"] = enabling->role;

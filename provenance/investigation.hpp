@@ -25,13 +25,18 @@
 
 namespace minetrace {
 
-class Investigation : public BatchConsumer {
+// Pass the Investigation both as a consumer and as a preparer (IngestOptions::preparers): the
+// per-event work (which events to keep, their SHA-256, per-principal tallies) then runs in the
+// parallel stage and Consume only merges. Without the preparer registration Consume does that
+// work itself, serially.
+class Investigation : public BatchConsumer, public BatchPreparer {
   public:
     // `paths` are the input files in pipeline order; `rules[i]` describes rule index i.
     Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules);
     ~Investigation() override;
 
     void Consume(const Batch& batch) override;
+    std::unique_ptr<BatchNotes> Prepare(const Batch& batch) const override;
 
     InvestigationResult Analyze() const;
 
@@ -47,7 +52,7 @@ class Investigation : public BatchConsumer {
         std::set<std::string> ips;
     };
 
-    void Observe(const Event& event);
+    struct Notes;
     // Stores `text` once for the whole run; equal texts share storage.
     std::string_view Intern(std::string_view text);
     // Stores `text` (bodies: large and rarely repeated) without looking for an equal one.

@@ -89,9 +89,26 @@ struct RetainedEvent {
     std::string_view role_assignment_id;
     std::string_view role_definition_id;
 
+    // Facts read from the request/response bodies in the parallel stage (first non-empty of
+    // request, then response), so bodies need not be kept.
+    std::string_view location;
+    std::string_view vm_size;
+    std::string_view priority;
+    std::string_view max_price;
+    std::string_view capacity;
+    std::string_view target_dedicated_nodes;
+    std::string_view target_low_priority_nodes;
+    std::string_view image;
+    std::string_view publisher;
+    std::string_view extension_type;
+    std::string_view grant_principal_id; // roleAssignments/write: who receives the role
+    std::string_view grant_principal_type;
+    std::string_view grant_role_definition_id;
+    std::string_view grant_scope;
+    // The bodies themselves, kept only for records whose rules inspect content (execution,
+    // miner content): the report shows their command lines.
     std::string_view request_body;
     std::string_view response_body;
-    std::string_view status_message;
 
     // Partner Center.
     std::string_view customer_name;

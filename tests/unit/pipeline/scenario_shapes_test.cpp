@@ -62,8 +62,8 @@ TEST_CASE("Scenario: every input shape normalizes to the same facts", "[pipeline
             std::string_view kind = info["source_kind"];
             for (const FileAccount& f : a.files()) {
                 INFO(f.summary.path);
-                CHECK(f.record_kinds.size() == 1);
-                CHECK(f.record_kinds.count(std::string(kind)) == 1);
+                CHECK(f.record_kinds().size() == 1);
+                CHECK(f.record_kinds().count(std::string(kind)) == 1);
                 std::string_view compression = info["compression"];
                 if (compression != "mixed") CHECK(ToString(f.summary.compression) == compression);
             }
