@@ -104,24 +104,30 @@ std::string ProgressMeter::Line(int64_t now_us) const {
     std::string bar;
     if (total_known_) {
         uint64_t shown = std::min(processed, total_bytes_);
-        uint64_t percent = shown * 100 / total_bytes_;
+        uint64_t percent = static_cast<uint64_t>(static_cast<double>(shown) * 100 /
+                                                 static_cast<double>(total_bytes_));
         std::string p = std::to_string(percent);
         stats = std::string(3 - std::min<size_t>(p.size(), 3), ' ') + p + "%  " + Bytes(shown) +
                 " / " + Bytes(total_bytes_) + "  " + Count(rate) + " rec/s";
         if (shown > 0 && shown < total_bytes_) {
-            // ETA from the average byte rate so far.
-            uint64_t remaining = total_bytes_ - shown;
-            uint64_t eta_s = remaining / std::max<uint64_t>(shown * 1'000'000 / elapsed_us, 1);
-            stats += "  ETA " + Duration(eta_s);
+            // ETA from the average byte rate so far (floating point: no overflow on huge inputs).
+            double eta_s = static_cast<double>(total_bytes_ - shown) *
+                           (static_cast<double>(elapsed_us) / 1e6) / static_cast<double>(shown);
+            stats += "  ETA " + Duration(static_cast<uint64_t>(std::min(eta_s, 3.6e8)));
         }
-        constexpr size_t kBar = 20;
-        size_t filled = static_cast<size_t>(shown * kBar / total_bytes_);
-        bar = "[" + std::string(filled, '#') + std::string(kBar - filled, '-') + "] ";
+        // The bar takes what the width leaves, 20 columns at most; under 5 it is dropped.
+        size_t room = width_ - 1 - std::min<size_t>(width_ - 1, 10 + stats.size() + 3);
+        size_t bar_width = std::min<size_t>(room, 20);
+        if (bar_width >= 5) {
+            size_t filled =
+                static_cast<size_t>(static_cast<double>(shown) * static_cast<double>(bar_width) /
+                                    static_cast<double>(total_bytes_));
+            bar = "[" + std::string(filled, '#') + std::string(bar_width - filled, '-') + "] ";
+        }
     } else {
         stats = Bytes(processed) + " read  " + Count(rate) + " rec/s";
     }
     std::string line = "minetrace " + bar + stats;
-    if (line.size() >= width_) line = "minetrace " + stats; // drop the bar first
     if (line.size() >= width_) line.resize(width_ - 1);
     return line;
 }

@@ -1,0 +1,261 @@
+#include "report/coverage.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <simdjson.h>
+
+namespace minetrace {
+
+namespace {
+
+constexpr int64_t kMicrosPerHour = 3600LL * 1000 * 1000;
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+bool KeyIs(std::string_view key, std::string_view lower) {
+    if (key.size() != lower.size()) return false;
+    for (size_t i = 0; i < key.size(); ++i) {
+        char c = key[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+        if (c != lower[i]) return false;
+    }
+    return true;
+}
+
+std::string Lower(std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    return out;
+}
+
+// A subscription id as found in Partner Center JSON: a GUID, nothing else.
+bool LooksLikeGuid(std::string_view text) {
+    if (text.size() != 36) return false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c))) return false;
+    }
+    return true;
+}
+
+std::string_view StringOf(simdjson::dom::element value) {
+    std::string_view text;
+    if (value.get_string().get(text)) return {};
+    return text;
+}
+
+} // namespace
+
+// Hours with at least one record, as a bitmap of 64-hour words starting at word `base`.
+struct CoverageCollector::Track {
+    uint64_t events = 0;
+    int64_t first_us = INT64_MAX;
+    int64_t last_us = INT64_MIN;
+    int64_t base = 0;
+    std::vector<uint64_t> words;
+    bool overflow = false;
+
+    void Add(int64_t time_us) {
+        ++events;
+        first_us = std::min(first_us, time_us);
+        last_us = std::max(last_us, time_us);
+        if (overflow) return;
+        int64_t hour = FloorDiv(time_us, kMicrosPerHour);
+        int64_t word = FloorDiv(hour, 64);
+        constexpr int64_t kMaxWords = kMaxSpanHours / 64;
+        if (words.empty()) {
+            base = word;
+            words.assign(1, 0);
+        } else if (word < base) {
+            int64_t grow = base - word;
+            if (static_cast<int64_t>(words.size()) + grow > kMaxWords) {
+                overflow = true;
+                return;
+            }
+            words.insert(words.begin(), static_cast<size_t>(grow), 0);
+            base = word;
+        } else if (word >= base + static_cast<int64_t>(words.size())) {
+            int64_t size = word - base + 1;
+            if (size > kMaxWords) {
+                overflow = true;
+                return;
+            }
+            words.resize(static_cast<size_t>(size), 0);
+        }
+        words[static_cast<size_t>(word - base)] |= uint64_t{1} << (hour - word * 64);
+    }
+
+    bool Has(int64_t hour) const {
+        int64_t word = FloorDiv(hour, 64);
+        if (word < base || word >= base + static_cast<int64_t>(words.size())) return false;
+        return (words[static_cast<size_t>(word - base)] >> (hour - word * 64)) & 1u;
+    }
+};
+
+struct CoverageCollector::Json {
+    simdjson::dom::parser parser;
+};
+
+CoverageCollector::CoverageCollector() : json_(std::make_unique<Json>()) {}
+CoverageCollector::~CoverageCollector() = default;
+
+void CoverageCollector::Consume(const Batch& batch) {
+    for (const Event& e : batch.events) {
+        if (e.kind == SourceKind::kPartnerCenterAudit) {
+            if (pc_events_ == 0 || e.time_us < pc_first_us_) pc_first_us_ = e.time_us;
+            if (pc_events_ == 0 || e.time_us > pc_last_us_) pc_last_us_ = e.time_us;
+            ++pc_events_;
+            ObserveNames(e);
+            continue;
+        }
+        auto it = tracks_.find(e.subscription_id);
+        if (it == tracks_.end()) {
+            if (tracks_.size() >= kMaxSubscriptions) {
+                ++untracked_;
+                continue;
+            }
+            it = tracks_.emplace(std::string(e.subscription_id), std::make_unique<Track>()).first;
+        }
+        it->second->Add(e.time_us);
+    }
+}
+
+void CoverageCollector::SetName(std::string_view subscription_id, std::string_view name,
+                                int64_t at_us) {
+    if (!LooksLikeGuid(subscription_id) || name.empty()) return;
+    std::string id = Lower(subscription_id);
+    if (name.size() > kMaxNameBytes) {
+        size_t cut = kMaxNameBytes;
+        // Cut on a UTF-8 character boundary.
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+        name = name.substr(0, cut);
+    }
+    auto it = names_.find(id);
+    if (it == names_.end()) {
+        if (names_.size() >= kMaxNames) return;
+        names_.emplace(std::move(id), NameSeen{at_us, std::string(name)});
+    } else if (at_us >= it->second.at_us) {
+        // The latest record wins: a rename after the purchase shows the current name.
+        it->second = NameSeen{at_us, std::string(name)};
+    }
+}
+
+void CoverageCollector::ObserveNames(const Event& e) {
+    simdjson::dom::parser& parser = json_->parser;
+    // customizedData: [{"key": "SubscriptionId-0", "value": ...}, {"key": "SubscriptionName-0",
+    // ...}]; ids and names pair up by their suffix.
+    if (!e.partner.customized_data.empty()) {
+        simdjson::dom::element root;
+        if (!parser.parse(e.partner.customized_data.data(), e.partner.customized_data.size(), true)
+                 .get(root) &&
+            root.is_array()) {
+            std::map<std::string, std::pair<std::string, std::string>> pairs;
+            for (simdjson::dom::element item : simdjson::dom::array(root)) {
+                if (!item.is_object()) continue;
+                std::string_view key, value;
+                for (auto [k, v] : simdjson::dom::object(item)) {
+                    if (KeyIs(k, "key")) key = StringOf(v);
+                    if (KeyIs(k, "value")) value = StringOf(v);
+                }
+                std::string lower = Lower(key);
+                for (std::string_view prefix : {"subscriptionid", "subscriptionname"}) {
+                    if (lower.rfind(prefix, 0) != 0) continue;
+                    std::string suffix = lower.substr(prefix.size());
+                    // "subscriptionid" must not swallow "subscriptionidsomething".
+                    if (!suffix.empty() && suffix[0] != '-') continue;
+                    auto& pair = pairs[suffix];
+                    (prefix == "subscriptionid" ? pair.first : pair.second) = std::string(value);
+                }
+            }
+            for (const auto& [suffix, pair] : pairs) SetName(pair.first, pair.second, e.time_us);
+        }
+    }
+    // resourceNewValue: an order's LineItems[] or a subscription object, PascalCase keys.
+    if (!e.partner.resource_new_value.empty()) {
+        simdjson::dom::element root;
+        if (parser
+                .parse(e.partner.resource_new_value.data(), e.partner.resource_new_value.size(),
+                       true)
+                .get(root) ||
+            !root.is_object())
+            return;
+        auto pair_of = [&](simdjson::dom::object object, bool top) {
+            std::string_view id, name;
+            for (auto [k, v] : object) {
+                if (KeyIs(k, "subscriptionid") || (top && KeyIs(k, "id"))) {
+                    std::string_view text = StringOf(v);
+                    if (LooksLikeGuid(text) && (id.empty() || KeyIs(k, "subscriptionid")))
+                        id = text;
+                }
+                if (KeyIs(k, "friendlyname")) name = StringOf(v);
+            }
+            if (top && !id.empty()) {
+                // A top-level "Id" is the subscription's only when the record names it.
+                std::string lower = Lower(id);
+                bool named = false;
+                for (std::string_view s : e.partner.subscription_ids) named = named || s == lower;
+                if (!named) return;
+            }
+            SetName(id, name, e.time_us);
+        };
+        simdjson::dom::object top(root);
+        pair_of(top, true);
+        for (auto [k, v] : top) {
+            if (!KeyIs(k, "lineitems") || !v.is_array()) continue;
+            for (simdjson::dom::element item : simdjson::dom::array(v))
+                if (item.is_object()) pair_of(simdjson::dom::object(item), false);
+        }
+    }
+}
+
+std::string InputCoverage::NameOf(const std::string& subscription_id) const {
+    auto it = subscription_names.find(subscription_id);
+    return it == subscription_names.end() ? std::string() : it->second;
+}
+
+InputCoverage CoverageCollector::Result() const {
+    InputCoverage out;
+    for (const auto& [id, name] : names_) out.subscription_names.emplace(id, name.name);
+    for (const auto& [id, track] : tracks_) {
+        SubscriptionCoverage c;
+        c.subscription_id = id;
+        c.name = out.NameOf(id);
+        c.events = track->events;
+        c.first_us = track->first_us;
+        c.last_us = track->last_us;
+        c.gaps_computed = !track->overflow;
+        if (c.gaps_computed) {
+            int64_t first = FloorDiv(track->first_us, kMicrosPerHour);
+            int64_t last = FloorDiv(track->last_us, kMicrosPerHour);
+            int64_t gap_start = -1;
+            bool in_gap = false;
+            for (int64_t h = first; h <= last + 1; ++h) {
+                bool has = h > last || track->Has(h);
+                if (has && h <= last) ++c.hours_with_records;
+                if (!has && !in_gap) {
+                    in_gap = true;
+                    gap_start = h;
+                } else if (has && in_gap) {
+                    in_gap = false;
+                    ++c.gaps_total;
+                    c.gap_hours += static_cast<uint64_t>(h - gap_start);
+                    if (c.gaps.size() < CoverageCollector::kMaxGapsListed)
+                        c.gaps.push_back({gap_start * kMicrosPerHour, h * kMicrosPerHour});
+                }
+            }
+        }
+        out.activity.push_back(std::move(c));
+    }
+    out.partner_center_events = pc_events_;
+    out.partner_center_first_us = pc_first_us_;
+    out.partner_center_last_us = pc_last_us_;
+    out.untracked_events = untracked_;
+    return out;
+}
+
+} // namespace minetrace

@@ -1,0 +1,389 @@
+#include "report/facts.hpp"
+
+#include "core/timestamp.hpp"
+#include "provenance/body.hpp"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+namespace minetrace {
+
+namespace {
+
+bool EndsWith(std::string_view text, std::string_view suffix) {
+    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+std::string MfaText(Tristate mfa) {
+    return mfa == Tristate::kYes ? "yes" : mfa == Tristate::kNo ? "no" : "unknown";
+}
+
+// Cuts `text` to at most `limit` bytes on a UTF-8 character boundary.
+std::string CutUtf8(std::string_view text, size_t limit) {
+    if (text.size() <= limit) return std::string(text);
+    size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(text.substr(0, cut)) + " [...]";
+}
+
+void AddFact(std::vector<Fact>& facts, std::string label, std::string value) {
+    if (!value.empty()) facts.push_back({std::move(label), std::move(value)});
+}
+
+void AddPrincipalFacts(std::vector<Fact>& facts, const Principal& p, const std::string& prefix) {
+    AddFact(facts, prefix + "type", PrincipalTypeLabel(p.type));
+    AddFact(facts, prefix + "object id", p.object_id);
+    AddFact(facts, prefix + "app id", p.app_id);
+    AddFact(facts, prefix + "token tenant", p.tenant_id);
+    AddFact(facts, prefix + "IP", p.ip);
+    AddFact(facts, prefix + "token IP (ipaddr claim)", p.ip_claim);
+    if (p.type == "user") AddFact(facts, prefix + "MFA", MfaText(p.mfa));
+    AddFact(facts, prefix + "credential", p.credential);
+    if (p.foreign_tenant) AddFact(facts, prefix + "foreign tenant", "yes");
+}
+
+Severity Worse(Severity a, Severity b) {
+    return static_cast<int>(a) > static_cast<int>(b) ? a : b;
+}
+
+std::string PrincipalIdentity(const Principal& p) {
+    return p.object_id + "\x1f" + p.name + "\x1f" + p.type;
+}
+
+ChainStep GrantStep(const ResourceFinding& f) {
+    ChainStep step{Stage::kGrant, {}, ""};
+    if (!f.authorized_by) {
+        step.absent = "No role grant to the creator was found in the logs (its rights may "
+                      "predate them).";
+        return step;
+    }
+    const Grant& g = *f.authorized_by;
+    StepItem item;
+    item.at_us = g.at_us;
+    item.text = "Role " + (g.role.empty() ? std::string("(unknown role)") : g.role) +
+                " granted to " + (g.principal_id.empty() ? "the creator" : g.principal_id) +
+                " by " + DescribePrincipal(g.granted_by);
+    AddFact(item.facts, "scope", g.scope);
+    AddFact(item.facts, "role definition", g.role_definition_id);
+    AddFact(item.facts, "role assignment", g.assignment_id);
+    AddPrincipalFacts(item.facts, g.granted_by, "granted by: ");
+    step.items.push_back(std::move(item));
+    return step;
+}
+
+ChainStep PreparationStep(const ResourceFinding& f) {
+    ChainStep step{Stage::kPreparation, {}, ""};
+    for (const Precursor& p : f.preparation) {
+        StepItem item;
+        item.at_us = p.at_us;
+        item.text = SignalLabel(p.signal) + ": " + p.operation + " (" + p.status + ")";
+        AddFact(item.facts, "resource", p.resource_id);
+        step.items.push_back(std::move(item));
+    }
+    if (step.items.empty())
+        step.absent = f.created_by ? "No quota request, provider registration, resource group or "
+                                     "failed attempt by the creator in the 7 days before."
+                                   : "No creator known, so no preparation can be attributed.";
+    return step;
+}
+
+ChainStep CreationStep(const ResourceFinding& f) {
+    ChainStep step{Stage::kCreation, {}, ""};
+    StepItem item;
+    item.at_us = f.created_at_us;
+    std::string who = f.created_by ? DescribePrincipal(*f.created_by) : "an unknown caller";
+    std::string what = ShortResourceType(f.resource_type) + " " + DisplayName(f);
+    if (f.status == "failed")
+        item.text = who + " tried to create " + what + "; the creation failed";
+    else if (f.created_at_us < 0)
+        item.text = what + " was created before the logs begin";
+    else
+        item.text = who + " created " + what;
+    if (f.completed_at_us >= 0) AddFact(item.facts, "completed", ReportTime(f.completed_at_us));
+    if (f.created_by) AddPrincipalFacts(item.facts, *f.created_by, "");
+    for (const auto& [key, value] : f.details) {
+        std::string label = key;
+        std::replace(label.begin(), label.end(), '_', ' ');
+        AddFact(item.facts, label, value);
+    }
+    AddFact(item.facts, "correlation id", f.correlation_id);
+    AddFact(item.facts, "deployment", f.deployment);
+    AddFact(item.facts, "parent", f.parent);
+    step.items.push_back(std::move(item));
+    return step;
+}
+
+// Children (extensions, run commands, pools) by parent id, in result order.
+using ChildIndex = std::map<std::string, std::vector<const ResourceFinding*>, std::less<>>;
+
+ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children) {
+    ChainStep step{Stage::kExecution, {}, ""};
+    bool is_child =
+        EndsWith(f.resource_type, "/extensions") || EndsWith(f.resource_type, "/runcommands");
+    std::vector<std::string> own = CommandsOf(f);
+    if (!own.empty() || (is_child && !f.content_unavailable.empty())) {
+        StepItem item;
+        item.at_us = f.created_at_us;
+        item.text = is_child ? "What the " + ShortResourceType(f.resource_type) + " ran"
+                             : "Commands in its configuration";
+        item.commands = std::move(own);
+        for (const std::string& note : f.content_unavailable) AddFact(item.facts, "note", note);
+        step.items.push_back(std::move(item));
+    }
+    // Extensions and run commands created on this resource.
+    static const std::vector<const ResourceFinding*> kNone;
+    auto found = children.find(f.resource_id);
+    for (const ResourceFinding* child_ptr : found == children.end() ? kNone : found->second) {
+        const ResourceFinding& child = *child_ptr;
+        if (&child == &f) continue;
+        StepItem item;
+        item.at_us = child.created_at_us;
+        item.text = ShortResourceType(child.resource_type) + " " + DisplayName(child) + " " +
+                    (child.status == "failed" ? "attempted" : "installed") + " by " +
+                    (child.created_by ? DescribePrincipal(*child.created_by) : "an unknown caller");
+        auto type = child.details.find("extension_type");
+        if (type != child.details.end()) AddFact(item.facts, "extension type", type->second);
+        auto publisher = child.details.find("publisher");
+        if (publisher != child.details.end()) AddFact(item.facts, "publisher", publisher->second);
+        AddFact(item.facts, "severity", std::string(ToString(child.severity)));
+        for (const std::string& note : child.content_unavailable) AddFact(item.facts, "note", note);
+        item.commands = CommandsOf(child);
+        step.items.push_back(std::move(item));
+    }
+    // Run commands and starts invoked on the resource itself.
+    for (const Operation* op : f.operations) {
+        if (op->verb != "action") continue;
+        if (op->operation.find("runcommand") == std::string::npos &&
+            !EndsWith(op->operation, "/start/action") &&
+            !EndsWith(op->operation, "/restart/action"))
+            continue;
+        StepItem item;
+        item.at_us = op->request_us;
+        item.text = op->operation + " (" + std::string(ToString(op->final_phase)) + ")";
+        if (op->request) {
+            AddFact(item.facts, "caller",
+                    std::string(op->request->upn.empty() ? op->request->caller : op->request->upn));
+            AddFact(item.facts, "IP", std::string(op->request->caller_ip));
+        }
+        step.items.push_back(std::move(item));
+    }
+    std::stable_sort(step.items.begin(), step.items.end(),
+                     [](const StepItem& a, const StepItem& b) { return a.at_us < b.at_us; });
+    if (step.items.empty())
+        step.absent = "No extension, run command or start operation on it in the logs.";
+    return step;
+}
+
+ChainStep DeletionStep(const ResourceFinding& f) {
+    ChainStep step{Stage::kDeletion, {}, ""};
+    if (f.deleted_at_us >= 0) {
+        StepItem item;
+        item.at_us = f.deleted_at_us;
+        item.text =
+            "Deleted by " + (f.deleted_by ? DescribePrincipal(*f.deleted_by) : "an unknown caller");
+        if (f.deletion_completed_at_us >= 0)
+            AddFact(item.facts, "completed", ReportTime(f.deletion_completed_at_us));
+        if (f.deleted_by) AddPrincipalFacts(item.facts, *f.deleted_by, "");
+        step.items.push_back(std::move(item));
+    } else if (f.status == "failed") {
+        step.absent = "Nothing to delete: the creation failed.";
+    } else {
+        step.absent = "No deletion in the logs: the resource may still exist.";
+    }
+    return step;
+}
+
+} // namespace
+
+std::string_view StageName(Stage stage) {
+    switch (stage) {
+    case Stage::kGrant:
+        return "Grant";
+    case Stage::kPreparation:
+        return "Preparation";
+    case Stage::kCreation:
+        return "Creation";
+    case Stage::kExecution:
+        return "Execution";
+    case Stage::kDeletion:
+        return "Deletion";
+    }
+    return "Grant";
+}
+
+std::string ReportTime(int64_t unix_us) {
+    if (unix_us < 0) return "-";
+    std::string text = FormatRfc3339Micros(unix_us); // YYYY-MM-DDTHH:MM:SS.ffffffZ
+    if (text.size() < 19) return text;
+    text = text.substr(0, 19);
+    text[10] = ' ';
+    return text + " UTC";
+}
+
+std::string ReportBytes(uint64_t bytes) {
+    static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
+    if (bytes < 1024) return std::to_string(bytes) + " B";
+    // Tenths computed in integers so the text never depends on floating-point formatting.
+    size_t unit = 0;
+    uint64_t scaled = bytes;
+    while (scaled >= 1024 * 1024 && unit + 2 < std::size(kUnits)) {
+        scaled /= 1024;
+        ++unit;
+    }
+    uint64_t tenths = scaled * 10 / 1024;
+    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " " + kUnits[unit + 1];
+}
+
+std::string ShortResourceType(std::string_view type) {
+    size_t slash = type.find('/');
+    return std::string(slash == std::string_view::npos ? type : type.substr(slash + 1));
+}
+
+std::string DisplayName(const ResourceFinding& f) {
+    if (f.parent.empty()) return f.name;
+    std::string_view parent = f.parent;
+    size_t slash = parent.rfind('/');
+    return std::string(slash == std::string_view::npos ? parent : parent.substr(slash + 1)) + "/" +
+           f.name;
+}
+
+std::string PrincipalTypeLabel(std::string_view type) {
+    if (type == "service_principal") return "service principal";
+    if (type == "managed_identity") return "managed identity";
+    if (type.empty()) return "";
+    return std::string(type);
+}
+
+std::string DescribePrincipal(const Principal& p) {
+    std::string out = p.name.empty() ? "an unknown caller" : p.name;
+    if (p.type == "service_principal" || p.type == "managed_identity" || p.type == "application")
+        out += " (" + PrincipalTypeLabel(p.type) + ")";
+    return out;
+}
+
+std::string SignalLabel(std::string_view signal) {
+    if (signal == "quota-increase") return "quota increase";
+    if (signal == "rp-registration") return "resource provider registration";
+    if (signal == "resource-group-create") return "resource group created";
+    if (signal == "failed-attempt") return "failed creation attempt";
+    if (signal == "privilege-grant") return "role grant";
+    return std::string(signal);
+}
+
+std::vector<std::string> CommandsOf(const ResourceFinding& f) {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    BodyReader reader;
+    auto add = [&](const std::string& text) {
+        if (text.empty() || out.size() >= kMaxCommands) return;
+        std::string cut = CutUtf8(text, kMaxCommandBytes);
+        if (seen.insert(cut).second) out.push_back(std::move(cut));
+    };
+    for (const Operation* op : f.operations) {
+        for (const RetainedEvent* e : op->events) {
+            for (const std::string_view* body : {&e->request_body, &e->response_body}) {
+                auto root = reader.Parse(*body);
+                if (!root) continue;
+                add(reader.FindAnywhere(*root, "commandtoexecute"));
+                add(reader.FindAnywhere(*root, "script"));
+                add(reader.FindAnywhere(*root, "commandid"));
+                add(reader.Find(*root, {"properties", "containers", "properties", "command"}));
+            }
+        }
+    }
+    return out;
+}
+
+ReportFacts BuildFacts(const ReportContext& context) {
+    const InvestigationResult& result = context.result;
+    ReportFacts facts;
+    ReportSummary& s = facts.summary;
+
+    std::map<std::string, AffectedSubscription> subscriptions;
+    std::map<std::string, Creator> creators;
+    for (const ResourceFinding& f : result.resources) {
+        s.high += f.severity == Severity::kHigh;
+        s.medium += f.severity == Severity::kMedium;
+        s.low += f.severity == Severity::kLow;
+        for (const std::string& rule : f.rules) ++facts.rule_hits[rule];
+
+        AffectedSubscription& a = subscriptions[f.subscription_id];
+        a.subscription_id = f.subscription_id;
+        a.high += f.severity == Severity::kHigh;
+        a.medium += f.severity == Severity::kMedium;
+        a.low += f.severity == Severity::kLow;
+
+        if (f.severity == Severity::kLow) continue;
+        auto extend = [&](int64_t at) {
+            if (at < 0) return;
+            if (s.first_us < 0 || at < s.first_us) s.first_us = at;
+            if (at > s.last_us) s.last_us = at;
+        };
+        extend(f.created_at_us);
+        extend(f.completed_at_us);
+        extend(f.deleted_at_us);
+        extend(f.deletion_completed_at_us);
+        for (const Precursor& p : f.preparation) extend(p.at_us);
+        if (f.authorized_by) extend(f.authorized_by->at_us);
+        if (f.created_by) {
+            Creator& c = creators[PrincipalIdentity(*f.created_by)];
+            if (c.resources == 0) {
+                c.identity = *f.created_by;
+                c.worst = f.severity;
+            }
+            ++c.resources;
+            c.worst = Worse(c.worst, f.severity);
+            if (f.created_at_us >= 0) {
+                if (c.first_us < 0 || f.created_at_us < c.first_us) c.first_us = f.created_at_us;
+                c.last_us = std::max(c.last_us, f.created_at_us);
+            }
+        }
+    }
+    std::map<std::string_view, const SubscriptionFinding*> subscription_findings;
+    for (const SubscriptionFinding& sf : result.subscriptions)
+        subscription_findings.emplace(sf.subscription_id, &sf);
+    for (auto& [id, a] : subscriptions) {
+        a.name = context.coverage.NameOf(id);
+        auto sf = subscription_findings.find(id);
+        if (sf != subscription_findings.end()) a.finding = sf->second;
+        s.subscriptions.push_back(a);
+    }
+    // Most affected first; ties by id, so the order never depends on map internals.
+    std::stable_sort(s.subscriptions.begin(), s.subscriptions.end(),
+                     [](const AffectedSubscription& x, const AffectedSubscription& y) {
+                         return std::tie(y.high, y.medium, y.low) <
+                                std::tie(x.high, x.medium, x.low);
+                     });
+    for (auto& [key, c] : creators) s.creators.push_back(c);
+    std::stable_sort(s.creators.begin(), s.creators.end(), [](const Creator& x, const Creator& y) {
+        if (x.worst != y.worst) return static_cast<int>(x.worst) > static_cast<int>(y.worst);
+        return x.resources > y.resources;
+    });
+
+    for (const FileAccount& f : context.files) {
+        ++s.files;
+        s.files_with_errors += !f.summary.error.empty();
+        s.records_read += f.records_read;
+        s.events += f.events;
+        s.ignored += f.ignored_total();
+        s.quarantined += f.quarantined_total();
+        for (const auto& [reason, count] : f.quarantined) s.quarantined_by_reason[reason] += count;
+    }
+
+    ChildIndex children;
+    for (const ResourceFinding& f : result.resources)
+        if (!f.parent.empty()) children[f.parent].push_back(&f);
+    for (const ResourceFinding& f : result.resources) {
+        ResourceCard card;
+        card.finding = &f;
+        auto location = f.details.find("location");
+        if (location != f.details.end()) card.region = location->second;
+        card.chain = {GrantStep(f), PreparationStep(f), CreationStep(f), ExecutionStep(f, children),
+                      DeletionStep(f)};
+        facts.cards.push_back(std::move(card));
+    }
+    return facts;
+}
+
+} // namespace minetrace

@@ -1,0 +1,119 @@
+// The facts every human-readable report shows, derived once from an InvestigationResult so that
+// report.html, report.md and the response pack state the same things: the summary (severities,
+// affected subscriptions, creators, time span, input accounting), one card per resource with its
+// provenance chain (grant -> preparation -> creation -> execution -> deletion), and rule use.
+//
+// Every string in these structs may come from the logs (attacker-controlled): writers escape all
+// of them for their medium; nothing here is markup. BuildFacts is deterministic (same context,
+// same facts) and never throws on odd input; pointers in the result point into the context,
+// which must outlive it.
+#pragma once
+
+#include "pipeline/accounting.hpp"
+#include "provenance/model.hpp"
+#include "report/coverage.hpp"
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace minetrace {
+
+// What the writers are given. `files` is the manifest (Accounting::files()).
+struct ReportContext {
+    const InvestigationResult& result;
+    const std::vector<FileAccount>& files;
+    const InputCoverage& coverage;
+    const std::vector<RuleInfo>& rules;
+    std::vector<std::string> input_errors; // directories that could not be listed
+};
+
+enum class Stage : uint8_t { kGrant, kPreparation, kCreation, kExecution, kDeletion };
+std::string_view StageName(Stage stage); // "Grant", "Preparation", ...
+
+// One labelled value of a step ("by", "IP", "role", ...). Labels are ours; values are log text.
+struct Fact {
+    std::string label;
+    std::string value;
+};
+
+struct StepItem {
+    int64_t at_us = -1; // -1: no time
+    std::string text;   // one sentence
+    std::vector<Fact> facts;
+    std::vector<std::string> commands; // command lines / scripts found in request bodies
+};
+
+struct ChainStep {
+    Stage stage = Stage::kGrant;
+    std::vector<StepItem> items;
+    std::string absent; // why the step is empty, when it is
+};
+
+struct ResourceCard {
+    const ResourceFinding* finding = nullptr;
+    std::string region; // details["location"], or empty
+    std::array<ChainStep, 5> chain;
+};
+
+struct Creator {
+    Principal identity;
+    size_t resources = 0;
+    Severity worst = Severity::kLow;
+    int64_t first_us = -1;
+    int64_t last_us = -1;
+};
+
+struct AffectedSubscription {
+    std::string subscription_id;
+    std::string name; // friendly name (Partner Center), empty if unknown
+    const SubscriptionFinding* finding = nullptr; // who created it; null when not in the input
+    size_t high = 0, medium = 0, low = 0;
+};
+
+struct ReportSummary {
+    size_t high = 0, medium = 0, low = 0;
+    std::vector<AffectedSubscription> subscriptions; // every subscription with a finding
+    std::vector<Creator> creators;                   // of medium and high findings, worst first
+    int64_t first_us = -1;                           // activity span of medium/high findings
+    int64_t last_us = -1;
+    uint64_t files = 0, files_with_errors = 0, records_read = 0, events = 0, ignored = 0,
+             quarantined = 0;
+    std::map<std::string, uint64_t> quarantined_by_reason;
+};
+
+struct ReportFacts {
+    ReportSummary summary;
+    std::vector<ResourceCard> cards;         // in result.resources order
+    std::map<std::string, size_t> rule_hits; // rule id -> resources it flagged
+};
+
+ReportFacts BuildFacts(const ReportContext& context);
+
+// "2026-10-12 08:20:21 UTC"; "-" for a negative time.
+std::string ReportTime(int64_t unix_us);
+// "113.3 KiB", "2.0 GiB", "512 B".
+std::string ReportBytes(uint64_t bytes);
+// "microsoft.compute/virtualmachines" -> "virtualmachines" (the provider namespace dropped).
+std::string ShortResourceType(std::string_view type);
+// The finding's name, prefixed with its parent's for child resources:
+// "gpu-train-eus-01/CUSTOMSCRIPT" for an extension, "GPU-TRAIN-EUS-01" for the VM.
+std::string DisplayName(const ResourceFinding& finding);
+// "service principal", "user", ... from Principal::type.
+std::string PrincipalTypeLabel(std::string_view type);
+// "name (service principal)".
+std::string DescribePrincipal(const Principal& principal);
+// Plain-language label of a preparation signal ("quota increase", ...).
+std::string SignalLabel(std::string_view signal);
+
+// Command lines and scripts in a resource's request/response bodies (extension
+// commandToExecute, run command scripts, container commands), deduplicated, each at most
+// kMaxCommandBytes (cut on a UTF-8 boundary, marked with " [...]"), at most kMaxCommands.
+inline constexpr size_t kMaxCommandBytes = 4096;
+inline constexpr size_t kMaxCommands = 8;
+std::vector<std::string> CommandsOf(const ResourceFinding& finding);
+
+} // namespace minetrace

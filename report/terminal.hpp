@@ -1,0 +1,27 @@
+// The responder's terminal: the summary `minetrace investigate` prints on stdout, with colours
+// only when they can be shown and are wanted.
+//
+// Colour decision (UseColor): stdout is a terminal, --no-color was not given, and NO_COLOR is
+// unset or empty (https://no-color.org). Text from the logs is always terminal-safe (controls,
+// escape sequences and bidi overrides neutralised by AppendTerminalSafe), coloured or not: the
+// only escape sequences in the output are the SGR codes written here.
+#pragma once
+
+#include "provenance/model.hpp"
+
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace minetrace {
+
+bool UseColor(bool stdout_is_tty, bool no_color_flag, const char* no_color_env);
+
+// The investigate summary: counts, the top findings (one line each, at most `limit`), who
+// created each subscription, and where the reports are (`report_files` in `out_dir`).
+void WriteInvestigateSummary(std::ostream& out, const InvestigationResult& result,
+                             std::string_view out_dir, const std::vector<std::string>& report_files,
+                             bool color, size_t limit = 20);
+
+} // namespace minetrace
