@@ -37,10 +37,14 @@ bool ParseSize(std::string_view text, uint64_t& out) {
     if (ec != std::errc() || end == text.data()) return false;
     std::string_view suffix(end, static_cast<size_t>(text.data() + text.size() - end));
     uint64_t unit = 1;
-    if (suffix == "K" || suffix == "k" || suffix == "KiB") unit = 1ULL << 10;
-    else if (suffix == "M" || suffix == "m" || suffix == "MiB") unit = 1ULL << 20;
-    else if (suffix == "G" || suffix == "g" || suffix == "GiB") unit = 1ULL << 30;
-    else if (!suffix.empty()) return false;
+    if (suffix == "K" || suffix == "k" || suffix == "KiB")
+        unit = 1ULL << 10;
+    else if (suffix == "M" || suffix == "m" || suffix == "MiB")
+        unit = 1ULL << 20;
+    else if (suffix == "G" || suffix == "g" || suffix == "GiB")
+        unit = 1ULL << 30;
+    else if (!suffix.empty())
+        return false;
     if (value > UINT64_MAX / unit) return false;
     out = value * unit;
     return true;
@@ -117,8 +121,10 @@ int main(int argc, char** argv) {
             }
         } else if (arg == "--shape") {
             std::string_view v = value();
-            if (v == "jsonl") options.shape = Shape::kJsonLines;
-            else if (v == "rest-array") options.shape = Shape::kRestArray;
+            if (v == "jsonl")
+                options.shape = Shape::kJsonLines;
+            else if (v == "rest-array")
+                options.shape = Shape::kRestArray;
             else {
                 std::fprintf(stderr, "minetrace-gen: --shape is jsonl or rest-array\n");
                 return 2;

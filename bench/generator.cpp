@@ -74,8 +74,8 @@ struct Guid {
 
 Guid NewGuid(Rng& rng) {
     Guid g{rng.Next(), rng.Next()};
-    g.hi = (g.hi & ~0xf000ULL) | 0x4000ULL;                         // version 4
-    g.lo = (g.lo & ~(0xcULL << 60)) | (0x8ULL << 60);               // RFC 4122 variant
+    g.hi = (g.hi & ~0xf000ULL) | 0x4000ULL;           // version 4
+    g.lo = (g.lo & ~(0xcULL << 60)) | (0x8ULL << 60); // RFC 4122 variant
     return g;
 }
 
@@ -186,34 +186,34 @@ void AppendIpv4(std::string& out, int a, int b, int c, int d) {
 // miner images and miner commands used by mining operations.
 
 constexpr std::array<std::string_view, 40> kFirstNames = {
-    "Marco",  "Anna",   "Lukas",  "Sofia",  "Jonas",   "Emma",   "Noah",    "Mia",
-    "Elias",  "Lea",    "Liam",   "Olivia", "Mateo",   "Chloe",  "Hugo",    "Alice",
-    "Arjun",  "Priya",  "Kenji",  "Yuki",   "Wei",     "Mei",    "Omar",    "Layla",
-    "Pedro",  "Lucia",  "Ivan",   "Olga",   "Tomasz",  "Zofia",  "Sean",    "Aoife",
-    "Daniel", "Sarah",  "Mohamed", "Fatima", "Samuel", "Grace",  "Matteo",  "Giulia"};
+    "Marco",  "Anna",  "Lukas",   "Sofia",  "Jonas",  "Emma",  "Noah",   "Mia",
+    "Elias",  "Lea",   "Liam",    "Olivia", "Mateo",  "Chloe", "Hugo",   "Alice",
+    "Arjun",  "Priya", "Kenji",   "Yuki",   "Wei",    "Mei",   "Omar",   "Layla",
+    "Pedro",  "Lucia", "Ivan",    "Olga",   "Tomasz", "Zofia", "Sean",   "Aoife",
+    "Daniel", "Sarah", "Mohamed", "Fatima", "Samuel", "Grace", "Matteo", "Giulia"};
 constexpr std::array<std::string_view, 40> kLastNames = {
-    "Bianchi", "Rossi",   "Mueller", "Schmidt", "Dubois",  "Martin",  "Garcia",  "Lopez",
-    "Smith",   "Johnson", "Brown",   "Wilson",  "Tanaka",  "Sato",    "Chen",    "Wang",
-    "Kumar",   "Patel",   "Nowak",   "Kowalski", "Ivanova", "Petrov", "Murphy",  "Kelly",
-    "Silva",   "Santos",  "Haddad",  "Nasser",  "Jensen",  "Hansen",  "Novak",   "Horvat",
-    "Moreau",  "Laurent", "Fischer", "Weber",   "Costa",   "Ferreira", "Berg",   "Lindqvist"};
+    "Bianchi", "Rossi",   "Mueller", "Schmidt",  "Dubois",  "Martin",   "Garcia", "Lopez",
+    "Smith",   "Johnson", "Brown",   "Wilson",   "Tanaka",  "Sato",     "Chen",   "Wang",
+    "Kumar",   "Patel",   "Nowak",   "Kowalski", "Ivanova", "Petrov",   "Murphy", "Kelly",
+    "Silva",   "Santos",  "Haddad",  "Nasser",   "Jensen",  "Hansen",   "Novak",  "Horvat",
+    "Moreau",  "Laurent", "Fischer", "Weber",    "Costa",   "Ferreira", "Berg",   "Lindqvist"};
 constexpr std::array<std::string_view, 16> kApps = {
-    "web", "api",   "data",  "etl",    "billing", "crm",  "search", "auth",
-    "ml",  "reports", "portal", "iot", "media",   "hr",   "erp",    "analytics"};
+    "web", "api",     "data",   "etl", "billing", "crm", "search", "auth",
+    "ml",  "reports", "portal", "iot", "media",   "hr",  "erp",    "analytics"};
 constexpr std::array<std::string_view, 5> kEnvs = {"prod", "dev", "test", "stage", "qa"};
 constexpr std::array<std::string_view, 12> kRegions = {
-    "westeurope", "northeurope",   "eastus",        "eastus2",   "westus2",   "southeastasia",
-    "uksouth",    "francecentral", "japaneast",     "australiaeast", "centralus", "swedencentral"};
+    "westeurope", "northeurope",   "eastus",    "eastus2",       "westus2",   "southeastasia",
+    "uksouth",    "francecentral", "japaneast", "australiaeast", "centralus", "swedencentral"};
 constexpr std::array<std::string_view, 14> kCpuSizes = {
-    "Standard_D2s_v5",   "Standard_D4s_v5",  "Standard_D8s_v5",  "Standard_B2ms",
-    "Standard_B4ms",     "Standard_E4s_v5",  "Standard_E8ds_v5", "Standard_F4s_v2",
-    "Standard_F8s_v2",   "Standard_DS2_v2",  "Standard_D16as_v5", "Standard_L8s_v3",
-    "Standard_A2_v2",    "Standard_D4ads_v5"};
+    "Standard_D2s_v5", "Standard_D4s_v5",  "Standard_D8s_v5",   "Standard_B2ms",
+    "Standard_B4ms",   "Standard_E4s_v5",  "Standard_E8ds_v5",  "Standard_F4s_v2",
+    "Standard_F8s_v2", "Standard_DS2_v2",  "Standard_D16as_v5", "Standard_L8s_v3",
+    "Standard_A2_v2",  "Standard_D4ads_v5"};
 constexpr std::array<std::string_view, 14> kGpuSizes = {
-    "Standard_NC24ads_A100_v4", "Standard_NC48ads_A100_v4", "Standard_NC96ads_A100_v4",
+    "Standard_NC24ads_A100_v4", "Standard_NC48ads_A100_v4",  "Standard_NC96ads_A100_v4",
     "Standard_ND96asr_v4",      "Standard_ND96amsr_A100_v4", "Standard_NC6s_v3",
-    "Standard_NC24s_v3",        "Standard_NV36ads_A10_v5",  "Standard_NV72ads_A10_v5",
-    "Standard_NC4as_T4_v3",     "Standard_NC64as_T4_v3",    "Standard_NC40ads_H100_v5",
+    "Standard_NC24s_v3",        "Standard_NV36ads_A10_v5",   "Standard_NV72ads_A10_v5",
+    "Standard_NC4as_T4_v3",     "Standard_NC64as_T4_v3",     "Standard_NC40ads_H100_v5",
     "Standard_ND96isr_H100_v5", "Standard_NG32ads_V620_v1"};
 constexpr std::array<std::string_view, 6> kGpuFamilies = {
     "standardNCADSA100v4Family", "standardNDASv4_A100Family", "standardNCSv3Family",
@@ -223,13 +223,14 @@ constexpr std::array<std::string_view, 5> kCpuFamilies = {
     "standardDASv5Family"};
 constexpr std::array<std::string_view, 5> kPools = {
     "stratum+tcp://gulf.moneroocean.stream:10128", "stratum+ssl://pool.supportxmr.com:443",
-    "stratum+tcp://xmr-eu1.nanopool.org:14444",    "stratum+tcp://rvn.2miners.com:6060",
+    "stratum+tcp://xmr-eu1.nanopool.org:14444", "stratum+tcp://rvn.2miners.com:6060",
     "stratum+ssl://eth.f2pool.com:6688"};
 constexpr std::array<std::string_view, 4> kWallets = {
-    "46CbZ9WjJG6Uoh87X5qh7EZFiiQpG2zjnr6rMoQSzP2yqZEPUiBLekUJyGB1M5qN74BNE7oLS2YNrsc1jYADsWppZUz84DH",
-    "48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUicoD",
-    "RKTmT4VxQx7sJrGeFQbeGgU1Hc8yV3nNMT",
-    "0x4bd27a3ef5b1a2c1a7f1d1e9b8c3a4f5e6d7c8b9"};
+    "46CbZ9WjJG6Uoh87X5qh7EZFiiQpG2zjnr6rMoQSzP2yqZEPUiBLekUJyGB1M5qN74BNE7oLS2YNrsc1jYADsWppZUz84D"
+    "H",
+    "48edfHu7V9Z84YzzMa6fUueoELZ9ZRXq9VetWzYGzKt52XU5xvqgzYnDK9URnRoJMk1j8nLwEVsaSWJ4fhdUyZijBGUico"
+    "D",
+    "RKTmT4VxQx7sJrGeFQbeGgU1Hc8yV3nNMT", "0x4bd27a3ef5b1a2c1a7f1d1e9b8c3a4f5e6d7c8b9"};
 constexpr std::array<std::string_view, 4> kMinerImages = {
     "docker.io/cryptodev0x/xmrig:latest", "ghcr.io/minerstack/xmrig-cuda:6.21",
     "docker.io/nvidiaminer/t-rex:0.26.8", "docker.io/lolminer/lolminer:1.88"};
@@ -237,23 +238,21 @@ constexpr std::array<std::string_view, 5> kBenignCommands = {
     "bash -c 'apt-get update && apt-get install -y nginx'",
     "sh install-agent.sh --workspace-region westeurope",
     "powershell -ExecutionPolicy Unrestricted -File configure-iis.ps1",
-    "bash bootstrap.sh --role app --log-level info",
-    "sh join-domain.sh corp.local"};
+    "bash bootstrap.sh --role app --log-level info", "sh join-domain.sh corp.local"};
 constexpr std::array<std::string_view, 5> kBenignImages = {
     "mcr.microsoft.com/azuredocs/aci-helloworld:latest", "docker.io/library/nginx:1.25",
     "mcr.microsoft.com/dotnet/aspnet:8.0", "docker.io/library/redis:7.2",
     "docker.io/grafana/grafana:10.2.0"};
 // First-party client applications users sign in with.
 constexpr std::array<std::string_view, 4> kUserClients = {
-    "04b07795-8ddb-461a-bbee-02f9e1bf7b46", // Azure CLI
-    "c44b4083-3bb0-49c1-b47d-974e53cbdf3c", // Azure Portal
-    "1950a258-227b-4e31-a9cf-717495945fc2", // Azure PowerShell
+    "04b07795-8ddb-461a-bbee-02f9e1bf7b46",  // Azure CLI
+    "c44b4083-3bb0-49c1-b47d-974e53cbdf3c",  // Azure Portal
+    "1950a258-227b-4e31-a9cf-717495945fc2",  // Azure PowerShell
     "aebc6443-996d-45c2-90f0-388ff96faa56"}; // Visual Studio Code
 constexpr std::array<std::string_view, 4> kAmr = {"pwd,mfa", "pwd", "rsa,mfa", "pwd,rsa,mfa"};
-constexpr std::array<int, 34> kUserFirstOctets = {20,  31,  37,  46,  51,  62,  77,  78,  79,
-                                                  80,  81,  82,  84,  85,  86,  87,  88,  89,
-                                                  90,  91,  92,  93,  94,  95,  109, 176, 178,
-                                                  185, 188, 193, 194, 195, 212, 217};
+constexpr std::array<int, 34> kUserFirstOctets = {
+    20, 31, 37, 46, 51, 62, 77, 78,  79,  80,  81,  82,  84,  85,  86,  87,  88,
+    89, 90, 91, 92, 93, 94, 95, 109, 176, 178, 185, 188, 193, 194, 195, 212, 217};
 constexpr std::array<int, 6> kAzureFirstOctets = {13, 20, 40, 51, 52, 104};
 
 // ---------------------------------------------------------------------------------------------
@@ -342,38 +341,37 @@ constexpr std::array<OpKind, 27> kBenignOps = {{
      Pattern::kAsyncCreate, Body::kVm, 40, true},
     {"Microsoft.Compute", "virtualMachines", "start/action", "Start Virtual Machine", "POST",
      Pattern::kAction, Body::kNone, 30, false},
-    {"Microsoft.Compute", "virtualMachines", "deallocate/action",
-     "Deallocate Virtual Machine", "POST", Pattern::kAction, Body::kNone, 30, false},
+    {"Microsoft.Compute", "virtualMachines", "deallocate/action", "Deallocate Virtual Machine",
+     "POST", Pattern::kAction, Body::kNone, 30, false},
     {"Microsoft.Compute", "virtualMachines", "restart/action", "Restart Virtual Machine", "POST",
      Pattern::kAction, Body::kNone, 10, false},
     {"Microsoft.Compute", "virtualMachines", "delete", "Delete Virtual Machine", "DELETE",
      Pattern::kAction, Body::kNone, 15, false},
     {"Microsoft.Compute", "virtualMachines/extensions", "write",
-     "Create or Update Virtual Machine Extension", "PUT", Pattern::kAsyncCreate,
-     Body::kExtension, 15, true},
+     "Create or Update Virtual Machine Extension", "PUT", Pattern::kAsyncCreate, Body::kExtension,
+     15, true},
     {"Microsoft.Compute", "virtualMachineScaleSets", "write",
      "Create or Update Virtual Machine Scale Set", "PUT", Pattern::kAsyncCreate, Body::kVmss, 8,
      true},
     {"Microsoft.Batch", "batchAccounts/pools", "write", "Create or Update Pool", "PUT",
      Pattern::kSyncCreate, Body::kBatchPool, 3, true},
-    {"Microsoft.ContainerInstance", "containerGroups", "write",
-     "Create or Update Container Group", "PUT", Pattern::kSyncCreate, Body::kContainerGroup, 8,
-     true},
+    {"Microsoft.ContainerInstance", "containerGroups", "write", "Create or Update Container Group",
+     "PUT", Pattern::kSyncCreate, Body::kContainerGroup, 8, true},
     {"Microsoft.Quota", "quotas", "write", "Create or Update Quota", "PUT", Pattern::kAsyncCreate,
      Body::kQuota, 1, false},
     {"Microsoft.Storage", "storageAccounts", "write", "Create/Update Storage Account", "PUT",
      Pattern::kAsyncCreate, Body::kStorage, 25, false},
-    {"Microsoft.Storage", "storageAccounts", "listKeys/action", "List Storage Account Keys",
-     "POST", Pattern::kQuick, Body::kNone, 120, false},
+    {"Microsoft.Storage", "storageAccounts", "listKeys/action", "List Storage Account Keys", "POST",
+     Pattern::kQuick, Body::kNone, 120, false},
     {"Microsoft.Network", "networkSecurityGroups", "write",
      "Create or Update Network Security Group", "PUT", Pattern::kAsyncCreate, Body::kNsg, 25,
      false},
-    {"Microsoft.Network", "networkInterfaces", "write", "Create or Update Network Interface",
-     "PUT", Pattern::kAsyncCreate, Body::kNic, 25, false},
-    {"Microsoft.Network", "publicIPAddresses", "write", "Create or Update Public Ip Address",
-     "PUT", Pattern::kAsyncCreate, Body::kPublicIp, 10, false},
-    {"Microsoft.Network", "virtualNetworks/subnets", "join/action",
-     "Join Virtual Network", "POST", Pattern::kQuick, Body::kNone, 40, false},
+    {"Microsoft.Network", "networkInterfaces", "write", "Create or Update Network Interface", "PUT",
+     Pattern::kAsyncCreate, Body::kNic, 25, false},
+    {"Microsoft.Network", "publicIPAddresses", "write", "Create or Update Public Ip Address", "PUT",
+     Pattern::kAsyncCreate, Body::kPublicIp, 10, false},
+    {"Microsoft.Network", "virtualNetworks/subnets", "join/action", "Join Virtual Network", "POST",
+     Pattern::kQuick, Body::kNone, 40, false},
     {"Microsoft.Network", "networkSecurityGroups", "join/action", "Join Network Security Group",
      "POST", Pattern::kQuick, Body::kNone, 20, false},
     {"Microsoft.Resources", "deployments", "write", "Create Deployment", "PUT",
@@ -390,10 +388,11 @@ constexpr std::array<OpKind, 27> kBenignOps = {{
      Body::kNone, 15, false},
     {"Microsoft.Sql", "servers/databases", "write", "Create/Update SQL database", "PUT",
      Pattern::kAsyncCreate, Body::kSqlDatabase, 8, false},
-    {"Microsoft.Insights", "diagnosticSettings", "write", "Create or update resource diagnostic setting",
-     "PUT", Pattern::kSyncCreate, Body::kNone, 6, false},
-    {"Microsoft.Authorization", "policies", "audit/action",
-     "'audit' Policy action.", "POST", Pattern::kPolicy, Body::kNone, 30, false},
+    {"Microsoft.Insights", "diagnosticSettings", "write",
+     "Create or update resource diagnostic setting", "PUT", Pattern::kSyncCreate, Body::kNone, 6,
+     false},
+    {"Microsoft.Authorization", "policies", "audit/action", "'audit' Policy action.", "POST",
+     Pattern::kPolicy, Body::kNone, 30, false},
     {"Microsoft.Authorization", "policies", "auditIfNotExists/action",
      "'auditIfNotExists' Policy action.", "POST", Pattern::kPolicy, Body::kNone, 20, false},
 }};
@@ -403,16 +402,15 @@ constexpr std::array<OpKind, 6> kMiningOps = {{
     {"Microsoft.Compute", "virtualMachines", "write", "Create or Update Virtual Machine", "PUT",
      Pattern::kAsyncCreate, Body::kVm, 1, true},
     {"Microsoft.Compute", "virtualMachines/extensions", "write",
-     "Create or Update Virtual Machine Extension", "PUT", Pattern::kAsyncCreate,
-     Body::kExtension, 1, true},
+     "Create or Update Virtual Machine Extension", "PUT", Pattern::kAsyncCreate, Body::kExtension,
+     1, true},
     {"Microsoft.Compute", "virtualMachineScaleSets", "write",
      "Create or Update Virtual Machine Scale Set", "PUT", Pattern::kAsyncCreate, Body::kVmss, 1,
      true},
     {"Microsoft.Batch", "batchAccounts/pools", "write", "Create or Update Pool", "PUT",
      Pattern::kSyncCreate, Body::kBatchPool, 1, true},
-    {"Microsoft.ContainerInstance", "containerGroups", "write",
-     "Create or Update Container Group", "PUT", Pattern::kSyncCreate, Body::kContainerGroup, 1,
-     true},
+    {"Microsoft.ContainerInstance", "containerGroups", "write", "Create or Update Container Group",
+     "PUT", Pattern::kSyncCreate, Body::kContainerGroup, 1, true},
     {"Microsoft.Quota", "quotas", "write", "Create or Update Quota", "PUT", Pattern::kAsyncCreate,
      Body::kQuota, 1, false},
 }};
@@ -545,8 +543,8 @@ struct ActivityGenerator::Impl {
 };
 
 void ActivityGenerator::Impl::BuildEstate() {
-    static constexpr std::array<std::string_view, 4> kTenantNames = {"contoso", "fabrikamrobotics",
-                                                                    "northwindtraders", "tailspin"};
+    static constexpr std::array<std::string_view, 4> kTenantNames = {
+        "contoso", "fabrikamrobotics", "northwindtraders", "tailspin"};
     for (size_t t = 0; t < kTenantNames.size(); ++t) {
         Tenant tenant;
         tenant.id = GuidText(NewGuid(rng));
@@ -671,7 +669,8 @@ void ActivityGenerator::Impl::BuildOperation(bool mining) {
         uint32_t n = static_cast<uint32_t>(pool.size());
         uint32_t pick = rng.Chance(0.6) ? rng.Below(n / 10 + 1) : rng.Below(n);
         who = &principals[pool[pick]];
-        op.caller_ip = who->kind == PrincipalKind::kUser && rng.Chance(0.1) ? UserIp() : who->home_ip;
+        op.caller_ip =
+            who->kind == PrincipalKind::kUser && rng.Chance(0.1) ? UserIp() : who->home_ip;
     }
     if (now_us / 1000000 >= who->token_exp) RenewToken(*who);
     op.who = who;
@@ -811,13 +810,14 @@ void ActivityGenerator::Impl::BuildOperation(bool mining) {
     op.correlation_id = NewGuid(rng);
     op.operation_id = NewGuid(rng);
     op.client_request_id = NewGuid(rng);
-    Guid role_assignment = GuidFrom(who->index, static_cast<uint64_t>(op.sub - subscriptions.data()));
+    Guid role_assignment =
+        GuidFrom(who->index, static_cast<uint64_t>(op.sub - subscriptions.data()));
     op.role_assignment_id.clear();
     AppendGuid(op.role_assignment_id, role_assignment, false);
     bool owner = (role_assignment.lo & 3) == 0 || mining;
     op.role = owner ? "Owner" : "Contributor";
-    op.role_definition_id = owner ? "8e3af657a8ff443ca75c2fe8c4bcb635"
-                                  : "b24988ac618042a0ab8820f7382dd24c";
+    op.role_definition_id =
+        owner ? "8e3af657a8ff443ca75c2fe8c4bcb635" : "b24988ac618042a0ab8820f7382dd24c";
 
     // Phases. Failures hit a small share of writes (mining ones more often: quota, policy).
     bool failed = kind.pattern != Pattern::kPolicy && rng.Chance(mining ? 0.12 : 0.02);
@@ -846,8 +846,8 @@ void ActivityGenerator::Impl::BuildOperation(bool mining) {
     case Pattern::kAsyncCreate:
         record(RecordPhase::kStart, nullptr, t, has_body, false);
         if (failed) {
-            record(RecordPhase::kFailure, &kFailures[rng.Below(kFailures.size())], accept_at,
-                   false, false);
+            record(RecordPhase::kFailure, &kFailures[rng.Below(kFailures.size())], accept_at, false,
+                   false);
             break;
         }
         record(RecordPhase::kAccept, &kCreated, accept_at, false, has_body);
@@ -862,8 +862,8 @@ void ActivityGenerator::Impl::BuildOperation(bool mining) {
     case Pattern::kAction:
         record(RecordPhase::kStart, nullptr, t, false, false);
         if (failed) {
-            record(RecordPhase::kFailure, &kFailures[rng.Below(kFailures.size())], accept_at,
-                   false, false);
+            record(RecordPhase::kFailure, &kFailures[rng.Below(kFailures.size())], accept_at, false,
+                   false);
             break;
         }
         record(RecordPhase::kAccept, &kAcceptedCode, accept_at, false, false);
@@ -918,7 +918,8 @@ void ActivityGenerator::Impl::BuildBodies() {
     uint32_t gpu_count = rng.Between(1, 4);
     uint32_t quota = mining ? rng.Between(24, 400) : rng.Between(10, 100);
     Guid unique = NewGuid(rng);
-    std::string drop_ip = op.caller_ip.find(':') == std::string::npos ? op.caller_ip : "45.95.147.21";
+    std::string drop_ip =
+        op.caller_ip.find(':') == std::string::npos ? op.caller_ip : "45.95.147.21";
 
     std::string command;
     if (mining) {
@@ -1110,7 +1111,8 @@ void ActivityGenerator::Impl::BuildBodies() {
             w.EndObject();
             w.Key("startTask");
             w.BeginObject();
-            w.KeyString("commandLine", mining ? std::string_view(command) : "/bin/bash -c 'echo ready'");
+            w.KeyString("commandLine",
+                        mining ? std::string_view(command) : "/bin/bash -c 'echo ready'");
             w.Key("userIdentity");
             w.BeginObject();
             w.Key("autoUser");
@@ -1250,7 +1252,8 @@ void ActivityGenerator::Impl::BuildBodies() {
             w.KeyString("mode", "Incremental");
             w.Key("templateLink");
             w.BeginObject();
-            w.KeyString("uri", "https://stdeployartifacts.blob.core.windows.net/templates/main.json");
+            w.KeyString("uri",
+                        "https://stdeployartifacts.blob.core.windows.net/templates/main.json");
             w.KeyString("contentVersion", "1.0.0.0");
             w.EndObject();
             if (response) w.KeyString("provisioningState", "Accepted");
@@ -1261,11 +1264,13 @@ void ActivityGenerator::Impl::BuildBodies() {
             w.String(GuidText(unique));
             w.Key("Properties");
             w.BeginObject();
-            w.KeyString("PrincipalId", principals[rng.Below(static_cast<uint32_t>(principals.size()))].object_id);
+            w.KeyString("PrincipalId",
+                        principals[rng.Below(static_cast<uint32_t>(principals.size()))].object_id);
             w.KeyString("PrincipalType", "User");
-            w.KeyString("RoleDefinitionId", "/subscriptions/" + op.sub->id +
-                                                "/providers/Microsoft.Authorization/roleDefinitions/"
-                                                "acdd72a7-3385-48ef-bd42-f606fba81ae7");
+            w.KeyString("RoleDefinitionId",
+                        "/subscriptions/" + op.sub->id +
+                            "/providers/Microsoft.Authorization/roleDefinitions/"
+                            "acdd72a7-3385-48ef-bd42-f606fba81ae7");
             w.KeyString("Scope", "/subscriptions/" + op.sub->id);
             w.Key("Condition");
             w.Null();
@@ -1628,7 +1633,9 @@ void ActivityGenerator::Begin(std::string& out) {
     if (impl_->options.shape == Shape::kRestArray) out += '[';
 }
 
-void ActivityGenerator::Step(std::string& out) { impl_->Step(out); }
+void ActivityGenerator::Step(std::string& out) {
+    impl_->Step(out);
+}
 
 void ActivityGenerator::Finish(std::string& out) {
     Impl& g = *impl_;
@@ -1641,6 +1648,8 @@ void ActivityGenerator::Finish(std::string& out) {
     if (rest) out += g.emitted_any ? "\n]\n" : "]\n";
 }
 
-const GeneratorStats& ActivityGenerator::stats() const { return impl_->stats; }
+const GeneratorStats& ActivityGenerator::stats() const {
+    return impl_->stats;
+}
 
 } // namespace minetrace::bench
