@@ -5,6 +5,8 @@
 // Not copyable (views into it would dangle). Movable: chunk addresses are stable across moves.
 #pragma once
 
+#include "core/ascii.hpp"
+
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -41,10 +43,7 @@ class Arena {
     std::string_view StoreLower(std::string_view text) {
         if (text.empty()) return {};
         char* out = Allocate(text.size());
-        for (size_t i = 0; i < text.size(); ++i) {
-            char c = text[i];
-            out[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-        }
+        for (size_t i = 0; i < text.size(); ++i) out[i] = AsciiLower(text[i]);
         return {out, text.size()};
     }
 

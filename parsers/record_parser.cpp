@@ -1,5 +1,6 @@
 #include "parsers/record_parser.hpp"
 
+#include "core/ascii.hpp"
 #include "core/phase.hpp"
 #include "core/timestamp.hpp"
 
@@ -39,28 +40,6 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-char LowerAscii(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-bool IEquals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (LowerAscii(a[i]) != LowerAscii(b[i])) return false;
-    return true;
-}
-
-bool IStartsWith(std::string_view text, std::string_view prefix) {
-    return text.size() >= prefix.size() && IEquals(text.substr(0, prefix.size()), prefix);
-}
-
-bool IContains(std::string_view text, std::string_view needle) {
-    if (needle.size() > text.size()) return false;
-    for (size_t i = 0; i + needle.size() <= text.size(); ++i)
-        if (IEquals(text.substr(i, needle.size()), needle)) return true;
-    return false;
-}
-
 std::string_view Trim(std::string_view text) {
     size_t begin = 0;
     size_t end = text.size();
@@ -83,7 +62,7 @@ std::string_view NormalizeKeyInto(std::string_view key, std::array<char, 96>& bu
         if (c == '[') break; // "TimeGenerated [UTC]"
         if (c == '_' || c == '-' || c == ' ' || c == '\t' || c == '"') continue;
         if (n == buffer.size()) return {}; // longer than any key we map
-        buffer[n++] = LowerAscii(c);
+        buffer[n++] = AsciiLower(c);
     }
     return {buffer.data(), n};
 }
@@ -325,13 +304,13 @@ bool IsActivityCategory(std::string_view category) {
         "autoscale",      "recommendation", "security",       "policy",
         "write",          "delete",         "action"};
     for (auto c : kCategories)
-        if (IEquals(category, c)) return true;
+        if (EqualsIgnoreCase(category, c)) return true;
     return false;
 }
 
 std::string_view EntraKindOfCategory(std::string_view category) {
-    if (IContains(category, "signin")) return kIgnoredEntraSignin;
-    if (IEquals(category, "AuditLogs") || IEquals(category, "ProvisioningLogs"))
+    if (ContainsIgnoreCase(category, "signin")) return kIgnoredEntraSignin;
+    if (EqualsIgnoreCase(category, "AuditLogs") || EqualsIgnoreCase(category, "ProvisioningLogs"))
         return kIgnoredEntraAudit;
     static constexpr std::array<std::string_view, 9> kOther = {"RiskyUsers",
                                                                "UserRiskEvents",
@@ -343,15 +322,15 @@ std::string_view EntraKindOfCategory(std::string_view category) {
                                                                "B2CRequestLogs",
                                                                "ADFSSignInLogs"};
     for (auto c : kOther)
-        if (IEquals(category, c)) return kIgnoredEntraOther;
+        if (EqualsIgnoreCase(category, c)) return kIgnoredEntraOther;
     return {};
 }
 
 // The table of a Log Analytics row decides its kind.
 std::string_view IgnoredKindOfTable(std::string_view table) {
-    if (IContains(table, "signin")) return kIgnoredEntraSignin;
-    if (IEquals(table, "AuditLogs")) return kIgnoredEntraAudit;
-    if (IStartsWith(table, "AAD")) return kIgnoredEntraOther;
+    if (ContainsIgnoreCase(table, "signin")) return kIgnoredEntraSignin;
+    if (EqualsIgnoreCase(table, "AuditLogs")) return kIgnoredEntraAudit;
+    if (StartsWithIgnoreCase(table, "AAD")) return kIgnoredEntraOther;
     return kIgnoredLogAnalyticsOther;
 }
 
@@ -386,18 +365,18 @@ ArmIdParts ParseArmId(std::string_view id) {
         pos = slash + 1;
     }
     size_t i = 0;
-    if (i + 1 < count && IEquals(segments[i], "subscriptions")) {
+    if (i + 1 < count && EqualsIgnoreCase(segments[i], "subscriptions")) {
         parts.subscription = segments[i + 1];
         i += 2;
         if (i == count) parts.subscription_only = true;
     }
-    if (i + 1 < count && IEquals(segments[i], "resourcegroups")) {
+    if (i + 1 < count && EqualsIgnoreCase(segments[i], "resourcegroups")) {
         parts.resource_group = segments[i + 1];
         i += 2;
         if (i == count) parts.resource_group_only = true;
     }
     while (i < count) {
-        if (IEquals(segments[i], "providers") && i + 1 < count) {
+        if (EqualsIgnoreCase(segments[i], "providers") && i + 1 < count) {
             parts.provider_namespace = segments[i + 1];
             parts.type_count = 0;
             i += 2;
@@ -416,7 +395,7 @@ std::string_view StoreLowerJoined(Arena& arena, const ArmIdParts& parts) {
     char* out = arena.Allocate(size);
     size_t n = 0;
     auto append = [&](std::string_view s) {
-        for (char c : s) out[n++] = LowerAscii(c);
+        for (char c : s) out[n++] = AsciiLower(c);
     };
     append(parts.provider_namespace);
     for (size_t i = 0; i < parts.type_count; ++i) {
@@ -458,7 +437,7 @@ std::string NormalizeKey(std::string_view key) {
         for (char c : key) {
             if (c == '[') break;
             if (c == '_' || c == '-' || c == ' ' || c == '\t' || c == '"') continue;
-            out.push_back(LowerAscii(c));
+            out.push_back(AsciiLower(c));
         }
         return out;
     }
@@ -857,7 +836,7 @@ struct RecordParser::Impl {
                 for (auto part : object) {
                     std::string_view key;
                     if (part.unescaped_key().get(key)) return false;
-                    if (!IEquals(key, "body")) continue;
+                    if (!EqualsIgnoreCase(key, "body")) continue;
                     od::object body;
                     std::string_view raw;
                     if (part.value().get_object().get(body) || body.raw_json().get(raw)) continue;
@@ -1078,7 +1057,7 @@ struct RecordParser::Impl {
 
         SourceKind kind;
         if (!f.table_type.empty()) {
-            if (!IEquals(f.table_type, "AzureActivity"))
+            if (!EqualsIgnoreCase(f.table_type, "AzureActivity"))
                 return Ignored(IgnoredKindOfTable(f.table_type));
             kind = SourceKind::kActivityLogAnalytics;
         } else if (from_table || f.log_analytics_keys) {
@@ -1128,7 +1107,8 @@ struct RecordParser::Impl {
             operation = f.authorization.action;
         if (category.empty() && !LooksLikeArmOperation(operation)) {
             // No category and no ARM operation: a resource log or sign-in in export dress.
-            if (IContains(f.operation_name, "sign-in")) return Ignored(kIgnoredEntraSignin);
+            if (ContainsIgnoreCase(f.operation_name, "sign-in"))
+                return Ignored(kIgnoredEntraSignin);
             return Ignored(kIgnoredResourceLog);
         }
         if (operation.empty())
@@ -1227,14 +1207,15 @@ struct RecordParser::Impl {
         c.object_id = a.StoreLower(c.object_id);
         c.app_id = a.StoreLower(c.app_id);
         c.token_tenant = a.StoreLower(c.token_tenant);
-        if (!c.amr.empty()) c.mfa = IContains(c.amr, "mfa") ? Tristate::kYes : Tristate::kNo;
+        if (!c.amr.empty())
+            c.mfa = ContainsIgnoreCase(c.amr, "mfa") ? Tristate::kYes : Tristate::kNo;
         if (!f.authorization.principal_type.empty()) {
             c.principal_type = f.authorization.principal_type;
         } else if (!c.managed_identity_resource_id.empty()) {
             c.principal_type = "ManagedIdentity";
-        } else if (IEquals(c.idtyp, "app")) {
+        } else if (EqualsIgnoreCase(c.idtyp, "app")) {
             c.principal_type = "ServicePrincipal";
-        } else if (!c.upn.empty() || IEquals(c.idtyp, "user") ||
+        } else if (!c.upn.empty() || EqualsIgnoreCase(c.idtyp, "user") ||
                    c.caller.find('@') != std::string_view::npos) {
             c.principal_type = "User";
         } else if (IsGuidLike(c.caller) && c.upn.empty()) {
@@ -1311,14 +1292,14 @@ struct RecordParser::Impl {
                             if (kv.value().get(v)) return;
                             std::string_view text;
                             if (!Text(v, text)) return;
-                            if (IEquals(k, "key"))
+                            if (EqualsIgnoreCase(k, "key"))
                                 key = text;
-                            else if (IEquals(k, "value"))
+                            else if (EqualsIgnoreCase(k, "value"))
                                 value = text;
                         }
-                        if (IStartsWith(key, "SubscriptionId"))
+                        if (StartsWithIgnoreCase(key, "SubscriptionId"))
                             add_subscription(value);
-                        else if (IEquals(key, "OrderId") && order_id.empty())
+                        else if (EqualsIgnoreCase(key, "OrderId") && order_id.empty())
                             order_id = value;
                     }
                 }
@@ -1326,22 +1307,22 @@ struct RecordParser::Impl {
         }
         // resourceNewValue: PascalCase JSON text; orders list LineItems[].SubscriptionId.
         if (!f.resource_new_value.empty()) {
-            bool is_order = IEquals(f.resource_type, "order");
-            bool is_subscription = IEquals(f.resource_type, "subscription");
+            bool is_order = EqualsIgnoreCase(f.resource_type, "order");
+            bool is_subscription = EqualsIgnoreCase(f.resource_type, "subscription");
             WithNestedObject(f.resource_new_value, [&](od::object root) {
                 for (auto field : root) {
                     std::string_view key;
                     if (field.unescaped_key().get(key)) return;
                     od::value value;
                     if (field.value().get(value)) return;
-                    if (IEquals(key, "Id")) {
+                    if (EqualsIgnoreCase(key, "Id")) {
                         std::string_view id;
                         if (!TrimmedText(value, id)) return;
                         if (is_order && order_id.empty()) order_id = id;
                         if (is_subscription) add_subscription(id);
-                    } else if (IEquals(key, "OrderId") && order_id.empty()) {
+                    } else if (EqualsIgnoreCase(key, "OrderId") && order_id.empty()) {
                         if (!TrimmedText(value, order_id)) return;
-                    } else if (IEquals(key, "LineItems")) {
+                    } else if (EqualsIgnoreCase(key, "LineItems")) {
                         od::array items;
                         if (value.get_array().get(items)) continue;
                         for (auto item : items) {
@@ -1350,7 +1331,7 @@ struct RecordParser::Impl {
                             for (auto lf : line) {
                                 std::string_view lk;
                                 if (lf.unescaped_key().get(lk)) return;
-                                if (!IEquals(lk, "SubscriptionId")) continue;
+                                if (!EqualsIgnoreCase(lk, "SubscriptionId")) continue;
                                 od::value lv;
                                 if (lf.value().get(lv)) return;
                                 std::string_view id;
@@ -1449,7 +1430,7 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
         if (slot == Slot::kNone) continue;
         if (slot == Slot::kTime) {
             if (key.find('_') != std::string_view::npos) impl.fields.snake_case_time = true;
-            if (IEquals(key, "TimeGenerated")) impl.fields.log_analytics_keys = true;
+            if (EqualsIgnoreCase(key, "TimeGenerated")) impl.fields.log_analytics_keys = true;
         } else if (slot == Slot::kActivityStatus || slot == Slot::kActivityStatusValue ||
                    slot == Slot::kOperationNameValue) {
             impl.fields.log_analytics_keys = true;
@@ -1536,7 +1517,7 @@ bool RecordParser::ParseColumns(std::string_view columns_json, ColumnKeys& out) 
         for (auto field : object) {
             std::string_view key;
             if (field.unescaped_key().get(key)) return false;
-            if (!IEquals(key, "name") && !IEquals(key, "ColumnName")) continue;
+            if (!EqualsIgnoreCase(key, "name") && !EqualsIgnoreCase(key, "ColumnName")) continue;
             std::string_view value;
             if (field.value().get_string().get(value)) return false;
             name = NormalizeKey(value);

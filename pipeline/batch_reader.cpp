@@ -60,6 +60,19 @@ BatchReader::BatchReader(std::vector<std::string> paths, ReaderOptions options)
 
 BatchReader::~BatchReader() = default;
 
+QuarantineEntry BatchReader::TooLarge(std::string_view what, std::string_view consequence) const {
+    QuarantineEntry entry;
+    entry.file_id = file_id_;
+    entry.line = buffer_line_;
+    entry.offset = buffer_offset_;
+    entry.length = length_;
+    entry.reason = QuarantineReason::kRecordTooLarge;
+    entry.detail = std::string(what) + " longer than " + std::to_string(options_.max_record_bytes) +
+                   " bytes (--max-record-bytes); " + std::string(consequence);
+    entry.excerpt = Excerpt(buffer_.get(), length_);
+    return entry;
+}
+
 BatchPtr BatchReader::NewBatch() {
     auto batch = std::make_unique<Batch>();
     batch->seq = next_seq_++;
@@ -211,15 +224,7 @@ BatchPtr BatchReader::CutLines() {
     if (cut > 0) return TakeBuffer(cut);
     if (length_ >= options_.max_record_bytes) {
         // One line longer than the record limit: quarantine it, then skip to its end.
-        QuarantineEntry entry;
-        entry.file_id = file_id_;
-        entry.line = buffer_line_;
-        entry.offset = buffer_offset_;
-        entry.length = length_;
-        entry.reason = QuarantineReason::kRecordTooLarge;
-        entry.detail = "line longer than " + std::to_string(options_.max_record_bytes) +
-                       " bytes (--max-record-bytes); skipped to its end";
-        entry.excerpt = Excerpt(buffer_.get(), length_);
+        QuarantineEntry entry = TooLarge("line", "skipped to its end");
         BatchPtr batch = NewBatch();
         batch->base_offset = buffer_offset_;
         batch->base_line = buffer_line_;
@@ -281,15 +286,7 @@ BatchPtr BatchReader::CutSpans() {
         if (!eof_ && length_ >= options_.max_record_bytes) {
             // One JSON value or CSV record larger than the limit: we cannot find its end
             // without holding it, so the rest of this file is reported and skipped.
-            QuarantineEntry entry;
-            entry.file_id = file_id_;
-            entry.line = buffer_line_;
-            entry.offset = buffer_offset_;
-            entry.length = length_;
-            entry.reason = QuarantineReason::kRecordTooLarge;
-            entry.detail = "record longer than " + std::to_string(options_.max_record_bytes) +
-                           " bytes (--max-record-bytes); rest of the file skipped";
-            entry.excerpt = Excerpt(buffer_.get(), length_);
+            QuarantineEntry entry = TooLarge("record", "rest of the file skipped");
             summary_.error = entry.detail;
             BatchPtr batch = NewBatch();
             batch->base_offset = buffer_offset_;

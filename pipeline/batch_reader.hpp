@@ -46,6 +46,8 @@ class BatchReader {
     BatchPtr CutSpans();
     BatchPtr FinishFile();
     BatchPtr NewBatch();
+    // A quarantine entry for the over-long record at the start of the buffer.
+    QuarantineEntry TooLarge(std::string_view what, std::string_view consequence) const;
     BatchPtr TakeBuffer(size_t cut);
     void DrainSource();
     void ReadCsvHeader(std::vector<RecordSpan>& spans);

@@ -1,18 +1,10 @@
 #include "provenance/body.hpp"
 
+#include "core/ascii.hpp"
+
 namespace minetrace {
 
 namespace {
-
-bool KeyEquals(std::string_view key, std::string_view lower) {
-    if (key.size() != lower.size()) return false;
-    for (size_t i = 0; i < key.size(); ++i) {
-        char c = key[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-        if (c != lower[i]) return false;
-    }
-    return true;
-}
 
 std::string TextOf(simdjson::dom::element value) {
     switch (value.type()) {
@@ -40,7 +32,8 @@ bool FindPath(simdjson::dom::element node, const std::vector<std::string_view>& 
     }
     if (!node.is_object()) return false;
     for (auto [key, value] : simdjson::dom::object(node))
-        if (KeyEquals(key, path[depth]) && FindPath(value, path, depth + 1, out)) return true;
+        if (EqualsIgnoreCase(key, path[depth]) && FindPath(value, path, depth + 1, out))
+            return true;
     return false;
 }
 
@@ -53,7 +46,7 @@ bool FindKey(simdjson::dom::element node, std::string_view key, int depth, std::
     }
     if (!node.is_object()) return false;
     for (auto [k, value] : simdjson::dom::object(node)) {
-        if (KeyEquals(k, key) && !value.is_object() && !value.is_array()) {
+        if (EqualsIgnoreCase(k, key) && !value.is_object() && !value.is_array()) {
             out = TextOf(value);
             if (!out.empty()) return true;
         }

@@ -1,5 +1,6 @@
 #include "provenance/investigation.hpp"
 
+#include "core/ascii.hpp"
 #include "core/sha256.hpp"
 #include "core/timestamp.hpp"
 #include "provenance/body.hpp"
@@ -25,13 +26,6 @@ constexpr size_t kMaxEvidence = 64;
 constexpr size_t kMaxIpsPerPrincipal = 64;
 constexpr size_t kMaxBodyBytes = 256 * 1024;
 
-std::string Lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    return out;
-}
-
 bool EndsWith(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
@@ -51,8 +45,8 @@ std::string VerbOf(std::string_view operation) {
 std::string RemoveDashes(std::string_view text) {
     std::string out;
     for (char c : text)
-        if (c != '-') out.push_back(c);
-    return Lower(out);
+        if (c != '-') out.push_back(AsciiLower(c));
+    return out;
 }
 
 // Parent of a child resource: .../virtualMachines/vm1/extensions/ext -> .../virtualMachines/vm1.
@@ -95,7 +89,7 @@ Principal PrincipalOf(const RetainedEvent& e) {
     p.ip = e.caller_ip;
     if (!e.ip_claim.empty() && e.ip_claim != e.caller_ip) p.ip_claim = e.ip_claim;
     p.mfa = e.mfa;
-    std::string type = Lower(e.principal_type);
+    std::string type = AsciiLowerCopy(e.principal_type);
     if (!e.managed_identity_resource_id.empty() || type == "managedidentity") {
         p.type = "managed_identity";
         p.name = e.app_id.empty() ? e.caller : e.app_id;
@@ -188,8 +182,8 @@ bool IsPrivilegedRole(const Grant& grant) {
 
 std::string PrincipalKey(const RetainedEvent& e) {
     if (!e.object_id.empty()) return std::string(e.object_id);
-    if (!e.upn.empty()) return Lower(e.upn);
-    return Lower(e.caller);
+    if (!e.upn.empty()) return AsciiLowerCopy(e.upn);
+    return AsciiLowerCopy(e.caller);
 }
 
 Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules)
@@ -246,7 +240,7 @@ void ReadBodyFacts(const Event& e, std::array<std::string, 14>& v) {
         auto set = [&](size_t i, std::string value) {
             if (v[i].empty()) v[i] = std::move(value);
         };
-        set(0, Lower(reader.Find(*body, {"location"})));
+        set(0, AsciiLowerCopy(reader.Find(*body, {"location"})));
         set(1, reader.Find(*body, {"properties", "hardwareprofile", "vmsize"}));
         set(1, reader.Find(*body, {"properties", "vmsize"}));
         set(1, reader.Find(*body, {"sku", "name"}));
@@ -263,9 +257,10 @@ void ReadBodyFacts(const Event& e, std::array<std::string, 14>& v) {
         set(9, reader.Find(*body, {"properties", "type"}));
         if (e.operation == "microsoft.authorization/roleassignments/write" &&
             text.data() == e.request_body.data()) {
-            set(10, Lower(reader.Find(*body, {"properties", "principalid"})));
+            set(10, AsciiLowerCopy(reader.Find(*body, {"properties", "principalid"})));
             set(11, reader.Find(*body, {"properties", "principaltype"}));
-            set(12, Lower(LastSegment(reader.Find(*body, {"properties", "roledefinitionid"}))));
+            set(12, AsciiLowerCopy(
+                        LastSegment(reader.Find(*body, {"properties", "roledefinitionid"}))));
             set(13, reader.Find(*body, {"properties", "scope"}));
         }
     }
@@ -306,9 +301,9 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
         if (!e.caller.object_id.empty())
             key = std::string(e.caller.object_id);
         else if (!e.caller.upn.empty())
-            key = Lower(e.caller.upn);
+            key = AsciiLowerCopy(e.caller.upn);
         else if (!e.caller.caller.empty())
-            key = Lower(e.caller.caller);
+            key = AsciiLowerCopy(e.caller.caller);
         if (key.empty()) continue;
         auto [it, inserted] = principal_index.emplace(key, notes->principals.size());
         if (inserted) {
@@ -785,8 +780,8 @@ void Analyzer::AttachPreparation(ResourceFinding& f) {
     if (!f.created_by || f.created_at_us < 0) return;
     const RetainedEvent& probe = *f.operations.front()->request;
     (void)probe;
-    std::string key =
-        !f.created_by->object_id.empty() ? f.created_by->object_id : Lower(f.created_by->name);
+    std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id
+                                                       : AsciiLowerCopy(f.created_by->name);
     auto it = by_principal_.find(key);
     if (it == by_principal_.end()) return;
     for (const Operation* op : it->second) {
@@ -1067,8 +1062,8 @@ InvestigationResult Investigation::Analyze() const {
     }
     for (const ResourceFinding& f : result.resources) {
         if (!f.created_by) continue;
-        std::string key =
-            !f.created_by->object_id.empty() ? f.created_by->object_id : Lower(f.created_by->name);
+        std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id
+                                                           : AsciiLowerCopy(f.created_by->name);
         auto it = summaries.find(key);
         if (it == summaries.end()) continue;
         PrincipalSummary& s = it->second;

@@ -1,5 +1,7 @@
 #include "report/coverage.hpp"
 
+#include "core/ascii.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <simdjson.h>
@@ -13,16 +15,6 @@ constexpr int64_t kMicrosPerHour = 3600LL * 1000 * 1000;
 int64_t FloorDiv(int64_t a, int64_t b) {
     int64_t q = a / b;
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-bool KeyIs(std::string_view key, std::string_view lower) {
-    if (key.size() != lower.size()) return false;
-    for (size_t i = 0; i < key.size(); ++i) {
-        char c = key[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-        if (c != lower[i]) return false;
-    }
-    return true;
 }
 
 std::string Lower(std::string_view text) {
@@ -159,8 +151,8 @@ void CoverageCollector::ObserveNames(const Event& e) {
                 if (!item.is_object()) continue;
                 std::string_view key, value;
                 for (auto [k, v] : simdjson::dom::object(item)) {
-                    if (KeyIs(k, "key")) key = StringOf(v);
-                    if (KeyIs(k, "value")) value = StringOf(v);
+                    if (EqualsIgnoreCase(k, "key")) key = StringOf(v);
+                    if (EqualsIgnoreCase(k, "value")) value = StringOf(v);
                 }
                 std::string lower = Lower(key);
                 for (std::string_view prefix : {"subscriptionid", "subscriptionname"}) {
@@ -187,12 +179,13 @@ void CoverageCollector::ObserveNames(const Event& e) {
         auto pair_of = [&](simdjson::dom::object object, bool top) {
             std::string_view id, name;
             for (auto [k, v] : object) {
-                if (KeyIs(k, "subscriptionid") || (top && KeyIs(k, "id"))) {
+                if (EqualsIgnoreCase(k, "subscriptionid") || (top && EqualsIgnoreCase(k, "id"))) {
                     std::string_view text = StringOf(v);
-                    if (LooksLikeGuid(text) && (id.empty() || KeyIs(k, "subscriptionid")))
+                    if (LooksLikeGuid(text) &&
+                        (id.empty() || EqualsIgnoreCase(k, "subscriptionid")))
                         id = text;
                 }
-                if (KeyIs(k, "friendlyname")) name = StringOf(v);
+                if (EqualsIgnoreCase(k, "friendlyname")) name = StringOf(v);
             }
             if (top && !id.empty()) {
                 // A top-level "Id" is the subscription's only when the record names it.
@@ -206,7 +199,7 @@ void CoverageCollector::ObserveNames(const Event& e) {
         simdjson::dom::object top(root);
         pair_of(top, true);
         for (auto [k, v] : top) {
-            if (!KeyIs(k, "lineitems") || !v.is_array()) continue;
+            if (!EqualsIgnoreCase(k, "lineitems") || !v.is_array()) continue;
             for (simdjson::dom::element item : simdjson::dom::array(v))
                 if (item.is_object()) pair_of(simdjson::dom::object(item), false);
         }
