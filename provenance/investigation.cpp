@@ -6,6 +6,7 @@
 #include "provenance/body.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <functional>
 #include <unordered_map>
 
@@ -268,7 +269,8 @@ void ReadBodyFacts(const Event& e, std::array<std::string, 14>& v) {
 
 std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
     auto notes = std::make_unique<Notes>();
-    std::unordered_map<std::string, size_t> principal_index;
+    std::unordered_map<std::string_view, size_t> principal_index;
+    std::deque<std::string> folded; // stable storage for keys principal_index views
     std::unordered_map<std::string_view, size_t> subscription_index;
     for (size_t i = 0; i < batch.events.size(); ++i) {
         const Event& e = batch.events[i];
@@ -297,18 +299,19 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
                 e.subscription_id,
                 e.kind == SourceKind::kPartnerCenterAudit ? std::string_view{} : e.tenant_id);
         }
-        std::string key;
-        if (!e.caller.object_id.empty())
-            key = std::string(e.caller.object_id);
-        else if (!e.caller.upn.empty())
-            key = AsciiLowerCopy(e.caller.upn);
-        else if (!e.caller.caller.empty())
-            key = AsciiLowerCopy(e.caller.caller);
-        if (key.empty()) continue;
+        // The object id (already lowercase, a view into the batch) keys almost every event;
+        // only callers without one need a folded copy.
+        std::string_view key = e.caller.object_id;
+        if (key.empty()) {
+            std::string_view raw = !e.caller.upn.empty() ? e.caller.upn : e.caller.caller;
+            if (raw.empty()) continue;
+            folded.push_back(AsciiLowerCopy(raw));
+            key = folded.back();
+        }
         auto [it, inserted] = principal_index.emplace(key, notes->principals.size());
         if (inserted) {
             notes->principals.emplace_back();
-            notes->principals.back().key = std::move(key);
+            notes->principals.back().key = std::string(key);
             notes->principals.back().first = &e;
         }
         Notes::Seen& p = notes->principals[it->second];
