@@ -857,7 +857,7 @@ void LoadNativeRule(LoadContext& ctx, const YAML::Node& node, size_t path_index,
             return;
         }
         if (*enabled == "false") {
-            // A switch-off stub: only the id matters; the rule (and any earlier rule with the
+            // A switch-off entry: only the id matters; the rule (and any earlier rule with the
             // same id) is left out of the set.
             draft.disabled = true;
             if (ctx.error_count() == errors_before) drafts.push_back(std::move(draft));

@@ -175,7 +175,7 @@ TEST_CASE("Report escaping: containment.sh quotes every id; bash parses it", "[r
     fs::remove_all(dir);
 }
 
-TEST_CASE("Report escaping: containment.sh run with a stub az passes ids verbatim", "[report]") {
+TEST_CASE("Report escaping: containment.sh run with a fake az passes ids verbatim", "[report]") {
     // Harmless payloads that would create files if the shell ever interpreted them.
     auto in = MaliciousInputs();
     fs::path dir = fs::temp_directory_path() / "minetrace-report-shell-run";
@@ -193,7 +193,7 @@ TEST_CASE("Report escaping: containment.sh run with a stub az passes ids verbati
     }
     in->result.resources.resize(kTouch.size());
     std::string script = RenderPack(WriteContainmentScript, in->Context(), Language::kEnglish);
-    // Drop the review guard and stub az so running the script only records its arguments.
+    // Drop the review guard and fake az so running the script only records its arguments.
     size_t guard = script.find("\nexit 1\n");
     REQUIRE(guard != std::string::npos);
     script.erase(guard, 7);
