@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <iostream>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -324,11 +325,15 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
         file.flush();
         if (!file) throw std::runtime_error(std::string("writing ") + name + " failed");
     };
-    write("resources.jsonl", WriteResources);
-    write("subscriptions.jsonl", WriteSubscriptions);
-    write("principals.jsonl", WritePrincipals);
-    write("timeline.jsonl", WriteTimelineJsonl);
-    write("timeline.csv", WriteTimelineCsv);
+    // The machine-readable outputs are written on a second thread while this one writes the
+    // reports for people; both only read the (immutable) result.
+    auto machine_outputs = std::async(std::launch::async, [&] {
+        write("resources.jsonl", WriteResources);
+        write("subscriptions.jsonl", WriteSubscriptions);
+        write("principals.jsonl", WritePrincipals);
+        write("timeline.jsonl", WriteTimelineJsonl);
+        write("timeline.csv", WriteTimelineCsv);
+    });
 
     run.finished_at = UtcNow();
     run.duration_seconds =
@@ -344,6 +349,7 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     InputCoverage input_coverage = coverage.Result();
     ReportContext context{result, accounting.files(), input_coverage, rule_infos, inputs.errors};
     std::vector<std::string> report_files = WriteReportFiles(dir, context, languages);
+    machine_outputs.get(); // rethrows a write failure
 
     // The answer first, on stdout: the top findings, one line each.
     bool color = UseColor(&out == &std::cout && isatty(STDOUT_FILENO), common.no_color,
