@@ -1,6 +1,7 @@
 #include "parsers/record_parser.hpp"
 
 #include "core/ascii.hpp"
+#include "core/escape.hpp"
 #include "core/phase.hpp"
 #include "core/timestamp.hpp"
 
@@ -39,18 +40,6 @@ std::string_view ToString(QuarantineReason reason) {
 namespace {
 
 namespace od = simdjson::ondemand;
-
-std::string_view Trim(std::string_view text) {
-    size_t begin = 0;
-    size_t end = text.size();
-    while (begin < end && (text[begin] == ' ' || text[begin] == '\t' || text[begin] == '\r' ||
-                           text[begin] == '\n'))
-        ++begin;
-    while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t' || text[end - 1] == '\r' ||
-                           text[end - 1] == '\n'))
-        --end;
-    return text.substr(begin, end - begin);
-}
 
 // Normalizes into a fixed buffer without allocating (the per-key hot path).
 std::string_view NormalizeKeyInto(std::string_view key, std::array<char, 96>& buffer) {
@@ -420,10 +409,10 @@ bool IsGuidLike(std::string_view text) {
 
 // "OK (HTTP Status Code: 200)" -> "OK"; "Succeeded.Created" -> "Created".
 std::string_view StatusCodeOf(std::string_view text) {
-    text = Trim(text);
+    text = TrimAsciiSpace(text);
     size_t paren = text.find(" (");
     if (paren != std::string_view::npos) text = text.substr(0, paren);
-    return Trim(text);
+    return TrimAsciiSpace(text);
 }
 
 } // namespace
@@ -490,7 +479,7 @@ struct RecordParser::Impl {
             return true;
         }
         default: {
-            out = arena->Store(Trim(value.raw_json_token()));
+            out = arena->Store(TrimAsciiSpace(value.raw_json_token()));
             return true;
         }
         }
@@ -498,7 +487,7 @@ struct RecordParser::Impl {
 
     bool TrimmedText(od::value& value, std::string_view& out) {
         if (!Text(value, out)) return false;
-        out = Trim(out);
+        out = TrimAsciiSpace(out);
         return true;
     }
 
@@ -506,7 +495,7 @@ struct RecordParser::Impl {
     // Invalid or non-object text is ignored: these are optional enrichments of a record that is
     // otherwise readable.
     template <typename Walk> void WithNestedObject(std::string_view text, Walk&& walk) {
-        text = Trim(text);
+        text = TrimAsciiSpace(text);
         if (in_nested || text.empty() || text.front() != '{') return;
         nested_buffer.assign(text.data(), text.size());
         nested_buffer.append(simdjson::SIMDJSON_PADDING, '\0');
@@ -681,7 +670,7 @@ struct RecordParser::Impl {
             if (!Text(value, *target)) return false;
             if (target != &f.request_body && target != &f.response_body &&
                 target != &f.status_message)
-                *target = Trim(*target);
+                *target = TrimAsciiSpace(*target);
         }
         fields.properties_done = true;
         return true;
@@ -1145,7 +1134,7 @@ struct RecordParser::Impl {
         if (status_code.empty() && !f.result_signature.empty()) {
             size_t dot = f.result_signature.find('.');
             if (dot != std::string_view::npos)
-                status_code = Trim(f.result_signature.substr(dot + 1));
+                status_code = TrimAsciiSpace(f.result_signature.substr(dot + 1));
         }
         event.status_code = status_code;
 
@@ -1264,7 +1253,7 @@ struct RecordParser::Impl {
 
         std::string_view order_id;
         auto add_subscription = [&](std::string_view id) {
-            id = Trim(id);
+            id = TrimAsciiSpace(id);
             if (id.empty()) return;
             std::string_view lowered = a.StoreLower(id);
             if (std::find(p.subscription_ids.begin(), p.subscription_ids.end(), lowered) ==
@@ -1493,7 +1482,7 @@ ParseOutcome RecordParser::ParseCsvRow(const std::vector<std::string_view>& cell
     for (size_t i = 0; i < cells.size(); ++i) {
         Slot slot = LookupSlot(header.keys[i]);
         if (slot == Slot::kNone) continue;
-        impl.TopText(slot, Trim(cells[i]));
+        impl.TopText(slot, TrimAsciiSpace(cells[i]));
     }
     ParseOutcome outcome = impl.Finish(event, true);
     if (header.times_are_utc) event.time_zone_assumed = Tristate::kNo;

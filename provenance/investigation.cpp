@@ -4,6 +4,7 @@
 #include "core/sha256.hpp"
 #include "core/timestamp.hpp"
 #include "provenance/body.hpp"
+#include "provenance/outputs.hpp"
 
 #include <algorithm>
 #include <deque>
@@ -26,10 +27,6 @@ constexpr size_t kSweepRegions = 3;
 constexpr size_t kMaxEvidence = 64;
 constexpr size_t kMaxIpsPerPrincipal = 64;
 constexpr size_t kMaxBodyBytes = 256 * 1024;
-
-bool EndsWith(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 std::string LastSegment(std::string_view id) {
     while (!id.empty() && id.back() == '/') id.remove_suffix(1);
@@ -130,11 +127,6 @@ std::string Describe(const Principal& p) {
     return out;
 }
 
-std::string ShortType(std::string_view type) {
-    size_t slash = type.find('/');
-    return std::string(slash == std::string_view::npos ? type : type.substr(slash + 1));
-}
-
 } // namespace
 
 std::string_view ToString(Severity severity) {
@@ -192,6 +184,48 @@ Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInf
 
 Investigation::~Investigation() = default;
 
+namespace {
+
+// The body facts a kept record carries, in RetainedEvent's order (see FactField).
+enum Fact : size_t {
+    kLocation,
+    kVmSize,
+    kPriority,
+    kMaxPrice,
+    kCapacity,
+    kTargetDedicatedNodes,
+    kTargetLowPriorityNodes,
+    kImage,
+    kPublisher,
+    kExtensionType,
+    kGrantPrincipalId,
+    kGrantPrincipalType,
+    kGrantRoleDefinitionId,
+    kGrantScope,
+    kFactCount
+};
+
+// The RetainedEvent member that holds each Fact.
+std::string_view& FactField(RetainedEvent& r, Fact fact) {
+    std::string_view* fields[kFactCount] = {&r.location,
+                                            &r.vm_size,
+                                            &r.priority,
+                                            &r.max_price,
+                                            &r.capacity,
+                                            &r.target_dedicated_nodes,
+                                            &r.target_low_priority_nodes,
+                                            &r.image,
+                                            &r.publisher,
+                                            &r.extension_type,
+                                            &r.grant_principal_id,
+                                            &r.grant_principal_type,
+                                            &r.grant_role_definition_id,
+                                            &r.grant_scope};
+    return *fields[fact];
+}
+
+} // namespace
+
 // What Prepare computes for one batch: the events to keep with their record digests, and
 // per-batch tallies of principals and subscriptions (views into the batch).
 struct Investigation::Notes : BatchNotes {
@@ -205,7 +239,7 @@ struct Investigation::Notes : BatchNotes {
         std::vector<std::string_view> ips; // distinct, first-seen order
     };
     struct Facts {
-        std::array<std::string, 14> values; // in kFactNames order
+        std::array<std::string, kFactCount> values; // indexed by Fact
         bool keep_bodies = false;
     };
     std::vector<uint32_t> keep;
@@ -232,7 +266,7 @@ bool ShouldKeep(const Event& e, bool matched) {
 
 // Reads the facts the analysis needs from one record's bodies. Thread-safe: one BodyReader per
 // thread.
-void ReadBodyFacts(const Event& e, std::array<std::string, 14>& v) {
+void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v) {
     thread_local BodyReader reader;
     for (std::string_view text : {e.request_body, e.response_body}) {
         if (text.empty()) continue;
@@ -241,28 +275,29 @@ void ReadBodyFacts(const Event& e, std::array<std::string, 14>& v) {
         auto set = [&](size_t i, std::string value) {
             if (v[i].empty()) v[i] = std::move(value);
         };
-        set(0, AsciiLowerCopy(reader.Find(*body, {"location"})));
-        set(1, reader.Find(*body, {"properties", "hardwareprofile", "vmsize"}));
-        set(1, reader.Find(*body, {"properties", "vmsize"}));
-        set(1, reader.Find(*body, {"sku", "name"}));
-        set(2, reader.Find(*body, {"properties", "priority"}));
-        set(2, reader.Find(*body, {"properties", "virtualmachineprofile", "priority"}));
-        set(3, reader.Find(*body, {"properties", "billingprofile", "maxprice"}));
-        set(3, reader.Find(*body,
-                           {"properties", "virtualmachineprofile", "billingprofile", "maxprice"}));
-        set(4, reader.Find(*body, {"sku", "capacity"}));
-        set(5, reader.FindAnywhere(*body, "targetdedicatednodes"));
-        set(6, reader.FindAnywhere(*body, "targetlowprioritynodes"));
-        set(7, reader.FindAnywhere(*body, "image"));
-        set(8, reader.Find(*body, {"properties", "publisher"}));
-        set(9, reader.Find(*body, {"properties", "type"}));
+        set(kLocation, AsciiLowerCopy(reader.Find(*body, {"location"})));
+        set(kVmSize, reader.Find(*body, {"properties", "hardwareprofile", "vmsize"}));
+        set(kVmSize, reader.Find(*body, {"properties", "vmsize"}));
+        set(kVmSize, reader.Find(*body, {"sku", "name"}));
+        set(kPriority, reader.Find(*body, {"properties", "priority"}));
+        set(kPriority, reader.Find(*body, {"properties", "virtualmachineprofile", "priority"}));
+        set(kMaxPrice, reader.Find(*body, {"properties", "billingprofile", "maxprice"}));
+        set(kMaxPrice, reader.Find(*body, {"properties", "virtualmachineprofile", "billingprofile",
+                                           "maxprice"}));
+        set(kCapacity, reader.Find(*body, {"sku", "capacity"}));
+        set(kTargetDedicatedNodes, reader.FindAnywhere(*body, "targetdedicatednodes"));
+        set(kTargetLowPriorityNodes, reader.FindAnywhere(*body, "targetlowprioritynodes"));
+        set(kImage, reader.FindAnywhere(*body, "image"));
+        set(kPublisher, reader.Find(*body, {"properties", "publisher"}));
+        set(kExtensionType, reader.Find(*body, {"properties", "type"}));
         if (e.operation == "microsoft.authorization/roleassignments/write" &&
             text.data() == e.request_body.data()) {
-            set(10, AsciiLowerCopy(reader.Find(*body, {"properties", "principalid"})));
-            set(11, reader.Find(*body, {"properties", "principaltype"}));
-            set(12, AsciiLowerCopy(
-                        LastSegment(reader.Find(*body, {"properties", "roledefinitionid"}))));
-            set(13, reader.Find(*body, {"properties", "scope"}));
+            set(kGrantPrincipalId,
+                AsciiLowerCopy(reader.Find(*body, {"properties", "principalid"})));
+            set(kGrantPrincipalType, reader.Find(*body, {"properties", "principaltype"}));
+            set(kGrantRoleDefinitionId, AsciiLowerCopy(LastSegment(reader.Find(
+                                            *body, {"properties", "roledefinitionid"}))));
+            set(kGrantScope, reader.Find(*body, {"properties", "scope"}));
         }
     }
 }
@@ -421,24 +456,11 @@ void Investigation::Consume(const Batch& batch) {
         r->evidence_role = Intern(e.authorization.evidence_role);
         r->role_assignment_id = Intern(e.authorization.role_assignment_id);
         r->role_definition_id = Intern(e.authorization.role_definition_id);
-        // Bodies are the bulk of a record: kept only where the analysis reads them (matched
-        // records and role grants, whose request body names the grantee).
+        // Bodies are the bulk of a record: their facts were read in Prepare; the bodies
+        // themselves stay only where the report shows content (execution, miner content).
         const Notes::Facts& facts = notes->facts[k];
-        std::string_view* fact_fields[] = {&r->location,
-                                           &r->vm_size,
-                                           &r->priority,
-                                           &r->max_price,
-                                           &r->capacity,
-                                           &r->target_dedicated_nodes,
-                                           &r->target_low_priority_nodes,
-                                           &r->image,
-                                           &r->publisher,
-                                           &r->extension_type,
-                                           &r->grant_principal_id,
-                                           &r->grant_principal_type,
-                                           &r->grant_role_definition_id,
-                                           &r->grant_scope};
-        for (size_t f = 0; f < facts.values.size(); ++f) *fact_fields[f] = Intern(facts.values[f]);
+        for (size_t f = 0; f < kFactCount; ++f)
+            FactField(*r, static_cast<Fact>(f)) = Intern(facts.values[f]);
         if (facts.keep_bodies) {
             r->request_body = Keep(e.request_body);
             r->response_body = Keep(e.response_body);
@@ -781,8 +803,6 @@ void Analyzer::BuildResources() {
 
 void Analyzer::AttachPreparation(ResourceFinding& f) {
     if (!f.created_by || f.created_at_us < 0) return;
-    const RetainedEvent& probe = *f.operations.front()->request;
-    (void)probe;
     std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id
                                                        : AsciiLowerCopy(f.created_by->name);
     auto it = by_principal_.find(key);
@@ -837,7 +857,7 @@ void Analyzer::RateSeverity() {
     std::set<std::string> miner_parents;
     for (const auto& [id, f] : findings_)
         if (std::count(f.signals.begin(), f.signals.end(), "miner-content") && !f.parent.empty() &&
-            (EndsWith(f.resource_type, "/extensions") || EndsWith(f.resource_type, "/runcommands")))
+            (IsExtensionOrRunCommand(f.resource_type)))
             miner_parents.insert(f.parent);
 
     for (auto& [id, f] : findings_) {
@@ -1125,7 +1145,7 @@ void Analyzer::BuildTimeline() {
             verb = "created";
         std::string outcome = std::string(ToString(op->final_phase));
         t.timestamp_desc = "Request time (" + role + ")";
-        t.message = Describe(who) + " " + verb + " " + ShortType(op->resource_type) + " " +
+        t.message = Describe(who) + " " + verb + " " + ShortResourceType(op->resource_type) + " " +
                     LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id) +
                     " [" + outcome + (op->status_code.empty() ? "" : " " + op->status_code) + "]";
         if (finding) {

@@ -87,12 +87,16 @@ void AppendEvidence(std::string& out, const EvidenceRef& e) {
     j.Close();
 }
 
-std::string ShortType(std::string_view type) {
+} // namespace
+
+bool IsExtensionOrRunCommand(std::string_view type) {
+    return type.ends_with("/extensions") || type.ends_with("/runcommands");
+}
+
+std::string ShortResourceType(std::string_view type) {
     size_t slash = type.find('/');
     return std::string(slash == std::string_view::npos ? type : type.substr(slash + 1));
 }
-
-} // namespace
 
 std::string TimelineDatetime(int64_t unix_us) {
     std::string out = FormatRfc3339Micros(unix_us);
@@ -299,7 +303,7 @@ std::vector<std::string> SummaryLines(const InvestigationResult& result, size_t 
         }
         text += " " +
                 (f.status == "failed" ? std::string("tried to create") : std::string("created")) +
-                " " + ShortType(f.resource_type) + " " + f.name;
+                " " + ShortResourceType(f.resource_type) + " " + f.name;
         auto size = f.details.find("vm_size");
         if (size != f.details.end()) text += " (" + size->second + ")";
         auto region = f.details.find("location");

@@ -22,6 +22,13 @@ void WriteTimelineCsv(std::ostream& out, const InvestigationResult& result);
 // first, at most `limit`, terminal-safe (control characters from the logs neutralized).
 std::vector<std::string> SummaryLines(const InvestigationResult& result, size_t limit);
 
+// "microsoft.compute/virtualmachines" -> "virtualmachines": a resource type without its
+// provider namespace, for one-line messages.
+std::string ShortResourceType(std::string_view type);
+
+// Extensions and run commands: child resources through which code runs on their parent.
+bool IsExtensionOrRunCommand(std::string_view type);
+
 // The timeline's datetime: RFC 3339 with microseconds and an explicit +00:00 offset.
 std::string TimelineDatetime(int64_t unix_us);
 

@@ -2,6 +2,7 @@
 
 #include "core/timestamp.hpp"
 #include "provenance/body.hpp"
+#include "provenance/outputs.hpp"
 
 #include <algorithm>
 #include <set>
@@ -10,10 +11,6 @@
 namespace minetrace {
 
 namespace {
-
-bool EndsWith(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 std::string MfaText(Tristate mfa) {
     return mfa == Tristate::kYes ? "yes" : mfa == Tristate::kNo ? "no" : "unknown";
@@ -119,8 +116,7 @@ using ChildIndex = std::map<std::string, std::vector<const ResourceFinding*>, st
 
 ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children) {
     ChainStep step{Stage::kExecution, {}, ""};
-    bool is_child =
-        EndsWith(f.resource_type, "/extensions") || EndsWith(f.resource_type, "/runcommands");
+    bool is_child = IsExtensionOrRunCommand(f.resource_type);
     std::vector<std::string> own = CommandsOf(f);
     if (!own.empty() || (is_child && !f.content_unavailable.empty())) {
         StepItem item;
@@ -155,8 +151,8 @@ ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children) {
     for (const Operation* op : f.operations) {
         if (op->verb != "action") continue;
         if (op->operation.find("runcommand") == std::string::npos &&
-            !EndsWith(op->operation, "/start/action") &&
-            !EndsWith(op->operation, "/restart/action"))
+            !std::string_view(op->operation).ends_with("/start/action") &&
+            !std::string_view(op->operation).ends_with("/restart/action"))
             continue;
         StepItem item;
         item.at_us = op->request_us;
@@ -233,11 +229,6 @@ std::string ReportBytes(uint64_t bytes) {
     }
     uint64_t tenths = scaled * 10 / 1024;
     return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " " + kUnits[unit + 1];
-}
-
-std::string ShortResourceType(std::string_view type) {
-    size_t slash = type.find('/');
-    return std::string(slash == std::string_view::npos ? type : type.substr(slash + 1));
 }
 
 std::string DisplayName(const ResourceFinding& f) {

@@ -11,6 +11,7 @@
 
 #include "pipeline/accounting.hpp"
 #include "provenance/model.hpp"
+#include "provenance/outputs.hpp"
 #include "report/coverage.hpp"
 
 #include <array>
@@ -97,8 +98,6 @@ ReportFacts BuildFacts(const ReportContext& context);
 std::string ReportTime(int64_t unix_us);
 // "113.3 KiB", "2.0 GiB", "512 B".
 std::string ReportBytes(uint64_t bytes);
-// "microsoft.compute/virtualmachines" -> "virtualmachines" (the provider namespace dropped).
-std::string ShortResourceType(std::string_view type);
 // The finding's name, prefixed with its parent's for child resources:
 // "gpu-train-eus-01/CUSTOMSCRIPT" for an extension, "GPU-TRAIN-EUS-01" for the VM.
 std::string DisplayName(const ResourceFinding& finding);

@@ -5,6 +5,7 @@
 // so a name can neither end a comment line nor break out of a quoted word.
 #include "core/escape.hpp"
 #include "core/version.hpp"
+#include "provenance/outputs.hpp"
 #include "report/report.hpp"
 
 #include <fstream>
@@ -15,10 +16,6 @@
 namespace minetrace {
 
 namespace {
-
-bool EndsWith(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
-}
 
 // Plain-text form of log text (terminal-safe).
 std::string Safe(std::string_view text) {
@@ -262,8 +259,7 @@ void WriteSupportRequest(std::ostream& out, const ReportContext& context, Langua
         if (!f.content_unavailable.empty()) {
             hidden.push_back(Safe(DisplayName(f)));
         }
-        bool child = EndsWith(f.resource_type, "/extensions") ||
-                     EndsWith(f.resource_type, "/runcommands") ||
+        bool child = IsExtensionOrRunCommand(f.resource_type) ||
                      f.resource_type == "microsoft.resources/deployments";
         if (f.status == "created" && !child) alive.push_back(Safe(f.name));
         if (f.created_by && f.created_by->foreign_tenant)
@@ -407,7 +403,7 @@ void WriteContainmentScript(std::ostream& out, const ReportContext& context, Lan
             std::string head =
                 comment(f, std::string(L("created ", "作成 ")) + ReportTime(f.created_at_us) +
                                (f.created_by ? " " + Safe(Who(*f.created_by, language)) : ""));
-            if (EndsWith(type, "/extensions") || EndsWith(type, "/runcommands")) {
+            if (IsExtensionOrRunCommand(type)) {
                 auto found = f.parent.empty() ? by_id.end() : by_id.find(f.parent);
                 const ResourceFinding* parent = found == by_id.end() ? nullptr : found->second;
                 if (parent && parent->status == "deleted") {
