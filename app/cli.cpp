@@ -1,5 +1,6 @@
 #include "app/cli.hpp"
 
+#include "core/ascii.hpp"
 #include "core/escape.hpp"
 #include "core/timestamp.hpp"
 #include "core/version.hpp"
@@ -31,6 +32,35 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 
 namespace {
+
+// MINETRACE_TIMINGS=1: wall time of each phase of `investigate` on stderr, for profiling.
+class PhaseTimer {
+  public:
+    PhaseTimer(bool enabled, std::ostream& err) : enabled_(enabled), err_(err) {}
+    void Lap(const char* phase) {
+        if (!enabled_) return;
+        auto now = std::chrono::steady_clock::now();
+        err_ << "minetrace: timing " << phase << " "
+             << std::chrono::duration<double>(now - last_).count() << " s, " << Status("VmRSS")
+             << " resident, " << Status("VmHWM") << " peak\n";
+        last_ = now;
+    }
+
+  private:
+    // A line of /proc/self/status ("VmRSS", "VmHWM"), e.g. "123456 kB".
+    static std::string Status(std::string_view key) {
+        std::ifstream status("/proc/self/status");
+        std::string line;
+        while (std::getline(status, line))
+            if (line.rfind(key, 0) == 0 && line.size() > key.size() + 1)
+                return std::string(TrimAsciiSpace(std::string_view(line).substr(key.size() + 1)));
+        return "?";
+    }
+
+    bool enabled_;
+    std::ostream& err_;
+    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
 
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kSanitized = true;
@@ -302,6 +332,7 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     run.host = HostName();
     run.threads = ResolveThreads(common.threads);
     auto started = std::chrono::steady_clock::now();
+    PhaseTimer timer(std::getenv("MINETRACE_TIMINGS") != nullptr, err);
 
     Accounting accounting(inputs.files, &quarantine_out);
     std::vector<RuleInfo> rule_infos = DescribeRules(rules);
@@ -316,8 +347,10 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     ingest.preparers = {&investigation}; // its per-event work runs in the parallel stage
     RunIngestWithProgress(inputs.files, ingest, {&accounting, &investigation, &coverage}, common,
                           err);
+    timer.Lap("ingest");
     auto result_owner = std::make_unique<InvestigationResult>(investigation.Analyze());
     const InvestigationResult& result = *result_owner;
+    timer.Lap("analyze");
 
     auto write = [&](const char* name, auto&& writer) {
         std::ofstream file(dir / name, std::ios::binary | std::ios::trunc);
@@ -350,6 +383,7 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     ReportContext context{result, accounting.files(), input_coverage, rule_infos, inputs.errors};
     std::vector<std::string> report_files = WriteReportFiles(dir, context, languages);
     machine_outputs.get(); // rethrows a write failure
+    timer.Lap("outputs");
 
     // The answer first, on stdout: the top findings, one line each.
     bool color = UseColor(&out == &std::cout && isatty(STDOUT_FILENO), common.no_color,

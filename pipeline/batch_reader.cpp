@@ -29,7 +29,8 @@ uint64_t CountNewlines(const char* data, size_t size) {
 // SHA-256. The file is mapped a window at a time rather than read, so hashing costs no second
 // copy of the bytes, and unmapping each window keeps the mapped pages out of the resident set.
 RawFileDigest HashFile(const std::string& path) {
-    constexpr size_t kWindow = 64u << 20; // a multiple of the page size
+    // A multiple of the page size; small, since mapped pages count toward the resident set.
+    constexpr size_t kWindow = 8u << 20;
     RawFileDigest digest;
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return digest;

@@ -427,10 +427,7 @@ void Investigation::Consume(const Batch& batch) {
         r->line = e.line;
         r->offset = e.offset;
         r->length = e.length;
-        Sha256 hasher;
-        hasher.Update(batch.data.get() + (e.offset - batch.base_offset),
-                      static_cast<size_t>(e.length));
-        r->sha256 = hasher.Finish();
+        r->sha256 = notes->digests[k]; // hashed in Prepare, in the parallel stage
         r->subscription_id = Intern(e.subscription_id);
         r->tenant_id = Intern(e.tenant_id);
         r->resource_id = Intern(e.resource_id);
