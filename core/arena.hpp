@@ -18,6 +18,8 @@ namespace minetrace {
 class Arena {
   public:
     Arena() = default;
+    // `chunk_size`: the size of each new chunk (small for many small arenas).
+    explicit Arena(size_t chunk_size) : chunk_size_(chunk_size) {}
     Arena(const Arena&) = delete;
     Arena& operator=(const Arena&) = delete;
     Arena(Arena&&) noexcept = default;
@@ -59,9 +61,10 @@ class Arena {
 
   private:
     static constexpr size_t kChunkSize = 64 * 1024;
+    size_t chunk_size_ = kChunkSize;
 
     void Grow(size_t need) {
-        size_t size = need > kChunkSize ? need : kChunkSize;
+        size_t size = need > chunk_size_ ? need : chunk_size_;
         chunks_.push_back(std::make_unique<char[]>(size));
         reserved_ += size;
         cursor_ = chunks_.back().get();

@@ -34,10 +34,10 @@ std::string LastSegment(std::string_view id) {
     return std::string(slash == std::string_view::npos ? id : id.substr(slash + 1));
 }
 
-// Operation verbs: "write", "delete", "action", ...
-std::string VerbOf(std::string_view operation) {
+// Operation verbs: "write", "delete", "action", ... (a view into `operation`)
+std::string_view VerbOf(std::string_view operation) {
     size_t slash = operation.rfind('/');
-    return std::string(slash == std::string_view::npos ? operation : operation.substr(slash + 1));
+    return slash == std::string_view::npos ? operation : operation.substr(slash + 1);
 }
 
 std::string RemoveDashes(std::string_view text) {
@@ -80,39 +80,40 @@ bool IsComputeType(std::string_view type) {
 }
 
 Principal PrincipalOf(const RetainedEvent& e) {
+    const RetainedIdentity& w = e.who();
     Principal p;
-    p.object_id = e.object_id;
-    p.app_id = e.app_id;
-    p.tenant_id = e.token_tenant;
+    p.object_id = w.object_id;
+    p.app_id = w.app_id;
+    p.tenant_id = w.token_tenant;
     p.ip = e.caller_ip;
-    if (!e.ip_claim.empty() && e.ip_claim != e.caller_ip) p.ip_claim = e.ip_claim;
-    p.mfa = e.mfa;
-    std::string type = AsciiLowerCopy(e.principal_type);
-    if (!e.managed_identity_resource_id.empty() || type == "managedidentity") {
+    if (!w.ip_claim.empty() && w.ip_claim != e.caller_ip) p.ip_claim = w.ip_claim;
+    p.mfa = w.mfa;
+    std::string type = AsciiLowerCopy(w.principal_type);
+    if (!w.managed_identity_resource_id.empty() || type == "managedidentity") {
         p.type = "managed_identity";
-        p.name = e.app_id.empty() ? e.caller : e.app_id;
+        p.name = w.app_id.empty() ? w.caller : w.app_id;
     } else if (type == "serviceprincipal") {
         p.type = "service_principal";
-        p.name = !e.app_id.empty() ? e.app_id : e.caller;
+        p.name = !w.app_id.empty() ? w.app_id : w.caller;
     } else if (type == "user") {
         p.type = "user";
-        p.name = !e.upn.empty() ? e.upn : e.caller;
+        p.name = !w.upn.empty() ? w.upn : w.caller;
     } else if (type == "application") {
         p.type = "application";
-        p.name = e.caller;
+        p.name = w.caller;
     } else {
         p.type = "unknown";
-        p.name = !e.upn.empty() ? e.upn : (!e.caller.empty() ? e.caller : e.app_id);
+        p.name = !w.upn.empty() ? w.upn : (!w.caller.empty() ? w.caller : w.app_id);
     }
     if (p.type == "service_principal" || p.type == "managed_identity") {
-        if (e.appidacr == "0")
+        if (w.appidacr == "0")
             p.credential = "public-client";
-        else if (e.appidacr == "1")
+        else if (w.appidacr == "1")
             p.credential = "secret";
-        else if (e.appidacr == "2")
+        else if (w.appidacr == "2")
             p.credential = "certificate";
     }
-    if (!e.token_tenant.empty() && !e.tenant_id.empty() && e.token_tenant != e.tenant_id)
+    if (!w.token_tenant.empty() && !e.tenant_id.empty() && w.token_tenant != e.tenant_id)
         p.foreign_tenant = true;
     return p;
 }
@@ -174,9 +175,10 @@ bool IsPrivilegedRole(const Grant& grant) {
 } // namespace
 
 std::string PrincipalKey(const RetainedEvent& e) {
-    if (!e.object_id.empty()) return std::string(e.object_id);
-    if (!e.upn.empty()) return AsciiLowerCopy(e.upn);
-    return AsciiLowerCopy(e.caller);
+    const RetainedIdentity& w = e.who();
+    if (!w.object_id.empty()) return std::string(w.object_id);
+    if (!w.upn.empty()) return AsciiLowerCopy(w.upn);
+    return AsciiLowerCopy(w.caller);
 }
 
 Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules)
@@ -186,7 +188,7 @@ Investigation::~Investigation() = default;
 
 namespace {
 
-// The body facts a kept record carries, in RetainedEvent's order (see FactField).
+// The body facts a kept record carries, in RetainedFacts' order (see FactField).
 enum Fact : size_t {
     kLocation,
     kVmSize,
@@ -205,23 +207,27 @@ enum Fact : size_t {
     kFactCount
 };
 
-// The RetainedEvent member that holds each Fact.
-std::string_view& FactField(RetainedEvent& r, Fact fact) {
-    std::string_view* fields[kFactCount] = {&r.location,
-                                            &r.vm_size,
-                                            &r.priority,
-                                            &r.max_price,
-                                            &r.capacity,
-                                            &r.target_dedicated_nodes,
-                                            &r.target_low_priority_nodes,
-                                            &r.image,
-                                            &r.publisher,
-                                            &r.extension_type,
-                                            &r.grant_principal_id,
-                                            &r.grant_principal_type,
-                                            &r.grant_role_definition_id,
-                                            &r.grant_scope};
+// The RetainedFacts member that holds each Fact.
+template <typename Facts> auto& FactField(Facts& r, Fact fact) {
+    decltype(&r.location) fields[kFactCount] = {&r.location,
+                                                &r.vm_size,
+                                                &r.priority,
+                                                &r.max_price,
+                                                &r.capacity,
+                                                &r.target_dedicated_nodes,
+                                                &r.target_low_priority_nodes,
+                                                &r.image,
+                                                &r.publisher,
+                                                &r.extension_type,
+                                                &r.grant_principal_id,
+                                                &r.grant_principal_type,
+                                                &r.grant_role_definition_id,
+                                                &r.grant_scope};
     return *fields[fact];
+}
+
+size_t MixPointer(size_t h, std::string_view v) {
+    return (h ^ reinterpret_cast<uintptr_t>(v.data())) * 0x9E3779B97F4A7C15ull;
 }
 
 } // namespace
@@ -370,6 +376,43 @@ std::string_view Investigation::Intern(std::string_view text) {
     return stored;
 }
 
+size_t Investigation::InternedGroupHash::operator()(const RetainedIdentity& g) const {
+    size_t h = static_cast<size_t>(g.mfa);
+    for (std::string_view v : {g.caller, g.upn, g.object_id, g.app_id, g.appidacr, g.principal_type,
+                               g.token_tenant, g.idtyp, g.managed_identity_resource_id, g.ip_claim})
+        h = MixPointer(h, v);
+    return h ^ (h >> 31);
+}
+
+size_t Investigation::InternedGroupHash::operator()(const RetainedFacts& g) const {
+    size_t h = 0;
+    for (size_t f = 0; f < kFactCount; ++f) h = MixPointer(h, FactField(g, static_cast<Fact>(f)));
+    return h ^ (h >> 31);
+}
+
+bool Investigation::InternedGroupEqual::operator()(const RetainedIdentity& a,
+                                                   const RetainedIdentity& b) const {
+    auto same = [](std::string_view x, std::string_view y) {
+        return x.data() == y.data() && x.size() == y.size();
+    };
+    return same(a.caller, b.caller) && same(a.upn, b.upn) && same(a.object_id, b.object_id) &&
+           same(a.app_id, b.app_id) && same(a.appidacr, b.appidacr) &&
+           same(a.principal_type, b.principal_type) && same(a.token_tenant, b.token_tenant) &&
+           same(a.idtyp, b.idtyp) && a.mfa == b.mfa &&
+           same(a.managed_identity_resource_id, b.managed_identity_resource_id) &&
+           same(a.ip_claim, b.ip_claim);
+}
+
+bool Investigation::InternedGroupEqual::operator()(const RetainedFacts& a,
+                                                   const RetainedFacts& b) const {
+    for (size_t f = 0; f < kFactCount; ++f) {
+        std::string_view x = FactField(a, static_cast<Fact>(f));
+        std::string_view y = FactField(b, static_cast<Fact>(f));
+        if (x.data() != y.data() || x.size() != y.size()) return false;
+    }
+    return true;
+}
+
 std::string_view Investigation::Keep(std::string_view text) {
     return pool_.Store(text.substr(0, kMaxBodyBytes));
 }
@@ -392,17 +435,19 @@ void Investigation::Consume(const Batch& batch) {
         PrincipalAggregate& p = principals_[seen.key];
         if (p.events == 0) {
             const Event& e = *seen.first;
+            RetainedIdentity who;
+            who.caller = e.caller.caller;
+            who.upn = e.caller.upn;
+            who.object_id = e.caller.object_id;
+            who.app_id = e.caller.app_id;
+            who.appidacr = e.caller.appidacr;
+            who.principal_type = e.caller.principal_type;
+            who.token_tenant = e.caller.token_tenant;
+            who.managed_identity_resource_id = e.caller.managed_identity_resource_id;
+            who.mfa = e.caller.mfa;
             RetainedEvent probe;
-            probe.caller = e.caller.caller;
-            probe.upn = e.caller.upn;
-            probe.object_id = e.caller.object_id;
-            probe.app_id = e.caller.app_id;
-            probe.appidacr = e.caller.appidacr;
-            probe.principal_type = e.caller.principal_type;
-            probe.token_tenant = e.caller.token_tenant;
-            probe.managed_identity_resource_id = e.caller.managed_identity_resource_id;
             probe.tenant_id = e.tenant_id;
-            probe.mfa = e.caller.mfa;
+            probe.identity = &who;
             p.identity = PrincipalOf(probe);
             p.identity.ip.clear();
         }
@@ -438,38 +483,53 @@ void Investigation::Consume(const Batch& batch) {
         r->status = Intern(e.status);
         r->status_code = Intern(e.status_code);
         r->correlation_id = Intern(e.correlation_id);
-        r->caller = Intern(e.caller.caller);
-        r->upn = Intern(e.caller.upn);
-        r->object_id = Intern(e.caller.object_id);
-        r->app_id = Intern(e.caller.app_id);
-        r->appidacr = Intern(e.caller.appidacr);
-        r->principal_type = Intern(e.caller.principal_type);
-        r->token_tenant = Intern(e.caller.token_tenant);
-        r->idtyp = Intern(e.caller.idtyp);
-        r->mfa = e.caller.mfa;
-        r->managed_identity_resource_id = Intern(e.caller.managed_identity_resource_id);
-        r->ip_claim = Intern(e.caller.ip_claim);
         r->caller_ip = Intern(e.caller_ip);
+        RetainedIdentity who;
+        who.caller = Intern(e.caller.caller);
+        who.upn = Intern(e.caller.upn);
+        who.object_id = Intern(e.caller.object_id);
+        who.app_id = Intern(e.caller.app_id);
+        who.appidacr = Intern(e.caller.appidacr);
+        who.principal_type = Intern(e.caller.principal_type);
+        who.token_tenant = Intern(e.caller.token_tenant);
+        who.idtyp = Intern(e.caller.idtyp);
+        who.mfa = e.caller.mfa;
+        who.managed_identity_resource_id = Intern(e.caller.managed_identity_resource_id);
+        who.ip_claim = Intern(e.caller.ip_claim);
+        r->identity = &*identities_.insert(who).first;
         r->evidence_role = Intern(e.authorization.evidence_role);
         r->role_assignment_id = Intern(e.authorization.role_assignment_id);
         r->role_definition_id = Intern(e.authorization.role_definition_id);
         // Bodies are the bulk of a record: their facts were read in Prepare; the bodies
         // themselves stay only where the report shows content (execution, miner content).
         const Notes::Facts& facts = notes->facts[k];
-        for (size_t f = 0; f < kFactCount; ++f)
-            FactField(*r, static_cast<Fact>(f)) = Intern(facts.values[f]);
+        RetainedFacts kept_facts;
+        bool any_fact = false;
+        for (size_t f = 0; f < kFactCount; ++f) {
+            FactField(kept_facts, static_cast<Fact>(f)) = Intern(facts.values[f]);
+            any_fact = any_fact || !facts.values[f].empty();
+        }
+        if (any_fact) r->facts = &*facts_.insert(kept_facts).first;
         if (facts.keep_bodies) {
             r->request_body = Keep(e.request_body);
             r->response_body = Keep(e.response_body);
         }
-        r->customer_name = Intern(e.partner.customer_name);
-        r->partner_id = Intern(e.partner.partner_id);
-        r->order_id = Intern(e.partner.order_id);
-        r->record_id = Intern(e.partner.record_id);
-        r->resource_new_value = Keep(e.partner.resource_new_value);
-        r->customized_data = Keep(e.partner.customized_data);
-        for (std::string_view id : e.partner.subscription_ids)
-            r->subscription_ids.push_back(Intern(id));
+        const PartnerCenterFields& partner = e.partner;
+        if (!partner.customer_name.empty() || !partner.partner_id.empty() ||
+            !partner.order_id.empty() || !partner.record_id.empty() ||
+            !partner.resource_new_value.empty() || !partner.customized_data.empty() ||
+            !partner.subscription_ids.empty()) {
+            RetainedPartner& pc = partners_.emplace_back();
+            pc.customer_name = Intern(e.partner.customer_name);
+            pc.partner_id = Intern(e.partner.partner_id);
+            pc.order_id = Intern(e.partner.order_id);
+            pc.record_id = Intern(e.partner.record_id);
+            pc.resource_new_value = Keep(e.partner.resource_new_value);
+            pc.customized_data = Keep(e.partner.customized_data);
+            for (std::string_view id : e.partner.subscription_ids)
+                pc.subscription_ids.push_back(Intern(id));
+            r->partner = &pc;
+        }
         for (uint32_t h = 0; h < count; ++h) {
             uint32_t hit = batch.rule_hits[begin + h];
             r->rules.push_back(
@@ -531,7 +591,8 @@ class Analyzer {
     const std::vector<std::string>& paths_;
     const std::map<std::string, std::string>& subscription_tenants_;
     InvestigationResult result_;
-    static void AddDetails(ResourceFinding& f, const RetainedEvent& e) {
+    static void AddDetails(ResourceFinding& f, const RetainedEvent& event) {
+        const RetainedFacts& e = event.fact();
         auto set = [&](const char* key, std::string_view value) {
             if (!value.empty() && !f.details.count(key)) f.details[key] = std::string(value);
         };
@@ -550,27 +611,58 @@ class Analyzer {
     std::map<std::string, std::vector<const Grant*>> grants_by_principal_;
     std::map<std::string, const Grant*> grants_by_assignment_; // assignment GUID without dashes
     std::map<const Operation*, const Grant*> grants_by_operation_;
-    std::map<std::string, std::string, std::less<>> deployments_; // correlation id -> deployment
+    // correlation id -> deployment resource id (views into the pool)
+    std::unordered_map<std::string_view, std::string_view> deployments_;
     // resource id -> all its operations, and principal key -> precursor operations.
-    std::map<std::string, std::vector<const Operation*>> by_resource_;
-    std::map<std::string, std::vector<const Operation*>> by_principal_;
-    std::map<std::string, ResourceFinding> findings_;
+    std::unordered_map<std::string_view, std::vector<const Operation*>> by_resource_;
+    std::unordered_map<std::string, std::vector<const Operation*>> by_principal_;
+    std::map<std::string, ResourceFinding, std::less<>> findings_;
+    std::set<std::string, std::less<>> supporting_; // findings added as supporting resources
+
+    // The evidence of a reported finding: the records of its operations, at most kMaxEvidence;
+    // distinct records only, except for supporting resources. Built only for what is reported.
+    void AddEvidence(ResourceFinding& f) const {
+        bool distinct = !supporting_.count(f.resource_id);
+        std::set<std::pair<uint32_t, uint64_t>> seen; // file, offset
+        for (const Operation* op : f.operations)
+            for (const RetainedEvent* e : op->events) {
+                if (f.evidence.size() >= kMaxEvidence) return;
+                if (distinct && !seen.emplace(e->file_id, e->offset).second) continue;
+                f.evidence.push_back(Evidence(*e));
+            }
+    }
 };
 
 void Analyzer::FoldOperations() {
     // Group by correlation id + operation + resource; events without a correlation id stand
-    // alone. std::map keeps the grouping order independent of input order.
-    std::map<std::string, std::vector<const RetainedEvent*>> groups;
+    // alone. The views are interned (equal text, equal pointer), so a group is keyed by the
+    // three pointers. The grouping order does not matter: operations are sorted below by a
+    // total order.
+    struct GroupKey {
+        const char* correlation;
+        const char* operation;
+        const char* resource;
+        uint64_t alone; // the sequence of an event without correlation id, else 0
+        bool operator==(const GroupKey&) const = default;
+    };
+    struct GroupHash {
+        size_t operator()(const GroupKey& k) const {
+            auto mix = [](size_t h, const void* p) {
+                return (h ^ reinterpret_cast<uintptr_t>(p)) * 0x9E3779B97F4A7C15ull;
+            };
+            size_t h = mix(mix(mix(0, k.correlation), k.operation), k.resource);
+            return (h ^ k.alone) * 0x9E3779B97F4A7C15ull ^ (h >> 29);
+        }
+    };
+    std::unordered_map<GroupKey, std::vector<const RetainedEvent*>, GroupHash> groups;
+    groups.reserve(retained_.size() / 2 + 1);
     for (const auto& e : retained_) {
         if (e->kind == SourceKind::kPartnerCenterAudit) continue;
-        std::string key = e->correlation_id.empty() ? "#" + std::to_string(e->sequence)
-                                                    : std::string(e->correlation_id);
-        key += '\n';
-        key += e->operation;
-        key += '\n';
-        key += e->resource_id_lower;
+        GroupKey key{e->correlation_id.data(), e->operation.data(), e->resource_id_lower.data(),
+                     e->correlation_id.empty() ? e->sequence + 1 : 0};
         groups[key].push_back(e.get());
     }
+    result_.operations.reserve(groups.size());
     for (auto& [key, events] : groups) {
         std::sort(events.begin(), events.end(), [](const RetainedEvent* a, const RetainedEvent* b) {
             if (a->time_us != b->time_us) return a->time_us < b->time_us;
@@ -580,7 +672,13 @@ void Analyzer::FoldOperations() {
         });
         std::unique_ptr<Operation> op;
         auto flush = [&] {
-            if (op) result_.operations.push_back(std::move(op));
+            if (!op) return;
+            std::sort(op->rules.begin(), op->rules.end());
+            op->rules.erase(std::unique(op->rules.begin(), op->rules.end()), op->rules.end());
+            std::sort(op->signals.begin(), op->signals.end());
+            op->signals.erase(std::unique(op->signals.begin(), op->signals.end()),
+                              op->signals.end());
+            result_.operations.push_back(std::move(op));
         };
         for (const RetainedEvent* e : events) {
             bool terminal_seen =
@@ -621,8 +719,8 @@ void Analyzer::FoldOperations() {
             }
             if (!e->status_code.empty()) op->status_code = e->status_code;
             for (const RuleRef& hit : e->rules) {
-                op->rules.insert(hit.rule);
-                if (const RuleInfo* info = Rule(hit.rule)) op->signals.insert(info->signal);
+                op->rules.push_back(hit.rule);
+                if (const RuleInfo* info = Rule(hit.rule)) op->signals.push_back(info->signal);
                 op->content_unavailable = op->content_unavailable || hit.content_unavailable;
             }
         }
@@ -654,11 +752,11 @@ void Analyzer::CollectGrants() {
         // The request body (on the Start record) names who received which role where:
         // {"Properties":{"PrincipalId":..,"RoleDefinitionId":..,"Scope":..}}.
         for (const RetainedEvent* e : op->events) {
-            if (e->grant_principal_id.empty()) continue;
-            grant.principal_id = e->grant_principal_id;
-            grant.principal_type = e->grant_principal_type;
-            grant.role_definition_id = e->grant_role_definition_id;
-            grant.scope = e->grant_scope;
+            if (e->fact().grant_principal_id.empty()) continue;
+            grant.principal_id = e->fact().grant_principal_id;
+            grant.principal_type = e->fact().grant_principal_type;
+            grant.role_definition_id = e->fact().grant_role_definition_id;
+            grant.scope = e->fact().grant_scope;
             break;
         }
         if (grant.principal_id.empty()) continue;
@@ -711,7 +809,7 @@ void Analyzer::BuildResources() {
     for (const auto& [resource, ops] : by_resource_) {
         bool relevant = false;
         for (const Operation* op : ops) {
-            for (const std::string& s : op->signals) {
+            for (std::string_view s : op->signals) {
                 if (s == "compute-create" || s == "compute-scale" || s == "gpu-sku" ||
                     s == "large-sku" || s == "miner-content" || s == "spot-unlimited" ||
                     s == "execution" || s == "gpu-driver")
@@ -768,11 +866,10 @@ void Analyzer::BuildResources() {
             // Fall back to any region named on the resource's operations.
             for (const Operation* op : ops)
                 for (const RetainedEvent* e : op->events)
-                    if (!e->location.empty())
-                        f.details.emplace("location", std::string(e->location));
+                    if (!e->fact().location.empty())
+                        f.details.emplace("location", std::string(e->fact().location));
         }
         std::set<std::string> rule_ids, signals, notes;
-        std::set<std::string> seen_evidence;
         for (const Operation* op : ops) {
             for (uint32_t r : op->rules)
                 if (const RuleInfo* info = Rule(r)) {
@@ -786,9 +883,6 @@ void Analyzer::BuildResources() {
                             notes.insert("content unavailable: " + (info->content_note.empty()
                                                                         ? info->title
                                                                         : info->content_note));
-                std::string key = std::to_string(e->file_id) + "#" + std::to_string(e->offset);
-                if (f.evidence.size() < kMaxEvidence && seen_evidence.insert(key).second)
-                    f.evidence.push_back(Evidence(*e));
             }
         }
         f.rules.assign(rule_ids.begin(), rule_ids.end());
@@ -813,7 +907,7 @@ void Analyzer::AttachPreparation(ResourceFinding& f) {
             op->request->subscription_id != f.subscription_id)
             continue;
         std::string signal;
-        for (const std::string& s : op->signals)
+        for (std::string_view s : op->signals)
             if (s == "quota-increase" || s == "rp-registration" || s == "resource-group-create")
                 signal = s;
         if (op->final_phase == Phase::kFailed && op->verb == "write") signal = "failed-attempt";
@@ -942,10 +1036,11 @@ void Analyzer::RateSeverity() {
             // An attempt that never ran is not mining, but it is part of the story.
             severity = std::min(severity, Severity::kMedium);
             if (gpu || compute) severity = std::max(severity, Severity::kMedium);
-            f.reasons.push_back("the creation failed" +
-                                (f.operations.empty() || f.operations.front()->status_code.empty()
-                                     ? std::string()
-                                     : " (" + f.operations.front()->status_code + ")"));
+            f.reasons.push_back(
+                "the creation failed" +
+                (f.operations.empty() || f.operations.front()->status_code.empty()
+                     ? std::string()
+                     : " (" + std::string(f.operations.front()->status_code) + ")"));
         }
         f.severity = severity;
     }
@@ -971,8 +1066,9 @@ void Analyzer::RateSeverity() {
         if (op->resource_id_lower.empty()) continue;
         const RetainedEvent& req = *op->request;
         // Quota requests and registrations are preparation, not resources.
-        if (op->signals.count("quota-increase") || op->signals.count("rp-registration")) continue;
-        bool suspect_creator = !req.object_id.empty() && suspects.count(std::string(req.object_id));
+        if (op->has_signal("quota-increase") || op->has_signal("rp-registration")) continue;
+        bool suspect_creator =
+            !req.who().object_id.empty() && suspects.count(std::string(req.who().object_id));
         const Grant* enabling = nullptr;
         if (auto g = grants_by_operation_.find(op.get());
             g != grants_by_operation_.end() && suspects.count(g->second->principal_id))
@@ -986,10 +1082,9 @@ void Analyzer::RateSeverity() {
         f.name = LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id);
         f.parent = ParentOf(f.resource_id);
         f.status = "created";
+        supporting_.insert(f.resource_id);
         for (const Operation* o : by_resource_[op->resource_id_lower]) {
             f.operations.push_back(o);
-            for (const RetainedEvent* e : o->events)
-                if (f.evidence.size() < kMaxEvidence) f.evidence.push_back(Evidence(*e));
             for (uint32_t r : o->rules)
                 if (const RuleInfo* info = Rule(r)) {
                     f.rules.push_back(info->id);
@@ -1002,7 +1097,8 @@ void Analyzer::RateSeverity() {
         f.signals.erase(std::unique(f.signals.begin(), f.signals.end()), f.signals.end());
         Attribute(f, *op);
         for (const RetainedEvent* e : op->events)
-            if (!e->location.empty()) f.details.emplace("location", std::string(e->location));
+            if (!e->fact().location.empty())
+                f.details.emplace("location", std::string(e->fact().location));
         if (enabling) {
             f.severity = Severity::kHigh;
             f.details["role"] = enabling->role;
@@ -1030,16 +1126,16 @@ void Analyzer::BuildSubscriptions() {
             e->operation != "create_subscription")
             continue;
         if (e->phase == Phase::kFailed) continue;
-        for (std::string_view id : e->subscription_ids) {
+        for (std::string_view id : e->pc().subscription_ids) {
             SubscriptionFinding& s = subs[std::string(id)];
             if (s.created_at_us >= 0 && s.created_at_us <= e->time_us) continue;
             s.subscription_id = id;
             s.customer_id = e->tenant_id;
-            s.customer_name = e->customer_name;
-            s.created_by = !e->upn.empty() ? e->upn : e->caller;
+            s.customer_name = e->pc().customer_name;
+            s.created_by = !e->who().upn.empty() ? e->who().upn : e->who().caller;
             s.created_at_us = e->time_us;
-            s.order_id = e->order_id;
-            s.partner_id = e->partner_id;
+            s.order_id = e->pc().order_id;
+            s.partner_id = e->pc().partner_id;
             s.evidence = Evidence(*e);
         }
     }
@@ -1114,7 +1210,9 @@ InvestigationResult Analyzer::Run() {
             if (signal == "gpu-sku" || signal == "large-sku" || signal == "spot-unlimited" ||
                 signal == "miner-content")
                 notable = true;
-        if (notable) result_.resources.push_back(std::move(f));
+        if (!notable) continue;
+        AddEvidence(f);
+        result_.resources.push_back(std::move(f));
     }
     std::sort(result_.resources.begin(), result_.resources.end(),
               [](const ResourceFinding& a, const ResourceFinding& b) {
@@ -1144,7 +1242,8 @@ void Analyzer::BuildTimeline() {
         t.timestamp_desc = "Request time (" + role + ")";
         t.message = Describe(who) + " " + verb + " " + ShortResourceType(op->resource_type) + " " +
                     LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id) +
-                    " [" + outcome + (op->status_code.empty() ? "" : " " + op->status_code) + "]";
+                    " [" + outcome +
+                    (op->status_code.empty() ? "" : " " + std::string(op->status_code)) + "]";
         if (finding) {
             auto size = finding->details.find("vm_size");
             if (size != finding->details.end() && verb == "created")
@@ -1185,22 +1284,23 @@ void Analyzer::BuildTimeline() {
         t.time_us = e->time_us;
         t.data_type = "azure:partner-center:audit";
         t.timestamp_desc = "Partner Center operation";
-        t.message = std::string(e->upn.empty() ? e->caller : e->upn) + " " +
-                    std::string(e->operation) + " (" + std::string(e->status) + ") for customer " +
-                    std::string(e->customer_name.empty() ? e->tenant_id : e->customer_name);
-        if (!e->subscription_ids.empty()) {
+        t.message =
+            std::string(e->who().upn.empty() ? e->who().caller : e->who().upn) + " " +
+            std::string(e->operation) + " (" + std::string(e->status) + ") for customer " +
+            std::string(e->pc().customer_name.empty() ? e->tenant_id : e->pc().customer_name);
+        if (!e->pc().subscription_ids.empty()) {
             t.message += ", subscription";
-            for (std::string_view s : e->subscription_ids) t.message += " " + std::string(s);
+            for (std::string_view s : e->pc().subscription_ids) t.message += " " + std::string(s);
         }
         t.fields["operation"] = e->operation;
         t.fields["resource_type"] = e->resource_type;
         t.fields["customer_id"] = e->tenant_id;
-        t.fields["customer_name"] = e->customer_name;
-        t.fields["partner_id"] = e->partner_id;
-        t.fields["caller"] = e->upn.empty() ? e->caller : e->upn;
-        t.fields["order_id"] = e->order_id;
+        t.fields["customer_name"] = e->pc().customer_name;
+        t.fields["partner_id"] = e->pc().partner_id;
+        t.fields["caller"] = e->who().upn.empty() ? e->who().caller : e->who().upn;
+        t.fields["order_id"] = e->pc().order_id;
         std::string subs;
-        for (std::string_view s : e->subscription_ids)
+        for (std::string_view s : e->pc().subscription_ids)
             subs += (subs.empty() ? "" : ",") + std::string(s);
         t.fields["subscription_id"] = subs;
         t.fields["status"] = e->status;

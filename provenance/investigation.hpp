@@ -16,6 +16,7 @@
 #include "pipeline/ingest.hpp"
 #include "provenance/model.hpp"
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -63,6 +64,19 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     std::vector<std::unique_ptr<RetainedEvent>> retained_;
     Arena pool_;
     std::unordered_set<std::string_view> interned_;
+    // Hash and equality over interned views: equal texts share storage, so the pointers decide.
+    struct InternedGroupHash {
+        size_t operator()(const RetainedIdentity& g) const;
+        size_t operator()(const RetainedFacts& g) const;
+    };
+    struct InternedGroupEqual {
+        bool operator()(const RetainedIdentity& a, const RetainedIdentity& b) const;
+        bool operator()(const RetainedFacts& a, const RetainedFacts& b) const;
+    };
+    // Node-based sets: the elements never move, so events point at them.
+    std::unordered_set<RetainedIdentity, InternedGroupHash, InternedGroupEqual> identities_;
+    std::unordered_set<RetainedFacts, InternedGroupHash, InternedGroupEqual> facts_;
+    std::deque<RetainedPartner> partners_;
     std::map<std::string, PrincipalAggregate> principals_;
     std::set<std::string> subscriptions_seen_;
     std::map<std::string, std::string> subscription_tenants_;

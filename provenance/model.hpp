@@ -13,6 +13,7 @@
 
 #include "core/event.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -48,8 +49,56 @@ struct EvidenceRef {
     std::string sha256;
 };
 
+// Who made a call, as the record names it. Interned by the Investigation: the events of one
+// caller share one instance.
+struct RetainedIdentity {
+    std::string_view caller;
+    std::string_view upn;
+    std::string_view object_id;
+    std::string_view app_id;
+    std::string_view appidacr;
+    std::string_view principal_type;
+    std::string_view token_tenant;
+    std::string_view idtyp;
+    Tristate mfa = Tristate::kUnknown;
+    std::string_view managed_identity_resource_id;
+    std::string_view ip_claim;
+};
+
+// Facts read from the request/response bodies in the parallel stage (first non-empty of
+// request, then response), so bodies need not be kept. Interned like RetainedIdentity.
+struct RetainedFacts {
+    std::string_view location;
+    std::string_view vm_size;
+    std::string_view priority;
+    std::string_view max_price;
+    std::string_view capacity;
+    std::string_view target_dedicated_nodes;
+    std::string_view target_low_priority_nodes;
+    std::string_view image;
+    std::string_view publisher;
+    std::string_view extension_type;
+    std::string_view grant_principal_id; // roleAssignments/write: who receives the role
+    std::string_view grant_principal_type;
+    std::string_view grant_role_definition_id;
+    std::string_view grant_scope;
+};
+
+// Partner Center fields (rare among kept records, so held apart).
+struct RetainedPartner {
+    std::string_view customer_name;
+    std::string_view partner_id;
+    std::string_view order_id;
+    std::string_view record_id;
+    std::string_view resource_new_value;
+    std::string_view customized_data;
+    std::vector<std::string_view> subscription_ids;
+};
+
 // Views point into the Investigation's string pool, which outlives every RetainedEvent and every
-// InvestigationResult analysed from it. Repeated values (ids, operations, IPs) are stored once.
+// InvestigationResult analysed from it. Repeated values (ids, operations, IPs) are stored once,
+// and the groups of fields that repeat together (the caller's identity, the body facts) are
+// shared: a kept record costs about 300 bytes plus its rule hits.
 struct RetainedEvent {
     int64_t time_us = 0;
     SourceKind kind = SourceKind::kActivityExport;
@@ -71,75 +120,58 @@ struct RetainedEvent {
     std::string_view status;
     std::string_view status_code;
     std::string_view correlation_id;
-
-    std::string_view caller;
-    std::string_view upn;
-    std::string_view object_id;
-    std::string_view app_id;
-    std::string_view appidacr;
-    std::string_view principal_type;
-    std::string_view token_tenant;
-    std::string_view idtyp;
-    Tristate mfa = Tristate::kUnknown;
-    std::string_view managed_identity_resource_id;
-    std::string_view ip_claim;
     std::string_view caller_ip;
 
     std::string_view evidence_role;
     std::string_view role_assignment_id;
     std::string_view role_definition_id;
 
-    // Facts read from the request/response bodies in the parallel stage (first non-empty of
-    // request, then response), so bodies need not be kept.
-    std::string_view location;
-    std::string_view vm_size;
-    std::string_view priority;
-    std::string_view max_price;
-    std::string_view capacity;
-    std::string_view target_dedicated_nodes;
-    std::string_view target_low_priority_nodes;
-    std::string_view image;
-    std::string_view publisher;
-    std::string_view extension_type;
-    std::string_view grant_principal_id; // roleAssignments/write: who receives the role
-    std::string_view grant_principal_type;
-    std::string_view grant_role_definition_id;
-    std::string_view grant_scope;
     // The bodies themselves, kept only for records whose rules inspect content (execution,
     // miner content): the report shows their command lines.
     std::string_view request_body;
     std::string_view response_body;
 
-    // Partner Center.
-    std::string_view customer_name;
-    std::string_view partner_id;
-    std::string_view order_id;
-    std::string_view record_id;
-    std::string_view resource_new_value;
-    std::string_view customized_data;
-    std::vector<std::string_view> subscription_ids;
+    // Shared groups; null means all fields empty. Owned by the Investigation (or, in tests, by
+    // whoever built the event); they outlive the event.
+    const RetainedIdentity* identity = nullptr;
+    const RetainedFacts* facts = nullptr;
+    const RetainedPartner* partner = nullptr;
 
     std::vector<RuleRef> rules;
+
+    const RetainedIdentity& who() const { return identity ? *identity : kNoIdentity; }
+    const RetainedFacts& fact() const { return facts ? *facts : kNoFacts; }
+    const RetainedPartner& pc() const { return partner ? *partner : kNoPartner; }
+
+  private:
+    static inline const RetainedIdentity kNoIdentity{};
+    static inline const RetainedFacts kNoFacts{};
+    static inline const RetainedPartner kNoPartner{};
 };
 
+// The views point where the RetainedEvents' views point (the Investigation's pool) or at static
+// or rule-description storage, all of which outlive the Operation.
 struct Operation {
     std::vector<const RetainedEvent*> events; // in time order
     int64_t request_us = 0;                   // the Start record (or the first record)
     int64_t completion_us = -1;               // the final Success/Failure record; -1 if none
     Phase final_phase = Phase::kOther;
-    std::string status_code;
-    std::string operation;
-    std::string verb; // write | delete | action | other
-    std::string resource_id_lower;
-    std::string resource_type;
-    std::string correlation_id;
+    std::string_view status_code;
+    std::string_view operation;
+    std::string_view verb; // write | delete | action | other
+    std::string_view resource_id_lower;
+    std::string_view resource_type;
+    std::string_view correlation_id;
     const RetainedEvent* request = nullptr; // the record that carries the caller and request body
-    std::set<uint32_t> rules;
-    std::set<std::string> signals;
+    std::vector<uint32_t> rules;            // rule indexes, sorted, distinct
+    std::vector<std::string_view> signals;  // sorted, distinct
     bool content_unavailable = false;
 
     bool succeeded() const {
         return final_phase == Phase::kSucceeded || final_phase == Phase::kAccepted;
+    }
+    bool has_signal(std::string_view signal) const {
+        return std::binary_search(signals.begin(), signals.end(), signal);
     }
 };
 

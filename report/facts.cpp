@@ -156,10 +156,12 @@ ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children) {
             continue;
         StepItem item;
         item.at_us = op->request_us;
-        item.text = op->operation + " (" + std::string(ToString(op->final_phase)) + ")";
+        item.text =
+            std::string(op->operation) + " (" + std::string(ToString(op->final_phase)) + ")";
         if (op->request) {
             AddFact(item.facts, "caller",
-                    std::string(op->request->upn.empty() ? op->request->caller : op->request->upn));
+                    std::string(op->request->who().upn.empty() ? op->request->who().caller
+                                                               : op->request->who().upn));
             AddFact(item.facts, "IP", std::string(op->request->caller_ip));
         }
         step.items.push_back(std::move(item));

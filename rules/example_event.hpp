@@ -33,7 +33,7 @@ class ExampleEvent {
     const Event& event() const { return event_; }
 
   private:
-    Arena arena_;
+    Arena arena_{1024}; // rule packs hold hundreds of examples: keep each small
     Event event_;
     bool resource_id_lower_set_ = false;
 };

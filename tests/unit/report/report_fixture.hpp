@@ -33,7 +33,8 @@ inline const std::vector<std::string>& Payloads() {
 // The report inputs, owning everything the context refers to.
 struct ReportInputs {
     std::vector<std::unique_ptr<RetainedEvent>> events;
-    std::vector<std::unique_ptr<std::string>> strings; // what the events' views point into
+    std::vector<std::unique_ptr<std::string>> strings;         // what the events' views point into
+    std::vector<std::unique_ptr<RetainedIdentity>> identities; // what the events point at
     InvestigationResult result;
     std::vector<FileAccount> files;
     InputCoverage coverage;
@@ -64,7 +65,10 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
         std::string sub = i == 2 ? payload : kSub;
         auto event = std::make_unique<RetainedEvent>();
         event->time_us = t;
-        event->caller = payload;
+        auto identity = std::make_unique<RetainedIdentity>();
+        identity->caller = payload;
+        event->identity = identity.get();
+        in->identities.push_back(std::move(identity));
         event->caller_ip = payload;
         auto body =
             std::make_unique<std::string>("{\"properties\":{\"settings\":{\"commandToExecute\":");
