@@ -232,6 +232,72 @@ size_t MixPointer(size_t h, std::string_view v) {
 
 } // namespace
 
+// The strings of a kept record that Consume interns, in a fixed order, so Prepare (parallel) can
+// hash them and Consume (serial) only looks them up.
+enum Interned : size_t {
+    kSubscriptionId,
+    kTenantId,
+    kResourceId,
+    kResourceIdLower,
+    kResourceType,
+    kResourceGroup,
+    kOperation,
+    kStatus,
+    kStatusCode,
+    kCorrelationId,
+    kCallerIp,
+    kCaller,
+    kUpn,
+    kObjectId,
+    kAppId,
+    kAppidacr,
+    kPrincipalType,
+    kTokenTenant,
+    kIdtyp,
+    kManagedIdentityResourceId,
+    kIpClaim,
+    kEvidenceRole,
+    kRoleAssignmentId,
+    kRoleDefinitionId,
+    kFirstFact,
+    kInternedCount = kFirstFact + kFactCount
+};
+
+std::array<std::string_view, kInternedCount>
+InternedViews(const Event& e, const std::array<std::string, kFactCount>& facts) {
+    std::array<std::string_view, kInternedCount> v{};
+    v[kSubscriptionId] = e.subscription_id;
+    v[kTenantId] = e.tenant_id;
+    v[kResourceId] = e.resource_id;
+    v[kResourceIdLower] = e.resource_id_lower;
+    v[kResourceType] = e.resource_type;
+    v[kResourceGroup] = e.resource_group;
+    v[kOperation] = e.operation;
+    v[kStatus] = e.status;
+    v[kStatusCode] = e.status_code;
+    v[kCorrelationId] = e.correlation_id;
+    v[kCallerIp] = e.caller_ip;
+    v[kCaller] = e.caller.caller;
+    v[kUpn] = e.caller.upn;
+    v[kObjectId] = e.caller.object_id;
+    v[kAppId] = e.caller.app_id;
+    v[kAppidacr] = e.caller.appidacr;
+    v[kPrincipalType] = e.caller.principal_type;
+    v[kTokenTenant] = e.caller.token_tenant;
+    v[kIdtyp] = e.caller.idtyp;
+    v[kManagedIdentityResourceId] = e.caller.managed_identity_resource_id;
+    v[kIpClaim] = e.caller.ip_claim;
+    v[kEvidenceRole] = e.authorization.evidence_role;
+    v[kRoleAssignmentId] = e.authorization.role_assignment_id;
+    v[kRoleDefinitionId] = e.authorization.role_definition_id;
+    for (size_t f = 0; f < kFactCount; ++f) v[kFirstFact + f] = facts[f];
+    return v;
+}
+
+size_t HashText(std::string_view text) {
+    return std::hash<std::string_view>{}(text);
+}
+
 // What Prepare computes for one batch: the events to keep with their record digests, and
 // per-batch tallies of principals and subscriptions (views into the batch).
 struct Investigation::Notes : BatchNotes {
@@ -251,6 +317,7 @@ struct Investigation::Notes : BatchNotes {
     std::vector<uint32_t> keep;
     std::vector<Sha256Digest> digests; // parallel to keep
     std::vector<Facts> facts;          // parallel to keep
+    std::vector<std::array<size_t, kInternedCount>> hashes; // parallel to keep: HashText of each
     std::vector<Seen> principals;      // first-seen order, so merging is deterministic
     std::vector<std::pair<std::string_view, std::string_view>> subscriptions; // id, tenant
 };
@@ -324,6 +391,9 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
             notes->digests.push_back(sha.Finish());
             Notes::Facts& facts = notes->facts.emplace_back();
             if (!e.request_body.empty() || !e.response_body.empty()) ReadBodyFacts(e, facts.values);
+            auto views = InternedViews(e, facts.values);
+            auto& hashes = notes->hashes.emplace_back();
+            for (size_t h = 0; h < kInternedCount; ++h) hashes[h] = HashText(views[h]);
             if (matched) {
                 auto [begin, count] = batch.rule_ranges[i];
                 for (uint32_t h = 0; h < count; ++h) {
@@ -368,12 +438,16 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
 }
 
 std::string_view Investigation::Intern(std::string_view text) {
+    return Intern(text, HashText(text));
+}
+
+std::string_view Investigation::Intern(std::string_view text, size_t hash) {
     if (text.empty()) return {};
-    auto it = interned_.find(text);
-    if (it != interned_.end()) return *it;
-    std::string_view stored = pool_.Store(text);
-    interned_.insert(stored);
-    return stored;
+    auto [it, inserted] = interned_.insert({text, hash});
+    // A new entry still views the caller's text: store it, then point the entry at the copy
+    // (the hash and the text's value are unchanged, so the set's invariants hold).
+    if (inserted) it->text = pool_.Store(text);
+    return it->text;
 }
 
 size_t Investigation::InternedGroupHash::operator()(const RetainedIdentity& g) const {
@@ -473,40 +547,43 @@ void Investigation::Consume(const Batch& batch) {
         r->offset = e.offset;
         r->length = e.length;
         r->sha256 = notes->digests[k]; // hashed in Prepare, in the parallel stage
-        r->subscription_id = Intern(e.subscription_id);
-        r->tenant_id = Intern(e.tenant_id);
-        r->resource_id = Intern(e.resource_id);
-        r->resource_id_lower = Intern(e.resource_id_lower);
-        r->resource_type = Intern(e.resource_type);
-        r->resource_group = Intern(e.resource_group);
-        r->operation = Intern(e.operation);
-        r->status = Intern(e.status);
-        r->status_code = Intern(e.status_code);
-        r->correlation_id = Intern(e.correlation_id);
-        r->caller_ip = Intern(e.caller_ip);
+        const Notes::Facts& facts = notes->facts[k];
+        const auto views = InternedViews(e, facts.values);
+        std::array<std::string_view, kInternedCount> v;
+        for (size_t f = 0; f < kInternedCount; ++f) v[f] = Intern(views[f], notes->hashes[k][f]);
+        r->subscription_id = v[kSubscriptionId];
+        r->tenant_id = v[kTenantId];
+        r->resource_id = v[kResourceId];
+        r->resource_id_lower = v[kResourceIdLower];
+        r->resource_type = v[kResourceType];
+        r->resource_group = v[kResourceGroup];
+        r->operation = v[kOperation];
+        r->status = v[kStatus];
+        r->status_code = v[kStatusCode];
+        r->correlation_id = v[kCorrelationId];
+        r->caller_ip = v[kCallerIp];
         RetainedIdentity who;
-        who.caller = Intern(e.caller.caller);
-        who.upn = Intern(e.caller.upn);
-        who.object_id = Intern(e.caller.object_id);
-        who.app_id = Intern(e.caller.app_id);
-        who.appidacr = Intern(e.caller.appidacr);
-        who.principal_type = Intern(e.caller.principal_type);
-        who.token_tenant = Intern(e.caller.token_tenant);
-        who.idtyp = Intern(e.caller.idtyp);
+        who.caller = v[kCaller];
+        who.upn = v[kUpn];
+        who.object_id = v[kObjectId];
+        who.app_id = v[kAppId];
+        who.appidacr = v[kAppidacr];
+        who.principal_type = v[kPrincipalType];
+        who.token_tenant = v[kTokenTenant];
+        who.idtyp = v[kIdtyp];
         who.mfa = e.caller.mfa;
-        who.managed_identity_resource_id = Intern(e.caller.managed_identity_resource_id);
-        who.ip_claim = Intern(e.caller.ip_claim);
+        who.managed_identity_resource_id = v[kManagedIdentityResourceId];
+        who.ip_claim = v[kIpClaim];
         r->identity = &*identities_.insert(who).first;
-        r->evidence_role = Intern(e.authorization.evidence_role);
-        r->role_assignment_id = Intern(e.authorization.role_assignment_id);
-        r->role_definition_id = Intern(e.authorization.role_definition_id);
+        r->evidence_role = v[kEvidenceRole];
+        r->role_assignment_id = v[kRoleAssignmentId];
+        r->role_definition_id = v[kRoleDefinitionId];
         // Bodies are the bulk of a record: their facts were read in Prepare; the bodies
         // themselves stay only where the report shows content (execution, miner content).
-        const Notes::Facts& facts = notes->facts[k];
         RetainedFacts kept_facts;
         bool any_fact = false;
         for (size_t f = 0; f < kFactCount; ++f) {
-            FactField(kept_facts, static_cast<Fact>(f)) = Intern(facts.values[f]);
+            FactField(kept_facts, static_cast<Fact>(f)) = v[kFirstFact + f];
             any_fact = any_fact || !facts.values[f].empty();
         }
         if (any_fact) r->facts = &*facts_.insert(kept_facts).first;

@@ -54,8 +54,10 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     };
 
     struct Notes;
-    // Stores `text` once for the whole run; equal texts share storage.
+    // Stores `text` once for the whole run; equal texts share storage. `hash` must be
+    // std::hash<std::string_view> of `text` (Prepare computes it in the parallel stage).
     std::string_view Intern(std::string_view text);
+    std::string_view Intern(std::string_view text, size_t hash);
     // Stores `text` (bodies: large and rarely repeated) without looking for an equal one.
     std::string_view Keep(std::string_view text);
 
@@ -63,7 +65,15 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     std::vector<RuleInfo> rules_;
     std::vector<std::unique_ptr<RetainedEvent>> retained_;
     Arena pool_;
-    std::unordered_set<std::string_view> interned_;
+    struct InternedText {
+        mutable std::string_view text; // repointed at the pool copy on insertion only
+        size_t hash;
+        bool operator==(const InternedText& o) const { return hash == o.hash && text == o.text; }
+    };
+    struct InternedTextHash {
+        size_t operator()(const InternedText& t) const { return t.hash; }
+    };
+    std::unordered_set<InternedText, InternedTextHash> interned_;
     // Hash and equality over interned views: equal texts share storage, so the pointers decide.
     struct InternedGroupHash {
         size_t operator()(const RetainedIdentity& g) const;
