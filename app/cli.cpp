@@ -23,6 +23,7 @@
 #include <fstream>
 #include <future>
 #include <iostream>
+#include <malloc.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -347,6 +348,9 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     ingest.preparers = {&investigation}; // its per-event work runs in the parallel stage
     RunIngestWithProgress(inputs.files, ingest, {&accounting, &investigation, &coverage}, common,
                           err);
+    // The pipeline's batches were freed on the worker threads' malloc arenas, which the analysis
+    // (this thread) does not reuse: give those pages back before the analysis grows.
+    malloc_trim(0);
     timer.Lap("ingest");
     auto result_owner = std::make_unique<InvestigationResult>(investigation.Analyze());
     const InvestigationResult& result = *result_owner;

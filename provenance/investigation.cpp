@@ -315,10 +315,10 @@ struct Investigation::Notes : BatchNotes {
         bool keep_bodies = false;
     };
     std::vector<uint32_t> keep;
-    std::vector<Sha256Digest> digests; // parallel to keep
-    std::vector<Facts> facts;          // parallel to keep
+    std::vector<Sha256Digest> digests;                      // parallel to keep
+    std::vector<Facts> facts;                               // parallel to keep
     std::vector<std::array<size_t, kInternedCount>> hashes; // parallel to keep: HashText of each
-    std::vector<Seen> principals;      // first-seen order, so merging is deterministic
+    std::vector<Seen> principals; // first-seen order, so merging is deterministic
     std::vector<std::pair<std::string_view, std::string_view>> subscriptions; // id, tenant
 };
 
@@ -632,7 +632,13 @@ class Analyzer {
   private:
     void FoldOperations();
     void CollectGrants();
-    void BuildResources();
+    std::optional<ResourceFinding> BuildFinding(std::string_view resource,
+                                                const std::vector<const Operation*>& ops);
+    static bool MayBeOrdinary(const ResourceFinding& f);
+    static bool Notable(const ResourceFinding& f);
+    ResourceFinding Rebuild(std::string_view resource);
+    bool Swept(const ResourceFinding& f) const;
+    void Rate(ResourceFinding& f);
     void Attribute(ResourceFinding& finding, const Operation& creation);
     void AttachPreparation(ResourceFinding& finding);
     void RateSeverity();
@@ -695,6 +701,12 @@ class Analyzer {
     std::unordered_map<std::string, std::vector<const Operation*>> by_principal_;
     std::map<std::string, ResourceFinding, std::less<>> findings_;
     std::set<std::string, std::less<>> supporting_; // findings added as supporting resources
+    // Rated low and not reported: resource id -> creator's object id (the finding is rebuilt if
+    // that creator turns out to have created high-severity resources).
+    std::unordered_map<std::string_view, std::string> ordinary_;
+    // Per principal (object id|name): when and where it created compute, for region sweeps.
+    std::map<std::string, std::vector<std::pair<int64_t, std::string>>> compute_regions_;
+    std::set<std::string> miner_parents_; // resources a miner was installed on
 
     // The evidence of a reported finding: the records of its operations, at most kMaxEvidence;
     // distinct records only, except for supporting resources. Built only for what is reported.
@@ -882,91 +894,92 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) {
     if (best) f.authorized_by = *best;
 }
 
-void Analyzer::BuildResources() {
-    for (const auto& [resource, ops] : by_resource_) {
-        bool relevant = false;
-        for (const Operation* op : ops) {
-            for (std::string_view s : op->signals) {
-                if (s == "compute-create" || s == "compute-scale" || s == "gpu-sku" ||
-                    s == "large-sku" || s == "miner-content" || s == "spot-unlimited" ||
-                    s == "execution" || s == "gpu-driver")
-                    relevant = true;
-            }
-            if (op->verb == "write" && IsComputeType(op->resource_type)) relevant = true;
+// The finding for one resource with its operations, attributed and with its details; nullopt
+// when nothing on it is relevant (no compute write, no signal of what mining needs). Not rated.
+std::optional<ResourceFinding> Analyzer::BuildFinding(std::string_view resource,
+                                                      const std::vector<const Operation*>& ops) {
+    bool relevant = false;
+    for (const Operation* op : ops) {
+        for (std::string_view s : op->signals) {
+            if (s == "compute-create" || s == "compute-scale" || s == "gpu-sku" ||
+                s == "large-sku" || s == "miner-content" || s == "spot-unlimited" ||
+                s == "execution" || s == "gpu-driver")
+                relevant = true;
         }
-        if (!relevant) continue;
-        ResourceFinding f;
-        f.resource_id = resource;
-        f.resource_type = ops.front()->resource_type;
-        const RetainedEvent* any = ops.front()->request;
-        f.subscription_id = any->subscription_id;
-        f.resource_group = any->resource_group;
-        f.name = LastSegment(any->resource_id.empty() ? resource : any->resource_id);
-        f.parent = ParentOf(resource);
-        const Operation* creation = nullptr;
-        const Operation* failed = nullptr;
-        const Operation* deletion = nullptr;
-        for (const Operation* op : ops) {
-            f.operations.push_back(op);
-            if (op->verb == "write") {
-                if (op->succeeded() && !creation)
-                    creation = op;
-                else if (op->final_phase == Phase::kFailed && !failed)
-                    failed = op;
-            } else if (op->verb == "delete" && op->final_phase != Phase::kFailed &&
-                       (!deletion || !deletion->succeeded())) {
-                deletion = op;
-            }
-        }
-        const Operation* origin = creation ? creation : failed;
-        if (!origin) {
-            // Only actions or deletes: a resource created before the logs begin. Keep it when a
-            // rule flagged what happened to it (run commands, miner extensions).
-            origin = ops.front();
-        }
-        Attribute(f, *origin);
-        if (!creation && failed) {
-            f.status = "failed";
-            f.completed_at_us = -1;
-        } else {
-            f.status = "created";
-        }
-        if (deletion && (!creation || deletion->request_us >= creation->request_us)) {
-            f.status = "deleted";
-            f.deleted_at_us = deletion->request_us;
-            f.deletion_completed_at_us = deletion->completion_us;
-            f.deleted_by = PrincipalOf(*deletion->request);
-        }
-        // Details from the creating operation's bodies: request on Start, model on Accept.
-        for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
-        if (!f.details.count("location")) {
-            // Fall back to any region named on the resource's operations.
-            for (const Operation* op : ops)
-                for (const RetainedEvent* e : op->events)
-                    if (!e->fact().location.empty())
-                        f.details.emplace("location", std::string(e->fact().location));
-        }
-        std::set<std::string> rule_ids, signals, notes;
-        for (const Operation* op : ops) {
-            for (uint32_t r : op->rules)
-                if (const RuleInfo* info = Rule(r)) {
-                    rule_ids.insert(info->id);
-                    signals.insert(info->signal);
-                }
-            for (const RetainedEvent* e : op->events) {
-                for (const RuleRef& hit : e->rules)
-                    if (hit.content_unavailable)
-                        if (const RuleInfo* info = Rule(hit.rule))
-                            notes.insert("content unavailable: " + (info->content_note.empty()
-                                                                        ? info->title
-                                                                        : info->content_note));
-            }
-        }
-        f.rules.assign(rule_ids.begin(), rule_ids.end());
-        f.signals.assign(signals.begin(), signals.end());
-        f.content_unavailable.assign(notes.begin(), notes.end());
-        findings_.emplace(resource, std::move(f));
+        if (op->verb == "write" && IsComputeType(op->resource_type)) relevant = true;
     }
+    if (!relevant) return std::nullopt;
+    ResourceFinding f;
+    f.resource_id = resource;
+    f.resource_type = ops.front()->resource_type;
+    const RetainedEvent* any = ops.front()->request;
+    f.subscription_id = any->subscription_id;
+    f.resource_group = any->resource_group;
+    f.name = LastSegment(any->resource_id.empty() ? resource : any->resource_id);
+    f.parent = ParentOf(resource);
+    const Operation* creation = nullptr;
+    const Operation* failed = nullptr;
+    const Operation* deletion = nullptr;
+    for (const Operation* op : ops) {
+        f.operations.push_back(op);
+        if (op->verb == "write") {
+            if (op->succeeded() && !creation)
+                creation = op;
+            else if (op->final_phase == Phase::kFailed && !failed)
+                failed = op;
+        } else if (op->verb == "delete" && op->final_phase != Phase::kFailed &&
+                   (!deletion || !deletion->succeeded())) {
+            deletion = op;
+        }
+    }
+    const Operation* origin = creation ? creation : failed;
+    if (!origin) {
+        // Only actions or deletes: a resource created before the logs begin. Keep it when a
+        // rule flagged what happened to it (run commands, miner extensions).
+        origin = ops.front();
+    }
+    Attribute(f, *origin);
+    if (!creation && failed) {
+        f.status = "failed";
+        f.completed_at_us = -1;
+    } else {
+        f.status = "created";
+    }
+    if (deletion && (!creation || deletion->request_us >= creation->request_us)) {
+        f.status = "deleted";
+        f.deleted_at_us = deletion->request_us;
+        f.deletion_completed_at_us = deletion->completion_us;
+        f.deleted_by = PrincipalOf(*deletion->request);
+    }
+    // Details from the creating operation's bodies: request on Start, model on Accept.
+    for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
+    if (!f.details.count("location")) {
+        // Fall back to any region named on the resource's operations.
+        for (const Operation* op : ops)
+            for (const RetainedEvent* e : op->events)
+                if (!e->fact().location.empty())
+                    f.details.emplace("location", std::string(e->fact().location));
+    }
+    std::set<std::string> rule_ids, signals, notes;
+    for (const Operation* op : ops) {
+        for (uint32_t r : op->rules)
+            if (const RuleInfo* info = Rule(r)) {
+                rule_ids.insert(info->id);
+                signals.insert(info->signal);
+            }
+        for (const RetainedEvent* e : op->events) {
+            for (const RuleRef& hit : e->rules)
+                if (hit.content_unavailable)
+                    if (const RuleInfo* info = Rule(hit.rule))
+                        notes.insert("content unavailable: " + (info->content_note.empty()
+                                                                    ? info->title
+                                                                    : info->content_note));
+        }
+    }
+    f.rules.assign(rule_ids.begin(), rule_ids.end());
+    f.signals.assign(signals.begin(), signals.end());
+    f.content_unavailable.assign(notes.begin(), notes.end());
+    return f;
 }
 
 void Analyzer::AttachPreparation(ResourceFinding& f) {
@@ -1000,126 +1013,169 @@ void Analyzer::AttachPreparation(ResourceFinding& f) {
     }
 }
 
-void Analyzer::RateSeverity() {
-    // Per principal: the regions where it created compute, by time, for region sweeps.
-    std::map<std::string, std::vector<std::pair<int64_t, std::string>>> compute_regions;
-    for (auto& [id, f] : findings_) {
-        AttachPreparation(f);
-        if (!f.created_by || f.created_at_us < 0) continue;
-        std::string region = RegionOf(f);
-        if (!region.empty() && (f.resource_type == "microsoft.compute/virtualmachines" ||
-                                f.resource_type == "microsoft.compute/virtualmachinescalesets" ||
-                                f.resource_type == "microsoft.batch/batchaccounts/pools" ||
-                                f.resource_type == "microsoft.containerinstance/containergroups"))
-            compute_regions[f.created_by->object_id + "|" + f.created_by->name].emplace_back(
-                f.created_at_us, region);
+// Whether `f` is likely ordinary compute (rated low, not reported); only a hint: RateSeverity
+// rates such findings again before dropping them.
+bool Analyzer::MayBeOrdinary(const ResourceFinding& f) {
+    for (const std::string& signal : f.signals)
+        if (signal != "compute-create" && signal != "compute-scale") return false;
+    return f.status != "failed";
+}
+
+// Reported: everything rated medium or high, and low-rated compute that is still worth a look
+// (GPU/HPC, very large or uncapped Spot sizes). Ordinary CPU compute by ordinary callers is not
+// a finding; it stays in principals.jsonl's counts.
+bool Analyzer::Notable(const ResourceFinding& f) {
+    if (f.severity != Severity::kLow) return true;
+    for (const std::string& signal : f.signals)
+        if (signal == "gpu-sku" || signal == "large-sku" || signal == "spot-unlimited" ||
+            signal == "miner-content")
+            return true;
+    return false;
+}
+
+// Builds, prepares and rates the finding of a resource known to be relevant.
+ResourceFinding Analyzer::Rebuild(std::string_view resource) {
+    ResourceFinding f = *BuildFinding(resource, by_resource_.at(resource));
+    AttachPreparation(f);
+    Rate(f);
+    return f;
+}
+
+bool Analyzer::Swept(const ResourceFinding& f) const {
+    auto it = compute_regions_.find(f.created_by->object_id + "|" + f.created_by->name);
+    if (it == compute_regions_.end()) return false;
+    std::set<std::string> regions;
+    for (const auto& [at, region] : it->second)
+        if (std::llabs(at - f.created_at_us) <= kMicrosPerDay) regions.insert(region);
+    return regions.size() >= kSweepRegions;
+}
+
+// The first rating of a finding, from its own facts and the cross-resource facts RateSeverity
+// gathered (regions per principal, miner parents).
+void Analyzer::Rate(ResourceFinding& f) {
+    auto has = [&](const char* s) { return std::count(f.signals.begin(), f.signals.end(), s) > 0; };
+    bool miner = has("miner-content");
+    bool gpu = has("gpu-sku") || has("large-sku");
+    bool compute = has("compute-create") || has("compute-scale") || IsComputeType(f.resource_type);
+    bool spot_unlimited = has("spot-unlimited");
+    std::vector<std::string> prep;
+    bool quota = false, registration = false, failed_attempts = false;
+    for (const Precursor& p : f.preparation) {
+        if (p.signal == "quota-increase") quota = true;
+        if (p.signal == "rp-registration") registration = true;
+        if (p.signal == "failed-attempt") failed_attempts = true;
     }
-    auto swept = [&](const ResourceFinding& f) {
-        auto it = compute_regions.find(f.created_by->object_id + "|" + f.created_by->name);
-        if (it == compute_regions.end()) return false;
-        std::set<std::string> regions;
-        for (const auto& [at, region] : it->second)
-            if (std::llabs(at - f.created_at_us) <= kMicrosPerDay) regions.insert(region);
-        return regions.size() >= kSweepRegions;
-    };
-    std::set<std::string> miner_parents;
-    for (const auto& [id, f] : findings_)
+    // A fresh grant counts when it gave rights to create: Reader and data roles do not.
+    bool fresh_grant = f.authorized_by &&
+                       f.created_at_us - f.authorized_by->at_us <= kFreshGrantWindow &&
+                       IsPrivilegedRole(*f.authorized_by);
+    bool sweep = f.created_by && Swept(f);
+    if (quota) prep.push_back("a quota increase requested by the same principal beforehand");
+    if (fresh_grant)
+        prep.push_back("the creator received the " + f.authorized_by->role + " role " +
+                       "shortly before (from " + Describe(f.authorized_by->granted_by) + ")");
+    if (sweep)
+        prep.push_back("compute created in " + std::to_string(kSweepRegions) +
+                       "+ regions within a day by the same principal");
+    if (spot_unlimited) prep.push_back("Spot/low-priority capacity with no price cap");
+    if (failed_attempts)
+        prep.push_back("failed creation attempts by the same principal beforehand");
+    if (registration)
+        prep.push_back("resource providers registered by the same principal beforehand");
+
+    Severity severity = Severity::kLow;
+    if (miner) {
+        severity = Severity::kHigh;
+        f.reasons.push_back("miner content in its configuration (command line, image or script)");
+    }
+    if (miner_parents_.count(f.resource_id)) {
+        severity = Severity::kHigh;
+        f.reasons.push_back("a miner was installed on it through an extension or run command");
+    }
+    if (gpu) {
+        std::string size = f.details.count("vm_size") ? " (" + f.details["vm_size"] + ")" : "";
+        // Registrations alone are routine; the other signals are what mining needs.
+        bool strong = quota || fresh_grant || sweep || spot_unlimited || failed_attempts;
+        if (strong) {
+            severity = Severity::kHigh;
+            f.reasons.push_back("GPU/HPC compute" + size + " with preparation signals");
+        } else {
+            bool trusted_user = f.created_by && f.created_by->type == "user" &&
+                                f.created_by->mfa == Tristate::kYes &&
+                                !f.created_by->foreign_tenant;
+            Severity lone = trusted_user ? Severity::kLow : Severity::kMedium;
+            severity = std::max(severity, lone);
+            f.reasons.push_back(std::string("GPU/HPC compute") + size +
+                                (trusted_user ? " created by an MFA-authenticated user with no "
+                                                "preparation signal"
+                                              : " with no preparation signal"));
+        }
+    } else if (compute && (quota || fresh_grant || spot_unlimited)) {
+        // Ordinary compute is medium only with what mining needs: more quota, fresh rights
+        // or uncapped Spot capacity. (Many regions at once is normal for CPU automation; it
+        // counts for GPU compute above.)
+        severity = std::max(severity, Severity::kMedium);
+        f.reasons.push_back("compute created with preparation signals");
+    } else if (compute && !miner) {
+        f.reasons.push_back("compute created with no preparation signal");
+    }
+    for (const std::string& p : prep) f.reasons.push_back(p);
+    if (f.created_by && f.created_by->foreign_tenant) {
+        severity = std::max(severity, Severity::kMedium);
+        f.reasons.push_back("created by a principal from another tenant (partner, GDAP or guest)");
+    }
+    if (f.resource_type == "microsoft.resources/deployments" && !miner) {
+        // A deployment carries what it creates; those resources are rated themselves.
+        severity = std::min(severity, Severity::kMedium);
+    }
+    if (f.status == "failed") {
+        // An attempt that never ran is not mining, but it is part of the story.
+        severity = std::min(severity, Severity::kMedium);
+        if (gpu || compute) severity = std::max(severity, Severity::kMedium);
+        f.reasons.push_back("the creation failed" +
+                            (f.operations.empty() || f.operations.front()->status_code.empty()
+                                 ? std::string()
+                                 : " (" + std::string(f.operations.front()->status_code) + ")"));
+    }
+    f.severity = severity;
+}
+
+void Analyzer::RateSeverity() {
+    // Every relevant resource is built once here to learn what rating needs across resources
+    // (regions per principal, miner parents). Most are ordinary compute that will rate low and
+    // not be reported: those are dropped and rebuilt one at a time below, so memory holds full
+    // findings only for what may be reported.
+    std::vector<std::string_view> deferred;
+    for (const auto& [resource, ops] : by_resource_) {
+        std::optional<ResourceFinding> built = BuildFinding(resource, ops);
+        if (!built) continue;
+        ResourceFinding& f = *built;
+        AttachPreparation(f);
+        if (f.created_by && f.created_at_us >= 0) {
+            std::string region = RegionOf(f);
+            if (!region.empty() &&
+                (f.resource_type == "microsoft.compute/virtualmachines" ||
+                 f.resource_type == "microsoft.compute/virtualmachinescalesets" ||
+                 f.resource_type == "microsoft.batch/batchaccounts/pools" ||
+                 f.resource_type == "microsoft.containerinstance/containergroups"))
+                compute_regions_[f.created_by->object_id + "|" + f.created_by->name].emplace_back(
+                    f.created_at_us, region);
+        }
         if (std::count(f.signals.begin(), f.signals.end(), "miner-content") && !f.parent.empty() &&
             (IsExtensionOrRunCommand(f.resource_type)))
-            miner_parents.insert(f.parent);
-
-    for (auto& [id, f] : findings_) {
-        auto has = [&](const char* s) {
-            return std::count(f.signals.begin(), f.signals.end(), s) > 0;
-        };
-        bool miner = has("miner-content");
-        bool gpu = has("gpu-sku") || has("large-sku");
-        bool compute =
-            has("compute-create") || has("compute-scale") || IsComputeType(f.resource_type);
-        bool spot_unlimited = has("spot-unlimited");
-        std::vector<std::string> prep;
-        bool quota = false, registration = false, failed_attempts = false;
-        for (const Precursor& p : f.preparation) {
-            if (p.signal == "quota-increase") quota = true;
-            if (p.signal == "rp-registration") registration = true;
-            if (p.signal == "failed-attempt") failed_attempts = true;
-        }
-        // A fresh grant counts when it gave rights to create: Reader and data roles do not.
-        bool fresh_grant = f.authorized_by &&
-                           f.created_at_us - f.authorized_by->at_us <= kFreshGrantWindow &&
-                           IsPrivilegedRole(*f.authorized_by);
-        bool sweep = f.created_by && swept(f);
-        if (quota) prep.push_back("a quota increase requested by the same principal beforehand");
-        if (fresh_grant)
-            prep.push_back("the creator received the " + f.authorized_by->role + " role " +
-                           "shortly before (from " + Describe(f.authorized_by->granted_by) + ")");
-        if (sweep)
-            prep.push_back("compute created in " + std::to_string(kSweepRegions) +
-                           "+ regions within a day by the same principal");
-        if (spot_unlimited) prep.push_back("Spot/low-priority capacity with no price cap");
-        if (failed_attempts)
-            prep.push_back("failed creation attempts by the same principal beforehand");
-        if (registration)
-            prep.push_back("resource providers registered by the same principal beforehand");
-
-        Severity severity = Severity::kLow;
-        if (miner) {
-            severity = Severity::kHigh;
-            f.reasons.push_back(
-                "miner content in its configuration (command line, image or script)");
-        }
-        if (miner_parents.count(f.resource_id)) {
-            severity = Severity::kHigh;
-            f.reasons.push_back("a miner was installed on it through an extension or run command");
-        }
-        if (gpu) {
-            std::string size = f.details.count("vm_size") ? " (" + f.details["vm_size"] + ")" : "";
-            // Registrations alone are routine; the other signals are what mining needs.
-            bool strong = quota || fresh_grant || sweep || spot_unlimited || failed_attempts;
-            if (strong) {
-                severity = Severity::kHigh;
-                f.reasons.push_back("GPU/HPC compute" + size + " with preparation signals");
-            } else {
-                bool trusted_user = f.created_by && f.created_by->type == "user" &&
-                                    f.created_by->mfa == Tristate::kYes &&
-                                    !f.created_by->foreign_tenant;
-                Severity lone = trusted_user ? Severity::kLow : Severity::kMedium;
-                severity = std::max(severity, lone);
-                f.reasons.push_back(std::string("GPU/HPC compute") + size +
-                                    (trusted_user ? " created by an MFA-authenticated user with no "
-                                                    "preparation signal"
-                                                  : " with no preparation signal"));
-            }
-        } else if (compute && (quota || fresh_grant || spot_unlimited)) {
-            // Ordinary compute is medium only with what mining needs: more quota, fresh rights
-            // or uncapped Spot capacity. (Many regions at once is normal for CPU automation; it
-            // counts for GPU compute above.)
-            severity = std::max(severity, Severity::kMedium);
-            f.reasons.push_back("compute created with preparation signals");
-        } else if (compute && !miner) {
-            f.reasons.push_back("compute created with no preparation signal");
-        }
-        for (const std::string& p : prep) f.reasons.push_back(p);
-        if (f.created_by && f.created_by->foreign_tenant) {
-            severity = std::max(severity, Severity::kMedium);
-            f.reasons.push_back(
-                "created by a principal from another tenant (partner, GDAP or guest)");
-        }
-        if (f.resource_type == "microsoft.resources/deployments" && !miner) {
-            // A deployment carries what it creates; those resources are rated themselves.
-            severity = std::min(severity, Severity::kMedium);
-        }
-        if (f.status == "failed") {
-            // An attempt that never ran is not mining, but it is part of the story.
-            severity = std::min(severity, Severity::kMedium);
-            if (gpu || compute) severity = std::max(severity, Severity::kMedium);
-            f.reasons.push_back(
-                "the creation failed" +
-                (f.operations.empty() || f.operations.front()->status_code.empty()
-                     ? std::string()
-                     : " (" + std::string(f.operations.front()->status_code) + ")"));
-        }
-        f.severity = severity;
+            miner_parents_.insert(f.parent);
+        if (MayBeOrdinary(f))
+            deferred.push_back(resource);
+        else
+            findings_.emplace(resource, std::move(f));
+    }
+    for (auto& [id, f] : findings_) Rate(f);
+    for (std::string_view resource : deferred) {
+        ResourceFinding f = Rebuild(resource);
+        if (f.severity == Severity::kLow && !Notable(f))
+            ordinary_.emplace(resource, f.created_by ? f.created_by->object_id : std::string());
+        else
+            findings_.emplace(resource, std::move(f));
     }
 
     // Second pass: what the principals behind high findings did around them.
@@ -1127,18 +1183,30 @@ void Analyzer::RateSeverity() {
     for (const auto& [id, f] : findings_)
         if (f.severity == Severity::kHigh && f.created_by && !f.created_by->object_id.empty())
             suspects.insert(f.created_by->object_id);
-    for (auto& [id, f] : findings_) {
-        if (f.severity != Severity::kLow || !f.created_by) continue;
+    auto implicate = [&](ResourceFinding& f) {
+        if (f.severity != Severity::kLow || !f.created_by) return;
         if (suspects.count(f.created_by->object_id)) {
             f.severity = Severity::kMedium;
             f.reasons.push_back("created by " + Describe(*f.created_by) +
                                 ", who created high-severity resources");
         }
+    };
+    for (auto& [id, f] : findings_) implicate(f);
+    for (auto it = ordinary_.begin(); it != ordinary_.end();) {
+        if (it->second.empty() || !suspects.count(it->second)) {
+            ++it;
+            continue;
+        }
+        ResourceFinding f = Rebuild(it->first);
+        implicate(f);
+        findings_.emplace(it->first, std::move(f));
+        it = ordinary_.erase(it);
     }
     // Supporting resources (networks, disks, groups, deployments) of those principals, and the
     // grants that gave them their rights.
     for (const auto& op : result_.operations) {
-        if (op->verb != "write" || !op->succeeded() || findings_.count(op->resource_id_lower))
+        if (op->verb != "write" || !op->succeeded() || findings_.count(op->resource_id_lower) ||
+            ordinary_.count(op->resource_id_lower))
             continue;
         if (op->resource_id_lower.empty()) continue;
         const RetainedEvent& req = *op->request;
@@ -1276,18 +1344,9 @@ InvestigationResult Investigation::Analyze() const {
 InvestigationResult Analyzer::Run() {
     FoldOperations();
     CollectGrants();
-    BuildResources();
     RateSeverity();
-    // Reported: everything rated medium or high, and low-rated compute that is still worth a
-    // look (GPU/HPC, very large or uncapped Spot sizes). Ordinary CPU compute by ordinary
-    // callers is not a finding; it stays in principals.jsonl's counts.
     for (auto& [id, f] : findings_) {
-        bool notable = f.severity != Severity::kLow;
-        for (const std::string& signal : f.signals)
-            if (signal == "gpu-sku" || signal == "large-sku" || signal == "spot-unlimited" ||
-                signal == "miner-content")
-                notable = true;
-        if (!notable) continue;
+        if (!Notable(f)) continue;
         AddEvidence(f);
         result_.resources.push_back(std::move(f));
     }
