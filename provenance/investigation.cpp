@@ -1044,10 +1044,17 @@ ResourceFinding Analyzer::Rebuild(std::string_view resource) {
 bool Analyzer::Swept(const ResourceFinding& f) const {
     auto it = compute_regions_.find(f.created_by->object_id + "|" + f.created_by->name);
     if (it == compute_regions_.end()) return false;
-    std::set<std::string> regions;
-    for (const auto& [at, region] : it->second)
-        if (std::llabs(at - f.created_at_us) <= kMicrosPerDay) regions.insert(region);
-    return regions.size() >= kSweepRegions;
+    // The principal's creations are sorted by time: look only within a day either side.
+    const auto& creations = it->second;
+    auto from = std::lower_bound(creations.begin(), creations.end(),
+                                 std::make_pair(f.created_at_us - kMicrosPerDay, std::string()));
+    std::vector<std::string_view> regions;
+    for (auto c = from; c != creations.end() && c->first <= f.created_at_us + kMicrosPerDay; ++c) {
+        if (std::find(regions.begin(), regions.end(), c->second) != regions.end()) continue;
+        regions.push_back(c->second);
+        if (regions.size() >= kSweepRegions) return true;
+    }
+    return false;
 }
 
 // The first rating of a finding, from its own facts and the cross-resource facts RateSeverity
@@ -1169,6 +1176,8 @@ void Analyzer::RateSeverity() {
         else
             findings_.emplace(resource, std::move(f));
     }
+    for (auto& [principal, creations] : compute_regions_)
+        std::sort(creations.begin(), creations.end());
     for (auto& [id, f] : findings_) Rate(f);
     for (std::string_view resource : deferred) {
         ResourceFinding f = Rebuild(resource);
