@@ -25,6 +25,7 @@
 #include <iostream>
 #include <malloc.h>
 #include <sys/ioctl.h>
+#include <tbb/global_control.h>
 #include <unistd.h>
 
 namespace minetrace {
@@ -332,6 +333,8 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     run.started_at = UtcNow();
     run.host = HostName();
     run.threads = ResolveThreads(common.threads);
+    // --threads bounds the analysis after ingest too (it runs parallel passes).
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, run.threads);
     auto started = std::chrono::steady_clock::now();
     PhaseTimer timer(std::getenv("MINETRACE_TIMINGS") != nullptr, err);
 

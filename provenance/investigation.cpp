@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <tbb/parallel_for.h>
 #include <unordered_map>
 
 namespace minetrace {
@@ -27,6 +28,8 @@ constexpr size_t kSweepRegions = 3;
 constexpr size_t kMaxEvidence = 64;
 constexpr size_t kMaxIpsPerPrincipal = 64;
 constexpr size_t kMaxBodyBytes = 256 * 1024;
+// Resources built at once by the parallel analysis passes.
+constexpr size_t kAnalysisChunk = 2048;
 
 std::string LastSegment(std::string_view id) {
     while (!id.empty() && id.back() == '/') id.remove_suffix(1);
@@ -1152,39 +1155,59 @@ void Analyzer::RateSeverity() {
     // (regions per principal, miner parents). Most are ordinary compute that will rate low and
     // not be reported: those are dropped and rebuilt one at a time below, so memory holds full
     // findings only for what may be reported.
+    // Building and rating are per resource and read only shared state, so they run in parallel
+    // in chunks (bounded memory); merging the results is serial and order-independent.
+    std::vector<std::pair<std::string_view, const std::vector<const Operation*>*>> resources;
+    resources.reserve(by_resource_.size());
+    for (const auto& [resource, ops] : by_resource_) resources.emplace_back(resource, &ops);
+    std::vector<std::optional<ResourceFinding>> built(kAnalysisChunk);
     std::vector<std::string_view> deferred;
-    for (const auto& [resource, ops] : by_resource_) {
-        std::optional<ResourceFinding> built = BuildFinding(resource, ops);
-        if (!built) continue;
-        ResourceFinding& f = *built;
-        AttachPreparation(f);
-        if (f.created_by && f.created_at_us >= 0) {
-            std::string region = RegionOf(f);
-            if (!region.empty() &&
-                (f.resource_type == "microsoft.compute/virtualmachines" ||
-                 f.resource_type == "microsoft.compute/virtualmachinescalesets" ||
-                 f.resource_type == "microsoft.batch/batchaccounts/pools" ||
-                 f.resource_type == "microsoft.containerinstance/containergroups"))
-                compute_regions_[f.created_by->object_id + "|" + f.created_by->name].emplace_back(
-                    f.created_at_us, region);
+    for (size_t begin = 0; begin < resources.size(); begin += kAnalysisChunk) {
+        const size_t end = std::min(resources.size(), begin + kAnalysisChunk);
+        tbb::parallel_for(begin, end, [&](size_t i) {
+            std::optional<ResourceFinding>& slot = built[i - begin];
+            slot = BuildFinding(resources[i].first, *resources[i].second);
+            if (slot) AttachPreparation(*slot);
+        });
+        for (size_t i = begin; i < end; ++i) {
+            std::optional<ResourceFinding>& slot = built[i - begin];
+            if (!slot) continue;
+            ResourceFinding& f = *slot;
+            if (f.created_by && f.created_at_us >= 0) {
+                std::string region = RegionOf(f);
+                if (!region.empty() &&
+                    (f.resource_type == "microsoft.compute/virtualmachines" ||
+                     f.resource_type == "microsoft.compute/virtualmachinescalesets" ||
+                     f.resource_type == "microsoft.batch/batchaccounts/pools" ||
+                     f.resource_type == "microsoft.containerinstance/containergroups"))
+                    compute_regions_[f.created_by->object_id + "|" + f.created_by->name]
+                        .emplace_back(f.created_at_us, region);
+            }
+            if (std::count(f.signals.begin(), f.signals.end(), "miner-content") &&
+                !f.parent.empty() && (IsExtensionOrRunCommand(f.resource_type)))
+                miner_parents_.insert(f.parent);
+            if (MayBeOrdinary(f))
+                deferred.push_back(resources[i].first);
+            else
+                findings_.emplace(resources[i].first, std::move(f));
+            slot.reset();
         }
-        if (std::count(f.signals.begin(), f.signals.end(), "miner-content") && !f.parent.empty() &&
-            (IsExtensionOrRunCommand(f.resource_type)))
-            miner_parents_.insert(f.parent);
-        if (MayBeOrdinary(f))
-            deferred.push_back(resource);
-        else
-            findings_.emplace(resource, std::move(f));
     }
     for (auto& [principal, creations] : compute_regions_)
         std::sort(creations.begin(), creations.end());
     for (auto& [id, f] : findings_) Rate(f);
-    for (std::string_view resource : deferred) {
-        ResourceFinding f = Rebuild(resource);
-        if (f.severity == Severity::kLow && !Notable(f))
-            ordinary_.emplace(resource, f.created_by ? f.created_by->object_id : std::string());
-        else
-            findings_.emplace(resource, std::move(f));
+    for (size_t begin = 0; begin < deferred.size(); begin += kAnalysisChunk) {
+        const size_t end = std::min(deferred.size(), begin + kAnalysisChunk);
+        tbb::parallel_for(begin, end, [&](size_t i) { built[i - begin] = Rebuild(deferred[i]); });
+        for (size_t i = begin; i < end; ++i) {
+            ResourceFinding& f = *built[i - begin];
+            if (f.severity == Severity::kLow && !Notable(f))
+                ordinary_.emplace(deferred[i],
+                                  f.created_by ? f.created_by->object_id : std::string());
+            else
+                findings_.emplace(deferred[i], std::move(f));
+            built[i - begin].reset();
+        }
     }
 
     // Second pass: what the principals behind high findings did around them.
