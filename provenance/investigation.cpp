@@ -991,10 +991,14 @@ void Analyzer::AttachPreparation(ResourceFinding& f) {
                                                        : AsciiLowerCopy(f.created_by->name);
     auto it = by_principal_.find(key);
     if (it == by_principal_.end()) return;
-    for (const Operation* op : it->second) {
-        if (op->request_us > f.created_at_us ||
-            op->request_us < f.created_at_us - kPreparationWindow)
-            continue;
+    // A principal's operations are in request-time order: visit only the window.
+    const std::vector<const Operation*>& ops = it->second;
+    auto from =
+        std::lower_bound(ops.begin(), ops.end(), f.created_at_us - kPreparationWindow,
+                         [](const Operation* op, int64_t at) { return op->request_us < at; });
+    for (auto op_it = from; op_it != ops.end() && (*op_it)->request_us <= f.created_at_us;
+         ++op_it) {
+        const Operation* op = *op_it;
         if (op->resource_id_lower == f.resource_id) continue;
         if (!op->request->subscription_id.empty() &&
             op->request->subscription_id != f.subscription_id)
