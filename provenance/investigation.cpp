@@ -622,6 +622,8 @@ void Investigation::Consume(const Batch& batch) {
 namespace {
 
 // Everything Analyze builds, with the lookups between the parts.
+std::string_view PrecursorSignal(const Operation& op);
+
 class Analyzer {
   public:
     Analyzer(const std::vector<std::unique_ptr<RetainedEvent>>& retained,
@@ -701,6 +703,7 @@ class Analyzer {
     std::unordered_map<std::string_view, std::string_view> deployments_;
     // resource id -> all its operations, and principal key -> precursor operations.
     std::unordered_map<std::string_view, std::vector<const Operation*>> by_resource_;
+    // principal key -> the operations that may be preparation (PrecursorSignal), in time order
     std::unordered_map<std::string, std::vector<const Operation*>> by_principal_;
     std::map<std::string, ResourceFinding, std::less<>> findings_;
     std::set<std::string, std::less<>> supporting_; // findings added as supporting resources
@@ -828,7 +831,9 @@ void Analyzer::FoldOperations() {
               });
     for (const auto& op : result_.operations) {
         if (!op->resource_id_lower.empty()) by_resource_[op->resource_id_lower].push_back(op.get());
-        if (op->request) by_principal_[PrincipalKey(*op->request)].push_back(op.get());
+        // Only operations that can be a precursor (see AttachPreparation) are indexed.
+        if (op->request && !PrecursorSignal(*op).empty())
+            by_principal_[PrincipalKey(*op->request)].push_back(op.get());
     }
 }
 
@@ -985,6 +990,17 @@ std::optional<ResourceFinding> Analyzer::BuildFinding(std::string_view resource,
     return f;
 }
 
+// What makes an operation preparation for a later creation: a quota increase, a provider
+// registration, a new resource group, or a failed write; empty when it is none of those.
+std::string_view PrecursorSignal(const Operation& op) {
+    std::string_view signal;
+    for (std::string_view s : op.signals)
+        if (s == "quota-increase" || s == "rp-registration" || s == "resource-group-create")
+            signal = s;
+    if (op.final_phase == Phase::kFailed && op.verb == "write") signal = "failed-attempt";
+    return signal;
+}
+
 void Analyzer::AttachPreparation(ResourceFinding& f) {
     if (!f.created_by || f.created_at_us < 0) return;
     std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id
@@ -1003,11 +1019,7 @@ void Analyzer::AttachPreparation(ResourceFinding& f) {
         if (!op->request->subscription_id.empty() &&
             op->request->subscription_id != f.subscription_id)
             continue;
-        std::string signal;
-        for (std::string_view s : op->signals)
-            if (s == "quota-increase" || s == "rp-registration" || s == "resource-group-create")
-                signal = s;
-        if (op->final_phase == Phase::kFailed && op->verb == "write") signal = "failed-attempt";
+        std::string_view signal = PrecursorSignal(*op);
         if (signal.empty()) continue;
         Precursor p;
         p.at_us = op->request_us;
