@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,53 +22,6 @@ uint64_t CountNewlines(const char* data, size_t size) {
         data = static_cast<const char*>(hit) + 1;
     }
     return count;
-}
-
-// Hashes a whole file as stored. Runs on its own thread, so the serial reader does not pay for
-// SHA-256. The file is mapped a window at a time rather than read, so hashing costs no second
-// copy of the bytes, and unmapping each window keeps the mapped pages out of the resident set.
-RawFileDigest HashFile(const std::string& path) {
-    // A multiple of the page size; small, since mapped pages count toward the resident set.
-    constexpr size_t kWindow = 8u << 20;
-    RawFileDigest digest;
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return digest;
-    Sha256 sha;
-    struct stat st {};
-    bool mapped = ::fstat(fd, &st) == 0 && st.st_size > 0;
-    const uint64_t size = mapped ? static_cast<uint64_t>(st.st_size) : 0;
-    for (uint64_t at = 0; mapped && at < size; at += kWindow) {
-        size_t length = static_cast<size_t>(std::min<uint64_t>(kWindow, size - at));
-        void* map = ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, static_cast<off_t>(at));
-        if (map == MAP_FAILED) {
-            mapped = at == 0 ? false : mapped;
-            if (at != 0) digest.size = at; // a failure midway: the digest covers what was hashed
-            break;
-        }
-        ::madvise(map, length, MADV_SEQUENTIAL);
-        sha.Update(map, length);
-        ::munmap(map, length);
-        digest.size = at + length;
-    }
-    if (!mapped) {
-        // Not mappable (empty or special file): read it.
-        std::unique_ptr<char[]> block(new char[1 << 20]);
-        for (;;) {
-            ssize_t got = ::read(fd, block.get(), 1 << 20);
-            if (got < 0 && errno == EINTR) continue;
-            if (got <= 0) break;
-            sha.Update(block.get(), static_cast<size_t>(got));
-            digest.size += static_cast<uint64_t>(got);
-        }
-    }
-    ::close(fd);
-    digest.sha256 = sha.Finish();
-    return digest;
-}
-
-bool IsRegularFile(const std::string& path) {
-    struct stat st {};
-    return path != "-" && ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 std::string Excerpt(const char* data, size_t size) {
@@ -129,10 +81,9 @@ bool BatchReader::OpenNextFile() {
 
     std::string error;
     InputLimits limits = options_.limits;
-    if (IsRegularFile(summary_.path)) {
-        limits.hash_raw = false;
-        file_hash_ = std::async(std::launch::async, HashFile, summary_.path);
-    }
+    // The digest is taken inline, from the bytes as read (InputLimits::hash_raw): each byte is
+    // read once, the digest covers exactly what was parsed, and --threads N uses N cores.
+    limits.hash_raw = true;
     source_ = InputSource::Open(summary_.path, limits, &error);
     if (!source_) {
         summary_.error = error.empty() ? "cannot open" : error;
@@ -346,21 +297,10 @@ BatchPtr BatchReader::FinishFile() {
         summary_.content_bytes = source_->content_bytes();
         if (summary_.error.empty()) summary_.error = source_->error();
         RawFileDigest digest = source_->FinishRaw();
-        if (file_hash_.valid()) {
-            RawFileDigest hashed = file_hash_.get();
-            // A file that changed while it was read (a log still being appended) cannot be
-            // vouched for by one digest: say so.
-            if (hashed.size != digest.size && summary_.error.empty())
-                summary_.error = "file changed while it was read (" + std::to_string(hashed.size) +
-                                 " bytes hashed, " + std::to_string(digest.size) + " bytes read)";
-            digest.sha256 = hashed.sha256;
-        }
         summary_.size = digest.size;
         summary_.sha256 = ToHex(digest.sha256);
         if (json_splitter_) summary_.container = std::string(json_splitter_->container());
     }
-    if (file_hash_.valid()) file_hash_.wait();
-    file_hash_ = {};
     source_.reset();
     file_open_ = false;
     BatchPtr batch = NewBatch();

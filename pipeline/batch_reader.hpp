@@ -14,7 +14,6 @@
 #include "parsers/json_splitter.hpp"
 #include "pipeline/batch.hpp"
 
-#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,8 +60,6 @@ class BatchReader {
     bool file_open_ = false;
     uint32_t file_id_ = 0;
     std::unique_ptr<InputSource> source_;
-    // SHA-256 of a regular file, computed on its own thread while the content is parsed.
-    std::future<RawFileDigest> file_hash_;
     bool eof_ = false;
     FileSummary summary_;
     std::unique_ptr<char[]> buffer_;
