@@ -80,7 +80,7 @@ bool JsonBody::ParseText(std::string_view text, bool allow_unwrap) {
 
 void JsonBody::AddEntry(JsonType type, std::string_view value, uint16_t segments) {
     if (entries_.size() >= kMaxEntries || paths_.size() + current_path_.size() > kMaxPathBytes ||
-        values_.size() + value.size() > 0xFFFFFFFFu) {
+        values_.size() + value.size() + 1 > 0xFFFFFFFFu) {
         truncated_ = true;
         stop_ = true;
         return;
@@ -94,7 +94,10 @@ void JsonBody::AddEntry(JsonType type, std::string_view value, uint16_t segments
     entry.segments = segments;
     entry.type = type;
     paths_.append(current_path_);
-    values_.append(value);
+    if (type != JsonType::kObject && type != JsonType::kArray) {
+        values_.append(value);
+        values_.push_back('\n');
+    }
     entries_.push_back(entry);
 }
 
