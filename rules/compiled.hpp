@@ -17,7 +17,6 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -146,8 +145,8 @@ struct FieldMatcher {
     // One RE2 per pattern: tells which patterns matched a value the Set accepted (when there are
     // few), and stands in for the Set when its DFA runs out of memory on a value.
     std::vector<std::unique_ptr<RE2>> fallback;
-    // Low-cardinality field (operation, resource type, ...) whose patterns are costly to run on
-    // every event: each scratch memoizes, per distinct value, which predicates it marks.
+    // Field whose values repeat from event to event (operation, resource id, ...; not the body
+    // texts): each scratch remembers, for recently seen values, which predicates they marked.
     bool memo = false;
     bool empty() const { return literals_ci.empty() && literals_cs.empty() && patterns.empty(); }
 };
@@ -210,16 +209,22 @@ struct ScratchImpl {
     std::array<uint32_t, kBodyCount> body_epoch{};
     std::vector<std::vector<double>> num_stack;
     std::vector<RuleHit> hits;
-    // FieldMatcher::memo: per field, value -> [offset, count) in memo_marks. Bounded by
-    // kMemoMaxEntries values of at most kMemoMaxValueBytes each; past that, values are matched
-    // without the memo.
-    static constexpr size_t kMemoMaxEntries = 4096;
+    // FieldMatcher::memo, per field: a direct-mapped cache of kMemoSlots values of at most
+    // kMemoMaxValueBytes (keys in `keys`, slot i at i * kMemoMaxValueBytes) with the predicates
+    // each marked; allocated when the field is first matched, then reused (a slot's `marks`
+    // grows to the most marks a value put in it has had).
+    static constexpr size_t kMemoSlots = 1024;
     static constexpr size_t kMemoMaxValueBytes = 256;
-    std::array<std::unordered_map<std::string, std::pair<uint32_t, uint32_t>>, kScalarFieldCount>
-        memo;
-    std::vector<uint32_t> memo_marks;
-    std::vector<uint32_t> recorded; // the predicates one value marked, while memoizing
-    std::string memo_key;
+    struct MemoSlot {
+        uint16_t length = 0;
+        bool valid = false;
+        std::vector<uint32_t> marks;
+    };
+    struct Memo {
+        std::vector<MemoSlot> slots;
+        std::string keys;
+    };
+    std::array<Memo, kScalarFieldCount> memo;
 };
 
 // RE2 options for rule patterns (case handled by inline flags in the pattern), with a memory

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 
 namespace minetrace::rules_internal {
 
@@ -332,24 +333,23 @@ void MatchFieldValueMemo(const FieldMatcher& m, ScalarField field, std::string_v
         MatchFieldValue(m, value, s, nullptr);
         return;
     }
-    auto& memo = s.memo[static_cast<size_t>(field)];
-    s.memo_key.assign(value);
-    auto it = memo.find(s.memo_key);
-    if (it != memo.end()) {
-        for (uint32_t i = 0; i < it->second.second; ++i) {
-            Mark(s, s.memo_marks[it->second.first + i]);
-        }
+    ScratchImpl::Memo& memo = s.memo[static_cast<size_t>(field)];
+    if (memo.slots.empty()) {
+        memo.slots.resize(ScratchImpl::kMemoSlots);
+        memo.keys.resize(ScratchImpl::kMemoSlots * ScratchImpl::kMemoMaxValueBytes);
+    }
+    size_t index = std::hash<std::string_view>{}(value) & (ScratchImpl::kMemoSlots - 1);
+    ScratchImpl::MemoSlot& slot = memo.slots[index];
+    char* key = memo.keys.data() + index * ScratchImpl::kMemoMaxValueBytes;
+    if (slot.valid && std::string_view(key, slot.length) == value) {
+        for (uint32_t pred : slot.marks) Mark(s, pred);
         return;
     }
-    if (memo.size() >= ScratchImpl::kMemoMaxEntries) {
-        MatchFieldValue(m, value, s, nullptr);
-        return;
-    }
-    s.recorded.clear();
-    MatchFieldValue(m, value, s, &s.recorded);
-    auto offset = static_cast<uint32_t>(s.memo_marks.size());
-    s.memo_marks.insert(s.memo_marks.end(), s.recorded.begin(), s.recorded.end());
-    memo.emplace(s.memo_key, std::make_pair(offset, static_cast<uint32_t>(s.recorded.size())));
+    slot.marks.clear();
+    MatchFieldValue(m, value, s, &slot.marks);
+    std::copy(value.begin(), value.end(), key);
+    slot.length = static_cast<uint16_t>(value.size());
+    slot.valid = true;
 }
 
 // One value seen by the body screen, with its transforms computed at most once.

@@ -165,7 +165,7 @@ class Compiler {
                 if (!ok) m.set.reset();
                 impl_.max_set_patterns = std::max(impl_.max_set_patterns, m.patterns.size());
             }
-            m.memo = !m.patterns.empty() && LowCardinality(static_cast<ScalarField>(f));
+            m.memo = !m.patterns.empty() && Repeating(static_cast<ScalarField>(f));
             if (!m.empty()) impl_.indexed_fields.push_back(static_cast<ScalarField>(f));
         }
         for (BodyScreen& screen : impl_.screens) BuildScreenSets(screen);
@@ -253,33 +253,21 @@ class Compiler {
         }
     }
 
-    // Fields holding few distinct values (names of operations, types, categories), where
-    // FieldMatcher::memo pays off.
-    static bool LowCardinality(ScalarField field) {
+    // Fields whose values repeat from event to event, where FieldMatcher::memo pays off: all but
+    // the body texts (rarely repeated, mostly longer than the memo takes) and per-event ids.
+    static bool Repeating(ScalarField field) {
         switch (field) {
-        case ScalarField::kKind:
-        case ScalarField::kPhase:
-        case ScalarField::kResourceType:
-        case ScalarField::kResourceProvider:
-        case ScalarField::kOperation:
-        case ScalarField::kOperationDisplay:
-        case ScalarField::kStatus:
-        case ScalarField::kStatusCode:
-        case ScalarField::kCategory:
-        case ScalarField::kLevel:
-        case ScalarField::kCallerAppidacr:
-        case ScalarField::kCallerPrincipalType:
-        case ScalarField::kCallerIdtyp:
-        case ScalarField::kCallerAmr:
-        case ScalarField::kCallerMfa:
-        case ScalarField::kCallerCrossTenant:
-        case ScalarField::kAuthAction:
-        case ScalarField::kAuthRole:
-        case ScalarField::kAuthEvidenceRole:
-        case ScalarField::kAuthPrincipalType:
-            return true;
-        default:
+        case ScalarField::kTime:
+        case ScalarField::kEventDataId:
+        case ScalarField::kRequestText:
+        case ScalarField::kResponseText:
+        case ScalarField::kStatusMessageText:
+        case ScalarField::kPartnerResourceNewValueText:
+        case ScalarField::kPartnerResourceOldValueText:
+        case ScalarField::kPartnerCustomizedDataText:
             return false;
+        default:
+            return true;
         }
     }
 
@@ -522,8 +510,9 @@ void RuleSet::Match(const Event& event, MatchScratch& scratch, std::vector<RuleH
         s.pred_epoch.assign(set.predicates.size(), 0);
         s.body_epoch.fill(0);
         s.epoch = 0;
-        for (auto& memo : s.memo) memo.clear();
-        s.memo_marks.clear();
+        for (ScratchImpl::Memo& memo : s.memo) {
+            for (ScratchImpl::MemoSlot& slot : memo.slots) slot.valid = false;
+        }
     }
     if (++s.epoch == 0) {
         std::fill(s.pred_epoch.begin(), s.pred_epoch.end(), 0);

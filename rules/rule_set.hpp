@@ -6,15 +6,15 @@
 // then decides the body predicates of rules that have no such field condition in one walk of each
 // body (the body screen), then evaluates only the rules whose necessary conditions were hit
 // (rules without such a condition are always evaluated). JSON bodies are parsed at most once per
-// event, by the screen or when a rule being evaluated reads them. Low-cardinality fields
-// (operation, ...) memoize their field-matcher results per value in the scratch.
+// event, by the screen or when a rule being evaluated reads them. Fields whose values repeat
+// (operation, resource_id, ...) cache their field-matcher results per value in the scratch.
 //
 // Thread-safety: a RuleSet is immutable after Load and may be shared by any number of threads;
 // copies share the compiled rules. Each thread needs its own MatchScratch. Matching never throws
-// and does not allocate once the scratch buffers have grown to the largest event seen and the
-// memo holds the field values seen (exceptions: a field with more than 24 regex-type patterns,
-// where RE2::Set::Match allocates inside RE2 for values that match one of them; the memo adds an
-// entry for each new value of a memoized field until it holds 4096).
+// and does not allocate once the scratch buffers have grown to the largest event seen (one
+// exception: a field with more than 24 regex-type patterns, where RE2::Set::Match allocates
+// inside RE2 for values that match one of them; the per-field value caches are allocated when
+// the field is first matched and a cache slot's list of hits grows to its largest).
 #pragma once
 
 #include "core/event.hpp"

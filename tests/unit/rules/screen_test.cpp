@@ -170,7 +170,7 @@ TEST_CASE("Memo: operation patterns give the same hits from the memo", "[rules]"
         CHECK(hits("b/delete") == std::vector<uint32_t>{0, 2});
         CHECK(hits("c/read").empty());
     }
-    // Past the memo's capacity values are matched directly, still correctly.
+    // More values than the memo has slots: evicted values are matched again, still correctly.
     for (int i = 0; i < 5000; ++i) {
         std::string n = std::to_string(i);
         INFO(n);
@@ -201,4 +201,28 @@ TEST_CASE("Memo: a scratch adopted by another RuleSet forgets the memo", "[rules
     out.clear();
     a.Match(write->event(), *scratch, out);
     CHECK(out == std::vector<uint32_t>{0});
+}
+
+TEST_CASE("Memo: values marking many predicates, in turn in the same slot", "[rules]") {
+    std::string text;
+    for (int i = 0; i < 12; ++i) {
+        std::string rule = RuleText("{field: resource_id, regex: '/virtualmachines/v" +
+                                        std::to_string(i % 3) + "$|/disks/'}",
+                                    "", "r" + std::to_string(i));
+        text += i == 0 ? rule : rule.substr(7);
+    }
+    RuleSet set = LoadOrFail({{"many.yaml", text}});
+    std::unique_ptr<MatchScratch> scratch = set.NewScratch();
+    auto disk = Ev({{"resource_id", "/s/x/providers/microsoft.compute/disks/d1"}});
+    auto vm = Ev({{"resource_id", "/s/x/providers/microsoft.compute/virtualMachines/V1"}});
+    std::vector<uint32_t> every(12);
+    for (uint32_t i = 0; i < 12; ++i) every[i] = i;
+    for (int round = 0; round < 3; ++round) {
+        std::vector<uint32_t> out;
+        set.Match(disk->event(), *scratch, out);
+        CHECK(out == every);
+        out.clear();
+        set.Match(vm->event(), *scratch, out);
+        CHECK(out == std::vector<uint32_t>{1, 4, 7, 10});
+    }
 }
