@@ -68,6 +68,7 @@ class JsonBody {
     std::string padded_;
     std::string unwrapped_;
     std::string current_path_;
+    uint64_t current_hash_ = 0; // rules_text::Fnv1a(current_path_)
     std::string paths_;
     std::string values_;
     std::vector<Entry> entries_;
