@@ -170,7 +170,12 @@ struct BodyScreen {
     std::vector<uint32_t> pattern_regex; // predicate whose regexes[0] is the pattern
     std::unique_ptr<RE2::Set> value_set;
     std::unique_ptr<RE2::Set> joined_set;
-    // `**` predicates with a transform (base64, vm_*) and numeric ones: tried on every value.
+    // `**` string predicates with `as: base64`. base64_joined_set holds their patterns in
+    // multi-line mode and is run once over the decoded values of a body joined by '\n' (as
+    // joined_set); only when it matches (or is null) are they tried value by value.
+    std::vector<uint32_t> base64_preds;
+    std::unique_ptr<RE2::Set> base64_joined_set;
+    // Other `**` predicates with a transform (vm_*) and numeric ones: tried on every value.
     std::vector<uint32_t> any_preds;
     // `**.a.b` predicates by the last segment of their path ("b").
     struct Suffix {
@@ -205,6 +210,7 @@ struct ScratchImpl {
     std::string lower;       // lowercased field value for literal lookup
     std::string field_text;  // derived scalar text (time)
     std::string transformed; // base64-decoded value
+    std::string decoded;     // the base64-decoded values of a body, joined (BodyScreen)
     std::array<JsonBody, kBodyCount> bodies;
     std::array<uint32_t, kBodyCount> body_epoch{};
     std::vector<std::vector<double>> num_stack;

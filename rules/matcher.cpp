@@ -446,13 +446,34 @@ void ScreenPatterns(const RuleSetImpl& set, const BodyScreen& screen, std::strin
     }
 }
 
-// Every `**` predicate of `screen` on one value.
+// The `**` predicates of `screen` on one value (patterns and base64 ones only when asked).
 void ScreenAnyValue(const RuleSetImpl& set, const BodyScreen& screen, ScreenValue& value,
-                    std::string_view text, bool patterns, ScratchImpl& s) {
+                    std::string_view text, bool patterns, bool base64, ScratchImpl& s) {
     if (patterns) ScreenPatterns(set, screen, text, s);
-    for (uint32_t pred : screen.any_preds) {
-        if (!Marked(s, pred) && value.Holds(set, set.predicates[pred])) Mark(s, pred);
+    auto run = [&](const std::vector<uint32_t>& preds) {
+        for (uint32_t pred : preds) {
+            if (!Marked(s, pred) && value.Holds(set, set.predicates[pred])) Mark(s, pred);
+        }
+    };
+    if (base64) run(screen.base64_preds);
+    run(screen.any_preds);
+}
+
+// Whether `set` (multi-line patterns) may match one of the values of `body`, decoded from base64
+// when `decode`: false only when it surely matches none of them.
+bool JoinedMayMatch(const RE2::Set& set, const JsonBody& body, bool decode, ScratchImpl& s) {
+    std::string_view joined = body.joined_values();
+    if (decode) {
+        s.decoded.clear();
+        for (const JsonBody::Entry& entry : body.entries()) {
+            if (IsContainer(entry.type)) continue;
+            if (rules_text::DecodeBase64(body.value(entry), s.decoded)) s.decoded.push_back('\n');
+        }
+        joined = s.decoded;
     }
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    return set.Match(re2::StringPiece(joined.data(), joined.size()), nullptr, &info) ||
+           info.kind != RE2::Set::kNoError;
 }
 
 const FieldRef& PredicateField(const RuleSetImpl& set, const Predicate& p) {
@@ -508,23 +529,26 @@ void RunBodyScreens(const RuleSetImpl& set, const Event& event, ScratchImpl& s) 
             if (!body.valid()) {
                 // As ForEachValue: `**` sees the raw text of a body that is not JSON.
                 ScreenValue value(JsonType::kString, text, s);
-                ScreenAnyValue(set, screen, value, text, !screen.patterns.empty(), s);
+                ScreenAnyValue(set, screen, value, text, !screen.patterns.empty(),
+                               !screen.base64_preds.empty(), s);
                 continue;
             }
             bool patterns = !screen.patterns.empty();
             if (patterns && screen.joined_set) {
-                std::string_view joined = body.joined_values();
-                RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-                patterns = screen.joined_set->Match(re2::StringPiece(joined.data(), joined.size()),
-                                                    nullptr, &info) ||
-                           info.kind != RE2::Set::kNoError;
+                patterns = JoinedMayMatch(*screen.joined_set, body, false, s);
             }
-            if (!patterns && screen.any_preds.empty() && screen.suffixes.empty()) continue;
+            bool base64 = !screen.base64_preds.empty();
+            if (base64 && screen.base64_joined_set) {
+                base64 = JoinedMayMatch(*screen.base64_joined_set, body, true, s);
+            }
+            if (!patterns && !base64 && screen.any_preds.empty() && screen.suffixes.empty()) {
+                continue;
+            }
             for (const JsonBody::Entry& entry : body.entries()) {
                 if (IsContainer(entry.type)) continue;
                 std::string_view v = body.value(entry);
                 ScreenValue value(entry.type, v, s);
-                ScreenAnyValue(set, screen, value, v, patterns, s);
+                ScreenAnyValue(set, screen, value, v, patterns, base64, s);
                 if (screen.suffixes.empty()) continue;
                 std::string_view path = body.path(entry);
                 size_t sep = path.rfind('\x1f');

@@ -286,6 +286,10 @@ class Compiler {
         }
         BodyScreen& screen = *it;
         if (field.any_value) {
+            if (p.kind == Predicate::Kind::kString && p.as == Transform::kBase64) {
+                screen.base64_preds.push_back(index);
+                return;
+            }
             if (p.kind != Predicate::Kind::kString || p.as != Transform::kNone) {
                 screen.any_preds.push_back(index);
                 return;
@@ -338,22 +342,24 @@ class Compiler {
 
     // The screen's Sets. A Set RE2 cannot build is left out (the screen then tries the single
     // regexes on every value): the patterns compiled on their own, so this is not an error.
-    static void BuildScreenSets(BodyScreen& screen) {
-        if (screen.patterns.empty()) return;
-        auto build = [&](bool multiline) {
+    void BuildScreenSets(BodyScreen& screen) const {
+        auto build = [&](const std::vector<std::string>& patterns, bool multiline) {
             auto set =
                 std::make_unique<RE2::Set>(PatternOptions(PatternUse::kSet), RE2::UNANCHORED);
-            for (const std::string& pattern : screen.patterns) {
+            for (const std::string& pattern : patterns) {
                 if (multiline && !MultilineSafe(pattern)) return std::unique_ptr<RE2::Set>();
                 std::string text = multiline ? "(?m:" + pattern + ")" : pattern;
                 std::string error;
                 if (set->Add(text, &error) < 0) return std::unique_ptr<RE2::Set>();
             }
-            if (!set->Compile()) return std::unique_ptr<RE2::Set>();
+            if (patterns.empty() || !set->Compile()) return std::unique_ptr<RE2::Set>();
             return set;
         };
-        screen.value_set = build(false);
-        screen.joined_set = build(true);
+        screen.value_set = build(screen.patterns, false);
+        screen.joined_set = build(screen.patterns, true);
+        std::vector<std::string> base64;
+        for (uint32_t pred : screen.base64_preds) base64.push_back(impl_.predicates[pred].pattern);
+        screen.base64_joined_set = build(base64, true);
     }
 
     // Set-indexed predicates at least one of which must hit for the node to be true; nullopt

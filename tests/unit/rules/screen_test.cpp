@@ -94,6 +94,25 @@ TEST_CASE("Screen: VM sizes in nested arrays, transforms computed once per value
     CHECK_FALSE(Screened(both, *Ev({{"request", R"({"s":"Standard_F72s_v2"})"}})));
 }
 
+TEST_CASE("Screen: base64 values are decoded and matched one by one", "[rules]") {
+    RuleSet start = ScreenedAndPlain("{field: bodies.**, as: base64, regex: '^\\./xmrig'}");
+    // "./xmrig -o pool:4444"
+    CHECK(Screened(start, *Ev({{"request", R"({"a":"x","d":["Li94bXJpZyAtbyBwb29sOjQ0NDQ="]})"}})));
+    // After another decodable value ("aaaaaaaaaaaaxm").
+    CHECK(Screened(start, *Ev({{"request", R"({"a":"YWFhYWFhYWFhYWFheG0=",
+        "d":"Li94bXJpZyAtbyBwb29sOjQ0NDQ="})"}})));
+    // "echo hi\n./xmrig -o p": a line of the decoded value, not its start.
+    CHECK_FALSE(Screened(start, *Ev({{"request", R"({"d":"ZWNobyBoaQouL3htcmlnIC1vIHA="})"}})));
+    // The plain text is not decoded.
+    CHECK_FALSE(Screened(start, *Ev({{"request", R"({"d":"./xmrig -o pool:4444"})"}})));
+    // Two decoded values never join: "aaaaaaaaaaaaxm" and "rigaaaaaaaaaaaa".
+    RuleSet split = ScreenedAndPlain("{field: bodies.**, as: base64, regex: 'xm\\nrig'}");
+    CHECK_FALSE(Screened(split, *Ev({{"request", R"({"a":"YWFhYWFhYWFhYWFheG0=",
+        "b":"cmlnYWFhYWFhYWFhYWFh"})"}})));
+    // Raw text of a body that is not JSON is decoded whole.
+    CHECK(Screened(start, *Ev({{"response", "Li94bXJpZyAtbyBwb29sOjQ0NDQ="}})));
+}
+
 TEST_CASE("Screen: '**.a.b' paths match by their last segments", "[rules]") {
     RuleSet spot = ScreenedAndPlain("{any: [{field: bodies.**.priority, equals: spot}, "
                                     "{field: bodies.**.targetLowPriorityNodes, gt: 0}]}");
