@@ -17,6 +17,7 @@
 #include <re2/re2.h>
 #include <re2/set.h>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace minetrace::rules_internal {
@@ -144,7 +145,45 @@ struct FieldMatcher {
     // One RE2 per pattern: tells which patterns matched a value the Set accepted (when there are
     // few), and stands in for the Set when its DFA runs out of memory on a value.
     std::vector<std::unique_ptr<RE2>> fallback;
+    // Field whose values repeat from event to event (operation, resource id, ...; not the body
+    // texts): each scratch remembers, for recently seen values, which predicates they marked.
+    bool memo = false;
     bool empty() const { return literals_ci.empty() && literals_cs.empty() && patterns.empty(); }
+};
+
+// The body-value screen: predicates on `**` paths (every value of the bodies) and on `**.a.b`
+// paths (values whose path ends with a.b) of rules that would otherwise be evaluated on every
+// event. They are evaluated for all events in one walk of each parsed body, and become
+// set-indexed (triggers), so the rules are only evaluated when one of them hit. One screen per
+// body mask.
+struct BodyScreen {
+    uint32_t body_mask = 0;
+    // `**` string predicates without a transform, de-duplicated by pattern. value_set is tried on
+    // each value; the individual regexes (of the first predicate of each pattern) tell which
+    // patterns matched. joined_set holds the same patterns in multi-line mode and is run once
+    // over a body's values joined by '\n' (JsonBody::joined_values): a value matching a pattern
+    // implies a match in the joined text, so when joined_set finds nothing no value can match
+    // and the values are not tried one by one. Either Set is null when RE2 could not build it
+    // (joined_set also when a pattern could behave differently in multi-line mode).
+    std::vector<std::string> patterns;
+    std::vector<std::vector<uint32_t>> pattern_preds;
+    std::vector<uint32_t> pattern_regex; // predicate whose regexes[0] is the pattern
+    std::unique_ptr<RE2::Set> value_set;
+    std::unique_ptr<RE2::Set> joined_set;
+    // `**` string predicates with `as: base64`. base64_joined_set holds their patterns in
+    // multi-line mode and is run once over the decoded values of a body joined by '\n' (as
+    // joined_set); only when it matches (or is null) are they tried value by value.
+    std::vector<uint32_t> base64_preds;
+    std::unique_ptr<RE2::Set> base64_joined_set;
+    // Other `**` predicates with a transform (vm_*) and numeric ones: tried on every value.
+    std::vector<uint32_t> any_preds;
+    // `**.a.b` predicates by the last segment of their path ("b").
+    struct Suffix {
+        std::string last;
+        std::vector<uint32_t> preds;
+    };
+    std::vector<Suffix> suffixes;
+    uint64_t suffix_lengths = 0; // bit min(length, 63) for each suffixes[i].last
 };
 
 struct RuleSetImpl {
@@ -156,6 +195,7 @@ struct RuleSetImpl {
     std::vector<uint32_t> children;
     std::array<FieldMatcher, kScalarFieldCount> matchers;
     std::vector<ScalarField> indexed_fields; // fields whose matcher is not empty
+    std::vector<BodyScreen> screens;
     size_t max_set_patterns = 0;
     size_t error_count = 0;
     size_t file_count = 0;
@@ -170,10 +210,27 @@ struct ScratchImpl {
     std::string lower;       // lowercased field value for literal lookup
     std::string field_text;  // derived scalar text (time)
     std::string transformed; // base64-decoded value
+    std::string decoded;     // the base64-decoded values of a body, joined (BodyScreen)
     std::array<JsonBody, kBodyCount> bodies;
     std::array<uint32_t, kBodyCount> body_epoch{};
     std::vector<std::vector<double>> num_stack;
     std::vector<RuleHit> hits;
+    // FieldMatcher::memo, per field: a direct-mapped cache of kMemoSlots values of at most
+    // kMemoMaxValueBytes (keys in `keys`, slot i at i * kMemoMaxValueBytes) with the predicates
+    // each marked; allocated when the field is first matched, then reused (a slot's `marks`
+    // grows to the most marks a value put in it has had).
+    static constexpr size_t kMemoSlots = 1024;
+    static constexpr size_t kMemoMaxValueBytes = 256;
+    struct MemoSlot {
+        uint16_t length = 0;
+        bool valid = false;
+        std::vector<uint32_t> marks;
+    };
+    struct Memo {
+        std::vector<MemoSlot> slots;
+        std::string keys;
+    };
+    std::array<Memo, kScalarFieldCount> memo;
 };
 
 // RE2 options for rule patterns (case handled by inline flags in the pattern), with a memory
@@ -196,5 +253,8 @@ void LoadRuleFile(const std::string& file, const std::string& text, size_t path_
 // Evaluation helpers (matcher.cpp).
 bool EvalNode(const RuleSetImpl& set, uint32_t node, const Event& event, ScratchImpl& scratch);
 void RunFieldMatchers(const RuleSetImpl& set, const Event& event, ScratchImpl& scratch);
+void RunBodyScreens(const RuleSetImpl& set, const Event& event, ScratchImpl& scratch);
+// Whether the screen can decide `pred` in its walk of the bodies (see BodyScreen).
+bool Screenable(const RuleSetImpl& set, const Predicate& pred);
 
 } // namespace minetrace::rules_internal

@@ -29,6 +29,7 @@ void JsonBody::Clear() {
     values_.clear();
     entries_.clear();
     current_path_.clear();
+    current_hash_ = rules_text::Fnv1a({});
     valid_ = false;
     truncated_ = false;
     stop_ = false;
@@ -75,12 +76,14 @@ bool JsonBody::ParseText(std::string_view text, bool allow_unwrap) {
             }
         }
     }
+    current_path_.clear();
+    current_hash_ = rules_text::Fnv1a({});
     return Walk(root, 0, 0);
 }
 
 void JsonBody::AddEntry(JsonType type, std::string_view value, uint16_t segments) {
     if (entries_.size() >= kMaxEntries || paths_.size() + current_path_.size() > kMaxPathBytes ||
-        values_.size() + value.size() > 0xFFFFFFFFu) {
+        values_.size() + value.size() + 1 > 0xFFFFFFFFu) {
         truncated_ = true;
         stop_ = true;
         return;
@@ -88,13 +91,16 @@ void JsonBody::AddEntry(JsonType type, std::string_view value, uint16_t segments
     Entry entry;
     entry.path_offset = static_cast<uint32_t>(paths_.size());
     entry.path_length = static_cast<uint32_t>(current_path_.size());
-    entry.path_hash = rules_text::Fnv1a(current_path_);
+    entry.path_hash = current_hash_;
     entry.value_offset = static_cast<uint32_t>(values_.size());
     entry.value_length = static_cast<uint32_t>(value.size());
     entry.segments = segments;
     entry.type = type;
     paths_.append(current_path_);
-    values_.append(value);
+    if (type != JsonType::kObject && type != JsonType::kArray) {
+        values_.append(value);
+        values_.push_back('\n');
+    }
     entries_.push_back(entry);
 }
 
@@ -113,10 +119,14 @@ bool JsonBody::Walk(simdjson::dom::element element, size_t depth, uint16_t segme
         for (auto field : object) {
             if (stop_) return true;
             size_t saved = current_path_.size();
+            uint64_t saved_hash = current_hash_;
             if (segments > 0) current_path_.push_back(kSeparator);
             rules_text::AppendAsciiLower(current_path_, field.key);
+            current_hash_ = rules_text::Fnv1aAppend(current_hash_,
+                                                    std::string_view(current_path_).substr(saved));
             bool ok = Walk(field.value, depth + 1, static_cast<uint16_t>(segments + 1));
             current_path_.resize(saved);
+            current_hash_ = saved_hash;
             if (!ok) return false;
         }
         return true;

@@ -56,6 +56,8 @@ class JsonBody {
     std::string_view value(const Entry& entry) const {
         return std::string_view(values_).substr(entry.value_offset, entry.value_length);
     }
+    // The values of every entry but objects and arrays, in entry order, each followed by '\n'.
+    std::string_view joined_values() const { return values_; }
 
   private:
     bool ParseText(std::string_view text, bool allow_unwrap);
@@ -66,6 +68,7 @@ class JsonBody {
     std::string padded_;
     std::string unwrapped_;
     std::string current_path_;
+    uint64_t current_hash_ = 0; // rules_text::Fnv1a(current_path_)
     std::string paths_;
     std::string values_;
     std::vector<Entry> entries_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <functional>
 
 namespace minetrace::rules_internal {
 
@@ -261,8 +262,14 @@ bool EvalPredicate(const RuleSetImpl& set, uint32_t index, const Event& event, S
     return false;
 }
 
-void Mark(ScratchImpl& s, uint32_t pred) {
+// `recorded` (when not null) collects the marked predicates for FieldMatcher::memo.
+void Mark(ScratchImpl& s, uint32_t pred, std::vector<uint32_t>* recorded = nullptr) {
     s.pred_epoch[pred] = s.epoch;
+    if (recorded != nullptr) recorded->push_back(pred);
+}
+
+bool Marked(const ScratchImpl& s, uint32_t pred) {
+    return s.pred_epoch[pred] == s.epoch;
 }
 
 // Up to this many patterns on one field, the patterns that matched a value the Set accepted are
@@ -270,55 +277,298 @@ void Mark(ScratchImpl& s, uint32_t pred) {
 constexpr size_t kIndividualPatternLimit = 24;
 
 template <typename Vec>
-void LookupLiteral(const Vec& literals, std::string_view key, ScratchImpl& s) {
+void LookupLiteral(const Vec& literals, std::string_view key, ScratchImpl& s,
+                   std::vector<uint32_t>* recorded) {
     auto lower = std::lower_bound(
         literals.begin(), literals.end(), key,
         [](const auto& entry, std::string_view k) { return std::string_view(entry.first) < k; });
-    for (auto it = lower; it != literals.end() && it->first == key; ++it) Mark(s, it->second);
+    for (auto it = lower; it != literals.end() && it->first == key; ++it) {
+        Mark(s, it->second, recorded);
+    }
+}
+
+void MatchFieldValue(const FieldMatcher& m, std::string_view value, ScratchImpl& s,
+                     std::vector<uint32_t>* recorded) {
+    if (!m.literals_ci.empty() && value.size() <= m.max_literal_ci) {
+        s.lower.clear();
+        rules_text::AppendAsciiLower(s.lower, value);
+        LookupLiteral(m.literals_ci, s.lower, s, recorded);
+    }
+    if (!m.literals_cs.empty()) LookupLiteral(m.literals_cs, value, s, recorded);
+    if (!m.set) return;
+    re2::StringPiece text(value.data(), value.size());
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    bool fallback = false;
+    // One Set scan answers "does any pattern match" (the common case is no). Which patterns
+    // matched is then asked of the individual RE2s when there are few of them: RE2::Set::Match
+    // with an index vector allocates inside RE2 on every call.
+    if (m.set->Match(text, nullptr, &info)) {
+        s.set_hits.clear();
+        if (m.fallback.size() <= kIndividualPatternLimit) {
+            fallback = true;
+        } else if (m.set->Match(text, &s.set_hits, &info)) {
+            for (int hit : s.set_hits) {
+                if (hit >= 0 && static_cast<size_t>(hit) < m.pattern_pred.size()) {
+                    Mark(s, m.pattern_pred[static_cast<size_t>(hit)], recorded);
+                }
+            }
+        } else {
+            fallback = true;
+        }
+    } else if (info.kind != RE2::Set::kNoError) {
+        fallback = true;
+    }
+    if (fallback) {
+        for (size_t i = 0; i < m.fallback.size(); ++i) {
+            if (RE2::PartialMatch(text, *m.fallback[i])) Mark(s, m.pattern_pred[i], recorded);
+        }
+    }
+}
+
+// As MatchFieldValue, answered from (and recorded into) the scratch's memo for the field. The
+// marks depend on the value alone, so replaying them is exact.
+void MatchFieldValueMemo(const FieldMatcher& m, ScalarField field, std::string_view value,
+                         ScratchImpl& s) {
+    if (value.size() > ScratchImpl::kMemoMaxValueBytes) {
+        MatchFieldValue(m, value, s, nullptr);
+        return;
+    }
+    ScratchImpl::Memo& memo = s.memo[static_cast<size_t>(field)];
+    if (memo.slots.empty()) {
+        memo.slots.resize(ScratchImpl::kMemoSlots);
+        memo.keys.resize(ScratchImpl::kMemoSlots * ScratchImpl::kMemoMaxValueBytes);
+    }
+    size_t index = std::hash<std::string_view>{}(value) & (ScratchImpl::kMemoSlots - 1);
+    ScratchImpl::MemoSlot& slot = memo.slots[index];
+    char* key = memo.keys.data() + index * ScratchImpl::kMemoMaxValueBytes;
+    if (slot.valid && std::string_view(key, slot.length) == value) {
+        for (uint32_t pred : slot.marks) Mark(s, pred);
+        return;
+    }
+    slot.marks.clear();
+    MatchFieldValue(m, value, s, &slot.marks);
+    std::copy(value.begin(), value.end(), key);
+    slot.length = static_cast<uint16_t>(value.size());
+    slot.valid = true;
+}
+
+// One value seen by the body screen, with its transforms computed at most once.
+class ScreenValue {
+  public:
+    ScreenValue(JsonType type, std::string_view text, ScratchImpl& s)
+        : type_(type), text_(text), s_(s) {}
+
+    // As EvalPredicate's callbacks for this one value: true when `p` holds for it.
+    bool Holds(const RuleSetImpl& set, const Predicate& p) {
+        if (IsContainer(type_)) return false;
+        if (p.kind == Predicate::Kind::kString) {
+            std::string_view value;
+            if (!String(p.as, value)) return false;
+            return MatchString(p, value);
+        }
+        double number = 0;
+        return Number(set.exprs[p.expr].as, number) && Compare(p.cmp, number, p.rhs);
+    }
+
+  private:
+    bool Vm() {
+        if (vm_state_ == 0) vm_state_ = ParseVmSize(text_, vm_) ? 1 : 2;
+        return vm_state_ == 1;
+    }
+
+    // StringFromValue.
+    bool String(Transform as, std::string_view& out) {
+        switch (as) {
+        case Transform::kNone:
+            out = text_;
+            return true;
+        case Transform::kVmFamily:
+        case Transform::kVmClass:
+        case Transform::kVmAccelerator:
+            if (!Vm()) return false;
+            out = as == Transform::kVmFamily  ? vm_.family
+                  : as == Transform::kVmClass ? ToString(vm_.vm_class)
+                                              : vm_.accelerator;
+            return !out.empty();
+        case Transform::kBase64:
+            if (base64_state_ == 0) {
+                s_.transformed.clear();
+                base64_state_ = rules_text::DecodeBase64(text_, s_.transformed) ? 1 : 2;
+            }
+            out = s_.transformed;
+            return base64_state_ == 1;
+        default:
+            return false;
+        }
+    }
+
+    // NumberFromValue.
+    bool Number(Transform as, double& out) {
+        if (as == Transform::kVcpus || as == Transform::kActiveVcpus) {
+            if (!Vm()) return false;
+            out = as == Transform::kVcpus ? vm_.vcpus : vm_.active_vcpus;
+            return true;
+        }
+        if (number_state_ == 0) number_state_ = ParseNumberText(text_, number_) ? 1 : 2;
+        out = number_;
+        return number_state_ == 1;
+    }
+
+    JsonType type_;
+    std::string_view text_;
+    ScratchImpl& s_;
+    int vm_state_ = 0; // 0 not tried, 1 parsed, 2 not a size
+    VmSize vm_;
+    int base64_state_ = 0;
+    int number_state_ = 0;
+    double number_ = 0;
+};
+
+// The `**` string patterns of `screen` on one value.
+void ScreenPatterns(const RuleSetImpl& set, const BodyScreen& screen, std::string_view value,
+                    ScratchImpl& s) {
+    re2::StringPiece text(value.data(), value.size());
+    if (screen.value_set) {
+        RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+        if (!screen.value_set->Match(text, nullptr, &info) && info.kind == RE2::Set::kNoError) {
+            return;
+        }
+    }
+    for (size_t i = 0; i < screen.patterns.size(); ++i) {
+        const std::vector<uint32_t>& preds = screen.pattern_preds[i];
+        bool all_marked = true;
+        for (uint32_t pred : preds) all_marked = all_marked && Marked(s, pred);
+        if (all_marked) continue;
+        const Predicate& p = set.predicates[screen.pattern_regex[i]];
+        if (RE2::PartialMatch(text, *p.regexes[0])) {
+            for (uint32_t pred : preds) Mark(s, pred);
+        }
+    }
+}
+
+// The `**` predicates of `screen` on one value (patterns and base64 ones only when asked).
+void ScreenAnyValue(const RuleSetImpl& set, const BodyScreen& screen, ScreenValue& value,
+                    std::string_view text, bool patterns, bool base64, ScratchImpl& s) {
+    if (patterns) ScreenPatterns(set, screen, text, s);
+    auto run = [&](const std::vector<uint32_t>& preds) {
+        for (uint32_t pred : preds) {
+            if (!Marked(s, pred) && value.Holds(set, set.predicates[pred])) Mark(s, pred);
+        }
+    };
+    if (base64) run(screen.base64_preds);
+    run(screen.any_preds);
+}
+
+// Whether `set` (multi-line patterns) may match one of the values of `body`, decoded from base64
+// when `decode`: false only when it surely matches none of them.
+bool JoinedMayMatch(const RE2::Set& set, const JsonBody& body, bool decode, ScratchImpl& s) {
+    std::string_view joined = body.joined_values();
+    if (decode) {
+        s.decoded.clear();
+        for (const JsonBody::Entry& entry : body.entries()) {
+            if (IsContainer(entry.type)) continue;
+            if (rules_text::DecodeBase64(body.value(entry), s.decoded)) s.decoded.push_back('\n');
+        }
+        joined = s.decoded;
+    }
+    RE2::Set::ErrorInfo info{RE2::Set::kNoError};
+    return set.Match(re2::StringPiece(joined.data(), joined.size()), nullptr, &info) ||
+           info.kind != RE2::Set::kNoError;
+}
+
+const FieldRef& PredicateField(const RuleSetImpl& set, const Predicate& p) {
+    return p.kind == Predicate::Kind::kNumeric ? set.exprs[p.expr].field : p.field;
 }
 
 } // namespace
+
+bool Screenable(const RuleSetImpl& set, const Predicate& p) {
+    const FieldRef& field = PredicateField(set, p);
+    if (field.kind != FieldRef::Kind::kBody || !(field.any_value || field.deep_suffix)) {
+        return false;
+    }
+    switch (p.kind) {
+    case Predicate::Kind::kString:
+        return !p.match_all && !p.match_absent && !p.regexes.empty() &&
+               (p.as == Transform::kNone || p.as == Transform::kBase64 ||
+                p.as == Transform::kVmFamily || p.as == Transform::kVmClass ||
+                p.as == Transform::kVmAccelerator);
+    case Predicate::Kind::kNumeric: {
+        const NumExpr& expr = set.exprs[p.expr];
+        return p.aggregate == Aggregate::kAny && expr.kind == NumExpr::Kind::kField &&
+               !expr.has_default;
+    }
+    case Predicate::Kind::kExists:
+        return false;
+    }
+    return false;
+}
 
 void RunFieldMatchers(const RuleSetImpl& set, const Event& event, ScratchImpl& s) {
     for (ScalarField field : set.indexed_fields) {
         const FieldMatcher& m = set.matchers[static_cast<size_t>(field)];
         ForEachScalarValue(event, field, s.field_text, [&](std::string_view value) {
-            if (!m.literals_ci.empty() && value.size() <= m.max_literal_ci) {
-                s.lower.clear();
-                rules_text::AppendAsciiLower(s.lower, value);
-                LookupLiteral(m.literals_ci, s.lower, s);
-            }
-            if (!m.literals_cs.empty()) LookupLiteral(m.literals_cs, value, s);
-            if (!m.set) return false;
-            re2::StringPiece text(value.data(), value.size());
-            RE2::Set::ErrorInfo info{RE2::Set::kNoError};
-            bool fallback = false;
-            // One Set scan answers "does any pattern match" (the common case is no). Which
-            // patterns matched is then asked of the individual RE2s when there are few of them:
-            // RE2::Set::Match with an index vector allocates inside RE2 on every call.
-            if (m.set->Match(text, nullptr, &info)) {
-                s.set_hits.clear();
-                if (m.fallback.size() <= kIndividualPatternLimit) {
-                    fallback = true;
-                } else if (m.set->Match(text, &s.set_hits, &info)) {
-                    for (int hit : s.set_hits) {
-                        if (hit >= 0 && static_cast<size_t>(hit) < m.pattern_pred.size()) {
-                            Mark(s, m.pattern_pred[static_cast<size_t>(hit)]);
-                        }
-                    }
-                } else {
-                    fallback = true;
-                }
-            } else if (info.kind != RE2::Set::kNoError) {
-                fallback = true;
-            }
-            if (fallback) {
-                for (size_t i = 0; i < m.fallback.size(); ++i) {
-                    if (RE2::PartialMatch(text, *m.fallback[i])) Mark(s, m.pattern_pred[i]);
-                }
+            if (m.memo) {
+                MatchFieldValueMemo(m, field, value, s);
+            } else {
+                MatchFieldValue(m, value, s, nullptr);
             }
             return false;
         });
+    }
+}
+
+void RunBodyScreens(const RuleSetImpl& set, const Event& event, ScratchImpl& s) {
+    for (const BodyScreen& screen : set.screens) {
+        for (size_t b = 0; b < kBodyCount; ++b) {
+            if ((screen.body_mask & (1u << b)) == 0) continue;
+            BodyId id = static_cast<BodyId>(b);
+            std::string_view text = BodyText(event, id);
+            if (text.empty()) continue;
+            JsonBody& body = GetBody(s, id, text);
+            if (!body.valid()) {
+                // As ForEachValue: `**` sees the raw text of a body that is not JSON.
+                ScreenValue value(JsonType::kString, text, s);
+                ScreenAnyValue(set, screen, value, text, !screen.patterns.empty(),
+                               !screen.base64_preds.empty(), s);
+                continue;
+            }
+            bool patterns = !screen.patterns.empty();
+            if (patterns && screen.joined_set) {
+                patterns = JoinedMayMatch(*screen.joined_set, body, false, s);
+            }
+            bool base64 = !screen.base64_preds.empty();
+            if (base64 && screen.base64_joined_set) {
+                base64 = JoinedMayMatch(*screen.base64_joined_set, body, true, s);
+            }
+            if (!patterns && !base64 && screen.any_preds.empty() && screen.suffixes.empty()) {
+                continue;
+            }
+            for (const JsonBody::Entry& entry : body.entries()) {
+                if (IsContainer(entry.type)) continue;
+                std::string_view v = body.value(entry);
+                ScreenValue value(entry.type, v, s);
+                ScreenAnyValue(set, screen, value, v, patterns, base64, s);
+                if (screen.suffixes.empty()) continue;
+                std::string_view path = body.path(entry);
+                size_t sep = path.rfind('\x1f');
+                std::string_view last = sep == std::string_view::npos ? path : path.substr(sep + 1);
+                if ((screen.suffix_lengths & (uint64_t{1} << std::min<size_t>(last.size(), 63))) ==
+                    0) {
+                    continue;
+                }
+                for (const BodyScreen::Suffix& suffix : screen.suffixes) {
+                    if (suffix.last != last) continue;
+                    for (uint32_t pred : suffix.preds) {
+                        const Predicate& p = set.predicates[pred];
+                        if (!Marked(s, pred) && PathMatches(PredicateField(set, p), body, entry) &&
+                            value.Holds(set, p)) {
+                            Mark(s, pred);
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -110,7 +110,17 @@ class Compiler {
             compiled.has_unavailable = true;
             compiled.unavailable_root = Flatten(draft.unavailable, expr_base);
         }
-        std::optional<std::vector<uint32_t>> triggers = Necessary(compiled.root);
+        std::optional<std::vector<uint32_t>> triggers = Necessary(compiled.root, false);
+        if (!triggers || triggers->empty()) {
+            // No field index can gate the rule: try the body screen's predicates, and hand the
+            // screen those the rule then needs.
+            triggers = Necessary(compiled.root, true);
+            if (triggers && !triggers->empty()) {
+                for (uint32_t pred : *triggers) {
+                    if (!impl_.predicates[pred].set_indexed) RegisterScreen(pred);
+                }
+            }
+        }
         if (triggers && !triggers->empty()) {
             compiled.gated = true;
             std::sort(triggers->begin(), triggers->end());
@@ -155,8 +165,10 @@ class Compiler {
                 if (!ok) m.set.reset();
                 impl_.max_set_patterns = std::max(impl_.max_set_patterns, m.patterns.size());
             }
+            m.memo = !m.patterns.empty() && Repeating(static_cast<ScalarField>(f));
             if (!m.empty()) impl_.indexed_fields.push_back(static_cast<ScalarField>(f));
         }
+        for (BodyScreen& screen : impl_.screens) BuildScreenSets(screen);
     }
 
   private:
@@ -241,18 +253,132 @@ class Compiler {
         }
     }
 
+    // Fields whose values repeat from event to event, where FieldMatcher::memo pays off: all but
+    // the body texts (rarely repeated, mostly longer than the memo takes) and per-event ids.
+    static bool Repeating(ScalarField field) {
+        switch (field) {
+        case ScalarField::kTime:
+        case ScalarField::kEventDataId:
+        case ScalarField::kRequestText:
+        case ScalarField::kResponseText:
+        case ScalarField::kStatusMessageText:
+        case ScalarField::kPartnerResourceNewValueText:
+        case ScalarField::kPartnerResourceOldValueText:
+        case ScalarField::kPartnerCustomizedDataText:
+            return false;
+        default:
+            return true;
+        }
+    }
+
+    // Makes a Screenable predicate set-indexed and adds it to the screen of its body mask.
+    void RegisterScreen(uint32_t index) {
+        Predicate& p = impl_.predicates[index];
+        p.set_indexed = true;
+        const FieldRef& field =
+            p.kind == Predicate::Kind::kNumeric ? impl_.exprs[p.expr].field : p.field;
+        auto it = std::find_if(impl_.screens.begin(), impl_.screens.end(),
+                               [&](const BodyScreen& s) { return s.body_mask == field.body_mask; });
+        if (it == impl_.screens.end()) {
+            impl_.screens.emplace_back();
+            impl_.screens.back().body_mask = field.body_mask;
+            it = impl_.screens.end() - 1;
+        }
+        BodyScreen& screen = *it;
+        if (field.any_value) {
+            if (p.kind == Predicate::Kind::kString && p.as == Transform::kBase64) {
+                screen.base64_preds.push_back(index);
+                return;
+            }
+            if (p.kind != Predicate::Kind::kString || p.as != Transform::kNone) {
+                screen.any_preds.push_back(index);
+                return;
+            }
+            auto pattern = std::find(screen.patterns.begin(), screen.patterns.end(), p.pattern);
+            if (pattern != screen.patterns.end()) {
+                screen.pattern_preds[static_cast<size_t>(pattern - screen.patterns.begin())]
+                    .push_back(index);
+                return;
+            }
+            screen.patterns.push_back(p.pattern);
+            screen.pattern_preds.push_back({index});
+            screen.pattern_regex.push_back(index);
+            return;
+        }
+        size_t sep = field.joined.rfind('\x1f');
+        std::string last = sep == std::string::npos ? field.joined : field.joined.substr(sep + 1);
+        screen.suffix_lengths |= uint64_t{1} << std::min<size_t>(last.size(), 63);
+        auto suffix =
+            std::find_if(screen.suffixes.begin(), screen.suffixes.end(),
+                         [&](const BodyScreen::Suffix& entry) { return entry.last == last; });
+        if (suffix == screen.suffixes.end()) {
+            screen.suffixes.push_back({last, {}});
+            suffix = screen.suffixes.end() - 1;
+        }
+        suffix->preds.push_back(index);
+    }
+
+    // Whether `pattern` matching a text implies that "(?m:" + pattern + ")" matches any text
+    // containing it between line breaks (or text ends): true unless it uses \A or \z, or
+    // clears a flag (which could switch multi-line mode off).
+    static bool MultilineSafe(const std::string& pattern) {
+        for (size_t i = 0; i < pattern.size(); ++i) {
+            if (pattern[i] == '\\') {
+                if (i + 1 < pattern.size() && (pattern[i + 1] == 'A' || pattern[i + 1] == 'z')) {
+                    return false;
+                }
+                ++i;
+                continue;
+            }
+            if (pattern[i] == '(' && i + 1 < pattern.size() && pattern[i + 1] == '?') {
+                for (size_t j = i + 2; j < pattern.size() && pattern[j] != ':' && pattern[j] != ')';
+                     ++j) {
+                    if (pattern[j] == '-') return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // The screen's Sets. A Set RE2 cannot build is left out (the screen then tries the single
+    // regexes on every value): the patterns compiled on their own, so this is not an error.
+    void BuildScreenSets(BodyScreen& screen) const {
+        auto build = [&](const std::vector<std::string>& patterns, bool multiline) {
+            auto set =
+                std::make_unique<RE2::Set>(PatternOptions(PatternUse::kSet), RE2::UNANCHORED);
+            for (const std::string& pattern : patterns) {
+                if (multiline && !MultilineSafe(pattern)) return std::unique_ptr<RE2::Set>();
+                std::string text = multiline ? "(?m:" + pattern + ")" : pattern;
+                std::string error;
+                if (set->Add(text, &error) < 0) return std::unique_ptr<RE2::Set>();
+            }
+            if (patterns.empty() || !set->Compile()) return std::unique_ptr<RE2::Set>();
+            return set;
+        };
+        screen.value_set = build(screen.patterns, false);
+        screen.joined_set = build(screen.patterns, true);
+        std::vector<std::string> base64;
+        for (uint32_t pred : screen.base64_preds) base64.push_back(impl_.predicates[pred].pattern);
+        screen.base64_joined_set = build(base64, true);
+    }
+
     // Set-indexed predicates at least one of which must hit for the node to be true; nullopt
-    // when no such set exists (the node must always be evaluated).
-    std::optional<std::vector<uint32_t>> Necessary(uint32_t index) const {
+    // when no such set exists (the node must always be evaluated). With `screen`, predicates
+    // the body screen could decide count as set-indexed too.
+    std::optional<std::vector<uint32_t>> Necessary(uint32_t index, bool screen) const {
         const Node& node = impl_.nodes[index];
         switch (node.kind) {
-        case Node::Kind::kPred:
-            if (impl_.predicates[node.pred].set_indexed) return std::vector<uint32_t>{node.pred};
+        case Node::Kind::kPred: {
+            const Predicate& p = impl_.predicates[node.pred];
+            if (p.set_indexed || (screen && Screenable(impl_, p))) {
+                return std::vector<uint32_t>{node.pred};
+            }
             return std::nullopt;
+        }
         case Node::Kind::kAll: {
             std::optional<std::vector<uint32_t>> best;
             for (uint32_t i = 0; i < node.child_count; ++i) {
-                auto child = Necessary(impl_.children[node.first_child + i]);
+                auto child = Necessary(impl_.children[node.first_child + i], screen);
                 if (child && (!best || child->size() < best->size())) best = std::move(child);
             }
             return best;
@@ -260,7 +386,7 @@ class Compiler {
         case Node::Kind::kAny: {
             std::vector<uint32_t> all;
             for (uint32_t i = 0; i < node.child_count; ++i) {
-                auto child = Necessary(impl_.children[node.first_child + i]);
+                auto child = Necessary(impl_.children[node.first_child + i], screen);
                 if (!child) return std::nullopt;
                 all.insert(all.end(), child->begin(), child->end());
             }
@@ -390,6 +516,9 @@ void RuleSet::Match(const Event& event, MatchScratch& scratch, std::vector<RuleH
         s.pred_epoch.assign(set.predicates.size(), 0);
         s.body_epoch.fill(0);
         s.epoch = 0;
+        for (ScratchImpl::Memo& memo : s.memo) {
+            for (ScratchImpl::MemoSlot& slot : memo.slots) slot.valid = false;
+        }
     }
     if (++s.epoch == 0) {
         std::fill(s.pred_epoch.begin(), s.pred_epoch.end(), 0);
@@ -397,6 +526,7 @@ void RuleSet::Match(const Event& event, MatchScratch& scratch, std::vector<RuleH
         s.epoch = 1;
     }
     RunFieldMatchers(set, event, s);
+    RunBodyScreens(set, event, s);
     for (size_t r = 0; r < set.compiled.size(); ++r) {
         const CompiledRule& rule = set.compiled[r];
         if (rule.gated) {

@@ -3,15 +3,18 @@
 // Loading compiles every pattern once and collects every error (file:line) rather than stopping
 // at the first. Matching first runs, per scalar field, one sorted-literal lookup and one RE2::Set
 // holding every pattern of every rule on that field (so each field is scanned once per event),
-// then evaluates only the rules whose necessary conditions were hit (rules without such a
-// condition are always evaluated). JSON bodies are parsed only when a rule being evaluated reads
-// them, at most once per event.
+// then decides the body predicates of rules that have no such field condition in one walk of each
+// body (the body screen), then evaluates only the rules whose necessary conditions were hit
+// (rules without such a condition are always evaluated). JSON bodies are parsed at most once per
+// event, by the screen or when a rule being evaluated reads them. Fields whose values repeat
+// (operation, resource_id, ...) cache their field-matcher results per value in the scratch.
 //
 // Thread-safety: a RuleSet is immutable after Load and may be shared by any number of threads;
 // copies share the compiled rules. Each thread needs its own MatchScratch. Matching never throws
 // and does not allocate once the scratch buffers have grown to the largest event seen (one
 // exception: a field with more than 24 regex-type patterns, where RE2::Set::Match allocates
-// inside RE2 for values that match one of them).
+// inside RE2 for values that match one of them; the per-field value caches are allocated when
+// the field is first matched and a cache slot's list of hits grows to its largest).
 #pragma once
 
 #include "core/event.hpp"

@@ -192,8 +192,11 @@ std::string SigmaWildcardToRegex(std::string_view value) {
 }
 
 uint64_t Fnv1a(std::string_view text) {
-    uint64_t hash = 1469598103934665603ULL;
-    for (char c : text) {
+    return Fnv1aAppend(1469598103934665603ULL, text);
+}
+
+uint64_t Fnv1aAppend(uint64_t hash, std::string_view b) {
+    for (char c : b) {
         hash ^= static_cast<unsigned char>(c);
         hash *= 1099511628211ULL;
     }

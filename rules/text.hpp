@@ -53,5 +53,7 @@ std::string SigmaUnescape(std::string_view value);
 
 // 64-bit FNV-1a, used to compare flattened JSON paths quickly.
 uint64_t Fnv1a(std::string_view text);
+// Fnv1a(a + b) given hash = Fnv1a(a).
+uint64_t Fnv1aAppend(uint64_t hash, std::string_view b);
 
 } // namespace minetrace::rules_text

@@ -1,4 +1,5 @@
 #include "rules/json_body.hpp"
+#include "rules/text.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -103,4 +104,24 @@ TEST_CASE("JsonBody: scalar roots have an empty path", "[rules]") {
     REQUIRE(body.entries().size() == 1);
     CHECK(body.entries()[0].segments == 0);
     CHECK(body.value(body.entries()[0]) == "42");
+}
+
+TEST_CASE("JsonBody: path hashes and the joined values", "[rules]") {
+    JsonBody body;
+    // Parsed twice: the second parse starts from a clean path and hash.
+    for (int round = 0; round < 2; ++round) {
+        REQUIRE(body.Parse(R"("{\"A\":{\"B\":[1,{\"C\":\"x\\ny\"}],\"D\":true},\"E\":null}")"));
+        std::string joined;
+        for (const JsonBody::Entry& e : body.entries()) {
+            INFO(body.path(e));
+            CHECK(e.path_hash == minetrace::rules_text::Fnv1a(body.path(e)));
+            if (e.type != JsonType::kObject && e.type != JsonType::kArray) {
+                joined += std::string(body.value(e)) + "\n";
+            }
+        }
+        CHECK(joined == "1\nx\ny\ntrue\n");
+        CHECK(body.joined_values() == joined);
+        REQUIRE_FALSE(body.Parse("{broken"));
+        CHECK(body.joined_values().empty());
+    }
 }
