@@ -43,7 +43,7 @@ class Arena {
     std::string_view StoreLower(std::string_view text) {
         if (text.empty()) return {};
         char* out = Allocate(text.size());
-        for (size_t i = 0; i < text.size(); ++i) out[i] = AsciiLower(text[i]);
+        AsciiLowerInto(out, text);
         return {out, text.size()};
     }
 
@@ -62,7 +62,7 @@ class Arena {
 
     void Grow(size_t need) {
         size_t size = need > kChunkSize ? need : kChunkSize;
-        chunks_.push_back(std::make_unique<char[]>(size));
+        chunks_.push_back(std::make_unique_for_overwrite<char[]>(size));
         reserved_ += size;
         cursor_ = chunks_.back().get();
         remaining_ = size;
