@@ -45,7 +45,7 @@ class Arena {
     std::string_view StoreLower(std::string_view text) {
         if (text.empty()) return {};
         char* out = Allocate(text.size());
-        for (size_t i = 0; i < text.size(); ++i) out[i] = AsciiLower(text[i]);
+        AsciiLowerInto(out, text);
         return {out, text.size()};
     }
 
@@ -54,7 +54,7 @@ class Arena {
         if (chunks_.empty()) return;
         chunks_.resize(1);
         cursor_ = chunks_[0].get();
-        remaining_ = kChunkSize;
+        remaining_ = first_chunk_size_;
     }
 
     size_t bytes_reserved() const { return reserved_; }
@@ -62,10 +62,12 @@ class Arena {
   private:
     static constexpr size_t kChunkSize = 64 * 1024;
     size_t chunk_size_ = kChunkSize;
+    size_t first_chunk_size_ = 0;
 
     void Grow(size_t need) {
         size_t size = need > chunk_size_ ? need : chunk_size_;
-        chunks_.push_back(std::make_unique<char[]>(size));
+        chunks_.push_back(std::make_unique_for_overwrite<char[]>(size));
+        if (chunks_.size() == 1) first_chunk_size_ = size;
         reserved_ += size;
         cursor_ = chunks_.back().get();
         remaining_ = size;

@@ -2,6 +2,8 @@
 // operation names, GUIDs). Non-ASCII bytes are left as they are. Pure functions; thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -9,6 +11,44 @@ namespace minetrace {
 
 constexpr char AsciiLower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+// 0x80 in each byte of `word` that is an ASCII uppercase letter, 0 elsewhere (8 bytes at once; no
+// borrow crosses bytes because every byte is offset by 0x80 before the subtractions).
+constexpr uint64_t AsciiUpperBytes(uint64_t word) {
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    const uint64_t offset = word | kHigh;
+    const uint64_t at_least_a = offset - kOnes * 'A';
+    const uint64_t above_z = offset - kOnes * ('Z' + 1);
+    return at_least_a & ~above_z & ~word & kHigh;
+}
+
+// True when `text` holds an ASCII uppercase letter (then it differs from its lowercased copy).
+inline bool HasAsciiUpper(std::string_view text) {
+    const char* p = text.data();
+    size_t n = text.size();
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        if (AsciiUpperBytes(word) != 0) return true;
+    }
+    for (; n > 0; ++p, --n)
+        if (*p >= 'A' && *p <= 'Z') return true;
+    return false;
+}
+
+// Writes `text` ASCII-lowercased to `out` (text.size() bytes), 8 bytes at a time.
+inline void AsciiLowerInto(char* out, std::string_view text) {
+    const char* p = text.data();
+    size_t n = text.size();
+    for (; n >= 8; p += 8, out += 8, n -= 8) {
+        uint64_t word;
+        std::memcpy(&word, p, sizeof word);
+        word |= AsciiUpperBytes(word) >> 2; // 0x80 -> 0x20 within each uppercase byte
+        std::memcpy(out, &word, sizeof word);
+    }
+    for (; n > 0; ++p, ++out, --n) *out = AsciiLower(*p);
 }
 
 inline std::string AsciiLowerCopy(std::string_view text) {

@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <simdjson.h>
-#include <unordered_map>
+#include <utility>
 
 namespace minetrace {
 
@@ -41,8 +43,10 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-// Normalizes into a fixed buffer without allocating (the per-key hot path).
-std::string_view NormalizeKeyInto(std::string_view key, std::array<char, 96>& buffer) {
+// Normalizes into a fixed buffer without allocating (the per-key hot path). Returns an empty view
+// when the normalized key is longer than the buffer. The buffer needs no initialization.
+template <size_t N>
+std::string_view NormalizeKeyInto(std::string_view key, std::array<char, N>& buffer) {
     if (key.size() >= 3 && static_cast<unsigned char>(key[0]) == 0xEF &&
         static_cast<unsigned char>(key[1]) == 0xBB && static_cast<unsigned char>(key[2]) == 0xBF)
         key.remove_prefix(3);
@@ -54,6 +58,187 @@ std::string_view NormalizeKeyInto(std::string_view key, std::array<char, 96>& bu
         buffer[n++] = AsciiLower(c);
     }
     return {buffer.data(), n};
+}
+
+// A normalized key name and what it means to one walk (0: nothing).
+struct KeyName {
+    std::string_view name;
+    uint8_t id;
+};
+
+// No key any walk maps normalizes to more than this, so keys are normalized into a buffer of
+// this size: a longer key cannot match (NormalizeKeyInto returns an empty view for it).
+constexpr size_t kMaxMappedKey = 32;
+using KeyBuffer = std::array<char, kMaxMappedKey>;
+
+// Bytes that NormalizeKeyInto drops or stops at, and the first byte of a UTF-8 BOM: a key
+// without them normalizes to its ASCII-lowercased self.
+constexpr std::array<bool, 256> kNormalizingBytes = [] {
+    std::array<bool, 256> bytes{};
+    for (unsigned char c : {'_', '-', ' ', '\t', '"', '['}) bytes[c] = true;
+    bytes[0xEF] = true;
+    return bytes;
+}();
+
+inline uint64_t Load64(const char* p) {
+    uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+inline uint32_t Load32(const char* p) {
+    uint32_t v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+// True when text[0, size) holds a backslash, i.e. a JSON string with escapes. Short texts (most
+// keys and values) are checked 8 bytes at a time inline, longer ones by memchr.
+inline bool HasBackslash(const char* text, size_t size) {
+    if (size >= 32) return std::memchr(text, '\\', size) != nullptr;
+    constexpr uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr uint64_t kHigh = 0x8080808080808080ULL;
+    auto any = [&](size_t at) {
+        uint64_t v = Load64(text + at) ^ (kOnes * '\\');
+        return ((v - kOnes) & ~v & kHigh) != 0; // a zero byte: a backslash
+    };
+    if (size >= 8) {
+        for (size_t at = 0; at + 8 < size; at += 8)
+            if (any(at)) return true;
+        return any(size - 8);
+    }
+    for (size_t i = 0; i < size; ++i)
+        if (text[i] == '\\') return true;
+    return false;
+}
+
+// False only when `key` has none of kNormalizingBytes. Checks 8 bytes at a time for a superset:
+// bytes below '0' (space, tab, '"', '-', also '.' '/' '$'), '[' to '_', and non-ASCII bytes; a
+// key flagged by the superset is only normalized exactly, so letters and digits are what count.
+inline bool MayNormalizeDifferently(std::string_view key) {
+    const char* p = key.data();
+    const size_t n = key.size();
+    if (n < 8) {
+        for (size_t i = 0; i < n; ++i)
+            if (kNormalizingBytes[static_cast<unsigned char>(p[i])]) return true;
+        return false;
+    }
+    auto flagged = [](uint64_t x) {
+        constexpr uint64_t kOnes = 0x0101010101010101ULL;
+        constexpr uint64_t kHigh = 0x8080808080808080ULL;
+        const uint64_t below_digits = (x - kOnes * '0') & ~x & kHigh; // some byte < '0'
+        const uint64_t offset = x | kHigh; // per byte, no borrow: see AsciiUpperBytes
+        const uint64_t brackets = (offset - kOnes * '[') & ~(offset - kOnes * ('_' + 1)) & ~x;
+        return ((below_digits | brackets | x) & kHigh) != 0;
+    };
+    for (size_t at = 0; at + 8 < n; at += 8)
+        if (flagged(Load64(p + at))) return true;
+    return flagged(Load64(p + n - 8));
+}
+
+// Normalized key -> id. Lookups go straight to the names of the key's length and compare them
+// ASCII-case-insensitively a word at a time, so the spellings logs use (`resourceId`,
+// `callerIpAddress`, claim URIs' last segments) match without being normalized first; only
+// keys that normalization would change otherwise (`_`, `-`, spaces, `[`, a BOM) are normalized.
+template <size_t N> class KeyTable {
+  public:
+    constexpr explicit KeyTable(const std::array<KeyName, N>& names) {
+        std::array<KeyName, N> sorted = names;
+        std::sort(sorted.begin(), sorted.end(), [](const KeyName& a, const KeyName& b) {
+            return a.name.size() < b.name.size() ||
+                   (a.name.size() == b.name.size() && a.name < b.name);
+        });
+        for (size_t i = 0; i < N; ++i) {
+            Entry& e = entries_[i];
+            const std::string_view name = sorted[i].name;
+            e.size = static_cast<uint8_t>(name.size() <= kMaxMappedKey ? name.size() : 0);
+            e.id = sorted[i].id;
+            for (size_t j = 0; j < e.size; ++j) {
+                e.name[j] = name[j];
+                e.fold[j] = (name[j] >= 'a' && name[j] <= 'z') ? '\x20' : '\0';
+            }
+            valid_ = valid_ && !name.empty() && name.size() <= kMaxMappedKey && e.id != 0 &&
+                     (i == 0 || sorted[i - 1].name != name); // one meaning per name
+            for (char c : name)
+                valid_ = valid_ && c == AsciiLower(c) &&
+                         !kNormalizingBytes[static_cast<unsigned char>(c)];
+        }
+        valid_ = valid_ && N < 256;
+        size_t i = 0;
+        for (size_t length = 0; length < first_.size(); ++length) {
+            while (i < N && entries_[i].size < length) ++i;
+            first_[length] = static_cast<uint8_t>(i);
+        }
+    }
+
+    constexpr bool Valid() const { return valid_; }
+
+    // The id of a key as written in a log, 0 when the table does not map it.
+    uint8_t FindKey(std::string_view key) const {
+        if (key.size() <= kMaxMappedKey) {
+            if (uint8_t id = FindAs(key, true)) return id;
+        }
+        if (!MayNormalizeDifferently(key)) return 0;
+        KeyBuffer buffer;
+        return FindNormalized(NormalizeKeyInto(key, buffer));
+    }
+
+    // The id of an already normalized key, 0 when the table does not map it.
+    uint8_t FindNormalized(std::string_view key) const {
+        return key.size() <= kMaxMappedKey ? FindAs(key, false) : 0;
+    }
+
+  private:
+    struct Entry {
+        char name[kMaxMappedKey]{};
+        char fold[kMaxMappedKey]{}; // 0x20 under letters: OR-ing it ASCII-lowercases them
+        uint8_t size = 0;
+        uint8_t id = 0;
+    };
+
+    // key.size() <= kMaxMappedKey. With `fold`, key letters match either case.
+    uint8_t FindAs(std::string_view key, bool fold) const {
+        const size_t n = key.size();
+        const char* k = key.data();
+        for (size_t i = first_[n], end = first_[n + 1]; i < end; ++i) {
+            const Entry& e = entries_[i];
+            if ((k[0] | (fold ? e.fold[0] : '\0')) != e.name[0]) continue;
+            if (Equals(k, n, e, fold)) return e.id;
+        }
+        return 0;
+    }
+
+    static bool Equals(const char* k, size_t n, const Entry& e, bool fold) {
+        if (n >= 8) {
+            auto word = [&](size_t at) {
+                return (Load64(k + at) | (fold ? Load64(e.fold + at) : 0)) == Load64(e.name + at);
+            };
+            for (size_t at = 0; at + 8 < n; at += 8)
+                if (!word(at)) return false;
+            return word(n - 8);
+        }
+        if (n >= 4) {
+            auto word = [&](size_t at) {
+                return (Load32(k + at) | (fold ? Load32(e.fold + at) : 0)) == Load32(e.name + at);
+            };
+            return word(0) && word(n - 4);
+        }
+        for (size_t i = 0; i < n; ++i)
+            if (static_cast<char>(k[i] | (fold ? e.fold[i] : '\0')) != e.name[i]) return false;
+        return true;
+    }
+
+    std::array<Entry, N> entries_{};
+    std::array<uint8_t, kMaxMappedKey + 2> first_{}; // names of length L: [first_[L], first_[L+1])
+    bool valid_ = true;
+};
+
+template <typename Id, size_t N>
+constexpr KeyTable<N> MakeKeyTable(const std::pair<std::string_view, Id> (&names)[N]) {
+    std::array<KeyName, N> entries{};
+    for (size_t i = 0; i < N; ++i)
+        entries[i] = {names[i].first, static_cast<uint8_t>(names[i].second)};
+    return KeyTable<N>(entries);
 }
 
 // What a top-level key means, across every shape.
@@ -116,85 +301,198 @@ enum class Slot : uint8_t {
                    // tables: the record is a container
 };
 
-const std::unordered_map<std::string_view, Slot>& TopLevelSlots() {
-    static const std::unordered_map<std::string_view, Slot> slots = {
-        {"time", Slot::kTime},
-        {"eventtimestamp", Slot::kTime},
-        {"timegenerated", Slot::kTime},
-        {"operationdate", Slot::kTime},
-        {"operationname", Slot::kOperationName},
-        {"operationnamevalue", Slot::kOperationNameValue},
-        {"status", Slot::kStatus},
-        {"resulttype", Slot::kResultType},
-        {"activitystatusvalue", Slot::kActivityStatusValue},
-        {"activitystatus", Slot::kActivityStatus},
-        {"substatus", Slot::kSubStatus},
-        {"resultsignature", Slot::kResultSignature},
-        {"activitysubstatusvalue", Slot::kActivitySubstatusValue},
-        {"activitysubstatus", Slot::kActivitySubstatus},
-        {"category", Slot::kCategory},
-        {"categoryvalue", Slot::kCategoryValue},
-        {"resourceid", Slot::kResourceId},
-        {"resourceuri", Slot::kResourceId},
-        {"resourcetype", Slot::kResourceType},
-        {"resourcegroupname", Slot::kResourceGroup},
-        {"resourcegroup", Slot::kResourceGroup},
-        {"subscriptionid", Slot::kSubscriptionId},
-        {"tenantid", Slot::kTenantId},
-        {"correlationid", Slot::kCorrelationId},
-        {"operationid", Slot::kOperationId},
-        {"eventdataid", Slot::kEventDataId},
-        {"caller", Slot::kCaller},
-        {"calleripaddress", Slot::kCallerIp},
-        {"httprequest", Slot::kHttpRequest},
-        {"identity", Slot::kIdentity},
-        {"claims", Slot::kClaims},
-        {"claimsd", Slot::kClaims},
-        {"authorization", Slot::kAuthorization},
-        {"authorizationd", Slot::kAuthorization},
-        {"properties", Slot::kProperties},
-        {"propertiesd", Slot::kProperties},
-        {"level", Slot::kLevel},
-        {"type", Slot::kTableType},
-        {"$table", Slot::kTableType},
-        {"hierarchy", Slot::kHierarchy},
-        {"customerid", Slot::kCustomerId},
-        {"customername", Slot::kCustomerName},
-        {"partnerid", Slot::kPartnerId},
-        {"userprincipalname", Slot::kUserPrincipalName},
-        {"applicationid", Slot::kApplicationId},
-        {"operationtype", Slot::kOperationType},
-        {"operationstatus", Slot::kOperationStatus},
-        {"resourcenewvalue", Slot::kResourceNewValue},
-        {"resourceoldvalue", Slot::kResourceOldValue},
-        {"customizeddata", Slot::kCustomizedData},
-        {"id", Slot::kRecordId},
-        {"activitydisplayname", Slot::kActivityDisplayName},
-        {"activitydatetime", Slot::kActivityDateTime},
-        {"createddatetime", Slot::kCreatedDateTime},
-        {"usagestarttime", Slot::kUsageStartTime},
-        {"totalcost", Slot::kTotalCost},
-        {"costinbillingcurrency", Slot::kCostColumn},
-        {"metercategory", Slot::kCostColumn},
-        {"billingaccountid", Slot::kCostColumn},
-        {"appdisplayname", Slot::kAppDisplayName},
-        {"records", Slot::kWrapperArray},
-        {"value", Slot::kWrapperArray},
-        {"items", Slot::kWrapperArray},
-        {"tables", Slot::kWrapperArray},
-        {"log", Slot::kEnvelope},
-        {"event", Slot::kEnvelope},
-        {"source", Slot::kEnvelope}, // _source
-        {"record", Slot::kEnvelope},
-        {"responses", Slot::kApiResponses},
-    };
-    return slots;
+constexpr std::pair<std::string_view, Slot> kTopLevelNames[] = {
+    {"time", Slot::kTime},
+    {"eventtimestamp", Slot::kTime},
+    {"timegenerated", Slot::kTime},
+    {"operationdate", Slot::kTime},
+    {"operationname", Slot::kOperationName},
+    {"operationnamevalue", Slot::kOperationNameValue},
+    {"status", Slot::kStatus},
+    {"resulttype", Slot::kResultType},
+    {"activitystatusvalue", Slot::kActivityStatusValue},
+    {"activitystatus", Slot::kActivityStatus},
+    {"substatus", Slot::kSubStatus},
+    {"resultsignature", Slot::kResultSignature},
+    {"activitysubstatusvalue", Slot::kActivitySubstatusValue},
+    {"activitysubstatus", Slot::kActivitySubstatus},
+    {"category", Slot::kCategory},
+    {"categoryvalue", Slot::kCategoryValue},
+    {"resourceid", Slot::kResourceId},
+    {"resourceuri", Slot::kResourceId},
+    {"resourcetype", Slot::kResourceType},
+    {"resourcegroupname", Slot::kResourceGroup},
+    {"resourcegroup", Slot::kResourceGroup},
+    {"subscriptionid", Slot::kSubscriptionId},
+    {"tenantid", Slot::kTenantId},
+    {"correlationid", Slot::kCorrelationId},
+    {"operationid", Slot::kOperationId},
+    {"eventdataid", Slot::kEventDataId},
+    {"caller", Slot::kCaller},
+    {"calleripaddress", Slot::kCallerIp},
+    {"httprequest", Slot::kHttpRequest},
+    {"identity", Slot::kIdentity},
+    {"claims", Slot::kClaims},
+    {"claimsd", Slot::kClaims},
+    {"authorization", Slot::kAuthorization},
+    {"authorizationd", Slot::kAuthorization},
+    {"properties", Slot::kProperties},
+    {"propertiesd", Slot::kProperties},
+    {"level", Slot::kLevel},
+    {"type", Slot::kTableType},
+    {"$table", Slot::kTableType},
+    {"hierarchy", Slot::kHierarchy},
+    {"customerid", Slot::kCustomerId},
+    {"customername", Slot::kCustomerName},
+    {"partnerid", Slot::kPartnerId},
+    {"userprincipalname", Slot::kUserPrincipalName},
+    {"applicationid", Slot::kApplicationId},
+    {"operationtype", Slot::kOperationType},
+    {"operationstatus", Slot::kOperationStatus},
+    {"resourcenewvalue", Slot::kResourceNewValue},
+    {"resourceoldvalue", Slot::kResourceOldValue},
+    {"customizeddata", Slot::kCustomizedData},
+    {"id", Slot::kRecordId},
+    {"activitydisplayname", Slot::kActivityDisplayName},
+    {"activitydatetime", Slot::kActivityDateTime},
+    {"createddatetime", Slot::kCreatedDateTime},
+    {"usagestarttime", Slot::kUsageStartTime},
+    {"totalcost", Slot::kTotalCost},
+    {"costinbillingcurrency", Slot::kCostColumn},
+    {"metercategory", Slot::kCostColumn},
+    {"billingaccountid", Slot::kCostColumn},
+    {"appdisplayname", Slot::kAppDisplayName},
+    {"records", Slot::kWrapperArray},
+    {"value", Slot::kWrapperArray},
+    {"items", Slot::kWrapperArray},
+    {"tables", Slot::kWrapperArray},
+    {"log", Slot::kEnvelope},
+    {"event", Slot::kEnvelope},
+    {"source", Slot::kEnvelope}, // _source
+    {"record", Slot::kEnvelope},
+    {"responses", Slot::kApiResponses},
+};
+constexpr auto kTopLevelSlots = MakeKeyTable(kTopLevelNames);
+static_assert(kTopLevelSlots.Valid());
+static_assert(static_cast<uint8_t>(Slot::kNone) == 0, "KeyTable::Find returns 0 for no match");
+
+// Slot of a normalized key (CSV headers, Log Analytics columns).
+Slot LookupSlot(std::string_view normalized) {
+    return static_cast<Slot>(kTopLevelSlots.FindNormalized(normalized));
 }
 
-Slot LookupSlot(std::string_view normalized) {
-    const auto& slots = TopLevelSlots();
-    auto it = slots.find(normalized);
-    return it == slots.end() ? Slot::kNone : it->second;
+// Keys of the claims object (the last segment of claim URIs), normalized.
+enum class ClaimKey : uint8_t {
+    kNone,
+    kUpn,
+    kName,
+    kObjectId,
+    kTenantId,
+    kAppId,
+    kAppIdAcr,
+    kIpAddr,
+    kIdTyp,
+    kAmr,
+    kMiRid,
+    kUti,
+};
+constexpr std::pair<std::string_view, ClaimKey> kClaimNames[] = {
+    {"upn", ClaimKey::kUpn},         {"name", ClaimKey::kName},
+    {"uniquename", ClaimKey::kName}, {"objectidentifier", ClaimKey::kObjectId},
+    {"oid", ClaimKey::kObjectId},    {"tenantid", ClaimKey::kTenantId},
+    {"tid", ClaimKey::kTenantId},    {"appid", ClaimKey::kAppId},
+    {"azp", ClaimKey::kAppId},       {"appidacr", ClaimKey::kAppIdAcr},
+    {"azpacr", ClaimKey::kAppIdAcr}, {"ipaddr", ClaimKey::kIpAddr},
+    {"idtyp", ClaimKey::kIdTyp},     {"authnmethodsreferences", ClaimKey::kAmr},
+    {"amr", ClaimKey::kAmr},         {"xmsmirid", ClaimKey::kMiRid},
+    {"uti", ClaimKey::kUti},
+};
+constexpr auto kClaimKeys = MakeKeyTable(kClaimNames);
+static_assert(kClaimKeys.Valid());
+
+// Keys of `authorization` and of its `evidence`, normalized.
+enum class AuthorizationKey : uint8_t {
+    kNone,
+    kAction,
+    kScope,
+    kRole,
+    kEvidence,
+    kRoleAssignmentId,
+    kRoleAssignmentScope,
+    kRoleDefinitionId,
+    kPrincipalId,
+    kPrincipalType,
+};
+constexpr std::pair<std::string_view, AuthorizationKey> kAuthorizationNames[] = {
+    {"action", AuthorizationKey::kAction},
+    {"scope", AuthorizationKey::kScope},
+    {"role", AuthorizationKey::kRole},
+    {"evidence", AuthorizationKey::kEvidence},
+    {"roleassignmentid", AuthorizationKey::kRoleAssignmentId},
+    {"roleassignmentscope", AuthorizationKey::kRoleAssignmentScope},
+    {"roledefinitionid", AuthorizationKey::kRoleDefinitionId},
+    {"principalid", AuthorizationKey::kPrincipalId},
+    {"principaltype", AuthorizationKey::kPrincipalType},
+};
+constexpr auto kAuthorizationKeys = MakeKeyTable(kAuthorizationNames);
+static_assert(kAuthorizationKeys.Valid());
+
+// Keys of `properties`, normalized.
+enum class PropertyKey : uint8_t {
+    kNone,
+    kRequestBody,
+    kResponseBody,
+    kStatusCode,
+    kStatusMessage,
+    kEntity,
+    kMessage,
+    kHierarchy,
+    kOperationId,
+    kEventCategory,
+};
+constexpr std::pair<std::string_view, PropertyKey> kPropertyNames[] = {
+    {"requestbody", PropertyKey::kRequestBody},
+    {"responsebody", PropertyKey::kResponseBody},
+    {"statuscode", PropertyKey::kStatusCode},
+    {"statusmessage", PropertyKey::kStatusMessage},
+    {"entity", PropertyKey::kEntity},
+    {"message", PropertyKey::kMessage},
+    {"hierarchy", PropertyKey::kHierarchy},
+    {"operationid", PropertyKey::kOperationId},
+    {"eventcategory", PropertyKey::kEventCategory},
+};
+constexpr auto kPropertyKeys = MakeKeyTable(kPropertyNames);
+static_assert(kPropertyKeys.Valid());
+
+// Keys of `httpRequest`, `identity` and LocalizableString objects, normalized.
+constexpr uint8_t kHttpClientIp = 1;
+constexpr std::pair<std::string_view, uint8_t> kHttpRequestNames[] = {
+    {"clientipaddress", kHttpClientIp}};
+constexpr auto kHttpRequestKeys = MakeKeyTable(kHttpRequestNames);
+static_assert(kHttpRequestKeys.Valid());
+
+constexpr uint8_t kIdentityClaims = 1;
+constexpr uint8_t kIdentityAuthorization = 2;
+constexpr std::pair<std::string_view, uint8_t> kIdentityNames[] = {
+    {"claims", kIdentityClaims}, {"authorization", kIdentityAuthorization}};
+constexpr auto kIdentityKeys = MakeKeyTable(kIdentityNames);
+static_assert(kIdentityKeys.Valid());
+
+constexpr uint8_t kLocalizableValue = 1;
+constexpr uint8_t kLocalizableLocalized = 2;
+constexpr std::pair<std::string_view, uint8_t> kLocalizableNames[] = {
+    {"value", kLocalizableValue}, {"localizedvalue", kLocalizableLocalized}};
+constexpr auto kLocalizableKeys = MakeKeyTable(kLocalizableNames);
+static_assert(kLocalizableKeys.Valid());
+
+// TrimAsciiSpace, inline for the common text that has nothing to trim.
+constexpr bool IsTrimmedSpace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+inline std::string_view Trim(std::string_view text) {
+    if (text.empty() || (!IsTrimmedSpace(text.front()) && !IsTrimmedSpace(text.back())))
+        return text;
+    return TrimAsciiSpace(text);
 }
 
 // Everything a record says, collected in one pass before its kind is decided. Views point into
@@ -442,18 +740,98 @@ struct RecordParser::Impl {
     Arena* arena = nullptr;
     RawFields fields;
 
+    // ---- escapes -------------------------------------------------------------------------
+
+    // The record being parsed, and where its first backslash at or after `escape_from` is
+    // (`escape_at`, the record size when there is none). On-Demand reads a record front to back,
+    // so one scan of the record, done piecewise, answers whether each key and string holds an
+    // escape: most strings lie before the next backslash and need no look at their bytes.
+    const char* doc_begin = nullptr;
+    size_t doc_size = 0;
+    size_t escape_from = 0;
+    size_t escape_at = 0;
+
+    void StartDocument(std::string_view doc) {
+        doc_begin = doc.data();
+        doc_size = doc.size();
+        escape_from = 0;
+        const void* hit = std::memchr(doc.data(), '\\', doc.size());
+        escape_at = hit == nullptr ? doc.size()
+                                   : static_cast<size_t>(static_cast<const char*>(hit) - doc_begin);
+    }
+
+    // True when text[0, size) holds a backslash, i.e. a JSON string with escapes.
+    bool HasEscape(const char* text, size_t size) {
+        const auto begin = reinterpret_cast<std::uintptr_t>(doc_begin);
+        const auto at = reinterpret_cast<std::uintptr_t>(text);
+        if (at < begin || at - begin > doc_size || size > doc_size - (at - begin))
+            return HasBackslash(text, size); // not the record (a nested document)
+        const size_t offset = at - begin;
+        if (offset < escape_from) return HasBackslash(text, size); // behind the scan
+        if (escape_at < offset) {
+            const void* hit = std::memchr(text, '\\', doc_size - offset);
+            escape_at = hit == nullptr
+                            ? doc_size
+                            : static_cast<size_t>(static_cast<const char*>(hit) - doc_begin);
+            escape_from = offset;
+        }
+        return escape_at < offset + size;
+    }
+
+    // The key of `field`: the bytes as written when they hold no escape (no copy, the common
+    // case), else unescaped. Only whitespace and ':' lie between the key's closing quote and
+    // its value.
+    simdjson::error_code FieldKey(od::field& field, std::string_view& key) {
+        const char* begin = field.key().raw();
+        const char* end = field.value().raw_json_token().data();
+        do --end;
+        while (*end != '"');
+        size_t size = static_cast<size_t>(end - begin);
+        if (!HasEscape(begin, size)) {
+            key = {begin, size};
+            return simdjson::SUCCESS;
+        }
+        return field.unescaped_key().get(key);
+    }
+
     // ---- value helpers -------------------------------------------------------------------
 
-    // The value as text, copied into the arena: strings unescaped, objects/arrays as raw JSON,
-    // numbers/booleans as their token, null as empty. False on a JSON error.
-    bool Text(od::value& value, std::string_view& out) {
+    // Views into the record stay valid as long as the Event (the batch keeps the record), so
+    // they are kept as they are; views into the nested document (a buffer reused for the next
+    // one) or into simdjson's string buffer are copied into the arena.
+    std::string_view Keep(std::string_view text) const {
+        return in_nested ? arena->Store(text) : text;
+    }
+
+    // Lowercased as StoreLower does, without a copy when the text has no uppercase letter (the
+    // text must outlive the Event: a view into the record or the arena, never a scratch buffer).
+    std::string_view Lower(std::string_view text) const {
+        return HasAsciiUpper(text) ? arena->StoreLower(text) : text;
+    }
+
+    // The value as text: strings unescaped, objects/arrays as raw JSON, numbers/booleans as
+    // their token, null as empty. The text is kept (see Keep) unless `transient`, when it is
+    // only valid until the parser reads the next string. False on a JSON error.
+    bool Text(od::value& value, std::string_view& out, bool transient = false) {
         od::json_type type;
         if (value.type().get(type)) return false;
         switch (type) {
         case od::json_type::string: {
+            // The token runs from the opening quote to the next structural character; a string
+            // without a backslash is its own unescaped text.
+            std::string_view token = value.raw_json_token();
+            size_t end = token.size();
+            while (end > 1 && token[end - 1] != '"') --end; // whitespace after the string
+            if (end >= 2) {
+                std::string_view raw = token.substr(1, end - 2);
+                if (!HasEscape(raw.data(), raw.size())) {
+                    out = transient ? raw : Keep(raw);
+                    return true;
+                }
+            }
             std::string_view s;
             if (value.get_string().get(s)) return false;
-            out = arena->Store(s);
+            out = transient ? s : arena->Store(s);
             return true;
         }
         case od::json_type::object: {
@@ -461,7 +839,7 @@ struct RecordParser::Impl {
             if (value.get_object().get(object)) return false;
             std::string_view raw;
             if (object.raw_json().get(raw)) return false;
-            out = arena->Store(raw);
+            out = transient ? raw : Keep(raw);
             return true;
         }
         case od::json_type::array: {
@@ -469,7 +847,7 @@ struct RecordParser::Impl {
             if (value.get_array().get(array)) return false;
             std::string_view raw;
             if (array.raw_json().get(raw)) return false;
-            out = arena->Store(raw);
+            out = transient ? raw : Keep(raw);
             return true;
         }
         case od::json_type::null: {
@@ -479,7 +857,8 @@ struct RecordParser::Impl {
             return true;
         }
         default: {
-            out = arena->Store(TrimAsciiSpace(value.raw_json_token()));
+            std::string_view token = Trim(value.raw_json_token());
+            out = transient ? token : Keep(token);
             return true;
         }
         }
@@ -487,7 +866,7 @@ struct RecordParser::Impl {
 
     bool TrimmedText(od::value& value, std::string_view& out) {
         if (!Text(value, out)) return false;
-        out = TrimAsciiSpace(out);
+        out = Trim(out);
         return true;
     }
 
@@ -513,40 +892,54 @@ struct RecordParser::Impl {
 
     bool WalkClaims(od::object object) {
         Caller& c = fields.claims;
-        for (auto field : object) {
+        for (auto result : object) {
+            if (result.error()) return false;
+            od::field& field = result.value_unsafe();
             std::string_view key;
-            if (field.unescaped_key().get(key)) return false;
+            if (FieldKey(field, key)) return false;
+            // Claim URIs: only the last segment names the claim.
             size_t slash = key.rfind('/');
             if (slash != std::string_view::npos) key = key.substr(slash + 1);
-            std::array<char, 96> buffer{};
-            std::string_view k = NormalizeKeyInto(key, buffer);
             std::string_view* target = nullptr;
-            if (k == "upn")
+            switch (static_cast<ClaimKey>(kClaimKeys.FindKey(key))) {
+            case ClaimKey::kNone:
+                continue;
+            case ClaimKey::kUpn:
                 target = &c.upn;
-            else if (k == "name" || k == "uniquename")
+                break;
+            case ClaimKey::kName:
                 target = &c.name;
-            else if (k == "objectidentifier" || k == "oid")
+                break;
+            case ClaimKey::kObjectId:
                 target = &c.object_id;
-            else if (k == "tenantid" || k == "tid")
+                break;
+            case ClaimKey::kTenantId:
                 target = &c.token_tenant;
-            else if (k == "appid" || k == "azp")
+                break;
+            case ClaimKey::kAppId:
                 target = &c.app_id;
-            else if (k == "appidacr" || k == "azpacr")
+                break;
+            case ClaimKey::kAppIdAcr:
                 target = &c.appidacr;
-            else if (k == "ipaddr")
+                break;
+            case ClaimKey::kIpAddr:
                 target = &c.ip_claim;
-            else if (k == "idtyp")
+                break;
+            case ClaimKey::kIdTyp:
                 target = &c.idtyp;
-            else if (k == "authnmethodsreferences" || k == "amr")
+                break;
+            case ClaimKey::kAmr:
                 target = &c.amr;
-            else if (k == "xmsmirid")
+                break;
+            case ClaimKey::kMiRid:
                 target = &c.managed_identity_resource_id;
-            else if (k == "uti")
+                break;
+            case ClaimKey::kUti:
                 target = &c.token_id;
-            if (target == nullptr || !target->empty()) continue;
-            od::value value;
-            if (field.value().get(value)) return false;
-            if (!TrimmedText(value, *target)) return false;
+                break;
+            }
+            if (!target->empty()) continue;
+            if (!TrimmedText(field.value(), *target)) return false;
         }
         fields.claims_done = true;
         return true;
@@ -554,42 +947,51 @@ struct RecordParser::Impl {
 
     bool WalkEvidence(od::object object) {
         Authorization& a = fields.authorization;
-        for (auto field : object) {
+        for (auto result : object) {
+            if (result.error()) return false;
+            od::field& field = result.value_unsafe();
             std::string_view key;
-            if (field.unescaped_key().get(key)) return false;
-            std::array<char, 96> buffer{};
-            std::string_view k = NormalizeKeyInto(key, buffer);
+            if (FieldKey(field, key)) return false;
             std::string_view* target = nullptr;
-            if (k == "role")
+            switch (static_cast<AuthorizationKey>(kAuthorizationKeys.FindKey(key))) {
+            case AuthorizationKey::kRole:
                 target = &a.evidence_role;
-            else if (k == "roleassignmentid")
+                break;
+            case AuthorizationKey::kRoleAssignmentId:
                 target = &a.role_assignment_id;
-            else if (k == "roleassignmentscope")
+                break;
+            case AuthorizationKey::kRoleAssignmentScope:
                 target = &a.role_assignment_scope;
-            else if (k == "roledefinitionid")
+                break;
+            case AuthorizationKey::kRoleDefinitionId:
                 target = &a.role_definition_id;
-            else if (k == "principalid")
+                break;
+            case AuthorizationKey::kPrincipalId:
                 target = &a.principal_id;
-            else if (k == "principaltype")
+                break;
+            case AuthorizationKey::kPrincipalType:
                 target = &a.principal_type;
-            if (target == nullptr || !target->empty()) continue;
-            od::value value;
-            if (field.value().get(value)) return false;
-            if (!TrimmedText(value, *target)) return false;
+                break;
+            default:
+                continue;
+            }
+            if (!target->empty()) continue;
+            if (!TrimmedText(field.value(), *target)) return false;
         }
         return true;
     }
 
     bool WalkAuthorizationObject(od::object object) {
         Authorization& a = fields.authorization;
-        for (auto field : object) {
+        for (auto result : object) {
+            if (result.error()) return false;
+            od::field& field = result.value_unsafe();
             std::string_view key;
-            if (field.unescaped_key().get(key)) return false;
-            std::array<char, 96> buffer{};
-            std::string_view k = NormalizeKeyInto(key, buffer);
-            od::value value;
-            if (field.value().get(value)) return false;
-            if (k == "evidence") {
+            if (FieldKey(field, key)) return false;
+            std::string_view* target = nullptr;
+            od::value& value = field.value();
+            switch (static_cast<AuthorizationKey>(kAuthorizationKeys.FindKey(key))) {
+            case AuthorizationKey::kEvidence: {
                 od::json_type type;
                 if (value.type().get(type)) return false;
                 if (type == od::json_type::object) {
@@ -599,14 +1001,19 @@ struct RecordParser::Impl {
                 }
                 continue;
             }
-            std::string_view* target = nullptr;
-            if (k == "action")
+            case AuthorizationKey::kAction:
                 target = &a.action;
-            else if (k == "scope")
+                break;
+            case AuthorizationKey::kScope:
                 target = &a.scope;
-            else if (k == "role")
+                break;
+            case AuthorizationKey::kRole:
                 target = &a.role;
-            if (target == nullptr || !target->empty()) continue;
+                break;
+            default:
+                continue;
+            }
+            if (!target->empty()) continue;
             if (!TrimmedText(value, *target)) return false;
         }
         fields.authorization_done = true;
@@ -633,75 +1040,86 @@ struct RecordParser::Impl {
             return true;
         }
         std::string_view text;
-        if (!Text(value, text)) return false;
+        if (!Text(value, text, true)) return false;
         WithNestedObject(text, [&](od::object object) { WalkAuthorizationObject(object); });
         return true;
     }
 
     bool WalkProperties(od::object object) {
         RawFields& f = fields;
-        for (auto field : object) {
+        for (auto result : object) {
+            if (result.error()) return false;
+            od::field& field = result.value_unsafe();
             std::string_view key;
-            if (field.unescaped_key().get(key)) return false;
-            std::array<char, 96> buffer{};
-            std::string_view k = NormalizeKeyInto(key, buffer);
+            if (FieldKey(field, key)) return false;
             std::string_view* target = nullptr;
-            if (k == "requestbody")
+            bool trim = true; // bodies and messages are kept as written
+            switch (static_cast<PropertyKey>(kPropertyKeys.FindKey(key))) {
+            case PropertyKey::kNone:
+                continue;
+            case PropertyKey::kRequestBody:
                 target = &f.request_body;
-            else if (k == "responsebody")
+                trim = false;
+                break;
+            case PropertyKey::kResponseBody:
                 target = &f.response_body;
-            else if (k == "statuscode")
+                trim = false;
+                break;
+            case PropertyKey::kStatusCode:
                 target = &f.status_code;
-            else if (k == "statusmessage")
+                break;
+            case PropertyKey::kStatusMessage:
                 target = &f.status_message;
-            else if (k == "entity")
+                trim = false;
+                break;
+            case PropertyKey::kEntity:
                 target = &f.entity;
-            else if (k == "message")
+                break;
+            case PropertyKey::kMessage:
                 target = &f.message;
-            else if (k == "hierarchy")
+                break;
+            case PropertyKey::kHierarchy:
                 target = &f.hierarchy;
-            else if (k == "operationid")
+                break;
+            case PropertyKey::kOperationId:
                 target = &f.property_operation_id;
-            else if (k == "eventcategory")
+                break;
+            case PropertyKey::kEventCategory:
                 target = &f.property_event_category;
-            if (target == nullptr || !target->empty()) continue;
-            od::value value;
-            if (field.value().get(value)) return false;
-            if (!Text(value, *target)) return false;
-            if (target != &f.request_body && target != &f.response_body &&
-                target != &f.status_message)
-                *target = TrimAsciiSpace(*target);
+                break;
+            }
+            if (!target->empty()) continue;
+            if (!Text(field.value(), *target)) return false;
+            if (trim) *target = Trim(*target);
         }
         fields.properties_done = true;
         return true;
     }
 
     bool WalkHttpRequest(od::object object) {
-        for (auto field : object) {
+        for (auto result : object) {
+            if (result.error()) return false;
+            od::field& field = result.value_unsafe();
             std::string_view key;
-            if (field.unescaped_key().get(key)) return false;
-            std::array<char, 96> buffer{};
-            if (NormalizeKeyInto(key, buffer) != "clientipaddress") continue;
-            od::value value;
-            if (field.value().get(value)) return false;
-            if (!TrimmedText(value, fields.http_client_ip)) return false;
+            if (FieldKey(field, key)) return false;
+            if (kHttpRequestKeys.FindKey(key) == 0) continue;
+            if (!TrimmedText(field.value(), fields.http_client_ip)) return false;
         }
         fields.http_done = true;
         return true;
     }
 
     bool WalkIdentity(od::object object) {
-        for (auto field : object) {
+        for (auto result : object) {
+            if (result.error()) return false;
+            od::field& field = result.value_unsafe();
             std::string_view key;
-            if (field.unescaped_key().get(key)) return false;
-            std::array<char, 96> buffer{};
-            std::string_view k = NormalizeKeyInto(key, buffer);
-            od::value value;
-            if (field.value().get(value)) return false;
-            if (k == "claims") {
-                if (!ObjectOrText(value, &Impl::WalkClaims)) return false;
-            } else if (k == "authorization") {
-                if (!WalkAuthorization(value)) return false;
+            if (FieldKey(field, key)) return false;
+            uint8_t k = kIdentityKeys.FindKey(key);
+            if (k == kIdentityClaims) {
+                if (!ObjectOrText(field.value(), &Impl::WalkClaims)) return false;
+            } else if (k == kIdentityAuthorization) {
+                if (!WalkAuthorization(field.value())) return false;
             }
         }
         return true;
@@ -717,7 +1135,7 @@ struct RecordParser::Impl {
             return (this->*walk)(object);
         }
         std::string_view text;
-        if (!Text(value, text)) return false;
+        if (!Text(value, text, true)) return false;
         WithNestedObject(text, [&](od::object object) { (this->*walk)(object); });
         return true;
     }
@@ -730,17 +1148,16 @@ struct RecordParser::Impl {
         if (type != od::json_type::object) return TrimmedText(value, out_value);
         od::object object;
         if (value.get_object().get(object)) return false;
-        for (auto field : object) {
+        for (auto result : object) {
+            if (result.error()) return false;
+            od::field& field = result.value_unsafe();
             std::string_view key;
-            if (field.unescaped_key().get(key)) return false;
-            std::array<char, 96> buffer{};
-            std::string_view k = NormalizeKeyInto(key, buffer);
-            od::value inner;
-            if (field.value().get(inner)) return false;
-            if (k == "value") {
-                if (!TrimmedText(inner, out_value)) return false;
-            } else if (k == "localizedvalue" && out_localized != nullptr) {
-                if (!TrimmedText(inner, *out_localized)) return false;
+            if (FieldKey(field, key)) return false;
+            uint8_t k = kLocalizableKeys.FindKey(key);
+            if (k == kLocalizableValue) {
+                if (!TrimmedText(field.value(), out_value)) return false;
+            } else if (k == kLocalizableLocalized && out_localized != nullptr) {
+                if (!TrimmedText(field.value(), *out_localized)) return false;
             }
         }
         return true;
@@ -1114,7 +1531,7 @@ struct RecordParser::Impl {
         event.kind = kind;
         event.time_us = time->unix_us;
         event.time_zone_assumed = time->zone_assumed ? Tristate::kYes : Tristate::kNo;
-        event.operation = a.StoreLower(operation);
+        event.operation = Lower(operation);
         event.operation_display = display;
         event.category = category;
         event.level = f.level;
@@ -1140,13 +1557,13 @@ struct RecordParser::Impl {
 
         std::string_view resource_id = f.resource_id.empty() ? f.entity : f.resource_id;
         event.resource_id = resource_id;
-        event.resource_id_lower = a.StoreLower(resource_id);
+        event.resource_id_lower = Lower(resource_id);
         ArmIdParts parts = ParseArmId(resource_id);
         std::string_view subscription = f.subscription_id;
         if (subscription.empty()) subscription = parts.subscription;
-        event.subscription_id = a.StoreLower(subscription);
+        event.subscription_id = Lower(subscription);
         event.resource_group =
-            a.StoreLower(f.resource_group.empty() ? parts.resource_group : f.resource_group);
+            Lower(f.resource_group.empty() ? parts.resource_group : f.resource_group);
         if (!parts.provider_namespace.empty()) {
             event.resource_type = StoreLowerJoined(a, parts);
         } else if (parts.resource_group_only) {
@@ -1154,7 +1571,7 @@ struct RecordParser::Impl {
         } else if (parts.subscription_only) {
             event.resource_type = "microsoft.resources/subscriptions";
         } else if (!f.resource_type.empty()) {
-            event.resource_type = a.StoreLower(f.resource_type);
+            event.resource_type = Lower(f.resource_type);
         } else {
             size_t slash = event.operation.rfind('/');
             if (slash != std::string_view::npos)
@@ -1171,13 +1588,13 @@ struct RecordParser::Impl {
             if (IsGuidLike(root)) tenant = root;
         }
         if (tenant.empty()) tenant = f.claims.token_tenant;
-        event.tenant_id = a.StoreLower(tenant);
+        event.tenant_id = Lower(tenant);
 
-        event.correlation_id = a.StoreLower(f.correlation_id);
+        event.correlation_id = Lower(f.correlation_id);
         std::string_view operation_id =
             f.operation_id.empty() ? f.property_operation_id : f.operation_id;
-        event.operation_id = a.StoreLower(operation_id);
-        event.event_data_id = a.StoreLower(f.event_data_id);
+        event.operation_id = Lower(operation_id);
+        event.event_data_id = Lower(f.event_data_id);
 
         FinishCaller(event);
         event.caller_ip = f.caller_ip.empty() ? f.http_client_ip : f.caller_ip;
@@ -1190,12 +1607,11 @@ struct RecordParser::Impl {
 
     void FinishCaller(Event& event) {
         RawFields& f = fields;
-        Arena& a = *arena;
         Caller c = f.claims;
         c.caller = f.caller.empty() ? f.identity_text : f.caller;
-        c.object_id = a.StoreLower(c.object_id);
-        c.app_id = a.StoreLower(c.app_id);
-        c.token_tenant = a.StoreLower(c.token_tenant);
+        c.object_id = Lower(c.object_id);
+        c.app_id = Lower(c.app_id);
+        c.token_tenant = Lower(c.token_tenant);
         if (!c.amr.empty())
             c.mfa = ContainsIgnoreCase(c.amr, "mfa") ? Tristate::kYes : Tristate::kNo;
         if (!f.authorization.principal_type.empty()) {
@@ -1340,6 +1756,10 @@ struct RecordParser::Impl {
     void Reset(Arena& target_arena) {
         arena = &target_arena;
         fields = RawFields{};
+        doc_begin = nullptr;
+        doc_size = 0;
+        escape_from = 0;
+        escape_at = 0;
     }
 };
 
@@ -1365,6 +1785,7 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
     od::document doc;
     auto error =
         impl.primary.iterate(record.data(), record.size(), record.size() + kJsonPadding).get(doc);
+    impl.StartDocument(record);
     if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
     od::json_type type;
     error = doc.type().get(type);
@@ -1410,12 +1831,14 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
     od::object object;
     error = doc.get_object().get(object);
     if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
-    for (auto field : object) {
-        std::string_view key;
-        error = field.unescaped_key().get(key);
+    for (auto result : object) {
+        error = result.error();
         if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
-        std::array<char, 96> buffer{};
-        Slot slot = LookupSlot(NormalizeKeyInto(key, buffer));
+        od::field& field = result.value_unsafe();
+        std::string_view key;
+        error = impl.FieldKey(field, key);
+        if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
+        Slot slot = static_cast<Slot>(kTopLevelSlots.FindKey(key));
         if (slot == Slot::kNone) continue;
         if (slot == Slot::kTime) {
             if (key.find('_') != std::string_view::npos) impl.fields.snake_case_time = true;
@@ -1424,10 +1847,7 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
                    slot == Slot::kOperationNameValue) {
             impl.fields.log_analytics_keys = true;
         }
-        od::value value;
-        error = field.value().get(value);
-        if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
-        if (!impl.TopField(slot, value))
+        if (!impl.TopField(slot, field.value()))
             return impl.Quarantine(QuarantineReason::kInvalidJson,
                                    "JSON error in \"" + std::string(key.substr(0, 64)) + "\"");
     }
@@ -1443,6 +1863,7 @@ ParseOutcome RecordParser::ParseTableRow(std::string_view row, const ColumnKeys&
     impl.Reset(arena);
     od::document doc;
     auto error = impl.primary.iterate(row.data(), row.size(), row.size() + kJsonPadding).get(doc);
+    impl.StartDocument(row);
     if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
     od::array cells;
     error = doc.get_array().get(cells);
