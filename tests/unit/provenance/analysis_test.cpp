@@ -1,0 +1,184 @@
+// The analysis's memory-saving paths against hand-built activity logs: ordinary compute is rated
+// and dropped one resource at a time, yet comes back when its creator turns out to have created
+// high-severity resources; region sweeps are found through the per-principal time index; and
+// more resources than one parallel chunk give the same outputs at any thread count.
+#include "pipeline/ingest.hpp"
+#include "provenance/investigation.hpp"
+#include "provenance/outputs.hpp"
+#include "provenance/rules_glue.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <simdjson.h>
+#include <sstream>
+
+using namespace minetrace;
+
+namespace {
+
+constexpr const char* kSub = "0b5e7f7e-1111-4c1c-9d9d-2a2a2a2a2a2a";
+constexpr const char* kTenant = "7c0ffee0-2222-4c1c-9d9d-3b3b3b3b3b3b";
+
+struct TestCaller {
+    std::string object_id;
+    std::string app_id;
+    std::string ip;
+};
+
+// One export-shaped record (the storage-account JSON Lines of diagnostic settings).
+std::string Record(const std::string& time, const std::string& resource_path,
+                   const std::string& operation, const std::string& phase,
+                   const std::string& correlation, const TestCaller& who,
+                   const std::string& request_body) {
+    std::string id =
+        std::string("/SUBSCRIPTIONS/") + kSub + "/RESOURCEGROUPS/RG-A/PROVIDERS/" + resource_path;
+    std::string r =
+        "{\"time\":\"" + time + "\",\"resourceId\":\"" + id + "\",\"operationName\":\"" +
+        operation + "\",\"category\":\"Administrative\",\"resultType\":\"" + phase +
+        "\",\"callerIpAddress\":\"" + who.ip + "\",\"correlationId\":\"" + correlation +
+        "\",\"identity\":{\"claims\":{\"appid\":\"" + who.app_id +
+        "\",\"appidacr\":\"1\",\"idtyp\":\"app\",\"ipaddr\":\"" + who.ip +
+        "\",\"http://schemas.microsoft.com/identity/claims/objectidentifier\":\"" + who.object_id +
+        "\",\"http://schemas.microsoft.com/identity/claims/tenantid\":\"" + kTenant +
+        "\"}},\"level\":\"Information\",\"properties\":{";
+    if (!request_body.empty()) {
+        std::string escaped;
+        for (char c : request_body) {
+            if (c == '"' || c == '\\') escaped += '\\';
+            escaped += c;
+        }
+        r += "\"requestbody\":\"" + escaped + "\",";
+    }
+    r += "\"eventCategory\":\"Administrative\"},\"tenantId\":\"" + std::string(kTenant) + "\"}\n";
+    return r;
+}
+
+// A VM creation: Start with the request body, then Succeeded.
+std::string CreateVm(const std::string& day, int minute, const std::string& name,
+                     const std::string& size, const std::string& region, const TestCaller& who) {
+    char hhmm[16];
+    std::snprintf(hhmm, sizeof hhmm, "%02d:%02d", minute / 60 % 24, minute % 60);
+    std::string correlation = "c0000000-0000-4000-8000-" +
+                              std::string(12 - std::min<size_t>(12, name.size()), '0') +
+                              name.substr(0, 12);
+    std::string body = "{\"location\":\"" + region +
+                       "\",\"properties\":{\"hardwareProfile\":{\"vmSize\":\"" + size + "\"}}}";
+    std::string path = "MICROSOFT.COMPUTE/VIRTUALMACHINES/" + name;
+    const std::string op = "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE";
+    return Record(day + "T" + hhmm + ":00.0000000Z", path, op, "Start", correlation, who, body) +
+           Record(day + "T" + hhmm + ":30.0000000Z", path, op, "Success", correlation, who, "");
+}
+
+struct Result {
+    std::string resources, timeline;
+};
+
+Result Investigate(const std::string& path, unsigned threads) {
+    std::vector<LintMessage> errors;
+    RuleSet rules = RuleSet::Load({MINETRACE_RULES_DIR}, errors);
+    REQUIRE(errors.empty());
+    RuleSetMatcher matcher(rules);
+    Investigation investigation({path}, DescribeRules(rules));
+    IngestOptions options;
+    options.threads = threads;
+    options.matcher = &matcher;
+    options.preparers = {&investigation};
+    RunIngest({path}, options, {&investigation});
+    InvestigationResult result = investigation.Analyze();
+    std::ostringstream r, t;
+    WriteResources(r, result);
+    WriteTimelineJsonl(t, result);
+    return {r.str(), t.str()};
+}
+
+// resource name (lowercase last segment) -> the resources.jsonl line
+std::map<std::string, std::string> ByName(const std::string& jsonl) {
+    std::map<std::string, std::string> out;
+    simdjson::dom::parser parser;
+    std::istringstream in(jsonl);
+    for (std::string line; std::getline(in, line);) {
+        simdjson::dom::element e = parser.parse(line);
+        std::string id{std::string_view(e["resource_id"])};
+        out[id.substr(id.rfind('/') + 1)] = line;
+    }
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("Analysis: ordinary compute is dropped unless its creator is implicated",
+          "[provenance]") {
+    const TestCaller miner{"aaaaaaaa-0000-4000-8000-000000000001",
+                           "11111111-0000-4000-8000-000000000001", "203.0.113.7"};
+    const TestCaller sweeper{"aaaaaaaa-0000-4000-8000-000000000002",
+                             "11111111-0000-4000-8000-000000000002", "203.0.113.8"};
+    const TestCaller automation{"aaaaaaaa-0000-4000-8000-000000000003",
+                                "11111111-0000-4000-8000-000000000003", "198.51.100.9"};
+    const TestCaller two_regions{"aaaaaaaa-0000-4000-8000-000000000004",
+                                 "11111111-0000-4000-8000-000000000004", "203.0.113.9"};
+    std::string log;
+    // More ordinary VMs than one analysis chunk (2048), by an uninvolved automation account.
+    for (int i = 0; i < 2300; ++i)
+        log += CreateVm("2026-10-01", i, "vm-auto-" + std::to_string(i), "Standard_D2s_v5",
+                        "westeurope", automation);
+    // The miner's principal: an ordinary VM first, then a miner extension on another VM.
+    log += CreateVm("2026-10-02", 60, "vm-plain-miner", "Standard_D2s_v5", "eastus", miner);
+    log += CreateVm("2026-10-02", 70, "vm-target", "Standard_D4s_v5", "eastus", miner);
+    const std::string ext = "MICROSOFT.COMPUTE/VIRTUALMACHINES/VM-TARGET/EXTENSIONS/CUSTOMSCRIPT";
+    const std::string ext_op = "MICROSOFT.COMPUTE/VIRTUALMACHINES/EXTENSIONS/WRITE";
+    const std::string ext_body =
+        "{\"properties\":{\"publisher\":\"Microsoft.Azure.Extensions\",\"type\":\"CustomScript\","
+        "\"settings\":{\"commandToExecute\":\"./xmrig -o stratum+tcp://pool.example.invalid:3333 "
+        "--donate-level 1\"}}}";
+    log += Record("2026-10-02T02:00:00.0000000Z", ext, ext_op, "Start",
+                  "e0000000-0000-4000-8000-000000000001", miner, ext_body);
+    log += Record("2026-10-02T02:00:40.0000000Z", ext, ext_op, "Success",
+                  "e0000000-0000-4000-8000-000000000001", miner, "");
+    // A GPU sweep across three regions within a day.
+    log += CreateVm("2026-10-03", 60, "gpu-a", "Standard_NC24ads_A100_v4", "eastus", sweeper);
+    log += CreateVm("2026-10-03", 120, "gpu-b", "Standard_NC24ads_A100_v4", "westus2", sweeper);
+    log += CreateVm("2026-10-03", 180, "gpu-c", "Standard_NC24ads_A100_v4", "northeurope", sweeper);
+
+    // Three GPU VMs in only two regions: no sweep.
+    log += CreateVm("2026-10-04", 60, "gpu-x", "Standard_NC24ads_A100_v4", "eastus", two_regions);
+    log += CreateVm("2026-10-04", 90, "gpu-y", "Standard_NC24ads_A100_v4", "eastus", two_regions);
+    log += CreateVm("2026-10-04", 120, "gpu-z", "Standard_NC24ads_A100_v4", "westus2", two_regions);
+
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("minetrace-analysis-" + std::to_string(::getpid()) + ".jsonl"))
+                                 .string();
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << log;
+    }
+    Result two = Investigate(path, 2);
+    Result one = Investigate(path, 1);
+    std::filesystem::remove(path);
+    CHECK(two.resources == one.resources);
+    CHECK(two.timeline == one.timeline);
+
+    std::map<std::string, std::string> found = ByName(two.resources);
+    // Ordinary CPU compute by an uninvolved caller is not a finding.
+    for (const auto& [name, line] : found) CHECK(name.rfind("vm-auto-", 0) != 0);
+    // The miner's ordinary VM comes back, medium, because its creator created high findings.
+    REQUIRE(found.count("vm-plain-miner"));
+    CHECK(found["vm-plain-miner"].find("\"severity\": \"medium\"") != std::string::npos);
+    CHECK(found["vm-plain-miner"].find("who created high-severity resources") != std::string::npos);
+    // The VM the miner was installed on is high, as is the extension.
+    REQUIRE(found.count("vm-target"));
+    CHECK(found["vm-target"].find("\"severity\": \"high\"") != std::string::npos);
+    REQUIRE(found.count("customscript"));
+    CHECK(found["customscript"].find("\"severity\": \"high\"") != std::string::npos);
+    // Each GPU VM of the sweep is high, with the sweep as a reason.
+    for (const char* gpu : {"gpu-a", "gpu-b", "gpu-c"}) {
+        REQUIRE(found.count(gpu));
+        CHECK(found[gpu].find("\"severity\": \"high\"") != std::string::npos);
+        CHECK(found[gpu].find("regions within a day") != std::string::npos);
+    }
+    for (const char* gpu : {"gpu-x", "gpu-y", "gpu-z"}) {
+        REQUIRE(found.count(gpu));
+        CHECK(found[gpu].find("regions within a day") == std::string::npos);
+    }
+}
