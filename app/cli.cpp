@@ -387,7 +387,8 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
 
     // The reports for people, from the same result and the manifest's accounting.
     InputCoverage input_coverage = coverage.Result();
-    ReportContext context{result, accounting.files(), input_coverage, rule_infos, inputs.errors};
+    ReportContext context{result,     accounting.files(), input_coverage,
+                          rule_infos, inputs.errors,      {}};
     std::vector<std::string> report_files = WriteReportFiles(dir, context, languages);
     machine_outputs.get(); // rethrows a write failure
     timer.Lap("outputs");

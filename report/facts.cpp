@@ -379,4 +379,10 @@ ReportFacts BuildFacts(const ReportContext& context) {
     return facts;
 }
 
+const ReportFacts& CachedFacts(const ReportContext& context) {
+    if (!context.facts_cache)
+        context.facts_cache = std::make_shared<const ReportFacts>(BuildFacts(context));
+    return *context.facts_cache;
+}
+
 } // namespace minetrace

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,10 @@ struct ReportContext {
     const InputCoverage& coverage;
     const std::vector<RuleInfo>& rules;
     std::vector<std::string> input_errors; // directories that could not be listed
+    // BuildFacts' result, built on first use by CachedFacts (the facts read every reported
+    // resource's bodies for its commands, and each report file needs them). Not thread-safe:
+    // the report writers of one context run on one thread.
+    mutable std::shared_ptr<const struct ReportFacts> facts_cache;
 };
 
 enum class Stage : uint8_t { kGrant, kPreparation, kCreation, kExecution, kDeletion };
@@ -93,6 +98,8 @@ struct ReportFacts {
 };
 
 ReportFacts BuildFacts(const ReportContext& context);
+// BuildFacts, once per context.
+const ReportFacts& CachedFacts(const ReportContext& context);
 
 // "2026-10-12 08:20:21 UTC"; "-" for a negative time.
 std::string ReportTime(int64_t unix_us);

@@ -361,7 +361,7 @@ void Rules(Html& h, const ReportContext& context, const ReportFacts& facts) {
 } // namespace
 
 void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
-    ReportFacts facts = BuildFacts(context);
+    const ReportFacts& facts = CachedFacts(context);
     Html h;
     h.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "

@@ -125,7 +125,7 @@ void AppendMarkdownEscaped(std::string& out, std::string_view text) {
 }
 
 void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
-    ReportFacts facts = BuildFacts(context);
+    const ReportFacts& facts = CachedFacts(context);
     const ReportSummary& s = facts.summary;
     const InvestigationResult& result = context.result;
     Md m;

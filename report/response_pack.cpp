@@ -106,7 +106,7 @@ std::string PackFileName(std::string_view base, Language language) {
 
 void WriteSupportRequest(std::ostream& out, const ReportContext& context, Language language) {
     const Lang L{language == Language::kJapanese};
-    ReportFacts facts = BuildFacts(context);
+    const ReportFacts& facts = CachedFacts(context);
     const ReportSummary& s = facts.summary;
     const InvestigationResult& result = context.result;
     std::string t;
@@ -328,7 +328,7 @@ void WriteSupportRequest(std::ostream& out, const ReportContext& context, Langua
 void WriteContainmentScript(std::ostream& out, const ReportContext& context, Language language) {
     const Lang L{language == Language::kJapanese};
     const InvestigationResult& result = context.result;
-    ReportFacts facts = BuildFacts(context);
+    const ReportFacts& facts = CachedFacts(context);
     std::string t = "#!/usr/bin/env bash\n";
     t += L("# containment.sh: written by minetrace ", "# containment.ja.sh: minetrace ");
     t += kVersion;
@@ -478,7 +478,7 @@ void WriteContainmentScript(std::ostream& out, const ReportContext& context, Lan
 
 void WriteNextSteps(std::ostream& out, const ReportContext& context, Language language) {
     const Lang L{language == Language::kJapanese};
-    ReportFacts facts = BuildFacts(context);
+    const ReportFacts& facts = CachedFacts(context);
     const ReportSummary& s = facts.summary;
     std::string t;
     t += L("# Next steps after a crypto-mining notification\n\n",

@@ -104,7 +104,7 @@ TEST_CASE("Report: an empty investigation still gives complete, valid reports", 
     std::vector<FileAccount> files;
     InputCoverage coverage;
     std::vector<RuleInfo> rules;
-    ReportContext context{result, files, coverage, rules, {"cannot list /x"}};
+    ReportContext context{result, files, coverage, rules, {"cannot list /x"}, {}};
     std::string html = Render(WriteHtmlReport, context);
     CHECK(html.find("No suspicious resource was found.") != std::string::npos);
     CHECK(html.find("cannot list /x") != std::string::npos);

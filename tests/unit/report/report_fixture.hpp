@@ -39,7 +39,7 @@ struct ReportInputs {
     std::vector<FileAccount> files;
     InputCoverage coverage;
     std::vector<RuleInfo> rules;
-    ReportContext Context() const { return {result, files, coverage, rules, {}}; }
+    ReportContext Context() const { return {result, files, coverage, rules, {}, {}}; }
 };
 
 inline Principal EvilPrincipal(const std::string& payload) {
@@ -200,7 +200,7 @@ struct ScenarioRun {
     InputCoverage coverage;
     std::vector<RuleInfo> rules;
     std::vector<FileAccount> files;
-    ReportContext Context() const { return {result, files, coverage, rules, {}}; }
+    ReportContext Context() const { return {result, files, coverage, rules, {}, {}}; }
 };
 
 inline std::unique_ptr<ScenarioRun> RunScenario(unsigned threads, size_t batch_bytes) {
