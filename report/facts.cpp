@@ -114,10 +114,15 @@ ChainStep CreationStep(const ResourceFinding& f) {
 // Children (extensions, run commands, pools) by parent id, in result order.
 using ChildIndex = std::map<std::string, std::vector<const ResourceFinding*>, std::less<>>;
 
-ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children) {
+// The commands of each reported finding (CommandsOf), computed once: a child's commands are shown
+// on its own card and on its parent's.
+using CommandIndex = std::map<const ResourceFinding*, std::vector<std::string>>;
+
+ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children,
+                        const CommandIndex& commands) {
     ChainStep step{Stage::kExecution, {}, ""};
     bool is_child = IsExtensionOrRunCommand(f.resource_type);
-    std::vector<std::string> own = CommandsOf(f);
+    std::vector<std::string> own = commands.at(&f);
     if (!own.empty() || (is_child && !f.content_unavailable.empty())) {
         StepItem item;
         item.at_us = f.created_at_us;
@@ -144,7 +149,7 @@ ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children) {
         if (publisher != child.details.end()) AddFact(item.facts, "publisher", publisher->second);
         AddFact(item.facts, "severity", std::string(ToString(child.severity)));
         for (const std::string& note : child.content_unavailable) AddFact(item.facts, "note", note);
-        item.commands = CommandsOf(child);
+        item.commands = commands.at(&child);
         step.items.push_back(std::move(item));
     }
     // Run commands and starts invoked on the resource itself.
@@ -364,6 +369,8 @@ ReportFacts BuildFacts(const ReportContext& context) {
         for (const auto& [reason, count] : f.quarantined) s.quarantined_by_reason[reason] += count;
     }
 
+    CommandIndex commands;
+    for (const ResourceFinding& f : result.resources) commands.emplace(&f, CommandsOf(f));
     ChildIndex children;
     for (const ResourceFinding& f : result.resources)
         if (!f.parent.empty()) children[f.parent].push_back(&f);
@@ -372,8 +379,8 @@ ReportFacts BuildFacts(const ReportContext& context) {
         card.finding = &f;
         auto location = f.details.find("location");
         if (location != f.details.end()) card.region = location->second;
-        card.chain = {GrantStep(f), PreparationStep(f), CreationStep(f), ExecutionStep(f, children),
-                      DeletionStep(f)};
+        card.chain = {GrantStep(f), PreparationStep(f), CreationStep(f),
+                      ExecutionStep(f, children, commands), DeletionStep(f)};
         facts.cards.push_back(std::move(card));
     }
     return facts;
