@@ -1227,7 +1227,7 @@ void Analyzer::RateSeverity() {
     }
 
     // Second pass: what the principals behind high findings did around them.
-    std::set<std::string> suspects;
+    std::set<std::string, std::less<>> suspects;
     for (const auto& [id, f] : findings_)
         if (f.severity == Severity::kHigh && f.created_by && !f.created_by->object_id.empty())
             suspects.insert(f.created_by->object_id);
@@ -1253,20 +1253,19 @@ void Analyzer::RateSeverity() {
     // Supporting resources (networks, disks, groups, deployments) of those principals, and the
     // grants that gave them their rights.
     for (const auto& op : result_.operations) {
-        if (op->verb != "write" || !op->succeeded() || findings_.count(op->resource_id_lower) ||
-            ordinary_.count(op->resource_id_lower))
-            continue;
-        if (op->resource_id_lower.empty()) continue;
+        if (op->verb != "write" || !op->succeeded() || op->resource_id_lower.empty()) continue;
         const RetainedEvent& req = *op->request;
         // Quota requests and registrations are preparation, not resources.
         if (op->has_signal("quota-increase") || op->has_signal("rp-registration")) continue;
         bool suspect_creator =
-            !req.who().object_id.empty() && suspects.count(std::string(req.who().object_id));
+            !req.who().object_id.empty() && suspects.count(req.who().object_id) > 0;
         const Grant* enabling = nullptr;
         if (auto g = grants_by_operation_.find(op.get());
             g != grants_by_operation_.end() && suspects.count(g->second->principal_id))
             enabling = g->second;
         if (!suspect_creator && !enabling) continue;
+        if (findings_.count(op->resource_id_lower) || ordinary_.count(op->resource_id_lower))
+            continue;
         ResourceFinding f;
         f.resource_id = op->resource_id_lower;
         f.resource_type = op->resource_type;
