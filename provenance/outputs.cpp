@@ -87,6 +87,15 @@ void AppendEvidence(std::string& out, const EvidenceRef& e) {
     j.Close();
 }
 
+// The writers build one line at a time into `out` and hand it to the stream in blocks, so their
+// memory does not grow with the output.
+void FlushIfLarge(std::ostream& stream, std::string& out) {
+    constexpr size_t kFlushBytes = 1u << 20;
+    if (out.size() < kFlushBytes) return;
+    stream << out;
+    out.clear();
+}
+
 } // namespace
 
 bool IsExtensionOrRunCommand(std::string_view type) {
@@ -174,6 +183,7 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
         out += ']';
         j.Close();
         out += '\n';
+        FlushIfLarge(stream, out);
     }
     stream << out;
 }
@@ -194,6 +204,7 @@ void WriteSubscriptions(std::ostream& stream, const InvestigationResult& result)
             out += "null";
         j.Close();
         out += '\n';
+        FlushIfLarge(stream, out);
     }
     stream << out;
 }
@@ -221,6 +232,7 @@ void WritePrincipals(std::ostream& stream, const InvestigationResult& result) {
         j.Str("worst_severity", p.has_findings ? ToString(p.worst) : "");
         j.Close();
         out += '\n';
+        FlushIfLarge(stream, out);
     }
     stream << out;
 }
@@ -236,6 +248,7 @@ void WriteTimelineJsonl(std::ostream& stream, const InvestigationResult& result)
         for (const auto& [k, v] : t.fields) j.Str(k, v);
         j.Close();
         out += '\n';
+        FlushIfLarge(stream, out);
     }
     stream << out;
 }
@@ -277,6 +290,7 @@ void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
             if (it != t.fields.end()) AppendCsvField(out, it->second);
         }
         out += "\r\n";
+        FlushIfLarge(stream, out);
     }
     stream << out;
 }

@@ -64,6 +64,13 @@ footer{margin-top:36px;color:var(--muted);font-size:12.5px}
 class Html {
   public:
     std::string s;
+    // Hands what is built so far to `out` once it is large, so a report of many resources is
+    // written in blocks rather than held whole.
+    void FlushTo(std::ostream& out) {
+        if (s.size() < (1u << 20)) return;
+        out << s;
+        s.clear();
+    }
     Html& raw(std::string_view markup) {
         s += markup;
         return *this;
@@ -405,6 +412,7 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
             ++low;
             continue;
         }
+        h.FlushTo(out);
         Card(h, facts.cards[i], i);
     }
     if (low > 0) {
@@ -412,7 +420,10 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
         h.text(std::to_string(low) + " low-severity resources (likely routine; review)");
         h.raw("</summary>\n");
         for (size_t i = 0; i < facts.cards.size(); ++i)
-            if (facts.cards[i].finding->severity == Severity::kLow) Card(h, facts.cards[i], i);
+            if (facts.cards[i].finding->severity == Severity::kLow) {
+                h.FlushTo(out);
+                Card(h, facts.cards[i], i);
+            }
         h.raw("</details>\n");
     }
     if (facts.cards.empty()) h.el("p", "No suspicious resource was found.", "note");

@@ -23,6 +23,13 @@ bool IsAlnum(char c) {
 class Md {
   public:
     std::string s;
+    // Hands what is built so far to `out` once it is large, so a report of many resources is
+    // written in blocks rather than held whole.
+    void FlushTo(std::ostream& out) {
+        if (s.size() < (1u << 20)) return;
+        out << s;
+        s.clear();
+    }
     Md& raw(std::string_view markup) {
         s += markup;
         return *this;
@@ -264,6 +271,7 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
 
     m.raw("\n## Resources\n");
     for (const ResourceCard& card : facts.cards) {
+        m.FlushTo(out);
         const ResourceFinding& f = *card.finding;
         m.raw("\n### ").raw(Upper(ToString(f.severity))).raw(": ");
         m.text(DisplayName(f) + " (" + ShortResourceType(f.resource_type) + ", " + f.status + ")");
