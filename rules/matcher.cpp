@@ -67,6 +67,19 @@ JsonBody& GetBody(ScratchImpl& s, BodyId body, std::string_view text) {
     return s.bodies[index];
 }
 
+// Calls fn(text, body) for each non-empty body of `mask`, parsed once per event (GetBody);
+// stops when fn returns true, and then returns true.
+template <typename Fn>
+bool ForEachBody(uint32_t mask, const Event& event, ScratchImpl& s, Fn&& fn) {
+    for (size_t b = 0; b < kBodyCount; ++b) {
+        if ((mask & (1u << b)) == 0) continue;
+        BodyId id = static_cast<BodyId>(b);
+        std::string_view text = BodyText(event, id);
+        if (!text.empty() && fn(text, GetBody(s, id, text))) return true;
+    }
+    return false;
+}
+
 bool PathMatches(const FieldRef& ref, const JsonBody& body, const JsonBody::Entry& entry) {
     if (ref.any_value) return true;
     if (ref.deep_suffix) {
@@ -100,22 +113,14 @@ bool ForEachValue(const FieldRef& ref, const Event& event, ScratchImpl& s, Fn&& 
         }
         return false;
     case FieldRef::Kind::kBody:
-        for (size_t b = 0; b < kBodyCount; ++b) {
-            if ((ref.body_mask & (1u << b)) == 0) continue;
-            BodyId id = static_cast<BodyId>(b);
-            std::string_view text = BodyText(event, id);
-            if (text.empty()) continue;
-            JsonBody& body = GetBody(s, id, text);
-            if (!body.valid()) {
-                // Not JSON: `**` still searches the raw text so content is not missed.
-                if (ref.any_value && fn(JsonType::kString, text)) return true;
-                continue;
-            }
+        return ForEachBody(ref.body_mask, event, s, [&](std::string_view text, JsonBody& body) {
+            // Not JSON: `**` still searches the raw text so content is not missed.
+            if (!body.valid()) return ref.any_value && fn(JsonType::kString, text);
             for (const JsonBody::Entry& entry : body.entries()) {
                 if (PathMatches(ref, body, entry) && fn(entry.type, body.value(entry))) return true;
             }
-        }
-        return false;
+            return false;
+        });
     }
     return false;
 }
@@ -520,18 +525,13 @@ void RunFieldMatchers(const RuleSetImpl& set, const Event& event, ScratchImpl& s
 
 void RunBodyScreens(const RuleSetImpl& set, const Event& event, ScratchImpl& s) {
     for (const BodyScreen& screen : set.screens) {
-        for (size_t b = 0; b < kBodyCount; ++b) {
-            if ((screen.body_mask & (1u << b)) == 0) continue;
-            BodyId id = static_cast<BodyId>(b);
-            std::string_view text = BodyText(event, id);
-            if (text.empty()) continue;
-            JsonBody& body = GetBody(s, id, text);
+        ForEachBody(screen.body_mask, event, s, [&](std::string_view text, JsonBody& body) {
             if (!body.valid()) {
                 // As ForEachValue: `**` sees the raw text of a body that is not JSON.
                 ScreenValue value(JsonType::kString, text, s);
                 ScreenAnyValue(set, screen, value, text, !screen.patterns.empty(),
                                !screen.base64_preds.empty(), s);
-                continue;
+                return false;
             }
             bool patterns = !screen.patterns.empty();
             if (patterns && screen.joined_set) {
@@ -542,7 +542,7 @@ void RunBodyScreens(const RuleSetImpl& set, const Event& event, ScratchImpl& s) 
                 base64 = JoinedMayMatch(*screen.base64_joined_set, body, true, s);
             }
             if (!patterns && !base64 && screen.any_preds.empty() && screen.suffixes.empty()) {
-                continue;
+                return false;
             }
             for (const JsonBody::Entry& entry : body.entries()) {
                 if (IsContainer(entry.type)) continue;
@@ -568,7 +568,8 @@ void RunBodyScreens(const RuleSetImpl& set, const Event& event, ScratchImpl& s) 
                     }
                 }
             }
-        }
+            return false;
+        });
     }
 }
 
