@@ -23,40 +23,69 @@ bool ParseNumberText(std::string_view text, double& out) {
            std::isfinite(out);
 }
 
-bool NumberFromValue(Transform as, std::string_view text, double& out) {
-    if (as == Transform::kVcpus || as == Transform::kActiveVcpus) {
-        VmSize size;
-        if (!ParseVmSize(text, size)) return false;
-        out = as == Transform::kVcpus ? size.vcpus : size.active_vcpus;
-        return true;
-    }
-    return ParseNumberText(text, out);
-}
+// One value a predicate reads (a field's value or a body entry), with each transform computed
+// at most once: the body screen tests many predicates against one value.
+class TransformedValue {
+  public:
+    TransformedValue(JsonType type, std::string_view text, ScratchImpl& s)
+        : type_(type), text_(text), s_(s) {}
 
-bool StringFromValue(Transform as, std::string_view text, ScratchImpl& s, std::string_view& out) {
-    switch (as) {
-    case Transform::kNone:
-        out = text;
-        return true;
-    case Transform::kVmFamily:
-    case Transform::kVmClass:
-    case Transform::kVmAccelerator: {
-        VmSize size;
-        if (!ParseVmSize(text, size)) return false;
-        out = as == Transform::kVmFamily  ? size.family
-              : as == Transform::kVmClass ? ToString(size.vm_class)
-                                          : size.accelerator;
-        return !out.empty();
+    JsonType type() const { return type_; }
+
+    // The text a string predicate with transform `as` compares; false when the value has no
+    // such form (not a VM size, not base64).
+    bool String(Transform as, std::string_view& out) {
+        switch (as) {
+        case Transform::kNone:
+            out = text_;
+            return true;
+        case Transform::kVmFamily:
+        case Transform::kVmClass:
+        case Transform::kVmAccelerator:
+            if (!Vm()) return false;
+            out = as == Transform::kVmFamily  ? vm_.family
+                  : as == Transform::kVmClass ? ToString(vm_.vm_class)
+                                              : vm_.accelerator;
+            return !out.empty();
+        case Transform::kBase64:
+            if (base64_state_ == 0) {
+                s_.transformed.clear();
+                base64_state_ = rules_text::DecodeBase64(text_, s_.transformed) ? 1 : 2;
+            }
+            out = s_.transformed;
+            return base64_state_ == 1;
+        default:
+            return false;
+        }
     }
-    case Transform::kBase64:
-        s.transformed.clear();
-        if (!rules_text::DecodeBase64(text, s.transformed)) return false;
-        out = s.transformed;
-        return true;
-    default:
-        return false;
+
+    // The number a numeric predicate with transform `as` compares; false when there is none.
+    bool Number(Transform as, double& out) {
+        if (as == Transform::kVcpus || as == Transform::kActiveVcpus) {
+            if (!Vm()) return false;
+            out = as == Transform::kVcpus ? vm_.vcpus : vm_.active_vcpus;
+            return true;
+        }
+        if (number_state_ == 0) number_state_ = ParseNumberText(text_, number_) ? 1 : 2;
+        out = number_;
+        return number_state_ == 1;
     }
-}
+
+  private:
+    bool Vm() {
+        if (vm_state_ == 0) vm_state_ = ParseVmSize(text_, vm_) ? 1 : 2;
+        return vm_state_ == 1;
+    }
+
+    JsonType type_;
+    std::string_view text_;
+    ScratchImpl& s_;
+    int vm_state_ = 0; // 0 not tried, 1 parsed, 2 not a size
+    VmSize vm_;
+    int base64_state_ = 0;
+    int number_state_ = 0;
+    double number_ = 0;
+};
 
 JsonBody& GetBody(ScratchImpl& s, BodyId body, std::string_view text) {
     size_t index = static_cast<size_t>(body);
@@ -155,7 +184,8 @@ void EvalExpr(const RuleSetImpl& set, uint32_t index, size_t depth, const Event&
     case NumExpr::Kind::kField:
         ForEachValue(expr.field, event, s, [&](JsonType type, std::string_view v) {
             double number = 0;
-            if (!IsContainer(type) && NumberFromValue(expr.as, v, number)) out.push_back(number);
+            if (!IsContainer(type) && TransformedValue(type, v, s).Number(expr.as, number))
+                out.push_back(number);
             return false;
         });
         if (out.empty() && expr.has_default) out.push_back(expr.default_value);
@@ -230,7 +260,7 @@ bool EvalPredicate(const RuleSetImpl& set, uint32_t index, const Event& event, S
         bool matched = ForEachValue(p.field, event, s, [&](JsonType type, std::string_view v) {
             if (IsContainer(type)) return false;
             std::string_view value;
-            if (!StringFromValue(p.as, v, s, value)) return false;
+            if (!TransformedValue(type, v, s).String(p.as, value)) return false;
             present = true;
             return MatchString(p, value);
         });
@@ -357,77 +387,17 @@ void MatchFieldValueMemo(const FieldMatcher& m, ScalarField field, std::string_v
     slot.valid = true;
 }
 
-// One value seen by the body screen, with its transforms computed at most once.
-class ScreenValue {
-  public:
-    ScreenValue(JsonType type, std::string_view text, ScratchImpl& s)
-        : type_(type), text_(text), s_(s) {}
-
-    // As EvalPredicate's callbacks for this one value: true when `p` holds for it.
-    bool Holds(const RuleSetImpl& set, const Predicate& p) {
-        if (IsContainer(type_)) return false;
-        if (p.kind == Predicate::Kind::kString) {
-            std::string_view value;
-            if (!String(p.as, value)) return false;
-            return MatchString(p, value);
-        }
-        double number = 0;
-        return Number(set.exprs[p.expr].as, number) && Compare(p.cmp, number, p.rhs);
+// As EvalPredicate's callbacks for one value: true when `p` holds for it.
+bool Holds(const RuleSetImpl& set, const Predicate& p, TransformedValue& value) {
+    if (IsContainer(value.type())) return false;
+    if (p.kind == Predicate::Kind::kString) {
+        std::string_view text;
+        if (!value.String(p.as, text)) return false;
+        return MatchString(p, text);
     }
-
-  private:
-    bool Vm() {
-        if (vm_state_ == 0) vm_state_ = ParseVmSize(text_, vm_) ? 1 : 2;
-        return vm_state_ == 1;
-    }
-
-    // StringFromValue.
-    bool String(Transform as, std::string_view& out) {
-        switch (as) {
-        case Transform::kNone:
-            out = text_;
-            return true;
-        case Transform::kVmFamily:
-        case Transform::kVmClass:
-        case Transform::kVmAccelerator:
-            if (!Vm()) return false;
-            out = as == Transform::kVmFamily  ? vm_.family
-                  : as == Transform::kVmClass ? ToString(vm_.vm_class)
-                                              : vm_.accelerator;
-            return !out.empty();
-        case Transform::kBase64:
-            if (base64_state_ == 0) {
-                s_.transformed.clear();
-                base64_state_ = rules_text::DecodeBase64(text_, s_.transformed) ? 1 : 2;
-            }
-            out = s_.transformed;
-            return base64_state_ == 1;
-        default:
-            return false;
-        }
-    }
-
-    // NumberFromValue.
-    bool Number(Transform as, double& out) {
-        if (as == Transform::kVcpus || as == Transform::kActiveVcpus) {
-            if (!Vm()) return false;
-            out = as == Transform::kVcpus ? vm_.vcpus : vm_.active_vcpus;
-            return true;
-        }
-        if (number_state_ == 0) number_state_ = ParseNumberText(text_, number_) ? 1 : 2;
-        out = number_;
-        return number_state_ == 1;
-    }
-
-    JsonType type_;
-    std::string_view text_;
-    ScratchImpl& s_;
-    int vm_state_ = 0; // 0 not tried, 1 parsed, 2 not a size
-    VmSize vm_;
-    int base64_state_ = 0;
-    int number_state_ = 0;
-    double number_ = 0;
-};
+    double number = 0;
+    return value.Number(set.exprs[p.expr].as, number) && Compare(p.cmp, number, p.rhs);
+}
 
 // The `**` string patterns of `screen` on one value.
 void ScreenPatterns(const RuleSetImpl& set, const BodyScreen& screen, std::string_view value,
@@ -452,12 +422,12 @@ void ScreenPatterns(const RuleSetImpl& set, const BodyScreen& screen, std::strin
 }
 
 // The `**` predicates of `screen` on one value (patterns and base64 ones only when asked).
-void ScreenAnyValue(const RuleSetImpl& set, const BodyScreen& screen, ScreenValue& value,
+void ScreenAnyValue(const RuleSetImpl& set, const BodyScreen& screen, TransformedValue& value,
                     std::string_view text, bool patterns, bool base64, ScratchImpl& s) {
     if (patterns) ScreenPatterns(set, screen, text, s);
     auto run = [&](const std::vector<uint32_t>& preds) {
         for (uint32_t pred : preds) {
-            if (!Marked(s, pred) && value.Holds(set, set.predicates[pred])) Mark(s, pred);
+            if (!Marked(s, pred) && Holds(set, set.predicates[pred], value)) Mark(s, pred);
         }
     };
     if (base64) run(screen.base64_preds);
@@ -528,7 +498,7 @@ void RunBodyScreens(const RuleSetImpl& set, const Event& event, ScratchImpl& s) 
         ForEachBody(screen.body_mask, event, s, [&](std::string_view text, JsonBody& body) {
             if (!body.valid()) {
                 // As ForEachValue: `**` sees the raw text of a body that is not JSON.
-                ScreenValue value(JsonType::kString, text, s);
+                TransformedValue value(JsonType::kString, text, s);
                 ScreenAnyValue(set, screen, value, text, !screen.patterns.empty(),
                                !screen.base64_preds.empty(), s);
                 return false;
@@ -547,7 +517,7 @@ void RunBodyScreens(const RuleSetImpl& set, const Event& event, ScratchImpl& s) 
             for (const JsonBody::Entry& entry : body.entries()) {
                 if (IsContainer(entry.type)) continue;
                 std::string_view v = body.value(entry);
-                ScreenValue value(entry.type, v, s);
+                TransformedValue value(entry.type, v, s);
                 ScreenAnyValue(set, screen, value, v, patterns, base64, s);
                 if (screen.suffixes.empty()) continue;
                 std::string_view path = body.path(entry);
@@ -562,7 +532,7 @@ void RunBodyScreens(const RuleSetImpl& set, const Event& event, ScratchImpl& s) 
                     for (uint32_t pred : suffix.preds) {
                         const Predicate& p = set.predicates[pred];
                         if (!Marked(s, pred) && PathMatches(PredicateField(set, p), body, entry) &&
-                            value.Holds(set, p)) {
+                            Holds(set, p, value)) {
                             Mark(s, pred);
                         }
                     }
