@@ -61,6 +61,7 @@ struct Batch {
     // RecordParser::kJsonPadding readable bytes.
     std::unique_ptr<char[]> data;
     size_t size = 0;
+    size_t capacity = 0; // bytes `data` can hold before the padding (for BatchReader::Recycle)
     uint64_t base_offset = 0;
     uint64_t base_line = 1;                 // line number of data[0]
     bool ends_content = false;              // data runs to the end of the file's content

@@ -147,18 +147,40 @@ void BatchReader::FillBuffer(size_t target) {
     }
 }
 
+std::unique_ptr<char[]> BatchReader::NewBuffer(size_t capacity) {
+    if (capacity == options_.batch_bytes) {
+        std::lock_guard<std::mutex> lock(recycled_mutex_);
+        if (!recycled_.empty()) {
+            std::unique_ptr<char[]> buffer = std::move(recycled_.back());
+            recycled_.pop_back();
+            return buffer;
+        }
+    }
+    return std::make_unique_for_overwrite<char[]>(capacity + RecordParser::kJsonPadding);
+}
+
+void BatchReader::Recycle(std::unique_ptr<char[]> buffer, size_t capacity) {
+    // Batches in flight are bounded by the pipeline's tokens, and so is this list; the cap is
+    // a backstop.
+    constexpr size_t kMaxRecycled = 64;
+    if (!buffer || capacity != options_.batch_bytes) return;
+    std::lock_guard<std::mutex> lock(recycled_mutex_);
+    if (recycled_.size() < kMaxRecycled) recycled_.push_back(std::move(buffer));
+}
+
 // Hands buffer_[0, cut) to a new batch and keeps the tail for the next one.
 BatchPtr BatchReader::TakeBuffer(size_t cut) {
     BatchPtr batch = NewBatch();
     size_t tail = length_ - cut;
     size_t capacity = std::max(options_.batch_bytes, tail);
-    auto next = std::make_unique_for_overwrite<char[]>(capacity + RecordParser::kJsonPadding);
+    std::unique_ptr<char[]> next = NewBuffer(capacity);
     if (tail > 0) std::memcpy(next.get(), buffer_.get() + cut, tail);
     // Zero the padding after the batch's content so a parser that peeks past the end of the
     // last record reads deterministic bytes.
     std::memset(buffer_.get() + cut, 0,
                 std::min(RecordParser::kJsonPadding, capacity_ + RecordParser::kJsonPadding - cut));
     batch->data = std::move(buffer_);
+    batch->capacity = capacity_;
     batch->size = cut;
     batch->base_offset = buffer_offset_;
     batch->base_line = buffer_line_;

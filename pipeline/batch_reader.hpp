@@ -15,6 +15,7 @@
 #include "pipeline/batch.hpp"
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,11 @@ class BatchReader {
     // `file_end` is set and whose `summary` describes the file.
     BatchPtr Next();
 
+    // Takes back the buffer of a batch that is done with (its consumers ran), so later batches
+    // reuse it instead of faulting in fresh pages. Thread-safe: the sink calls it while the
+    // reader runs on another thread. `capacity` is Batch::capacity.
+    void Recycle(std::unique_ptr<char[]> buffer, size_t capacity);
+
   private:
     bool OpenNextFile();
     void FillBuffer(size_t target);
@@ -48,6 +54,8 @@ class BatchReader {
     // A quarantine entry for the over-long record at the start of the buffer.
     QuarantineEntry TooLarge(std::string_view what, std::string_view consequence) const;
     BatchPtr TakeBuffer(size_t cut);
+    // A buffer of `capacity` bytes plus padding: a recycled one when it has the standard size.
+    std::unique_ptr<char[]> NewBuffer(size_t capacity);
     void DrainSource();
     void ReadCsvHeader(std::vector<RecordSpan>& spans);
 
@@ -76,6 +84,9 @@ class BatchReader {
     std::shared_ptr<const ColumnKeys> csv_header_;
     bool csv_header_seen_ = false;
     std::vector<QuarantineEntry> pending_quarantine_;
+
+    std::mutex recycled_mutex_;
+    std::vector<std::unique_ptr<char[]>> recycled_; // buffers of options_.batch_bytes
 };
 
 } // namespace minetrace

@@ -83,6 +83,8 @@ void RunIngest(const std::vector<std::string>& files, const IngestOptions& optio
     auto sink = [&](Batch* raw) {
         BatchPtr batch(raw);
         for (BatchConsumer* consumer : consumers) consumer->Consume(*batch);
+        // No consumer keeps views into the batch past Consume: its buffer can be reused.
+        reader.Recycle(std::move(batch->data), batch->capacity);
     };
     // Tokens bound the batches in flight, and so memory.
     const size_t tokens = static_cast<size_t>(threads) * 4;

@@ -15,6 +15,8 @@
 namespace minetrace {
 
 // Receives every batch in input order, on one thread at a time (the serial sink).
+// Consume runs on the pipeline's serial sink, in batch order. It must not keep pointers or views
+// into the batch afterwards: the batch's buffer is reused for later batches.
 class BatchConsumer {
   public:
     virtual ~BatchConsumer() = default;
