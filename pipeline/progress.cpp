@@ -1,5 +1,7 @@
 #include "pipeline/progress.hpp"
 
+#include "core/text_output.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -7,20 +9,6 @@
 namespace minetrace {
 
 namespace {
-
-// "812 B", "45.3 MiB", "2.6 GiB": integer arithmetic, one decimal.
-std::string Bytes(uint64_t bytes) {
-    static const char* const kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-    if (bytes < 1024) return std::to_string(bytes) + " B";
-    size_t unit = 0;
-    uint64_t scaled = bytes;
-    while (scaled >= 1024 * 1024 && unit + 1 < std::size(kUnits)) {
-        scaled /= 1024;
-        ++unit;
-    }
-    uint64_t tenths = scaled * 10 / 1024;
-    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " " + kUnits[unit];
-}
 
 std::string Count(uint64_t n) {
     if (n < 10'000) return std::to_string(n);
@@ -107,8 +95,9 @@ std::string ProgressMeter::Line(int64_t now_us) const {
         uint64_t percent = static_cast<uint64_t>(static_cast<double>(shown) * 100 /
                                                  static_cast<double>(total_bytes_));
         std::string p = std::to_string(percent);
-        stats = std::string(3 - std::min<size_t>(p.size(), 3), ' ') + p + "%  " + Bytes(shown) +
-                " / " + Bytes(total_bytes_) + "  " + Count(rate) + " rec/s";
+        stats = std::string(3 - std::min<size_t>(p.size(), 3), ' ') + p + "%  " +
+                FormatBytes(shown) + " / " + FormatBytes(total_bytes_) + "  " + Count(rate) +
+                " rec/s";
         if (shown > 0 && shown < total_bytes_) {
             // ETA from the average byte rate so far (floating point: no overflow on huge inputs).
             double eta_s = static_cast<double>(total_bytes_ - shown) *
@@ -125,7 +114,7 @@ std::string ProgressMeter::Line(int64_t now_us) const {
             bar = "[" + std::string(filled, '#') + std::string(bar_width - filled, '-') + "] ";
         }
     } else {
-        stats = Bytes(processed) + " read  " + Count(rate) + " rec/s";
+        stats = FormatBytes(processed) + " read  " + Count(rate) + " rec/s";
     }
     std::string line = "minetrace " + bar + stats;
     if (line.size() >= width_) line.resize(width_ - 1);

@@ -388,7 +388,7 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
         bool matched = i < batch.rule_ranges.size() && batch.rule_ranges[i].second > 0;
         if (ShouldKeep(e, matched)) {
             notes->keep.push_back(static_cast<uint32_t>(i));
-            Sha256 sha;
+            thread_local Sha256 sha; // one EVP context per thread; Finish resets it
             sha.Update(batch.data.get() + (e.offset - batch.base_offset),
                        static_cast<size_t>(e.length));
             notes->digests.push_back(sha.Finish());

@@ -1,6 +1,7 @@
 #include "provenance/outputs.hpp"
 
 #include "core/escape.hpp"
+#include "core/text_output.hpp"
 #include "core/timestamp.hpp"
 
 namespace minetrace {
@@ -85,15 +86,6 @@ void AppendEvidence(std::string& out, const EvidenceRef& e) {
     j.Str("file", e.file).Int("line", e.line).Int("offset", e.offset).Int("length", e.length);
     j.Str("sha256", e.sha256);
     j.Close();
-}
-
-// The writers build one line at a time into `out` and hand it to the stream in blocks, so their
-// memory does not grow with the output.
-void FlushIfLarge(std::ostream& stream, std::string& out) {
-    constexpr size_t kFlushBytes = 1u << 20;
-    if (out.size() < kFlushBytes) return;
-    stream << out;
-    out.clear();
 }
 
 } // namespace

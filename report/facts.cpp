@@ -224,20 +224,6 @@ std::string ReportTime(int64_t unix_us) {
     return text + " UTC";
 }
 
-std::string ReportBytes(uint64_t bytes) {
-    static const char* const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-    if (bytes < 1024) return std::to_string(bytes) + " B";
-    // Tenths computed in integers so the text never depends on floating-point formatting.
-    size_t unit = 0;
-    uint64_t scaled = bytes;
-    while (scaled >= 1024 * 1024 && unit + 2 < std::size(kUnits)) {
-        scaled /= 1024;
-        ++unit;
-    }
-    uint64_t tenths = scaled * 10 / 1024;
-    return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " " + kUnits[unit + 1];
-}
-
 std::string DisplayName(const ResourceFinding& f) {
     if (f.parent.empty()) return f.name;
     std::string_view parent = f.parent;

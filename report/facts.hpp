@@ -103,8 +103,6 @@ const ReportFacts& CachedFacts(const ReportContext& context);
 
 // "2026-10-12 08:20:21 UTC"; "-" for a negative time.
 std::string ReportTime(int64_t unix_us);
-// "113.3 KiB", "2.0 GiB", "512 B".
-std::string ReportBytes(uint64_t bytes);
 // The finding's name, prefixed with its parent's for child resources:
 // "gpu-train-eus-01/CUSTOMSCRIPT" for an extension, "GPU-TRAIN-EUS-01" for the VM.
 std::string DisplayName(const ResourceFinding& finding);

@@ -3,6 +3,7 @@
 // in this file. A Content-Security-Policy forbids scripts and every remote load, so even a bug in
 // escaping could not run code or reach the network.
 #include "core/escape.hpp"
+#include "core/text_output.hpp"
 #include "core/version.hpp"
 #include "parsers/format_detect.hpp"
 #include "parsers/input_source.hpp"
@@ -64,13 +65,6 @@ footer{margin-top:36px;color:var(--muted);font-size:12.5px}
 class Html {
   public:
     std::string s;
-    // Hands what is built so far to `out` once it is large, so a report of many resources is
-    // written in blocks rather than held whole.
-    void FlushTo(std::ostream& out) {
-        if (s.size() < (1u << 20)) return;
-        out << s;
-        s.clear();
-    }
     Html& raw(std::string_view markup) {
         s += markup;
         return *this;
@@ -340,7 +334,7 @@ void Manifest(Html& h, const ReportContext& context) {
     h.th_row({"file", "size", "SHA-256", "compression", "format", "records", "events", "ignored",
               "quarantined", "error"});
     for (const FileAccount& f : context.files) {
-        h.raw("<tr>").td(f.summary.path, "mono").td(ReportBytes(f.summary.size), "n");
+        h.raw("<tr>").td(f.summary.path, "mono").td(FormatBytes(f.summary.size), "n");
         h.td(f.summary.sha256, "mono").td(ToString(f.summary.compression));
         h.td(std::string(ToString(f.summary.shape)) +
              (f.summary.container.empty() ? "" : " / " + f.summary.container));
@@ -412,7 +406,7 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
             ++low;
             continue;
         }
-        h.FlushTo(out);
+        FlushIfLarge(out, h.s);
         Card(h, facts.cards[i], i);
     }
     if (low > 0) {
@@ -421,7 +415,7 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
         h.raw("</summary>\n");
         for (size_t i = 0; i < facts.cards.size(); ++i)
             if (facts.cards[i].finding->severity == Severity::kLow) {
-                h.FlushTo(out);
+                FlushIfLarge(out, h.s);
                 Card(h, facts.cards[i], i);
             }
         h.raw("</details>\n");

@@ -3,6 +3,7 @@
 // punctuation Markdown (CommonMark + GFM tables) gives meaning to. Log text never starts a line,
 // so block syntax (headings, lists, fences) cannot be injected either.
 #include "core/escape.hpp"
+#include "core/text_output.hpp"
 #include "core/version.hpp"
 #include "parsers/format_detect.hpp"
 #include "parsers/input_source.hpp"
@@ -23,13 +24,6 @@ bool IsAlnum(char c) {
 class Md {
   public:
     std::string s;
-    // Hands what is built so far to `out` once it is large, so a report of many resources is
-    // written in blocks rather than held whole.
-    void FlushTo(std::ostream& out) {
-        if (s.size() < (1u << 20)) return;
-        out << s;
-        s.clear();
-    }
     Md& raw(std::string_view markup) {
         s += markup;
         return *this;
@@ -271,7 +265,7 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
 
     m.raw("\n## Resources\n");
     for (const ResourceCard& card : facts.cards) {
-        m.FlushTo(out);
+        FlushIfLarge(out, m.s);
         const ResourceFinding& f = *card.finding;
         m.raw("\n### ").raw(Upper(ToString(f.severity))).raw(": ");
         m.text(DisplayName(f) + " (" + ShortResourceType(f.resource_type) + ", " + f.status + ")");

@@ -1,6 +1,7 @@
 // Compressed input through the whole pipeline: same events as the plain file; a truncated
 // stream is a reported file error and the records before the damage still count.
 #include "support/run_ingest.hpp"
+#include "unit/test_util.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -14,12 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string ReadFile(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using minetrace::test::ReadFile;
 
 void WriteFile(const fs::path& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -1,5 +1,7 @@
 // The minetrace binary end to end: exit codes, the files investigate writes, and byte-identical
 // outputs at --threads 1 and 2 (the manifest's "run" key aside).
+#include "unit/test_util.hpp"
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -11,17 +13,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-int Run(const std::string& args) {
-    std::string command = std::string(MINETRACE_BINARY) + " " + args + " >/dev/null 2>&1";
-    int status = std::system(command.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
+using minetrace::test::ReadFile;
+using minetrace::test::ShellStatus;
 
-std::string Read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+int Run(const std::string& args) {
+    return ShellStatus(std::string(MINETRACE_BINARY) + " " + args + " >/dev/null 2>&1");
 }
 
 // The manifest without its run-dependent "run" object (the last key of the file).
@@ -48,7 +44,7 @@ TEST_CASE("CLI: exit codes", "[cli]") {
     CHECK(Run("investigate " + std::string(MINETRACE_FIXTURES_DIR) +
               "/ingest/invalid-json-between.jsonl --out " + (dir / "dirty").string()) == 3);
     CHECK(fs::exists(dir / "dirty" / "manifest.json"));
-    CHECK(Read(dir / "dirty" / "quarantine.jsonl").find("invalid-json") != std::string::npos);
+    CHECK(ReadFile(dir / "dirty" / "quarantine.jsonl").find("invalid-json") != std::string::npos);
     // Broken rules are a configuration error before any input is read.
     CHECK(Run("investigate " + kScenario + "export-jsonl --out " + (dir / "rules").string() +
               " --rules " + std::string(MINETRACE_FIXTURES_DIR) + "/rules/lint") == 2);
@@ -66,14 +62,15 @@ TEST_CASE("CLI: investigate writes every report, identical at any thread count",
                              "timeline.jsonl", "timeline.csv", "quarantine.jsonl"}) {
         INFO(name);
         REQUIRE(fs::exists(dir / "t1" / name));
-        CHECK(Read(dir / "t1" / name) == Read(dir / "t2" / name));
+        CHECK(ReadFile(dir / "t1" / name) == ReadFile(dir / "t2" / name));
     }
-    std::string m1 = Read(dir / "t1" / "manifest.json");
-    std::string m2 = Read(dir / "t2" / "manifest.json");
+    std::string m1 = ReadFile(dir / "t1" / "manifest.json");
+    std::string m2 = ReadFile(dir / "t2" / "manifest.json");
     CHECK(m1.find("\"run\":") != std::string::npos);
     // The command lines differ (that is the point), so compare from the files on.
     CHECK(WithoutRun(m1).substr(m1.find("\"files\"")) ==
           WithoutRun(m2).substr(m2.find("\"files\"")));
-    CHECK(Read(dir / "t1" / "resources.jsonl").find("\"severity\": \"high\"") != std::string::npos);
+    CHECK(ReadFile(dir / "t1" / "resources.jsonl").find("\"severity\": \"high\"") !=
+          std::string::npos);
     fs::remove_all(dir);
 }

@@ -2,6 +2,7 @@
 // report: it must never become HTML or SVG markup, Markdown/HTML in report.md, or shell code in
 // containment.sh.
 #include "report_fixture.hpp"
+#include "unit/test_util.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -15,6 +16,8 @@ using namespace minetrace::testing;
 namespace fs = std::filesystem;
 
 namespace {
+
+using minetrace::test::ShellStatus;
 
 std::string Lower(std::string text) {
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -48,11 +51,6 @@ std::string ForeignTag(const std::string& html) {
         at = end;
     }
     return "";
-}
-
-int Shell(const std::string& command) {
-    int status = std::system(command.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 void WriteFile(const fs::path& path, const std::string& text) {
@@ -138,7 +136,7 @@ TEST_CASE("Report escaping: containment.sh quotes every id; bash parses it", "[r
         std::string script = RenderPack(WriteContainmentScript, in->Context(), language);
         fs::path file = dir / PackFileName("containment.sh", language);
         WriteFile(file, script);
-        CHECK(Shell("bash -n '" + file.string() + "'") == 0);
+        CHECK(ShellStatus("bash -n '" + file.string() + "'") == 0);
         std::istringstream lines(script);
         size_t commands = 0;
         for (std::string line; std::getline(lines, line);) {
@@ -199,8 +197,8 @@ TEST_CASE("Report escaping: containment.sh run with a fake az passes ids verbati
     script.erase(guard, 7);
     script.insert(script.find('\n') + 1, "az() { printf '%s\\n' \"$*\" >> az.log; }\n");
     WriteFile(dir / "run.sh", script);
-    CHECK(Shell("cd '" + dir.string() + "' && HOME='" + dir.string() +
-                "' bash run.sh 2>/dev/null") == 0);
+    CHECK(ShellStatus("cd '" + dir.string() + "' && HOME='" + dir.string() +
+                      "' bash run.sh 2>/dev/null") == 0);
     for (int i = 1; i <= 4; ++i) CHECK_FALSE(fs::exists(dir / ("pwned" + std::to_string(i))));
     std::ifstream log(dir / "az.log");
     std::stringstream calls;
