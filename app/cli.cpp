@@ -2,6 +2,7 @@
 
 #include "core/ascii.hpp"
 #include "core/escape.hpp"
+#include "core/text_output.hpp"
 #include "core/timestamp.hpp"
 #include "core/version.hpp"
 #include "pipeline/accounting.hpp"
@@ -24,6 +25,7 @@
 #include <future>
 #include <iostream>
 #include <malloc.h>
+#include <optional>
 #include <sys/ioctl.h>
 #include <tbb/global_control.h>
 #include <unistd.h>
@@ -36,6 +38,30 @@ namespace fs = std::filesystem;
 namespace {
 
 // MINETRACE_TIMINGS=1: wall time of each phase of `investigate` on stderr, for profiling.
+// "4096", "512K", "32M", "1G" (binary units, case-insensitive); nullopt if malformed or
+// larger than 1 TiB.
+std::optional<uint64_t> ParseByteSize(std::string_view text) {
+    uint64_t value = 0;
+    size_t i = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+        value = value * 10 + static_cast<uint64_t>(text[i] - '0');
+        if (value > (uint64_t{1} << 40)) return std::nullopt;
+    }
+    if (i == 0) return std::nullopt;
+    std::string_view unit = text.substr(i);
+    int shift = 0;
+    if (unit == "k" || unit == "K")
+        shift = 10;
+    else if (unit == "m" || unit == "M")
+        shift = 20;
+    else if (unit == "g" || unit == "G")
+        shift = 30;
+    else if (!unit.empty())
+        return std::nullopt;
+    if (value > ((uint64_t{1} << 40) >> shift)) return std::nullopt;
+    return value << shift;
+}
+
 class PhaseTimer {
   public:
     PhaseTimer(bool enabled, std::ostream& err) : enabled_(enabled), err_(err) {}
@@ -46,6 +72,9 @@ class PhaseTimer {
              << std::chrono::duration<double>(now - last_).count() << " s, " << Status("VmRSS")
              << " resident, " << Status("VmHWM") << " peak\n";
         last_ = now;
+    }
+    void Note(const std::string& text) {
+        if (enabled_) err_ << "minetrace: timing " << text << "\n";
     }
 
   private:
@@ -291,10 +320,16 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     CommonOptions common;
     std::string out_dir;
     std::string lang = "both";
+    RetainedStoreOptions store;
+    std::string spill_after = std::to_string(store.budget_bytes >> 20) + "M";
     po::options_description options = CommonDescription(common);
     options.add_options()("out,o", po::value(&out_dir), "output directory (created if needed)")(
-        "lang", po::value(&lang)->default_value("both"),
-        "response pack language: en, ja or both")("help,h", "this help");
+        "lang", po::value(&lang)->default_value("both"), "response pack language: en, ja or both")(
+        "spill-dir", po::value(&store.spill_dir),
+        "where kept records go past --spill-after (default $TMPDIR, else /tmp); the file is "
+        "unlinked at once")("spill-after", po::value(&spill_after)->default_value(spill_after),
+                            "bytes of kept records held in memory before they are spilled to a "
+                            "file (suffixes K, M, G: binary units)")("help,h", "this help");
     po::variables_map vm;
     if (!Parse(args, options, common.paths, err, vm)) return kExitUsage;
     if (vm.count("help")) {
@@ -303,6 +338,19 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     }
     if (out_dir.empty()) {
         err << "minetrace: investigate needs --out DIR\n";
+        return kExitUsage;
+    }
+    std::optional<uint64_t> budget = ParseByteSize(spill_after);
+    if (!budget || *budget == 0) {
+        err << "minetrace: --spill-after must be a size such as 512K, 32M or 1G\n";
+        return kExitUsage;
+    }
+    store.budget_bytes = static_cast<size_t>(*budget);
+    // Found out now, not after minutes of ingest when the first run is spilled.
+    std::error_code spill_ec;
+    if (!store.spill_dir.empty() && (!fs::is_directory(store.spill_dir, spill_ec) ||
+                                     access(store.spill_dir.c_str(), W_OK | X_OK) != 0)) {
+        err << "minetrace: --spill-dir " << store.spill_dir << " is not a writable directory\n";
         return kExitUsage;
     }
     std::vector<Language> languages;
@@ -343,7 +391,7 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     // The investigation state is large (every kept record, every operation); freeing it node
     // by node at exit costs about a tenth of a run, so release builds let the process exit take
     // it. Sanitizer builds free it, so leak checking still sees everything else.
-    auto investigation_owner = std::make_unique<Investigation>(inputs.files, rule_infos);
+    auto investigation_owner = std::make_unique<Investigation>(inputs.files, rule_infos, store);
     Investigation& investigation = *investigation_owner;
     CoverageCollector coverage;
     IngestOptions ingest = MakeIngestOptions(common);
@@ -355,6 +403,9 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     // (this thread) does not reuse: give those pages back before the analysis grows.
     malloc_trim(0);
     timer.Lap("ingest");
+    timer.Note("kept " + std::to_string(investigation.retained_count()) + " records, " +
+               FormatBytes(investigation.store().bytes()) + ", " +
+               std::to_string(investigation.store().spilled_runs()) + " runs spilled");
     auto result_owner = std::make_unique<InvestigationResult>(investigation.Analyze());
     const InvestigationResult& result = *result_owner;
     timer.Lap("analyze");

@@ -1,15 +1,21 @@
 #include "provenance/investigation.hpp"
 
+#include "core/arena.hpp"
 #include "core/ascii.hpp"
 #include "core/sha256.hpp"
 #include "core/timestamp.hpp"
 #include "provenance/body.hpp"
 #include "provenance/outputs.hpp"
+#include "provenance/retained_codec.hpp"
 
 #include <algorithm>
 #include <deque>
 #include <functional>
+#include <map>
+#include <optional>
+#include <set>
 #include <tbb/parallel_for.h>
+#include <tuple>
 #include <unordered_map>
 
 namespace minetrace {
@@ -28,8 +34,10 @@ constexpr size_t kSweepRegions = 3;
 constexpr size_t kMaxEvidence = 64;
 constexpr size_t kMaxIpsPerPrincipal = 64;
 constexpr size_t kMaxBodyBytes = 256 * 1024;
-// Resources built at once by the parallel analysis passes.
+// Resources built at once by the parallel analysis passes, and about how many bytes of kept
+// records they may hold (a resource's records are never split).
 constexpr size_t kAnalysisChunk = 2048;
+constexpr size_t kAnalysisChunkBytes = 8u << 20;
 
 std::string LastSegment(std::string_view id) {
     while (!id.empty() && id.back() == '/') id.remove_suffix(1);
@@ -184,8 +192,10 @@ std::string PrincipalKey(const RetainedEvent& e) {
     return AsciiLowerCopy(w.caller);
 }
 
-Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules)
-    : paths_(std::move(paths)), rules_(std::move(rules)) {}
+Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules,
+                             RetainedStoreOptions store)
+    : paths_(std::move(paths)), rules_(std::move(rules)), store_(store),
+      partner_records_(std::move(store)) {}
 
 Investigation::~Investigation() = default;
 
@@ -211,121 +221,23 @@ enum Fact : size_t {
 };
 
 // The RetainedFacts member that holds each Fact.
-template <typename Facts> auto& FactField(Facts& r, Fact fact) {
-    decltype(&r.location) fields[kFactCount] = {&r.location,
-                                                &r.vm_size,
-                                                &r.priority,
-                                                &r.max_price,
-                                                &r.capacity,
-                                                &r.target_dedicated_nodes,
-                                                &r.target_low_priority_nodes,
-                                                &r.image,
-                                                &r.publisher,
-                                                &r.extension_type,
-                                                &r.grant_principal_id,
-                                                &r.grant_principal_type,
-                                                &r.grant_role_definition_id,
-                                                &r.grant_scope};
+std::string_view& FactField(RetainedFacts& r, Fact fact) {
+    std::string_view* fields[kFactCount] = {&r.location,
+                                            &r.vm_size,
+                                            &r.priority,
+                                            &r.max_price,
+                                            &r.capacity,
+                                            &r.target_dedicated_nodes,
+                                            &r.target_low_priority_nodes,
+                                            &r.image,
+                                            &r.publisher,
+                                            &r.extension_type,
+                                            &r.grant_principal_id,
+                                            &r.grant_principal_type,
+                                            &r.grant_role_definition_id,
+                                            &r.grant_scope};
     return *fields[fact];
 }
-
-size_t MixPointer(size_t h, std::string_view v) {
-    return (h ^ reinterpret_cast<uintptr_t>(v.data())) * 0x9E3779B97F4A7C15ull;
-}
-
-} // namespace
-
-// The strings of a kept record that Consume interns, in a fixed order, so Prepare (parallel) can
-// hash them and Consume (serial) only looks them up.
-enum Interned : size_t {
-    kSubscriptionId,
-    kTenantId,
-    kResourceId,
-    kResourceIdLower,
-    kResourceType,
-    kResourceGroup,
-    kOperation,
-    kStatus,
-    kStatusCode,
-    kCorrelationId,
-    kCallerIp,
-    kCaller,
-    kUpn,
-    kObjectId,
-    kAppId,
-    kAppidacr,
-    kPrincipalType,
-    kTokenTenant,
-    kIdtyp,
-    kManagedIdentityResourceId,
-    kIpClaim,
-    kEvidenceRole,
-    kRoleAssignmentId,
-    kRoleDefinitionId,
-    kFirstFact,
-    kInternedCount = kFirstFact + kFactCount
-};
-
-std::array<std::string_view, kInternedCount>
-InternedViews(const Event& e, const std::array<std::string, kFactCount>& facts) {
-    std::array<std::string_view, kInternedCount> v{};
-    v[kSubscriptionId] = e.subscription_id;
-    v[kTenantId] = e.tenant_id;
-    v[kResourceId] = e.resource_id;
-    v[kResourceIdLower] = e.resource_id_lower;
-    v[kResourceType] = e.resource_type;
-    v[kResourceGroup] = e.resource_group;
-    v[kOperation] = e.operation;
-    v[kStatus] = e.status;
-    v[kStatusCode] = e.status_code;
-    v[kCorrelationId] = e.correlation_id;
-    v[kCallerIp] = e.caller_ip;
-    v[kCaller] = e.caller.caller;
-    v[kUpn] = e.caller.upn;
-    v[kObjectId] = e.caller.object_id;
-    v[kAppId] = e.caller.app_id;
-    v[kAppidacr] = e.caller.appidacr;
-    v[kPrincipalType] = e.caller.principal_type;
-    v[kTokenTenant] = e.caller.token_tenant;
-    v[kIdtyp] = e.caller.idtyp;
-    v[kManagedIdentityResourceId] = e.caller.managed_identity_resource_id;
-    v[kIpClaim] = e.caller.ip_claim;
-    v[kEvidenceRole] = e.authorization.evidence_role;
-    v[kRoleAssignmentId] = e.authorization.role_assignment_id;
-    v[kRoleDefinitionId] = e.authorization.role_definition_id;
-    for (size_t f = 0; f < kFactCount; ++f) v[kFirstFact + f] = facts[f];
-    return v;
-}
-
-size_t HashText(std::string_view text) {
-    return std::hash<std::string_view>{}(text);
-}
-
-// What Prepare computes for one batch: the events to keep with their record digests, and
-// per-batch tallies of principals and subscriptions (views into the batch).
-struct Investigation::Notes : BatchNotes {
-    struct Seen {
-        std::string key;
-        const Event* first = nullptr; // the principal's first event in the batch
-        int64_t first_us = INT64_MAX;
-        int64_t last_us = INT64_MIN;
-        uint64_t events = 0;
-        uint64_t failures = 0;
-        std::vector<std::string_view> ips; // distinct, first-seen order
-    };
-    struct Facts {
-        std::array<std::string, kFactCount> values; // indexed by Fact
-        bool keep_bodies = false;
-    };
-    std::vector<uint32_t> keep;
-    std::vector<Sha256Digest> digests;                      // parallel to keep
-    std::vector<Facts> facts;                               // parallel to keep
-    std::vector<std::array<size_t, kInternedCount>> hashes; // parallel to keep: HashText of each
-    std::vector<Seen> principals; // first-seen order, so merging is deterministic
-    std::vector<std::pair<std::string_view, std::string_view>> subscriptions; // id, tenant
-};
-
-namespace {
 
 bool ShouldKeep(const Event& e, bool matched) {
     if (matched || e.kind == SourceKind::kPartnerCenterAudit) return true;
@@ -337,8 +249,6 @@ bool ShouldKeep(const Event& e, bool matched) {
     return e.operation == "microsoft.resources/deployments/write" ||
            e.operation == "microsoft.authorization/roleassignments/write";
 }
-
-} // namespace
 
 // Reads the facts the analysis needs from one record's bodies. Thread-safe: one BodyReader per
 // thread.
@@ -378,6 +288,105 @@ void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v) {
     }
 }
 
+// Appends the byte form of kept record `e` (retained_codec.hpp): views into the batch and
+// `facts`, so nothing is copied twice.
+void EncodeKept(const Batch& batch, size_t i, const Sha256Digest& digest,
+                const std::array<std::string, kFactCount>& facts, bool keep_bodies,
+                std::string& out) {
+    const Event& e = batch.events[i];
+    RetainedEvent r;
+    r.time_us = e.time_us;
+    r.kind = e.kind;
+    r.phase = e.phase;
+    r.file_id = e.file_id;
+    r.line = e.line;
+    r.offset = e.offset;
+    r.length = e.length;
+    r.sha256 = digest;
+    r.subscription_id = e.subscription_id;
+    r.tenant_id = e.tenant_id;
+    r.resource_id = e.resource_id;
+    r.resource_id_lower = e.resource_id_lower;
+    r.resource_type = e.resource_type;
+    r.resource_group = e.resource_group;
+    r.operation = e.operation;
+    r.status = e.status;
+    r.status_code = e.status_code;
+    r.correlation_id = e.correlation_id;
+    r.caller_ip = e.caller_ip;
+    RetainedIdentity who;
+    who.caller = e.caller.caller;
+    who.upn = e.caller.upn;
+    who.object_id = e.caller.object_id;
+    who.app_id = e.caller.app_id;
+    who.appidacr = e.caller.appidacr;
+    who.principal_type = e.caller.principal_type;
+    who.token_tenant = e.caller.token_tenant;
+    who.idtyp = e.caller.idtyp;
+    who.mfa = e.caller.mfa;
+    who.managed_identity_resource_id = e.caller.managed_identity_resource_id;
+    who.ip_claim = e.caller.ip_claim;
+    r.identity = &who;
+    r.evidence_role = e.authorization.evidence_role;
+    r.role_assignment_id = e.authorization.role_assignment_id;
+    r.role_definition_id = e.authorization.role_definition_id;
+    // Bodies are the bulk of a record: their facts were read above; the bodies themselves stay
+    // only where the report shows content (execution, miner content).
+    RetainedFacts kept_facts;
+    for (size_t f = 0; f < kFactCount; ++f) FactField(kept_facts, static_cast<Fact>(f)) = facts[f];
+    r.facts = &kept_facts;
+    if (keep_bodies) {
+        r.request_body = e.request_body.substr(0, kMaxBodyBytes);
+        r.response_body = e.response_body.substr(0, kMaxBodyBytes);
+    }
+    const PartnerCenterFields& partner = e.partner;
+    RetainedPartner pc;
+    if (!partner.customer_name.empty() || !partner.partner_id.empty() ||
+        !partner.order_id.empty() || !partner.record_id.empty() ||
+        !partner.resource_new_value.empty() || !partner.customized_data.empty() ||
+        !partner.subscription_ids.empty()) {
+        pc.customer_name = partner.customer_name;
+        pc.partner_id = partner.partner_id;
+        pc.order_id = partner.order_id;
+        pc.record_id = partner.record_id;
+        pc.resource_new_value = partner.resource_new_value.substr(0, kMaxBodyBytes);
+        pc.customized_data = partner.customized_data.substr(0, kMaxBodyBytes);
+        pc.subscription_ids.assign(partner.subscription_ids.begin(),
+                                   partner.subscription_ids.end());
+        r.partner = &pc;
+    }
+    if (i < batch.rule_ranges.size()) {
+        auto [begin, count] = batch.rule_ranges[i];
+        for (uint32_t h = 0; h < count; ++h) {
+            uint32_t hit = batch.rule_hits[begin + h];
+            r.rules.push_back(
+                {hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
+        }
+    }
+    EncodeRetained(r, out);
+}
+
+} // namespace
+
+// What Prepare computes for one batch: the kept records in byte form, and per-batch tallies of
+// principals and subscriptions (views into the batch).
+struct Investigation::Notes : BatchNotes {
+    struct Seen {
+        std::string key;
+        const Event* first = nullptr; // the principal's first event in the batch
+        int64_t first_us = INT64_MAX;
+        int64_t last_us = INT64_MIN;
+        uint64_t events = 0;
+        uint64_t failures = 0;
+        std::vector<std::string_view> ips; // distinct, first-seen order
+    };
+    std::vector<uint32_t> keep;   // event indexes
+    std::string encoded;          // the kept records, back to back
+    std::vector<size_t> ends;     // parallel to keep: where each record ends in `encoded`
+    std::vector<Seen> principals; // first-seen order, so merging is deterministic
+    std::vector<std::pair<std::string_view, std::string_view>> subscriptions; // id, tenant
+};
+
 std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
     auto notes = std::make_unique<Notes>();
     std::unordered_map<std::string_view, size_t> principal_index;
@@ -391,21 +400,20 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
             thread_local Sha256 sha; // one EVP context per thread; Finish resets it
             sha.Update(batch.data.get() + (e.offset - batch.base_offset),
                        static_cast<size_t>(e.length));
-            notes->digests.push_back(sha.Finish());
-            Notes::Facts& facts = notes->facts.emplace_back();
-            if (!e.request_body.empty() || !e.response_body.empty()) ReadBodyFacts(e, facts.values);
-            auto views = InternedViews(e, facts.values);
-            auto& hashes = notes->hashes.emplace_back();
-            for (size_t h = 0; h < kInternedCount; ++h) hashes[h] = HashText(views[h]);
+            std::array<std::string, kFactCount> facts;
+            if (!e.request_body.empty() || !e.response_body.empty()) ReadBodyFacts(e, facts);
+            bool keep_bodies = false;
             if (matched) {
                 auto [begin, count] = batch.rule_ranges[i];
                 for (uint32_t h = 0; h < count; ++h) {
                     uint32_t rule = batch.rule_hits[begin + h] & ~kRuleHitContentUnavailable;
                     if (rule < rules_.size() && (rules_[rule].signal == "execution" ||
                                                  rules_[rule].signal == "miner-content"))
-                        facts.keep_bodies = true;
+                        keep_bodies = true;
                 }
             }
+            EncodeKept(batch, i, sha.Finish(), facts, keep_bodies, notes->encoded);
+            notes->ends.push_back(notes->encoded.size());
         }
         if (!e.subscription_id.empty() && !subscription_index.count(e.subscription_id)) {
             subscription_index.emplace(e.subscription_id, notes->subscriptions.size());
@@ -438,60 +446,6 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
             p.ips.push_back(e.caller_ip);
     }
     return notes;
-}
-
-std::string_view Investigation::Intern(std::string_view text) {
-    return Intern(text, HashText(text));
-}
-
-std::string_view Investigation::Intern(std::string_view text, size_t hash) {
-    if (text.empty()) return {};
-    auto [it, inserted] = interned_.insert({text, hash});
-    // A new entry still views the caller's text: store it, then point the entry at the copy
-    // (the hash and the text's value are unchanged, so the set's invariants hold).
-    if (inserted) it->text = pool_.Store(text);
-    return it->text;
-}
-
-size_t Investigation::InternedGroupHash::operator()(const RetainedIdentity& g) const {
-    size_t h = static_cast<size_t>(g.mfa);
-    for (std::string_view v : {g.caller, g.upn, g.object_id, g.app_id, g.appidacr, g.principal_type,
-                               g.token_tenant, g.idtyp, g.managed_identity_resource_id, g.ip_claim})
-        h = MixPointer(h, v);
-    return h ^ (h >> 31);
-}
-
-size_t Investigation::InternedGroupHash::operator()(const RetainedFacts& g) const {
-    size_t h = 0;
-    for (size_t f = 0; f < kFactCount; ++f) h = MixPointer(h, FactField(g, static_cast<Fact>(f)));
-    return h ^ (h >> 31);
-}
-
-bool Investigation::InternedGroupEqual::operator()(const RetainedIdentity& a,
-                                                   const RetainedIdentity& b) const {
-    auto same = [](std::string_view x, std::string_view y) {
-        return x.data() == y.data() && x.size() == y.size();
-    };
-    return same(a.caller, b.caller) && same(a.upn, b.upn) && same(a.object_id, b.object_id) &&
-           same(a.app_id, b.app_id) && same(a.appidacr, b.appidacr) &&
-           same(a.principal_type, b.principal_type) && same(a.token_tenant, b.token_tenant) &&
-           same(a.idtyp, b.idtyp) && a.mfa == b.mfa &&
-           same(a.managed_identity_resource_id, b.managed_identity_resource_id) &&
-           same(a.ip_claim, b.ip_claim);
-}
-
-bool Investigation::InternedGroupEqual::operator()(const RetainedFacts& a,
-                                                   const RetainedFacts& b) const {
-    for (size_t f = 0; f < kFactCount; ++f) {
-        std::string_view x = FactField(a, static_cast<Fact>(f));
-        std::string_view y = FactField(b, static_cast<Fact>(f));
-        if (x.data() != y.data() || x.size() != y.size()) return false;
-    }
-    return true;
-}
-
-std::string_view Investigation::Keep(std::string_view text) {
-    return pool_.Store(text.substr(0, kMaxBodyBytes));
 }
 
 void Investigation::Consume(const Batch& batch) {
@@ -535,229 +489,66 @@ void Investigation::Consume(const Batch& batch) {
         for (std::string_view ip : seen.ips)
             if (p.ips.size() < kMaxIpsPerPrincipal) p.ips.emplace(ip);
     }
+    size_t begin = 0;
     for (size_t k = 0; k < notes->keep.size(); ++k) {
-        const size_t i = notes->keep[k];
-        const Event& e = batch.events[i];
-        uint32_t begin = 0, count = 0;
-        if (i < batch.rule_ranges.size()) std::tie(begin, count) = batch.rule_ranges[i];
-        auto r = std::make_unique<RetainedEvent>();
-        r->time_us = e.time_us;
-        r->kind = e.kind;
-        r->phase = e.phase;
-        r->sequence = sequence_++;
-        r->file_id = e.file_id;
-        r->line = e.line;
-        r->offset = e.offset;
-        r->length = e.length;
-        r->sha256 = notes->digests[k]; // hashed in Prepare, in the parallel stage
-        const Notes::Facts& facts = notes->facts[k];
-        const auto views = InternedViews(e, facts.values);
-        std::array<std::string_view, kInternedCount> v;
-        for (size_t f = 0; f < kInternedCount; ++f) v[f] = Intern(views[f], notes->hashes[k][f]);
-        r->subscription_id = v[kSubscriptionId];
-        r->tenant_id = v[kTenantId];
-        r->resource_id = v[kResourceId];
-        r->resource_id_lower = v[kResourceIdLower];
-        r->resource_type = v[kResourceType];
-        r->resource_group = v[kResourceGroup];
-        r->operation = v[kOperation];
-        r->status = v[kStatus];
-        r->status_code = v[kStatusCode];
-        r->correlation_id = v[kCorrelationId];
-        r->caller_ip = v[kCallerIp];
-        RetainedIdentity who;
-        who.caller = v[kCaller];
-        who.upn = v[kUpn];
-        who.object_id = v[kObjectId];
-        who.app_id = v[kAppId];
-        who.appidacr = v[kAppidacr];
-        who.principal_type = v[kPrincipalType];
-        who.token_tenant = v[kTokenTenant];
-        who.idtyp = v[kIdtyp];
-        who.mfa = e.caller.mfa;
-        who.managed_identity_resource_id = v[kManagedIdentityResourceId];
-        who.ip_claim = v[kIpClaim];
-        r->identity = &*identities_.insert(who).first;
-        r->evidence_role = v[kEvidenceRole];
-        r->role_assignment_id = v[kRoleAssignmentId];
-        r->role_definition_id = v[kRoleDefinitionId];
-        // Bodies are the bulk of a record: their facts were read in Prepare; the bodies
-        // themselves stay only where the report shows content (execution, miner content).
-        RetainedFacts kept_facts;
-        bool any_fact = false;
-        for (size_t f = 0; f < kFactCount; ++f) {
-            FactField(kept_facts, static_cast<Fact>(f)) = v[kFirstFact + f];
-            any_fact = any_fact || !facts.values[f].empty();
-        }
-        if (any_fact) r->facts = &*facts_.insert(kept_facts).first;
-        if (facts.keep_bodies) {
-            r->request_body = Keep(e.request_body);
-            r->response_body = Keep(e.response_body);
-        }
-        const PartnerCenterFields& partner = e.partner;
-        if (!partner.customer_name.empty() || !partner.partner_id.empty() ||
-            !partner.order_id.empty() || !partner.record_id.empty() ||
-            !partner.resource_new_value.empty() || !partner.customized_data.empty() ||
-            !partner.subscription_ids.empty()) {
-            RetainedPartner& pc = partners_.emplace_back();
-            pc.customer_name = Intern(e.partner.customer_name);
-            pc.partner_id = Intern(e.partner.partner_id);
-            pc.order_id = Intern(e.partner.order_id);
-            pc.record_id = Intern(e.partner.record_id);
-            pc.resource_new_value = Keep(e.partner.resource_new_value);
-            pc.customized_data = Keep(e.partner.customized_data);
-            for (std::string_view id : e.partner.subscription_ids)
-                pc.subscription_ids.push_back(Intern(id));
-            r->partner = &pc;
-        }
-        for (uint32_t h = 0; h < count; ++h) {
-            uint32_t hit = batch.rule_hits[begin + h];
-            r->rules.push_back(
-                {hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
-        }
-        retained_.push_back(std::move(r));
+        const Event& e = batch.events[notes->keep[k]];
+        std::string_view bytes(notes->encoded.data() + begin, notes->ends[k] - begin);
+        begin = notes->ends[k];
+        if (e.kind == SourceKind::kPartnerCenterAudit)
+            partner_records_.Append({}, sequence_++, bytes);
+        else
+            store_.Append(e.resource_id_lower, sequence_++, bytes);
     }
 }
 
+// The records the reported operations point into: each a copy of its byte form, decoded.
+struct RetainedRecords {
+    Arena bytes{64u << 10};
+    std::deque<DecodedEvent> events;
+};
+
 namespace {
 
-// Everything Analyze builds, with the lookups between the parts.
 std::string_view PrecursorSignal(const Operation& op);
 
-class Analyzer {
-  public:
-    Analyzer(const std::vector<std::unique_ptr<RetainedEvent>>& retained,
-             const std::vector<RuleInfo>& rules, const std::vector<std::string>& paths,
-             const std::map<std::string, std::string>& subscription_tenants)
-        : retained_(retained), rules_(rules), paths_(paths),
-          subscription_tenants_(subscription_tenants) {}
+// A resource's records, decoded, with its operations folded; lives for one chunk of a pass.
+struct ResourceGroup {
+    std::string_view key;                  // lowercased resource id ("" for none)
+    const StoredRecord* records = nullptr; // in sequence order
+    size_t count = 0;
+    std::unique_ptr<DecodedEvent[]> events;      // parallel to records
+    std::vector<std::unique_ptr<Operation>> ops; // in operation order (OperationBefore)
 
-    InvestigationResult Run();
-
-  private:
-    void FoldOperations();
-    void CollectGrants();
-    std::optional<ResourceFinding> BuildFinding(std::string_view resource,
-                                                const std::vector<const Operation*>& ops);
-    static bool MayBeOrdinary(const ResourceFinding& f);
-    static bool Notable(const ResourceFinding& f);
-    ResourceFinding Rebuild(std::string_view resource);
-    bool Swept(const ResourceFinding& f) const;
-    void Rate(ResourceFinding& f);
-    void Attribute(ResourceFinding& finding, const Operation& creation);
-    void AttachPreparation(ResourceFinding& finding);
-    void RateSeverity();
-    void BuildSubscriptions();
-    void BuildTimeline();
-    const RuleInfo* Rule(uint32_t index) const {
-        return index < rules_.size() ? &rules_[index] : nullptr;
-    }
-    std::string RegionOf(const ResourceFinding& f) const {
-        auto it = f.details.find("location");
-        return it == f.details.end() ? "" : it->second;
-    }
-
-    const std::vector<std::unique_ptr<RetainedEvent>>& retained_;
-    EvidenceRef Evidence(const RetainedEvent& e) const {
-        EvidenceRef ref;
-        ref.file = e.file_id < paths_.size() ? paths_[e.file_id] : "";
-        ref.line = e.line;
-        ref.offset = e.offset;
-        ref.length = e.length;
-        ref.sha256 = ToHex(e.sha256);
-        return ref;
-    }
-    void AddEvidenceFields(TimelineEntry& t, const RetainedEvent& e) const {
-        EvidenceRef ref = Evidence(e);
-        t.fields["source_file"] = ref.file;
-        t.fields["record_offset"] = std::to_string(ref.offset);
-        t.fields["record_line"] = std::to_string(ref.line);
-        t.fields["record_sha256"] = ref.sha256;
-    }
-
-    const std::vector<RuleInfo>& rules_;
-    const std::vector<std::string>& paths_;
-    const std::map<std::string, std::string>& subscription_tenants_;
-    InvestigationResult result_;
-    static void AddDetails(ResourceFinding& f, const RetainedEvent& event) {
-        const RetainedFacts& e = event.fact();
-        auto set = [&](const char* key, std::string_view value) {
-            if (!value.empty() && !f.details.count(key)) f.details[key] = std::string(value);
-        };
-        set("location", e.location);
-        set("vm_size", e.vm_size);
-        set("priority", e.priority);
-        set("max_price", e.max_price);
-        set("capacity", e.capacity);
-        set("target_dedicated_nodes", e.target_dedicated_nodes);
-        set("target_low_priority_nodes", e.target_low_priority_nodes);
-        set("image", e.image);
-        set("publisher", e.publisher);
-        set("extension_type", e.extension_type);
-    }
-    std::vector<Grant> grants_;
-    std::map<std::string, std::vector<const Grant*>> grants_by_principal_;
-    std::map<std::string, const Grant*> grants_by_assignment_; // assignment GUID without dashes
-    std::map<const Operation*, const Grant*> grants_by_operation_;
-    // correlation id -> deployment resource id (views into the pool)
-    std::unordered_map<std::string_view, std::string_view> deployments_;
-    // resource id -> all its operations, and principal key -> precursor operations.
-    std::unordered_map<std::string_view, std::vector<const Operation*>> by_resource_;
-    // principal key -> the operations that may be preparation (PrecursorSignal), in time order
-    std::unordered_map<std::string, std::vector<const Operation*>> by_principal_;
-    std::map<std::string, ResourceFinding, std::less<>> findings_;
-    std::set<std::string, std::less<>> supporting_; // findings added as supporting resources
-    // Rated low and not reported: resource id -> creator's object id (the finding is rebuilt if
-    // that creator turns out to have created high-severity resources).
-    std::unordered_map<std::string_view, std::string> ordinary_;
-    // Per principal (object id|name): when and where it created compute, for region sweeps.
-    std::map<std::string, std::vector<std::pair<int64_t, std::string>>> compute_regions_;
-    std::set<std::string> miner_parents_; // resources a miner was installed on
-
-    // The evidence of a reported finding: the records of its operations, at most kMaxEvidence;
-    // distinct records only, except for supporting resources. Built only for what is reported.
-    void AddEvidence(ResourceFinding& f) const {
-        bool distinct = !supporting_.count(f.resource_id);
-        std::set<std::pair<uint32_t, uint64_t>> seen; // file, offset
-        for (const Operation* op : f.operations)
-            for (const RetainedEvent* e : op->events) {
-                if (f.evidence.size() >= kMaxEvidence) return;
-                if (distinct && !seen.emplace(e->file_id, e->offset).second) continue;
-                f.evidence.push_back(Evidence(*e));
-            }
+    // The byte form of a record of this group.
+    std::string_view BytesOf(const RetainedEvent& e) const {
+        auto it =
+            std::lower_bound(records, records + count, e.sequence,
+                             [](const StoredRecord& r, uint64_t s) { return r.sequence < s; });
+        return it->bytes;
     }
 };
 
-void Analyzer::FoldOperations() {
-    // Group by correlation id + operation + resource; events without a correlation id stand
-    // alone. The views are interned (equal text, equal pointer), so a group is keyed by the
-    // three pointers. The grouping order does not matter: operations are sorted below by a
-    // total order.
-    struct GroupKey {
-        const char* correlation;
-        const char* operation;
-        const char* resource;
-        uint64_t alone; // the sequence of an event without correlation id, else 0
-        bool operator==(const GroupKey&) const = default;
-    };
-    struct GroupHash {
-        size_t operator()(const GroupKey& k) const {
-            auto mix = [](size_t h, const void* p) {
-                return (h ^ reinterpret_cast<uintptr_t>(p)) * 0x9E3779B97F4A7C15ull;
-            };
-            size_t h = mix(mix(mix(0, k.correlation), k.operation), k.resource);
-            return (h ^ k.alone) * 0x9E3779B97F4A7C15ull ^ (h >> 29);
-        }
-    };
-    std::unordered_map<GroupKey, std::vector<const RetainedEvent*>, GroupHash> groups;
-    groups.reserve(retained_.size() / 2 + 1);
-    for (const auto& e : retained_) {
-        if (e->kind == SourceKind::kPartnerCenterAudit) continue;
-        GroupKey key{e->correlation_id.data(), e->operation.data(), e->resource_id_lower.data(),
-                     e->correlation_id.empty() ? e->sequence + 1 : 0};
-        groups[key].push_back(e.get());
-    }
-    result_.operations.reserve(groups.size());
+// The total order of operations: request time, operation, resource, first record.
+bool OperationBefore(const Operation& a, const Operation& b) {
+    if (a.request_us != b.request_us) return a.request_us < b.request_us;
+    if (a.operation != b.operation) return a.operation < b.operation;
+    if (a.resource_id_lower != b.resource_id_lower)
+        return a.resource_id_lower < b.resource_id_lower;
+    return a.events.front()->sequence < b.events.front()->sequence;
+}
+
+// Folds one resource's records into operations: by correlation id + operation (+ resource, the
+// group's); records without a correlation id stand alone. Phases of one operation in time order;
+// a new Start after a completion is a new attempt.
+std::vector<std::unique_ptr<Operation>> FoldOperations(const std::vector<const RetainedEvent*>& all,
+                                                       const std::vector<RuleInfo>& rules) {
+    using Key = std::tuple<std::string_view, std::string_view, std::string_view, uint64_t>;
+    std::map<Key, std::vector<const RetainedEvent*>> groups;
+    for (const RetainedEvent* e : all)
+        groups[Key{e->correlation_id, e->operation, e->resource_id_lower,
+                   e->correlation_id.empty() ? e->sequence + 1 : 0}]
+            .push_back(e);
+    std::vector<std::unique_ptr<Operation>> out;
     for (auto& [key, events] : groups) {
         std::sort(events.begin(), events.end(), [](const RetainedEvent* a, const RetainedEvent* b) {
             if (a->time_us != b->time_us) return a->time_us < b->time_us;
@@ -773,12 +564,11 @@ void Analyzer::FoldOperations() {
             std::sort(op->signals.begin(), op->signals.end());
             op->signals.erase(std::unique(op->signals.begin(), op->signals.end()),
                               op->signals.end());
-            result_.operations.push_back(std::move(op));
+            out.push_back(std::move(op));
         };
         for (const RetainedEvent* e : events) {
             bool terminal_seen =
                 op && (op->final_phase == Phase::kSucceeded || op->final_phase == Phase::kFailed);
-            // A new Start after a completion is a new attempt of the same operation.
             if (!op || (e->phase == Phase::kStarted && terminal_seen)) {
                 flush();
                 op = std::make_unique<Operation>();
@@ -815,72 +605,350 @@ void Analyzer::FoldOperations() {
             if (!e->status_code.empty()) op->status_code = e->status_code;
             for (const RuleRef& hit : e->rules) {
                 op->rules.push_back(hit.rule);
-                if (const RuleInfo* info = Rule(hit.rule)) op->signals.push_back(info->signal);
+                if (hit.rule < rules.size()) op->signals.push_back(rules[hit.rule].signal);
                 op->content_unavailable = op->content_unavailable || hit.content_unavailable;
             }
         }
         flush();
     }
-    std::sort(result_.operations.begin(), result_.operations.end(),
-              [](const auto& a, const auto& b) {
-                  if (a->request_us != b->request_us) return a->request_us < b->request_us;
-                  if (a->operation != b->operation) return a->operation < b->operation;
-                  if (a->resource_id_lower != b->resource_id_lower)
-                      return a->resource_id_lower < b->resource_id_lower;
-                  return a->events.front()->sequence < b->events.front()->sequence;
-              });
-    for (const auto& op : result_.operations) {
-        if (!op->resource_id_lower.empty()) by_resource_[op->resource_id_lower].push_back(op.get());
-        // Only operations that can be a precursor (see AttachPreparation) are indexed.
-        if (op->request && !PrecursorSignal(*op).empty())
-            by_principal_[PrincipalKey(*op->request)].push_back(op.get());
-    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return OperationBefore(*a, *b); });
+    return out;
 }
 
-void Analyzer::CollectGrants() {
-    for (const auto& op : result_.operations) {
-        if (op->operation != "microsoft.authorization/roleassignments/write" || !op->succeeded())
-            continue;
-        Grant grant;
-        grant.assignment_id = op->resource_id_lower;
-        grant.at_us = op->request_us;
-        grant.operation = op.get();
-        grant.granted_by = PrincipalOf(*op->request);
-        // The request body (on the Start record) names who received which role where:
-        // {"Properties":{"PrincipalId":..,"RoleDefinitionId":..,"Scope":..}}.
-        for (const RetainedEvent* e : op->events) {
-            if (e->fact().grant_principal_id.empty()) continue;
-            grant.principal_id = e->fact().grant_principal_id;
-            grant.principal_type = e->fact().grant_principal_type;
-            grant.role_definition_id = e->fact().grant_role_definition_id;
-            grant.scope = e->fact().grant_scope;
-            break;
+// Decodes the chunk's groups and folds their operations, in parallel.
+std::vector<ResourceGroup> LoadGroups(const StoredChunk& chunk,
+                                      const std::vector<RuleInfo>& rules) {
+    std::vector<ResourceGroup> groups(chunk.groups.size());
+    tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+        const StoredGroup& stored = chunk.groups[g];
+        ResourceGroup& group = groups[g];
+        group.key = stored.key;
+        group.records = chunk.records.data() + stored.first;
+        group.count = stored.count;
+        group.events = std::make_unique<DecodedEvent[]>(stored.count);
+        std::vector<const RetainedEvent*> events(stored.count);
+        for (size_t r = 0; r < stored.count; ++r) {
+            DecodeRetained(group.records[r].bytes, group.records[r].sequence, group.events[r]);
+            events[r] = &group.events[r].event;
         }
-        if (grant.principal_id.empty()) continue;
-        std::string_view name = BuiltInRoleName(grant.role_definition_id);
-        grant.role = name.empty() ? grant.role_definition_id : std::string(name);
-        grants_.push_back(std::move(grant));
+        group.ops = FoldOperations(events, rules);
+    });
+    return groups;
+}
+
+// A compact entry of the preparation index: an operation that can be preparation
+// (PrecursorSignal), by principal, in operation order.
+struct PrecursorEntry {
+    int64_t request_us = 0;
+    std::string operation;
+    std::string resource_id;
+    std::string subscription_id;
+    std::string_view signal; // static text
+    Phase final_phase = Phase::kOther;
+    uint64_t sequence = 0;
+};
+
+bool PrecursorBefore(const PrecursorEntry& a, const PrecursorEntry& b) {
+    if (a.request_us != b.request_us) return a.request_us < b.request_us;
+    if (a.operation != b.operation) return a.operation < b.operation;
+    if (a.resource_id != b.resource_id) return a.resource_id < b.resource_id;
+    return a.sequence < b.sequence;
+}
+
+// Everything Analyze builds, with the lookups between the parts. The store is read in passes
+// (see Run); between passes only compact indexes and the findings that may be reported stay.
+class Analyzer {
+  public:
+    Analyzer(RetainedStore& store, RetainedStore& partner_records,
+             const std::vector<RuleInfo>& rules, const std::vector<std::string>& paths,
+             const std::map<std::string, std::string>& subscription_tenants)
+        : store_(store), partner_records_(partner_records), rules_(rules), paths_(paths),
+          subscription_tenants_(subscription_tenants) {
+        result_.records = std::make_shared<RetainedRecords>();
     }
-    // Indexes for attribution (grants_ no longer changes, so the pointers stay valid).
-    for (const Grant& g : grants_) {
+
+    InvestigationResult Run();
+
+  private:
+    // Visits the store's groups chunk by chunk, decoded and folded.
+    void ForEachGroups(const std::function<void(std::vector<ResourceGroup>&)>& visit,
+                       const std::function<bool(std::string_view)>& select = {});
+    void CollectIndexes();
+    void RateResources();
+    void Implicate(ResourceFinding& f) const;
+    void TraceSuspects();
+    void ResolveSources();
+    void ForEachPartnerRecord(const std::function<void(const RetainedEvent*)>& visit);
+    std::optional<ResourceFinding> BuildFinding(std::string_view resource,
+                                                const std::vector<std::unique_ptr<Operation>>& ops,
+                                                bool attribute_rights) const;
+    static bool Notable(const ResourceFinding& f);
+    bool Swept(const ResourceFinding& f) const;
+    void Rate(ResourceFinding& f) const;
+    void Attribute(ResourceFinding& finding, const Operation& creation,
+                   bool attribute_rights) const;
+    void AttachPreparation(ResourceFinding& finding) const;
+    // Points `f` at pinned copies of its group's operations (serial).
+    void Keep(ResourceFinding f, const ResourceGroup& group);
+    const Operation* Pin(const Operation& op, const ResourceGroup& group);
+    void BuildSubscriptions();
+    void BuildTimeline();
+    const RuleInfo* Rule(uint32_t index) const {
+        return index < rules_.size() ? &rules_[index] : nullptr;
+    }
+    std::string RegionOf(const ResourceFinding& f) const {
+        auto it = f.details.find("location");
+        return it == f.details.end() ? "" : it->second;
+    }
+    EvidenceRef Evidence(const RetainedEvent& e) const {
+        EvidenceRef ref;
+        ref.file = e.file_id < paths_.size() ? paths_[e.file_id] : "";
+        ref.line = e.line;
+        ref.offset = e.offset;
+        ref.length = e.length;
+        ref.sha256 = ToHex(e.sha256);
+        return ref;
+    }
+    void AddEvidenceFields(TimelineEntry& t, const RetainedEvent& e) const {
+        EvidenceRef ref = Evidence(e);
+        t.fields["source_file"] = ref.file;
+        t.fields["record_offset"] = std::to_string(ref.offset);
+        t.fields["record_line"] = std::to_string(ref.line);
+        t.fields["record_sha256"] = ref.sha256;
+    }
+    static void AddDetails(ResourceFinding& f, const RetainedEvent& event) {
+        const RetainedFacts& e = event.fact();
+        auto set = [&](const char* key, std::string_view value) {
+            if (!value.empty() && !f.details.count(key)) f.details[key] = std::string(value);
+        };
+        set("location", e.location);
+        set("vm_size", e.vm_size);
+        set("priority", e.priority);
+        set("max_price", e.max_price);
+        set("capacity", e.capacity);
+        set("target_dedicated_nodes", e.target_dedicated_nodes);
+        set("target_low_priority_nodes", e.target_low_priority_nodes);
+        set("image", e.image);
+        set("publisher", e.publisher);
+        set("extension_type", e.extension_type);
+    }
+    // The evidence of a reported finding: the records of its operations, at most kMaxEvidence;
+    // distinct records only, except for supporting resources. Built only for what is reported.
+    void AddEvidence(ResourceFinding& f) const {
+        bool distinct = !supporting_.count(f.resource_id);
+        std::set<std::pair<uint32_t, uint64_t>> seen; // file, offset
+        for (const Operation* op : f.operations)
+            for (const RetainedEvent* e : op->events) {
+                if (f.evidence.size() >= kMaxEvidence) return;
+                if (distinct && !seen.emplace(e->file_id, e->offset).second) continue;
+                f.evidence.push_back(Evidence(*e));
+            }
+    }
+
+    RetainedStore& store_;
+    RetainedStore& partner_records_;
+    const std::vector<RuleInfo>& rules_;
+    const std::vector<std::string>& paths_;
+    const std::map<std::string, std::string>& subscription_tenants_;
+    InvestigationResult result_;
+
+    // Cross-resource indexes (CollectIndexes), read-only afterwards.
+    std::vector<std::pair<Grant, PrecursorEntry>> grants_; // with the grant's operation order
+    std::map<std::string, std::vector<const Grant*>> grants_by_principal_;
+    std::map<std::string, const Grant*> grants_by_assignment_; // assignment GUID without dashes
+    std::unordered_map<uint64_t, const Grant*> grants_by_operation_; // by first record
+    // correlation id -> the first deployment (in operation order) that carries it
+    std::unordered_map<std::string, std::pair<PrecursorEntry, std::string>> deployments_;
+    // principal key -> the operations that may be preparation, in operation order
+    std::unordered_map<std::string, std::vector<PrecursorEntry>> by_principal_;
+    // Per principal (object id|name): when and where it created compute, for region sweeps;
+    // regions are indexes into regions_.
+    std::map<std::string, std::vector<std::pair<int64_t, uint32_t>>> compute_regions_;
+    std::vector<std::string> regions_;
+    std::set<std::string> miner_parents_; // resources a miner was installed on
+
+    // What may be reported, by resource id; their operations are pinned.
+    std::map<std::string, ResourceFinding, std::less<>> findings_;
+    std::set<std::string, std::less<>> supporting_; // findings added as supporting resources
+    std::set<std::string, std::less<>> suspects_;   // object ids behind high findings
+    // Pinned operations by their first record's sequence.
+    std::unordered_map<uint64_t, const Operation*> pinned_;
+};
+
+void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>&)>& visit,
+                             const std::function<bool(std::string_view)>& select) {
+    store_.ForEachChunk(
+        kAnalysisChunk, kAnalysisChunkBytes,
+        [&](const StoredChunk& chunk) {
+            std::vector<ResourceGroup> groups = LoadGroups(chunk, rules_);
+            visit(groups);
+        },
+        select);
+}
+
+const Operation* Analyzer::Pin(const Operation& op, const ResourceGroup& group) {
+    uint64_t id = op.events.front()->sequence;
+    if (auto it = pinned_.find(id); it != pinned_.end()) return it->second;
+    RetainedRecords& records = *result_.records;
+    auto copy = std::make_unique<Operation>(op);
+    std::string_view last_status_code;
+    for (size_t i = 0; i < op.events.size(); ++i) {
+        const RetainedEvent* e = op.events[i];
+        std::string_view bytes = records.bytes.Store(group.BytesOf(*e));
+        DecodedEvent& pinned = records.events.emplace_back();
+        DecodeRetained(bytes, e->sequence, pinned);
+        copy->events[i] = &pinned.event;
+        if (op.request == e) copy->request = &pinned.event;
+        if (!pinned.event.status_code.empty()) last_status_code = pinned.event.status_code;
+    }
+    // The operation's views, repointed at the pinned records (the fold took them from its
+    // first record, and the status code from the last record that has one).
+    const RetainedEvent& first = *copy->events.front();
+    copy->operation = first.operation;
+    copy->verb = VerbOf(copy->operation);
+    copy->resource_id_lower = first.resource_id_lower;
+    copy->resource_type = first.resource_type;
+    copy->correlation_id = first.correlation_id;
+    copy->status_code = last_status_code;
+    const Operation* out = copy.get();
+    result_.operations.push_back(std::move(copy));
+    pinned_.emplace(id, out);
+    return out;
+}
+
+void Analyzer::Keep(ResourceFinding f, const ResourceGroup& group) {
+    for (const Operation*& op : f.operations) op = Pin(*op, group);
+    std::string id = f.resource_id;
+    findings_.emplace(std::move(id), std::move(f));
+}
+
+// Pass 1: what rating a resource needs from the others (grants, deployments, preparation by
+// principal, compute regions by principal, resources a miner was installed on).
+void Analyzer::CollectIndexes() {
+    struct Found {
+        std::vector<std::pair<std::string, PrecursorEntry>> precursors; // principal key
+        std::vector<std::pair<Grant, PrecursorEntry>> grants;
+        std::vector<std::pair<std::string, std::pair<PrecursorEntry, std::string>>> deployments;
+        std::string sweep_principal; // empty if none
+        std::pair<int64_t, std::string> creation;
+        std::string miner_parent;
+    };
+    auto order = [](const Operation& op) {
+        PrecursorEntry at;
+        at.request_us = op.request_us;
+        at.operation = op.operation;
+        at.resource_id = op.resource_id_lower;
+        at.sequence = op.events.front()->sequence;
+        return at;
+    };
+    ForEachGroups([&](std::vector<ResourceGroup>& groups) {
+        std::vector<Found> found(groups.size());
+        tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+            const ResourceGroup& group = groups[g];
+            Found& out = found[g];
+            for (const auto& op : group.ops) {
+                if (op->request) {
+                    std::string_view signal = PrecursorSignal(*op);
+                    if (!signal.empty()) {
+                        PrecursorEntry p = order(*op);
+                        p.subscription_id = op->request->subscription_id;
+                        p.signal = signal;
+                        p.final_phase = op->final_phase;
+                        out.precursors.emplace_back(PrincipalKey(*op->request), std::move(p));
+                    }
+                }
+                if (op->operation == "microsoft.authorization/roleassignments/write" &&
+                    op->succeeded()) {
+                    Grant grant;
+                    grant.assignment_id = op->resource_id_lower;
+                    grant.at_us = op->request_us;
+                    grant.operation_sequence = op->events.front()->sequence;
+                    grant.granted_by = PrincipalOf(*op->request);
+                    // The request body (on the Start record) names who received which role
+                    // where: {"Properties":{"PrincipalId":..,"RoleDefinitionId":..,"Scope":..}}.
+                    for (const RetainedEvent* e : op->events) {
+                        if (e->fact().grant_principal_id.empty()) continue;
+                        grant.principal_id = e->fact().grant_principal_id;
+                        grant.principal_type = e->fact().grant_principal_type;
+                        grant.role_definition_id = e->fact().grant_role_definition_id;
+                        grant.scope = e->fact().grant_scope;
+                        break;
+                    }
+                    if (!grant.principal_id.empty()) {
+                        std::string_view name = BuiltInRoleName(grant.role_definition_id);
+                        grant.role = name.empty() ? grant.role_definition_id : std::string(name);
+                        out.grants.emplace_back(std::move(grant), order(*op));
+                    }
+                }
+                if (op->operation == "microsoft.resources/deployments/write" &&
+                    !op->correlation_id.empty())
+                    out.deployments.push_back({std::string(op->correlation_id),
+                                               {order(*op), std::string(op->resource_id_lower)}});
+            }
+            if (group.key.empty()) return;
+            std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops, false);
+            if (!f) return;
+            if (f->created_by && f->created_at_us >= 0) {
+                std::string region = RegionOf(*f);
+                if (!region.empty() &&
+                    (f->resource_type == "microsoft.compute/virtualmachines" ||
+                     f->resource_type == "microsoft.compute/virtualmachinescalesets" ||
+                     f->resource_type == "microsoft.batch/batchaccounts/pools" ||
+                     f->resource_type == "microsoft.containerinstance/containergroups")) {
+                    out.sweep_principal = f->created_by->object_id + "|" + f->created_by->name;
+                    out.creation = {f->created_at_us, std::move(region)};
+                }
+            }
+            if (std::count(f->signals.begin(), f->signals.end(), "miner-content") &&
+                !f->parent.empty() && IsExtensionOrRunCommand(f->resource_type))
+                out.miner_parent = f->parent;
+        });
+        std::unordered_map<std::string, uint32_t> region_ids;
+        for (uint32_t r = 0; r < regions_.size(); ++r) region_ids.emplace(regions_[r], r);
+        for (Found& out : found) {
+            for (auto& [key, p] : out.precursors) by_principal_[key].push_back(std::move(p));
+            for (auto& grant : out.grants) grants_.push_back(std::move(grant));
+            for (auto& [correlation, deployment] : out.deployments) {
+                auto [it, inserted] = deployments_.try_emplace(correlation, deployment);
+                if (!inserted && PrecursorBefore(deployment.first, it->second.first))
+                    it->second = std::move(deployment);
+            }
+            if (!out.sweep_principal.empty()) {
+                auto [it, inserted] = region_ids.try_emplace(
+                    out.creation.second, static_cast<uint32_t>(regions_.size()));
+                if (inserted) regions_.push_back(out.creation.second);
+                compute_regions_[out.sweep_principal].emplace_back(out.creation.first, it->second);
+            }
+            if (!out.miner_parent.empty()) miner_parents_.insert(std::move(out.miner_parent));
+        }
+    });
+    for (auto& [key, ops] : by_principal_) std::sort(ops.begin(), ops.end(), PrecursorBefore);
+    for (auto& [principal, creations] : compute_regions_)
+        std::sort(creations.begin(), creations.end());
+    // Grants in operation order: the latest grant before a creation wins, the first one of an
+    // assignment id is the one named by evidence.
+    std::sort(grants_.begin(), grants_.end(),
+              [](const auto& a, const auto& b) { return PrecursorBefore(a.second, b.second); });
+    for (const auto& [g, at] : grants_) {
         grants_by_principal_[g.principal_id].push_back(&g);
         grants_by_assignment_.emplace(RemoveDashes(LastSegment(g.assignment_id)), &g);
-        grants_by_operation_.emplace(g.operation, &g);
+        grants_by_operation_.emplace(g.operation_sequence, &g);
     }
-    for (const auto& op : result_.operations)
-        if (op->operation == "microsoft.resources/deployments/write" && !op->correlation_id.empty())
-            deployments_.emplace(op->correlation_id, op->resource_id_lower);
 }
 
-void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) {
+void Analyzer::Attribute(ResourceFinding& f, const Operation& creation,
+                         bool attribute_rights) const {
     f.created_at_us = creation.request_us;
     f.completed_at_us = creation.completion_us;
     f.correlation_id = creation.correlation_id;
     f.created_by = PrincipalOf(*creation.request);
+    if (!attribute_rights) return;
     // The deployment whose correlation id this creation shares.
     if (!creation.correlation_id.empty()) {
-        auto it = deployments_.find(creation.correlation_id);
-        if (it != deployments_.end() && it->second != f.resource_id) f.deployment = it->second;
+        auto it = deployments_.find(std::string(creation.correlation_id));
+        if (it != deployments_.end() && it->second.second != f.resource_id)
+            f.deployment = it->second.second;
     }
     // authorized_by: the role assignment named by the call's evidence, else the latest grant
     // to the creator before the creation.
@@ -904,10 +972,14 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) {
 
 // The finding for one resource with its operations, attributed and with its details; nullopt
 // when nothing on it is relevant (no compute write, no signal of what mining needs). Not rated.
-std::optional<ResourceFinding> Analyzer::BuildFinding(std::string_view resource,
-                                                      const std::vector<const Operation*>& ops) {
+// Without `attribute_rights` (while the indexes are being collected) it names no deployment and
+// no grant.
+std::optional<ResourceFinding>
+Analyzer::BuildFinding(std::string_view resource,
+                       const std::vector<std::unique_ptr<Operation>>& ops,
+                       bool attribute_rights) const {
     bool relevant = false;
-    for (const Operation* op : ops) {
+    for (const auto& op : ops) {
         for (std::string_view s : op->signals) {
             if (s == "compute-create" || s == "compute-scale" || s == "gpu-sku" ||
                 s == "large-sku" || s == "miner-content" || s == "spot-unlimited" ||
@@ -928,7 +1000,8 @@ std::optional<ResourceFinding> Analyzer::BuildFinding(std::string_view resource,
     const Operation* creation = nullptr;
     const Operation* failed = nullptr;
     const Operation* deletion = nullptr;
-    for (const Operation* op : ops) {
+    for (const auto& owned : ops) {
+        const Operation* op = owned.get();
         f.operations.push_back(op);
         if (op->verb == "write") {
             if (op->succeeded() && !creation)
@@ -944,9 +1017,9 @@ std::optional<ResourceFinding> Analyzer::BuildFinding(std::string_view resource,
     if (!origin) {
         // Only actions or deletes: a resource created before the logs begin. Keep it when a
         // rule flagged what happened to it (run commands, miner extensions).
-        origin = ops.front();
+        origin = ops.front().get();
     }
-    Attribute(f, *origin);
+    Attribute(f, *origin, attribute_rights);
     if (!creation && failed) {
         f.status = "failed";
         f.completed_at_us = -1;
@@ -963,13 +1036,13 @@ std::optional<ResourceFinding> Analyzer::BuildFinding(std::string_view resource,
     for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
     if (!f.details.count("location")) {
         // Fall back to any region named on the resource's operations.
-        for (const Operation* op : ops)
+        for (const auto& op : ops)
             for (const RetainedEvent* e : op->events)
                 if (!e->fact().location.empty())
                     f.details.emplace("location", std::string(e->fact().location));
     }
     std::set<std::string> rule_ids, signals, notes;
-    for (const Operation* op : ops) {
+    for (const auto& op : ops) {
         for (uint32_t r : op->rules)
             if (const RuleInfo* info = Rule(r)) {
                 rule_ids.insert(info->id);
@@ -994,50 +1067,38 @@ std::optional<ResourceFinding> Analyzer::BuildFinding(std::string_view resource,
 // registration, a new resource group, or a failed write; empty when it is none of those.
 std::string_view PrecursorSignal(const Operation& op) {
     std::string_view signal;
-    for (std::string_view s : op.signals)
-        if (s == "quota-increase" || s == "rp-registration" || s == "resource-group-create")
-            signal = s;
+    for (std::string_view s : op.signals) {
+        if (s == "quota-increase") signal = "quota-increase";
+        if (s == "rp-registration") signal = "rp-registration";
+        if (s == "resource-group-create") signal = "resource-group-create";
+    }
     if (op.final_phase == Phase::kFailed && op.verb == "write") signal = "failed-attempt";
     return signal;
 }
 
-void Analyzer::AttachPreparation(ResourceFinding& f) {
+void Analyzer::AttachPreparation(ResourceFinding& f) const {
     if (!f.created_by || f.created_at_us < 0) return;
     std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id
                                                        : AsciiLowerCopy(f.created_by->name);
     auto it = by_principal_.find(key);
     if (it == by_principal_.end()) return;
     // A principal's operations are in request-time order: visit only the window.
-    const std::vector<const Operation*>& ops = it->second;
+    const std::vector<PrecursorEntry>& ops = it->second;
     auto from =
         std::lower_bound(ops.begin(), ops.end(), f.created_at_us - kPreparationWindow,
-                         [](const Operation* op, int64_t at) { return op->request_us < at; });
-    for (auto op_it = from; op_it != ops.end() && (*op_it)->request_us <= f.created_at_us;
-         ++op_it) {
-        const Operation* op = *op_it;
-        if (op->resource_id_lower == f.resource_id) continue;
-        if (!op->request->subscription_id.empty() &&
-            op->request->subscription_id != f.subscription_id)
-            continue;
-        std::string_view signal = PrecursorSignal(*op);
-        if (signal.empty()) continue;
+                         [](const PrecursorEntry& op, int64_t at) { return op.request_us < at; });
+    for (auto op = from; op != ops.end() && op->request_us <= f.created_at_us; ++op) {
+        if (op->resource_id == f.resource_id) continue;
+        if (!op->subscription_id.empty() && op->subscription_id != f.subscription_id) continue;
         Precursor p;
         p.at_us = op->request_us;
         p.operation = op->operation;
-        p.resource_id = op->resource_id_lower;
-        p.signal = signal;
+        p.resource_id = op->resource_id;
+        p.signal = op->signal;
         p.status = std::string(ToString(op->final_phase));
-        p.source = op;
+        p.source_sequence = op->sequence;
         f.preparation.push_back(std::move(p));
     }
-}
-
-// Whether `f` is likely ordinary compute (rated low, not reported); only a hint: RateSeverity
-// rates such findings again before dropping them.
-bool Analyzer::MayBeOrdinary(const ResourceFinding& f) {
-    for (const std::string& signal : f.signals)
-        if (signal != "compute-create" && signal != "compute-scale") return false;
-    return f.status != "failed";
 }
 
 // Reported: everything rated medium or high, and low-rated compute that is still worth a look
@@ -1052,22 +1113,14 @@ bool Analyzer::Notable(const ResourceFinding& f) {
     return false;
 }
 
-// Builds, prepares and rates the finding of a resource known to be relevant.
-ResourceFinding Analyzer::Rebuild(std::string_view resource) {
-    ResourceFinding f = *BuildFinding(resource, by_resource_.at(resource));
-    AttachPreparation(f);
-    Rate(f);
-    return f;
-}
-
 bool Analyzer::Swept(const ResourceFinding& f) const {
     auto it = compute_regions_.find(f.created_by->object_id + "|" + f.created_by->name);
     if (it == compute_regions_.end()) return false;
     // The principal's creations are sorted by time: look only within a day either side.
     const auto& creations = it->second;
     auto from = std::lower_bound(creations.begin(), creations.end(),
-                                 std::make_pair(f.created_at_us - kMicrosPerDay, std::string()));
-    std::vector<std::string_view> regions;
+                                 std::make_pair(f.created_at_us - kMicrosPerDay, uint32_t{0}));
+    std::vector<uint32_t> regions;
     for (auto c = from; c != creations.end() && c->first <= f.created_at_us + kMicrosPerDay; ++c) {
         if (std::find(regions.begin(), regions.end(), c->second) != regions.end()) continue;
         regions.push_back(c->second);
@@ -1075,10 +1128,9 @@ bool Analyzer::Swept(const ResourceFinding& f) const {
     }
     return false;
 }
-
-// The first rating of a finding, from its own facts and the cross-resource facts RateSeverity
-// gathered (regions per principal, miner parents).
-void Analyzer::Rate(ResourceFinding& f) {
+// The rating of a finding, from its own facts and the cross-resource indexes (regions per
+// principal, miner parents, grants).
+void Analyzer::Rate(ResourceFinding& f) const {
     auto has = [&](const char* s) { return std::count(f.signals.begin(), f.signals.end(), s) > 0; };
     bool miner = has("miner-content");
     bool gpu = has("gpu-sku") || has("large-sku");
@@ -1166,158 +1218,181 @@ void Analyzer::Rate(ResourceFinding& f) {
     f.severity = severity;
 }
 
-void Analyzer::RateSeverity() {
-    // Every relevant resource is built once here to learn what rating needs across resources
-    // (regions per principal, miner parents). Most are ordinary compute that will rate low and
-    // not be reported: those are dropped and rebuilt one at a time below, so memory holds full
-    // findings only for what may be reported.
-    // Building and rating are per resource and read only shared state, so they run in parallel
-    // in chunks (bounded memory); merging the results is serial and order-independent.
-    std::vector<std::pair<std::string_view, const std::vector<const Operation*>*>> resources;
-    resources.reserve(by_resource_.size());
-    for (const auto& [resource, ops] : by_resource_) resources.emplace_back(resource, &ops);
-    std::vector<std::optional<ResourceFinding>> built(kAnalysisChunk);
-    std::vector<std::string_view> deferred;
-    for (size_t begin = 0; begin < resources.size(); begin += kAnalysisChunk) {
-        const size_t end = std::min(resources.size(), begin + kAnalysisChunk);
-        tbb::parallel_for(begin, end, [&](size_t i) {
-            std::optional<ResourceFinding>& slot = built[i - begin];
-            slot = BuildFinding(resources[i].first, *resources[i].second);
-            if (slot) AttachPreparation(*slot);
-        });
-        for (size_t i = begin; i < end; ++i) {
-            std::optional<ResourceFinding>& slot = built[i - begin];
-            if (!slot) continue;
-            ResourceFinding& f = *slot;
-            if (f.created_by && f.created_at_us >= 0) {
-                std::string region = RegionOf(f);
-                if (!region.empty() &&
-                    (f.resource_type == "microsoft.compute/virtualmachines" ||
-                     f.resource_type == "microsoft.compute/virtualmachinescalesets" ||
-                     f.resource_type == "microsoft.batch/batchaccounts/pools" ||
-                     f.resource_type == "microsoft.containerinstance/containergroups"))
-                    compute_regions_[f.created_by->object_id + "|" + f.created_by->name]
-                        .emplace_back(f.created_at_us, region);
-            }
-            if (std::count(f.signals.begin(), f.signals.end(), "miner-content") &&
-                !f.parent.empty() && (IsExtensionOrRunCommand(f.resource_type)))
-                miner_parents_.insert(f.parent);
-            if (MayBeOrdinary(f))
-                deferred.push_back(resources[i].first);
-            else
-                findings_.emplace(resources[i].first, std::move(f));
-            slot.reset();
-        }
+void Analyzer::Implicate(ResourceFinding& f) const {
+    if (f.severity != Severity::kLow || !f.created_by) return;
+    if (suspects_.count(f.created_by->object_id)) {
+        f.severity = Severity::kMedium;
+        f.reasons.push_back("created by " + Describe(*f.created_by) +
+                            ", who created high-severity resources");
     }
-    for (auto& [principal, creations] : compute_regions_)
-        std::sort(creations.begin(), creations.end());
-    for (auto& [id, f] : findings_) Rate(f);
-    for (size_t begin = 0; begin < deferred.size(); begin += kAnalysisChunk) {
-        const size_t end = std::min(deferred.size(), begin + kAnalysisChunk);
-        tbb::parallel_for(begin, end, [&](size_t i) { built[i - begin] = Rebuild(deferred[i]); });
-        for (size_t i = begin; i < end; ++i) {
-            ResourceFinding& f = *built[i - begin];
-            if (f.severity == Severity::kLow && !Notable(f))
-                ordinary_.emplace(deferred[i],
-                                  f.created_by ? f.created_by->object_id : std::string());
-            else
-                findings_.emplace(deferred[i], std::move(f));
-            built[i - begin].reset();
-        }
-    }
+}
 
-    // Second pass: what the principals behind high findings did around them.
-    std::set<std::string, std::less<>> suspects;
+// Pass 2: every relevant resource built, prepared and rated. What is reported so far is kept,
+// with its operations pinned; the rest (rated low and not notable, mostly ordinary compute) is
+// dropped here and looked at again in pass 3 only if its creator turns out to be behind high
+// findings.
+void Analyzer::RateResources() {
+    ForEachGroups([&](std::vector<ResourceGroup>& groups) {
+        std::vector<std::optional<ResourceFinding>> built(groups.size());
+        tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+            if (groups[g].key.empty()) return;
+            std::optional<ResourceFinding> f = BuildFinding(groups[g].key, groups[g].ops, true);
+            if (!f) return;
+            AttachPreparation(*f);
+            Rate(*f);
+            if (!Notable(*f)) return;
+            built[g] = std::move(f);
+        });
+        for (size_t g = 0; g < groups.size(); ++g)
+            if (built[g]) Keep(std::move(*built[g]), groups[g]);
+    });
     for (const auto& [id, f] : findings_)
         if (f.severity == Severity::kHigh && f.created_by && !f.created_by->object_id.empty())
-            suspects.insert(f.created_by->object_id);
-    auto implicate = [&](ResourceFinding& f) {
-        if (f.severity != Severity::kLow || !f.created_by) return;
-        if (suspects.count(f.created_by->object_id)) {
-            f.severity = Severity::kMedium;
-            f.reasons.push_back("created by " + Describe(*f.created_by) +
-                                ", who created high-severity resources");
-        }
-    };
-    for (auto& [id, f] : findings_) implicate(f);
-    for (auto it = ordinary_.begin(); it != ordinary_.end();) {
-        if (it->second.empty() || !suspects.count(it->second)) {
-            ++it;
-            continue;
-        }
-        ResourceFinding f = Rebuild(it->first);
-        implicate(f);
-        findings_.emplace(it->first, std::move(f));
-        it = ordinary_.erase(it);
-    }
-    // Supporting resources (networks, disks, groups, deployments) of those principals, and the
-    // grants that gave them their rights.
-    for (const auto& op : result_.operations) {
-        if (op->verb != "write" || !op->succeeded() || op->resource_id_lower.empty()) continue;
-        const RetainedEvent& req = *op->request;
-        // Quota requests and registrations are preparation, not resources.
-        if (op->has_signal("quota-increase") || op->has_signal("rp-registration")) continue;
-        bool suspect_creator =
-            !req.who().object_id.empty() && suspects.count(req.who().object_id) > 0;
-        const Grant* enabling = nullptr;
-        if (auto g = grants_by_operation_.find(op.get());
-            g != grants_by_operation_.end() && suspects.count(g->second->principal_id))
-            enabling = g->second;
-        if (!suspect_creator && !enabling) continue;
-        if (findings_.count(op->resource_id_lower) || ordinary_.count(op->resource_id_lower))
-            continue;
-        ResourceFinding f;
-        f.resource_id = op->resource_id_lower;
-        f.resource_type = op->resource_type;
-        f.subscription_id = req.subscription_id;
-        f.resource_group = req.resource_group;
-        f.name = LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id);
-        f.parent = ParentOf(f.resource_id);
-        f.status = "created";
-        supporting_.insert(f.resource_id);
-        for (const Operation* o : by_resource_[op->resource_id_lower]) {
-            f.operations.push_back(o);
-            for (uint32_t r : o->rules)
-                if (const RuleInfo* info = Rule(r)) {
-                    f.rules.push_back(info->id);
-                    f.signals.push_back(info->signal);
+            suspects_.insert(f.created_by->object_id);
+    for (auto& [id, f] : findings_) Implicate(f);
+}
+
+// Pass 3: what the principals behind high findings did around them: their ordinary compute,
+// the supporting resources (networks, disks, groups, deployments) they created, and the grants
+// that gave them their rights.
+void Analyzer::TraceSuspects() {
+    if (suspects_.empty()) return;
+    ForEachGroups([&](std::vector<ResourceGroup>& groups) {
+        std::vector<std::optional<ResourceFinding>> built(groups.size());
+        std::vector<char> supporting(groups.size(), 0);
+        tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+            const ResourceGroup& group = groups[g];
+            if (group.key.empty() || findings_.count(group.key)) return;
+            std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops, true);
+            if (f) {
+                // Relevant but rated low and not notable: reported if a suspect created it.
+                if (!f->created_by || f->created_by->object_id.empty() ||
+                    !suspects_.count(f->created_by->object_id))
+                    return;
+                AttachPreparation(*f);
+                Rate(*f);
+                Implicate(*f);
+                built[g] = std::move(f);
+                return;
+            }
+            for (const auto& owned : group.ops) {
+                const Operation* op = owned.get();
+                if (op->verb != "write" || !op->succeeded()) continue;
+                const RetainedEvent& req = *op->request;
+                // Quota requests and registrations are preparation, not resources.
+                if (op->has_signal("quota-increase") || op->has_signal("rp-registration")) continue;
+                bool suspect_creator =
+                    !req.who().object_id.empty() && suspects_.count(req.who().object_id) > 0;
+                const Grant* enabling = nullptr;
+                if (auto it = grants_by_operation_.find(op->events.front()->sequence);
+                    it != grants_by_operation_.end() && suspects_.count(it->second->principal_id))
+                    enabling = it->second;
+                if (!suspect_creator && !enabling) continue;
+                ResourceFinding s;
+                s.resource_id = group.key;
+                s.resource_type = op->resource_type;
+                s.subscription_id = req.subscription_id;
+                s.resource_group = req.resource_group;
+                s.name = LastSegment(req.resource_id.empty() ? group.key : req.resource_id);
+                s.parent = ParentOf(s.resource_id);
+                s.status = "created";
+                for (const auto& o : group.ops) {
+                    s.operations.push_back(o.get());
+                    for (uint32_t r : o->rules)
+                        if (const RuleInfo* info = Rule(r)) {
+                            s.rules.push_back(info->id);
+                            s.signals.push_back(info->signal);
+                        }
                 }
+                std::sort(s.rules.begin(), s.rules.end());
+                s.rules.erase(std::unique(s.rules.begin(), s.rules.end()), s.rules.end());
+                std::sort(s.signals.begin(), s.signals.end());
+                s.signals.erase(std::unique(s.signals.begin(), s.signals.end()), s.signals.end());
+                Attribute(s, *op, true);
+                for (const RetainedEvent* e : op->events)
+                    if (!e->fact().location.empty())
+                        s.details.emplace("location", std::string(e->fact().location));
+                if (enabling) {
+                    s.severity = Severity::kHigh;
+                    s.details["role"] = enabling->role;
+                    s.details["principal_id"] = enabling->principal_id;
+                    s.details["role_definition_id"] = enabling->role_definition_id;
+                    s.reasons.push_back("granted the " + enabling->role + " role to " +
+                                        enabling->principal_id +
+                                        ", who then created high-severity resources");
+                    if (s.created_by && s.created_by->mfa == Tristate::kNo)
+                        s.reasons.push_back("the grant was made without MFA");
+                } else {
+                    s.severity = Severity::kMedium;
+                    s.reasons.push_back("supporting resource created by " +
+                                        Describe(*s.created_by) +
+                                        ", who created high-severity resources");
+                }
+                built[g] = std::move(s);
+                supporting[g] = 1;
+                break; // the resource's first such operation makes it a supporting resource
+            }
+        });
+        for (size_t g = 0; g < groups.size(); ++g) {
+            if (!built[g]) continue;
+            if (supporting[g]) supporting_.insert(built[g]->resource_id);
+            Keep(std::move(*built[g]), groups[g]);
         }
-        std::sort(f.rules.begin(), f.rules.end());
-        f.rules.erase(std::unique(f.rules.begin(), f.rules.end()), f.rules.end());
-        std::sort(f.signals.begin(), f.signals.end());
-        f.signals.erase(std::unique(f.signals.begin(), f.signals.end()), f.signals.end());
-        Attribute(f, *op);
-        for (const RetainedEvent* e : op->events)
-            if (!e->fact().location.empty())
-                f.details.emplace("location", std::string(e->fact().location));
-        if (enabling) {
-            f.severity = Severity::kHigh;
-            f.details["role"] = enabling->role;
-            f.details["principal_id"] = enabling->principal_id;
-            f.details["role_definition_id"] = enabling->role_definition_id;
-            f.reasons.push_back("granted the " + enabling->role + " role to " +
-                                enabling->principal_id +
-                                ", who then created high-severity resources");
-            if (f.created_by && f.created_by->mfa == Tristate::kNo)
-                f.reasons.push_back("the grant was made without MFA");
-        } else {
-            f.severity = Severity::kMedium;
-            f.reasons.push_back("supporting resource created by " + Describe(*f.created_by) +
-                                ", who created high-severity resources");
-        }
-        findings_.emplace(f.resource_id, std::move(f));
+    });
+}
+
+// Pass 4: pins the operations reported findings name without holding them (preparation on
+// other resources, the grants that authorized them), for the timeline.
+void Analyzer::ResolveSources() {
+    std::map<std::string, std::set<uint64_t>, std::less<>> wanted; // resource id -> operations
+    for (const auto& [id, f] : findings_) {
+        if (!Notable(f)) continue;
+        for (const Precursor& p : f.preparation)
+            if (!pinned_.count(p.source_sequence)) wanted[p.resource_id].insert(p.source_sequence);
+        if (f.authorized_by && !pinned_.count(f.authorized_by->operation_sequence))
+            wanted[f.authorized_by->assignment_id].insert(f.authorized_by->operation_sequence);
     }
+    if (!wanted.empty())
+        ForEachGroups(
+            [&](std::vector<ResourceGroup>& groups) {
+                for (const ResourceGroup& group : groups) {
+                    auto it = wanted.find(group.key);
+                    if (it == wanted.end()) continue;
+                    for (const auto& op : group.ops)
+                        if (it->second.count(op->events.front()->sequence)) Pin(*op, group);
+                }
+            },
+            [&](std::string_view key) { return wanted.count(key) > 0; });
+    auto pinned = [&](uint64_t sequence) -> const Operation* {
+        auto it = pinned_.find(sequence);
+        return it == pinned_.end() ? nullptr : it->second;
+    };
+    for (auto& [id, f] : findings_) {
+        if (!Notable(f)) continue;
+        for (Precursor& p : f.preparation) p.source = pinned(p.source_sequence);
+        if (f.authorized_by)
+            f.authorized_by->operation = pinned(f.authorized_by->operation_sequence);
+    }
+}
+
+void Analyzer::ForEachPartnerRecord(const std::function<void(const RetainedEvent*)>& visit) {
+    partner_records_.ForEachChunk(kAnalysisChunk, kAnalysisChunkBytes,
+                                  [&](const StoredChunk& chunk) {
+                                      DecodedEvent decoded;
+                                      for (const StoredRecord& record : chunk.records) {
+                                          DecodeRetained(record.bytes, record.sequence, decoded);
+                                          visit(&decoded.event);
+                                      }
+                                  });
 }
 
 void Analyzer::BuildSubscriptions() {
     std::map<std::string, SubscriptionFinding> subs;
-    for (const auto& e : retained_) {
-        if (e->kind != SourceKind::kPartnerCenterAudit) continue;
+    ForEachPartnerRecord([&](const RetainedEvent* e) {
         if (e->operation != "create_order" && e->operation != "update_subscription" &&
             e->operation != "create_subscription")
-            continue;
-        if (e->phase == Phase::kFailed) continue;
+            return;
+        if (e->phase == Phase::kFailed) return;
         for (std::string_view id : e->pc().subscription_ids) {
             SubscriptionFinding& s = subs[std::string(id)];
             if (s.created_at_us >= 0 && s.created_at_us <= e->time_us) continue;
@@ -1330,7 +1405,7 @@ void Analyzer::BuildSubscriptions() {
             s.partner_id = e->pc().partner_id;
             s.evidence = Evidence(*e);
         }
-    }
+    });
     for (const auto& [id, tenant] : subscription_tenants_) {
         SubscriptionFinding& s = subs[id];
         s.subscription_id = id;
@@ -1341,8 +1416,29 @@ void Analyzer::BuildSubscriptions() {
 
 } // namespace
 
-InvestigationResult Investigation::Analyze() const {
-    Analyzer analyzer(retained_, rules_, paths_, subscription_tenants_);
+InvestigationResult Analyzer::Run() {
+    CollectIndexes();
+    RateResources();
+    TraceSuspects();
+    ResolveSources();
+    for (auto& [id, f] : findings_) {
+        if (!Notable(f)) continue;
+        AddEvidence(f);
+        result_.resources.push_back(std::move(f));
+    }
+    std::sort(result_.resources.begin(), result_.resources.end(),
+              [](const ResourceFinding& a, const ResourceFinding& b) {
+                  if (a.severity != b.severity) return a.severity > b.severity;
+                  if (a.created_at_us != b.created_at_us) return a.created_at_us < b.created_at_us;
+                  return a.resource_id < b.resource_id;
+              });
+    BuildSubscriptions();
+    BuildTimeline();
+    return std::move(result_);
+}
+
+InvestigationResult Investigation::Analyze() {
+    Analyzer analyzer(store_, partner_records_, rules_, paths_, subscription_tenants_);
     InvestigationResult result = analyzer.Run();
     // Subscriptions seen only in activity logs, without a tenant.
     std::set<std::string> known;
@@ -1386,26 +1482,6 @@ InvestigationResult Investigation::Analyze() const {
     }
     for (auto& [key, s] : summaries) result.principals.push_back(std::move(s));
     return result;
-}
-
-InvestigationResult Analyzer::Run() {
-    FoldOperations();
-    CollectGrants();
-    RateSeverity();
-    for (auto& [id, f] : findings_) {
-        if (!Notable(f)) continue;
-        AddEvidence(f);
-        result_.resources.push_back(std::move(f));
-    }
-    std::sort(result_.resources.begin(), result_.resources.end(),
-              [](const ResourceFinding& a, const ResourceFinding& b) {
-                  if (a.severity != b.severity) return a.severity > b.severity;
-                  if (a.created_at_us != b.created_at_us) return a.created_at_us < b.created_at_us;
-                  return a.resource_id < b.resource_id;
-              });
-    BuildSubscriptions();
-    BuildTimeline();
-    return std::move(result_);
 }
 
 void Analyzer::BuildTimeline() {
@@ -1461,8 +1537,7 @@ void Analyzer::BuildTimeline() {
         for (const Precursor& p : f.preparation) add_operation(p.source, "precursor", nullptr);
         if (f.authorized_by) add_operation(f.authorized_by->operation, "grant", nullptr);
     }
-    for (const auto& e : retained_) {
-        if (e->kind != SourceKind::kPartnerCenterAudit) continue;
+    ForEachPartnerRecord([&](const RetainedEvent* e) {
         TimelineEntry t;
         t.time_us = e->time_us;
         t.data_type = "azure:partner-center:audit";
@@ -1493,7 +1568,7 @@ void Analyzer::BuildTimeline() {
         t.fields["rules"] = rules;
         AddEvidenceFields(t, *e);
         result_.timeline.push_back(std::move(t));
-    }
+    });
     std::stable_sort(result_.timeline.begin(), result_.timeline.end(),
                      [](const TimelineEntry& a, const TimelineEntry& b) {
                          if (a.time_us != b.time_us) return a.time_us < b.time_us;

@@ -1,7 +1,8 @@
 // The provenance model: what `minetrace investigate` concludes from the matched events.
 //
-//   RetainedEvent   an owned copy of an event worth keeping past its batch (rule hits,
-//                   deletes, role grants, Partner Center records), with its evidence reference
+//   RetainedEvent   an event worth keeping past its batch (rule hits, compute writes and
+//                   deletes, deployments, role grants, Partner Center records), with its
+//                   evidence reference
 //   Operation       the phases of one ARM operation folded together (correlation id +
 //                   operation + resource), with request time, completion time, final status
 //   ResourceFinding one suspicious resource: lifecycle, attribution, chain of rights,
@@ -95,10 +96,9 @@ struct RetainedPartner {
     std::vector<std::string_view> subscription_ids;
 };
 
-// Views point into the Investigation's string pool, which outlives every RetainedEvent and every
-// InvestigationResult analysed from it. Repeated values (ids, operations, IPs) are stored once,
-// and the groups of fields that repeat together (the caller's identity, the body facts) are
-// shared: a kept record costs about 300 bytes plus its rule hits.
+// Views point into the bytes the record was decoded from (retained_codec.hpp): a chunk of the
+// Investigation's store while the analysis reads it, or the InvestigationResult's own copy for
+// the operations it reports, which outlives every view into it.
 struct RetainedEvent {
     int64_t time_us = 0;
     SourceKind kind = SourceKind::kActivityExport;
@@ -131,8 +131,8 @@ struct RetainedEvent {
     std::string_view request_body;
     std::string_view response_body;
 
-    // Shared groups; null means all fields empty. Owned by the Investigation (or, in tests, by
-    // whoever built the event); they outlive the event.
+    // The groups; null means all fields empty. Decoded records point at their own (DecodedEvent);
+    // in tests, whoever built the event owns them. They outlive the event.
     const RetainedIdentity* identity = nullptr;
     const RetainedFacts* facts = nullptr;
     const RetainedPartner* partner = nullptr;
@@ -199,6 +199,7 @@ struct Grant {
     int64_t at_us = 0;
     Principal granted_by;
     const Operation* operation = nullptr;
+    uint64_t operation_sequence = 0; // of the operation's first record: identifies it
 };
 
 struct Precursor {
@@ -208,6 +209,7 @@ struct Precursor {
     std::string signal;
     std::string status; // succeeded | failed | ...
     const Operation* source = nullptr;
+    uint64_t source_sequence = 0; // of the operation's first record: identifies it
 };
 
 enum class Severity : uint8_t { kLow, kMedium, kHigh };
@@ -275,14 +277,19 @@ struct TimelineEntry {
     std::map<std::string, std::string> fields;
 };
 
+// The kept records the reported operations point into (provenance/investigation.cpp).
+struct RetainedRecords;
+
 struct InvestigationResult {
     std::vector<ResourceFinding> resources; // sorted: severity, created_at, resource_id
     std::vector<SubscriptionFinding> subscriptions;
     std::vector<PrincipalSummary> principals;
     std::vector<TimelineEntry> timeline; // sorted by time
     std::vector<std::string> summary_lines;
-    // Owned storage the findings point into.
+    // Owned storage the findings point into: the operations of reported findings, preparation
+    // and grants, and the records those operations hold.
     std::vector<std::unique_ptr<Operation>> operations;
+    std::shared_ptr<RetainedRecords> records;
 };
 
 } // namespace minetrace

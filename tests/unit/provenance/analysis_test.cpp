@@ -1,7 +1,8 @@
 // The analysis's memory-saving paths against hand-built activity logs: ordinary compute is rated
 // and dropped one resource at a time, yet comes back when its creator turns out to have created
 // high-severity resources; region sweeps are found through the per-principal time index; and
-// more resources than one parallel chunk give the same outputs at any thread count.
+// more resources than one parallel chunk give the same outputs at any thread count and whether
+// the kept records stay in memory or are spilled to a file.
 #include "pipeline/ingest.hpp"
 #include "provenance/investigation.hpp"
 #include "provenance/outputs.hpp"
@@ -75,12 +76,16 @@ struct Result {
     std::string resources, timeline;
 };
 
-Result Investigate(const std::string& path, unsigned threads) {
+// `budget`: the bytes of kept records held in memory before they are spilled to a file.
+Result Investigate(const std::string& path, unsigned threads,
+                   size_t budget = RetainedStoreOptions{}.budget_bytes) {
     std::vector<LintMessage> errors;
     RuleSet rules = RuleSet::Load({MINETRACE_RULES_DIR}, errors);
     REQUIRE(errors.empty());
     RuleSetMatcher matcher(rules);
-    Investigation investigation({path}, DescribeRules(rules));
+    RetainedStoreOptions store;
+    store.budget_bytes = budget;
+    Investigation investigation({path}, DescribeRules(rules), store);
     IngestOptions options;
     options.threads = threads;
     options.matcher = &matcher;
@@ -155,9 +160,13 @@ TEST_CASE("Analysis: ordinary compute is dropped unless its creator is implicate
     }
     Result two = Investigate(path, 2);
     Result one = Investigate(path, 1);
+    // Kept records spilled to a file in runs of a few KiB, read back by merging the runs.
+    Result spilled = Investigate(path, 2, 4096);
     std::filesystem::remove(path);
     CHECK(two.resources == one.resources);
     CHECK(two.timeline == one.timeline);
+    CHECK(spilled.resources == two.resources);
+    CHECK(spilled.timeline == two.timeline);
 
     std::map<std::string, std::string> found = ByName(two.resources);
     // Ordinary CPU compute by an uninvolved caller is not a finding.

@@ -45,6 +45,13 @@ TEST_CASE("CLI: exit codes", "[cli]") {
               "/ingest/invalid-json-between.jsonl --out " + (dir / "dirty").string()) == 3);
     CHECK(fs::exists(dir / "dirty" / "manifest.json"));
     CHECK(ReadFile(dir / "dirty" / "quarantine.jsonl").find("invalid-json") != std::string::npos);
+    // A spill directory that cannot be written, or a malformed budget, is found before ingest.
+    CHECK(Run("investigate " + kScenario + "export-jsonl --out " + (dir / "spill").string() +
+              " --spill-dir /nonexistent/minetrace") == 2);
+    CHECK(Run("investigate " + kScenario + "export-jsonl --out " + (dir / "spill").string() +
+              " --spill-after 12Q") == 2);
+    CHECK(Run("investigate " + kScenario + "export-jsonl --out " + (dir / "spill").string() +
+              " --spill-after 0") == 2);
     // Broken rules are a configuration error before any input is read.
     CHECK(Run("investigate " + kScenario + "export-jsonl --out " + (dir / "rules").string() +
               " --rules " + std::string(MINETRACE_FIXTURES_DIR) + "/rules/lint") == 2);
@@ -58,11 +65,15 @@ TEST_CASE("CLI: investigate writes every report, identical at any thread count",
     REQUIRE(Run("investigate " + inputs + " --threads 1 --out " + (dir / "t1").string()) == 0);
     REQUIRE(Run("investigate " + inputs + " --threads 2 --batch-bytes 4096 --out " +
                 (dir / "t2").string()) == 0);
+    // Kept records spilled to a file in runs of 2 KiB: the same outputs.
+    REQUIRE(Run("investigate " + inputs + " --threads 2 --spill-after 2K --spill-dir " +
+                fs::temp_directory_path().string() + " --out " + (dir / "spilled").string()) == 0);
     for (const char* name : {"resources.jsonl", "subscriptions.jsonl", "principals.jsonl",
-                             "timeline.jsonl", "timeline.csv", "quarantine.jsonl"}) {
+                             "timeline.jsonl", "timeline.csv", "quarantine.jsonl", "report.md"}) {
         INFO(name);
         REQUIRE(fs::exists(dir / "t1" / name));
         CHECK(ReadFile(dir / "t1" / name) == ReadFile(dir / "t2" / name));
+        CHECK(ReadFile(dir / "t1" / name) == ReadFile(dir / "spilled" / name));
     }
     std::string m1 = ReadFile(dir / "t1" / "manifest.json");
     std::string m2 = ReadFile(dir / "t2" / "manifest.json");

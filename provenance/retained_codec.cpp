@@ -1,0 +1,200 @@
+#include "provenance/retained_codec.hpp"
+
+#include <array>
+#include <cstring>
+#include <stdexcept>
+
+namespace minetrace {
+
+namespace {
+
+// The fixed-size part of a record, copied as is.
+struct FixedPart {
+    int64_t time_us;
+    uint64_t line;
+    uint64_t offset;
+    uint64_t length;
+    uint32_t file_id;
+    uint32_t rule_count;
+    uint32_t subscription_count; // Partner Center subscription ids
+    uint8_t kind;
+    uint8_t phase;
+    uint8_t mfa;
+    uint8_t has_partner;
+    std::array<uint8_t, 32> sha256;
+};
+
+constexpr size_t kTextCount = 16 + 10 + 14 + 6;
+
+// Every text field of a record, in the order of the byte form. The same list serves encoding
+// (from copies of a const event's groups) and decoding.
+std::array<std::string_view*, kTextCount> TextFields(RetainedEvent& e, RetainedIdentity& who,
+                                                     RetainedFacts& f, RetainedPartner& pc) {
+    return {&e.subscription_id,
+            &e.tenant_id,
+            &e.resource_id,
+            &e.resource_id_lower,
+            &e.resource_type,
+            &e.resource_group,
+            &e.operation,
+            &e.status,
+            &e.status_code,
+            &e.correlation_id,
+            &e.caller_ip,
+            &e.evidence_role,
+            &e.role_assignment_id,
+            &e.role_definition_id,
+            &e.request_body,
+            &e.response_body,
+            &who.caller,
+            &who.upn,
+            &who.object_id,
+            &who.app_id,
+            &who.appidacr,
+            &who.principal_type,
+            &who.token_tenant,
+            &who.idtyp,
+            &who.managed_identity_resource_id,
+            &who.ip_claim,
+            &f.location,
+            &f.vm_size,
+            &f.priority,
+            &f.max_price,
+            &f.capacity,
+            &f.target_dedicated_nodes,
+            &f.target_low_priority_nodes,
+            &f.image,
+            &f.publisher,
+            &f.extension_type,
+            &f.grant_principal_id,
+            &f.grant_principal_type,
+            &f.grant_role_definition_id,
+            &f.grant_scope,
+            &pc.customer_name,
+            &pc.partner_id,
+            &pc.order_id,
+            &pc.record_id,
+            &pc.resource_new_value,
+            &pc.customized_data};
+}
+
+void PutVarint(std::string& out, uint64_t value) {
+    while (value >= 0x80) {
+        out += static_cast<char>((value & 0x7F) | 0x80);
+        value >>= 7;
+    }
+    out += static_cast<char>(value);
+}
+
+void PutText(std::string& out, std::string_view text) {
+    PutVarint(out, text.size());
+    out.append(text);
+}
+
+[[noreturn]] void Damaged() {
+    throw std::runtime_error("damaged record in the investigation's spill file");
+}
+
+// Bounds-checked reading of the byte form.
+class Cursor {
+  public:
+    explicit Cursor(std::string_view bytes) : bytes_(bytes) {}
+
+    void Copy(void* to, size_t size) {
+        if (bytes_.size() - at_ < size) Damaged();
+        std::memcpy(to, bytes_.data() + at_, size);
+        at_ += size;
+    }
+    uint64_t Varint() {
+        uint64_t value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (at_ >= bytes_.size()) Damaged();
+            auto byte = static_cast<uint8_t>(bytes_[at_++]);
+            value |= static_cast<uint64_t>(byte & 0x7F) << shift;
+            if (!(byte & 0x80)) return value;
+        }
+        Damaged();
+    }
+    std::string_view Text() {
+        uint64_t size = Varint();
+        if (bytes_.size() - at_ < size) Damaged();
+        std::string_view text = bytes_.substr(at_, size);
+        at_ += size;
+        return text;
+    }
+    bool done() const { return at_ == bytes_.size(); }
+
+  private:
+    std::string_view bytes_;
+    size_t at_ = 0;
+};
+
+} // namespace
+
+void EncodeRetained(const RetainedEvent& event, std::string& out) {
+    RetainedEvent e = event;
+    RetainedIdentity who = event.who();
+    RetainedFacts facts = event.fact();
+    RetainedPartner pc = event.pc();
+    FixedPart fixed{};
+    fixed.time_us = e.time_us;
+    fixed.line = e.line;
+    fixed.offset = e.offset;
+    fixed.length = e.length;
+    fixed.file_id = e.file_id;
+    fixed.rule_count = static_cast<uint32_t>(e.rules.size());
+    fixed.subscription_count = static_cast<uint32_t>(pc.subscription_ids.size());
+    fixed.kind = static_cast<uint8_t>(e.kind);
+    fixed.phase = static_cast<uint8_t>(e.phase);
+    fixed.mfa = static_cast<uint8_t>(who.mfa);
+    fixed.has_partner = event.partner != nullptr;
+    fixed.sha256 = e.sha256;
+    out.append(reinterpret_cast<const char*>(&fixed), sizeof fixed);
+    for (std::string_view* text : TextFields(e, who, facts, pc)) PutText(out, *text);
+    for (std::string_view id : pc.subscription_ids) PutText(out, id);
+    for (const RuleRef& hit : e.rules)
+        PutVarint(out, uint64_t{hit.rule} << 1 | hit.content_unavailable);
+}
+
+void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out) {
+    Cursor in(bytes);
+    FixedPart fixed;
+    in.Copy(&fixed, sizeof fixed);
+    if (fixed.kind > static_cast<uint8_t>(SourceKind::kPartnerCenterAudit) ||
+        fixed.phase > static_cast<uint8_t>(Phase::kOther) ||
+        fixed.mfa > static_cast<uint8_t>(Tristate::kYes) || fixed.rule_count > bytes.size() ||
+        fixed.subscription_count > bytes.size())
+        Damaged();
+    RetainedEvent& e = out.event;
+    e = RetainedEvent{};
+    out.identity = RetainedIdentity{};
+    out.facts = RetainedFacts{};
+    out.partner = RetainedPartner{};
+    e.time_us = fixed.time_us;
+    e.kind = static_cast<SourceKind>(fixed.kind);
+    e.phase = static_cast<Phase>(fixed.phase);
+    e.file_id = fixed.file_id;
+    e.line = fixed.line;
+    e.offset = fixed.offset;
+    e.length = fixed.length;
+    e.sha256 = fixed.sha256;
+    e.sequence = sequence;
+    out.identity.mfa = static_cast<Tristate>(fixed.mfa);
+    for (std::string_view* text : TextFields(e, out.identity, out.facts, out.partner))
+        *text = in.Text();
+    out.partner.subscription_ids.reserve(fixed.subscription_count);
+    for (uint32_t i = 0; i < fixed.subscription_count; ++i)
+        out.partner.subscription_ids.push_back(in.Text());
+    e.rules.reserve(fixed.rule_count);
+    for (uint32_t i = 0; i < fixed.rule_count; ++i) {
+        uint64_t hit = in.Varint();
+        if (hit >> 33) Damaged();
+        e.rules.push_back({static_cast<uint32_t>(hit >> 1), (hit & 1) != 0});
+    }
+    if (!in.done()) Damaged();
+    e.identity = &out.identity;
+    e.facts = &out.facts;
+    e.partner = fixed.has_partner ? &out.partner : nullptr;
+}
+
+} // namespace minetrace

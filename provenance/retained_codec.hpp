@@ -1,0 +1,37 @@
+// The byte form of a kept record (RetainedEvent with its identity, body facts and Partner Center
+// fields), so the investigation can hold kept records in a RetainedStore, spilled to disk past
+// a memory budget, instead of as objects on the heap.
+//
+// The form is private to one run (native byte order, no version): it never outlives the
+// process. Lengths are LEB128 varints, so the many empty fields cost one byte each.
+#pragma once
+
+#include "provenance/model.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace minetrace {
+
+// A decoded record with the groups it points at. Its views point into the bytes it was decoded
+// from, which must outlive it. Not copyable or movable: `event` points at the other members.
+struct DecodedEvent {
+    RetainedEvent event;
+    RetainedIdentity identity;
+    RetainedFacts facts;
+    RetainedPartner partner;
+
+    DecodedEvent() = default;
+    DecodedEvent(const DecodedEvent&) = delete;
+    DecodedEvent& operator=(const DecodedEvent&) = delete;
+};
+
+// Appends the byte form of `event` (everything but `sequence`, which the store keeps) to `out`.
+// Bodies and Partner Center payloads are stored as given: the caller truncates them.
+void EncodeRetained(const RetainedEvent& event, std::string& out);
+
+// Decodes what EncodeRetained wrote. Throws std::runtime_error when `bytes` is not such a form
+// (a damaged spill file): the analysis must not run on a partial record.
+void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out);
+
+} // namespace minetrace
