@@ -17,6 +17,7 @@
 #include <tbb/parallel_for.h>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace minetrace {
 
@@ -194,7 +195,7 @@ std::string PrincipalKey(const RetainedEvent& e) {
 
 Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules,
                              RetainedStoreOptions store)
-    : paths_(std::move(paths)), rules_(std::move(rules)), store_(store),
+    : paths_(std::move(paths)), rules_(std::move(rules)), spill_options_(store), store_(store),
       partner_records_(std::move(store)) {}
 
 Investigation::~Investigation() = default;
@@ -221,22 +222,26 @@ enum Fact : size_t {
 };
 
 // The RetainedFacts member that holds each Fact.
-std::string_view& FactField(RetainedFacts& r, Fact fact) {
-    std::string_view* fields[kFactCount] = {&r.location,
-                                            &r.vm_size,
-                                            &r.priority,
-                                            &r.max_price,
-                                            &r.capacity,
-                                            &r.target_dedicated_nodes,
-                                            &r.target_low_priority_nodes,
-                                            &r.image,
-                                            &r.publisher,
-                                            &r.extension_type,
-                                            &r.grant_principal_id,
-                                            &r.grant_principal_type,
-                                            &r.grant_role_definition_id,
-                                            &r.grant_scope};
+template <typename Facts> auto& FactField(Facts& r, Fact fact) {
+    decltype(&r.location) fields[kFactCount] = {&r.location,
+                                                &r.vm_size,
+                                                &r.priority,
+                                                &r.max_price,
+                                                &r.capacity,
+                                                &r.target_dedicated_nodes,
+                                                &r.target_low_priority_nodes,
+                                                &r.image,
+                                                &r.publisher,
+                                                &r.extension_type,
+                                                &r.grant_principal_id,
+                                                &r.grant_principal_type,
+                                                &r.grant_role_definition_id,
+                                                &r.grant_scope};
     return *fields[fact];
+}
+
+size_t MixPointer(size_t h, std::string_view v) {
+    return (h ^ reinterpret_cast<uintptr_t>(v.data())) * 0x9E3779B97F4A7C15ull;
 }
 
 bool ShouldKeep(const Event& e, bool matched) {
@@ -502,9 +507,102 @@ void Investigation::Consume(const Batch& batch) {
 }
 
 // The records the reported operations point into: each a copy of its byte form, decoded.
+// The records the reported operations point into: copies of decoded records in which repeated
+// texts (callers, subscriptions, operations, ids) and the identity and body-fact groups are
+// stored once, since the reported operations of one attacker share most of them.
+// Not thread-safe: filled by the analysis's serial steps only.
 struct RetainedRecords {
-    Arena bytes{64u << 10};
-    std::deque<DecodedEvent> events;
+    struct GroupHash {
+        size_t operator()(const RetainedIdentity& g) const {
+            size_t h = static_cast<size_t>(g.mfa);
+            for (std::string_view v :
+                 {g.caller, g.upn, g.object_id, g.app_id, g.appidacr, g.principal_type,
+                  g.token_tenant, g.idtyp, g.managed_identity_resource_id, g.ip_claim})
+                h = MixPointer(h, v);
+            return h ^ (h >> 31);
+        }
+        size_t operator()(const RetainedFacts& g) const {
+            size_t h = 0;
+            for (size_t f = 0; f < kFactCount; ++f)
+                h = MixPointer(h, FactField(g, static_cast<Fact>(f)));
+            return h ^ (h >> 31);
+        }
+    };
+    // Interned texts: equal texts are one pointer, so groups compare by pointers.
+    struct GroupEqual {
+        static bool Same(std::string_view x, std::string_view y) {
+            return x.data() == y.data() && x.size() == y.size();
+        }
+        bool operator()(const RetainedIdentity& a, const RetainedIdentity& b) const {
+            return Same(a.caller, b.caller) && Same(a.upn, b.upn) &&
+                   Same(a.object_id, b.object_id) && Same(a.app_id, b.app_id) &&
+                   Same(a.appidacr, b.appidacr) && Same(a.principal_type, b.principal_type) &&
+                   Same(a.token_tenant, b.token_tenant) && Same(a.idtyp, b.idtyp) &&
+                   a.mfa == b.mfa &&
+                   Same(a.managed_identity_resource_id, b.managed_identity_resource_id) &&
+                   Same(a.ip_claim, b.ip_claim);
+        }
+        bool operator()(const RetainedFacts& a, const RetainedFacts& b) const {
+            for (size_t f = 0; f < kFactCount; ++f)
+                if (!Same(FactField(a, static_cast<Fact>(f)), FactField(b, static_cast<Fact>(f))))
+                    return false;
+            return true;
+        }
+    };
+
+    Arena pool{64u << 10};
+    std::unordered_set<std::string_view> texts;
+    std::deque<RetainedEvent> events;
+    // Node-based: the elements never move, so events point at them.
+    std::unordered_set<RetainedIdentity, GroupHash, GroupEqual> identities;
+    std::unordered_set<RetainedFacts, GroupHash, GroupEqual> facts;
+    std::deque<RetainedPartner> partners;
+
+    std::string_view Intern(std::string_view text) {
+        if (text.empty()) return {};
+        if (auto it = texts.find(text); it != texts.end()) return *it;
+        std::string_view stored = pool.Store(text);
+        texts.insert(stored);
+        return stored;
+    }
+
+    const RetainedEvent* Copy(const RetainedEvent& e) {
+        RetainedEvent& r = events.emplace_back(e);
+        for (std::string_view* text :
+             {&r.subscription_id, &r.tenant_id, &r.resource_id, &r.resource_id_lower,
+              &r.resource_type, &r.resource_group, &r.operation, &r.status, &r.status_code,
+              &r.correlation_id, &r.caller_ip, &r.evidence_role, &r.role_assignment_id,
+              &r.role_definition_id})
+            *text = Intern(*text);
+        // Bodies are large and rarely repeat.
+        r.request_body = pool.Store(e.request_body);
+        r.response_body = pool.Store(e.response_body);
+        RetainedIdentity who = e.who();
+        for (std::string_view* text :
+             {&who.caller, &who.upn, &who.object_id, &who.app_id, &who.appidacr,
+              &who.principal_type, &who.token_tenant, &who.idtyp, &who.managed_identity_resource_id,
+              &who.ip_claim})
+            *text = Intern(*text);
+        r.identity = &*identities.insert(who).first;
+        RetainedFacts kept = e.fact();
+        for (size_t f = 0; f < kFactCount; ++f) {
+            std::string_view& text = FactField(kept, static_cast<Fact>(f));
+            text = Intern(text);
+        }
+        r.facts = &*facts.insert(kept).first;
+        r.partner = nullptr;
+        if (e.partner) {
+            RetainedPartner& pc = partners.emplace_back(*e.partner);
+            for (std::string_view* text :
+                 {&pc.customer_name, &pc.partner_id, &pc.order_id, &pc.record_id})
+                *text = Intern(*text);
+            pc.resource_new_value = pool.Store(pc.resource_new_value);
+            pc.customized_data = pool.Store(pc.customized_data);
+            for (std::string_view& id : pc.subscription_ids) id = Intern(id);
+            r.partner = &pc;
+        }
+        return &r;
+    }
 };
 
 namespace {
@@ -518,14 +616,6 @@ struct ResourceGroup {
     size_t count = 0;
     std::unique_ptr<DecodedEvent[]> events;      // parallel to records
     std::vector<std::unique_ptr<Operation>> ops; // in operation order (OperationBefore)
-
-    // The byte form of a record of this group.
-    std::string_view BytesOf(const RetainedEvent& e) const {
-        auto it =
-            std::lower_bound(records, records + count, e.sequence,
-                             [](const StoredRecord& r, uint64_t s) { return r.sequence < s; });
-        return it->bytes;
-    }
 };
 
 // The total order of operations: request time, operation, resource, first record.
@@ -660,12 +750,15 @@ bool PrecursorBefore(const PrecursorEntry& a, const PrecursorEntry& b) {
 // (see Run); between passes only compact indexes and the findings that may be reported stay.
 class Analyzer {
   public:
+    // `spill`: where and past which size the timeline spills, as for the kept records.
     Analyzer(RetainedStore& store, RetainedStore& partner_records,
              const std::vector<RuleInfo>& rules, const std::vector<std::string>& paths,
-             const std::map<std::string, std::string>& subscription_tenants)
+             const std::map<std::string, std::string>& subscription_tenants,
+             const RetainedStoreOptions& spill)
         : store_(store), partner_records_(partner_records), rules_(rules), paths_(paths),
           subscription_tenants_(subscription_tenants) {
         result_.records = std::make_shared<RetainedRecords>();
+        result_.timeline = Timeline(spill);
     }
 
     InvestigationResult Run();
@@ -690,8 +783,8 @@ class Analyzer {
                    bool attribute_rights) const;
     void AttachPreparation(ResourceFinding& finding) const;
     // Points `f` at pinned copies of its group's operations (serial).
-    void Keep(ResourceFinding f, const ResourceGroup& group);
-    const Operation* Pin(const Operation& op, const ResourceGroup& group);
+    void Keep(ResourceFinding f);
+    const Operation* Pin(const Operation& op);
     void BuildSubscriptions();
     void BuildTimeline();
     const RuleInfo* Rule(uint32_t index) const {
@@ -787,7 +880,7 @@ void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>
         select);
 }
 
-const Operation* Analyzer::Pin(const Operation& op, const ResourceGroup& group) {
+const Operation* Analyzer::Pin(const Operation& op) {
     uint64_t id = op.events.front()->sequence;
     if (auto it = pinned_.find(id); it != pinned_.end()) return it->second;
     RetainedRecords& records = *result_.records;
@@ -795,12 +888,10 @@ const Operation* Analyzer::Pin(const Operation& op, const ResourceGroup& group) 
     std::string_view last_status_code;
     for (size_t i = 0; i < op.events.size(); ++i) {
         const RetainedEvent* e = op.events[i];
-        std::string_view bytes = records.bytes.Store(group.BytesOf(*e));
-        DecodedEvent& pinned = records.events.emplace_back();
-        DecodeRetained(bytes, e->sequence, pinned);
-        copy->events[i] = &pinned.event;
-        if (op.request == e) copy->request = &pinned.event;
-        if (!pinned.event.status_code.empty()) last_status_code = pinned.event.status_code;
+        const RetainedEvent* pinned = records.Copy(*e);
+        copy->events[i] = pinned;
+        if (op.request == e) copy->request = pinned;
+        if (!pinned->status_code.empty()) last_status_code = pinned->status_code;
     }
     // The operation's views, repointed at the pinned records (the fold took them from its
     // first record, and the status code from the last record that has one).
@@ -817,8 +908,8 @@ const Operation* Analyzer::Pin(const Operation& op, const ResourceGroup& group) 
     return out;
 }
 
-void Analyzer::Keep(ResourceFinding f, const ResourceGroup& group) {
-    for (const Operation*& op : f.operations) op = Pin(*op, group);
+void Analyzer::Keep(ResourceFinding f) {
+    for (const Operation*& op : f.operations) op = Pin(*op);
     std::string id = f.resource_id;
     findings_.emplace(std::move(id), std::move(f));
 }
@@ -1244,7 +1335,7 @@ void Analyzer::RateResources() {
             built[g] = std::move(f);
         });
         for (size_t g = 0; g < groups.size(); ++g)
-            if (built[g]) Keep(std::move(*built[g]), groups[g]);
+            if (built[g]) Keep(std::move(*built[g]));
     });
     for (const auto& [id, f] : findings_)
         if (f.severity == Severity::kHigh && f.created_by && !f.created_by->object_id.empty())
@@ -1336,7 +1427,7 @@ void Analyzer::TraceSuspects() {
         for (size_t g = 0; g < groups.size(); ++g) {
             if (!built[g]) continue;
             if (supporting[g]) supporting_.insert(built[g]->resource_id);
-            Keep(std::move(*built[g]), groups[g]);
+            Keep(std::move(*built[g]));
         }
     });
 }
@@ -1359,7 +1450,7 @@ void Analyzer::ResolveSources() {
                     auto it = wanted.find(group.key);
                     if (it == wanted.end()) continue;
                     for (const auto& op : group.ops)
-                        if (it->second.count(op->events.front()->sequence)) Pin(*op, group);
+                        if (it->second.count(op->events.front()->sequence)) Pin(*op);
                 }
             },
             [&](std::string_view key) { return wanted.count(key) > 0; });
@@ -1438,7 +1529,8 @@ InvestigationResult Analyzer::Run() {
 }
 
 InvestigationResult Investigation::Analyze() {
-    Analyzer analyzer(store_, partner_records_, rules_, paths_, subscription_tenants_);
+    Analyzer analyzer(store_, partner_records_, rules_, paths_, subscription_tenants_,
+                      spill_options_);
     InvestigationResult result = analyzer.Run();
     // Subscriptions seen only in activity logs, without a tenant.
     std::set<std::string> known;
@@ -1530,7 +1622,7 @@ void Analyzer::BuildTimeline() {
             if (const RuleInfo* info = Rule(r)) rules += (rules.empty() ? "" : ",") + info->id;
         t.fields["rules"] = rules;
         AddEvidenceFields(t, req);
-        result_.timeline.push_back(std::move(t));
+        result_.timeline.Add(t);
     };
     for (const ResourceFinding& f : result_.resources) {
         for (const Operation* op : f.operations) add_operation(op, "resource", &f);
@@ -1567,13 +1659,8 @@ void Analyzer::BuildTimeline() {
             if (const RuleInfo* info = Rule(r.rule)) rules += (rules.empty() ? "" : ",") + info->id;
         t.fields["rules"] = rules;
         AddEvidenceFields(t, *e);
-        result_.timeline.push_back(std::move(t));
+        result_.timeline.Add(t);
     });
-    std::stable_sort(result_.timeline.begin(), result_.timeline.end(),
-                     [](const TimelineEntry& a, const TimelineEntry& b) {
-                         if (a.time_us != b.time_us) return a.time_us < b.time_us;
-                         return a.message < b.message;
-                     });
 }
 
 } // namespace minetrace

@@ -61,6 +61,7 @@ class Investigation : public BatchConsumer, public BatchPreparer {
 
     std::vector<std::string> paths_;
     std::vector<RuleInfo> rules_;
+    RetainedStoreOptions spill_options_;
     RetainedStore store_;           // ARM records, by lowercased resource id
     RetainedStore partner_records_; // Partner Center records, one group, in input order
     std::map<std::string, PrincipalAggregate> principals_;

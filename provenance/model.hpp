@@ -13,6 +13,7 @@
 #pragma once
 
 #include "core/event.hpp"
+#include "provenance/timeline.hpp"
 
 #include <algorithm>
 #include <array>
@@ -269,14 +270,6 @@ struct PrincipalSummary {
     bool has_findings = false;
 };
 
-struct TimelineEntry {
-    int64_t time_us = 0;
-    std::string timestamp_desc;
-    std::string message;
-    std::string data_type; // azure:arm:operation, azure:partner-center:audit, ...
-    std::map<std::string, std::string> fields;
-};
-
 // The kept records the reported operations point into (provenance/investigation.cpp).
 struct RetainedRecords;
 
@@ -284,7 +277,7 @@ struct InvestigationResult {
     std::vector<ResourceFinding> resources; // sorted: severity, created_at, resource_id
     std::vector<SubscriptionFinding> subscriptions;
     std::vector<PrincipalSummary> principals;
-    std::vector<TimelineEntry> timeline; // sorted by time
+    Timeline timeline; // sorted by time
     std::vector<std::string> summary_lines;
     // Owned storage the findings point into: the operations of reported findings, preparation
     // and grants, and the records those operations hold.

@@ -231,7 +231,7 @@ void WritePrincipals(std::ostream& stream, const InvestigationResult& result) {
 
 void WriteTimelineJsonl(std::ostream& stream, const InvestigationResult& result) {
     std::string out;
-    for (const TimelineEntry& t : result.timeline) {
+    result.timeline.ForEach([&](const TimelineEntry& t) {
         Json j(out);
         j.Str("message", t.message).Str("datetime", TimelineDatetime(t.time_us));
         j.Key("timestamp");
@@ -241,7 +241,7 @@ void WriteTimelineJsonl(std::ostream& stream, const InvestigationResult& result)
         j.Close();
         out += '\n';
         FlushIfLarge(stream, out);
-    }
+    });
     stream << out;
 }
 
@@ -256,7 +256,7 @@ void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
         "datetime,timestamp,timestamp_desc,source,source_long,message,parser,display_name,tag";
     for (const std::string& k : kExtra) out += "," + k;
     out += "\r\n";
-    for (const TimelineEntry& t : result.timeline) {
+    result.timeline.ForEach([&](const TimelineEntry& t) {
         AppendCsvField(out, TimelineDatetime(t.time_us));
         out += ',';
         out += std::to_string(t.time_us);
@@ -283,7 +283,7 @@ void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
         }
         out += "\r\n";
         FlushIfLarge(stream, out);
-    }
+    });
     stream << out;
 }
 
