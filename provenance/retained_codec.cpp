@@ -1,8 +1,8 @@
 #include "provenance/retained_codec.hpp"
 
+#include "core/byte_form.hpp"
+
 #include <array>
-#include <cstring>
-#include <stdexcept>
 
 namespace minetrace {
 
@@ -78,57 +78,6 @@ std::array<std::string_view*, kTextCount> TextFields(RetainedEvent& e, RetainedI
             &pc.customized_data};
 }
 
-void PutVarint(std::string& out, uint64_t value) {
-    while (value >= 0x80) {
-        out += static_cast<char>((value & 0x7F) | 0x80);
-        value >>= 7;
-    }
-    out += static_cast<char>(value);
-}
-
-void PutText(std::string& out, std::string_view text) {
-    PutVarint(out, text.size());
-    out.append(text);
-}
-
-[[noreturn]] void Damaged() {
-    throw std::runtime_error("damaged record in the investigation's spill file");
-}
-
-// Bounds-checked reading of the byte form.
-class Cursor {
-  public:
-    explicit Cursor(std::string_view bytes) : bytes_(bytes) {}
-
-    void Copy(void* to, size_t size) {
-        if (bytes_.size() - at_ < size) Damaged();
-        std::memcpy(to, bytes_.data() + at_, size);
-        at_ += size;
-    }
-    uint64_t Varint() {
-        uint64_t value = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (at_ >= bytes_.size()) Damaged();
-            auto byte = static_cast<uint8_t>(bytes_[at_++]);
-            value |= static_cast<uint64_t>(byte & 0x7F) << shift;
-            if (!(byte & 0x80)) return value;
-        }
-        Damaged();
-    }
-    std::string_view Text() {
-        uint64_t size = Varint();
-        if (bytes_.size() - at_ < size) Damaged();
-        std::string_view text = bytes_.substr(at_, size);
-        at_ += size;
-        return text;
-    }
-    bool done() const { return at_ == bytes_.size(); }
-
-  private:
-    std::string_view bytes_;
-    size_t at_ = 0;
-};
-
 } // namespace
 
 void EncodeRetained(const RetainedEvent& event, std::string& out) {
@@ -157,14 +106,14 @@ void EncodeRetained(const RetainedEvent& event, std::string& out) {
 }
 
 void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out) {
-    Cursor in(bytes);
+    ByteFormReader in(bytes, "damaged record in the investigation's spill file");
     FixedPart fixed;
     in.Copy(&fixed, sizeof fixed);
     if (fixed.kind > static_cast<uint8_t>(SourceKind::kPartnerCenterAudit) ||
         fixed.phase > static_cast<uint8_t>(Phase::kOther) ||
         fixed.mfa > static_cast<uint8_t>(Tristate::kYes) || fixed.rule_count > bytes.size() ||
         fixed.subscription_count > bytes.size())
-        Damaged();
+        in.Damaged();
     RetainedEvent& e = out.event;
     e = RetainedEvent{};
     out.identity = RetainedIdentity{};
@@ -188,10 +137,10 @@ void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out
     e.rules.reserve(fixed.rule_count);
     for (uint32_t i = 0; i < fixed.rule_count; ++i) {
         uint64_t hit = in.Varint();
-        if (hit >> 33) Damaged();
+        if (hit >> 33) in.Damaged();
         e.rules.push_back({static_cast<uint32_t>(hit >> 1), (hit & 1) != 0});
     }
-    if (!in.done()) Damaged();
+    if (!in.done()) in.Damaged();
     e.identity = &out.identity;
     e.facts = &out.facts;
     e.partner = fixed.has_partner ? &out.partner : nullptr;

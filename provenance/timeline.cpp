@@ -1,47 +1,10 @@
 #include "provenance/timeline.hpp"
 
-#include <cstring>
-#include <stdexcept>
+#include "core/byte_form.hpp"
 
 namespace minetrace {
 
 namespace {
-
-void PutVarint(std::string& out, uint64_t value) {
-    while (value >= 0x80) {
-        out += static_cast<char>((value & 0x7F) | 0x80);
-        value >>= 7;
-    }
-    out += static_cast<char>(value);
-}
-
-void PutText(std::string& out, std::string_view text) {
-    PutVarint(out, text.size());
-    out.append(text);
-}
-
-[[noreturn]] void Damaged() {
-    throw std::runtime_error("damaged entry in the timeline's spill file");
-}
-
-uint64_t GetVarint(std::string_view bytes, size_t& at) {
-    uint64_t value = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-        if (at >= bytes.size()) Damaged();
-        auto byte = static_cast<uint8_t>(bytes[at++]);
-        value |= static_cast<uint64_t>(byte & 0x7F) << shift;
-        if (!(byte & 0x80)) return value;
-    }
-    Damaged();
-}
-
-std::string GetText(std::string_view bytes, size_t& at) {
-    uint64_t size = GetVarint(bytes, at);
-    if (bytes.size() - at < size) Damaged();
-    std::string text(bytes.substr(at, size));
-    at += size;
-    return text;
-}
 
 // The sort key: the time as 8 big-endian bytes with the sign bit flipped (so byte order is time
 // order, negative times included), then the message.
@@ -77,20 +40,19 @@ void Timeline::ForEach(const std::function<void(const TimelineEntry&)>& visit) c
     TimelineEntry entry;
     store_->ForEachChunk(4096, 4u << 20, [&](const StoredChunk& chunk) {
         for (const StoredRecord& record : chunk.records) {
-            size_t at = 0;
-            std::string_view bytes = record.bytes;
-            entry.time_us = static_cast<int64_t>(GetVarint(bytes, at));
-            entry.timestamp_desc = GetText(bytes, at);
-            entry.message = GetText(bytes, at);
-            entry.data_type = GetText(bytes, at);
+            ByteFormReader in(record.bytes, "damaged entry in the timeline's spill file");
+            entry.time_us = static_cast<int64_t>(in.Varint());
+            entry.timestamp_desc = in.Text();
+            entry.message = in.Text();
+            entry.data_type = in.Text();
             entry.fields.clear();
-            uint64_t count = GetVarint(bytes, at);
-            if (count > bytes.size()) Damaged();
+            uint64_t count = in.Varint();
+            if (count > record.bytes.size()) in.Damaged();
             for (uint64_t i = 0; i < count; ++i) {
-                std::string key = GetText(bytes, at);
-                entry.fields.emplace_hint(entry.fields.end(), std::move(key), GetText(bytes, at));
+                std::string key(in.Text());
+                entry.fields.emplace_hint(entry.fields.end(), std::move(key), in.Text());
             }
-            if (at != bytes.size()) Damaged();
+            if (!in.done()) in.Damaged();
             visit(entry);
         }
     });
