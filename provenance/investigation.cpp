@@ -91,6 +91,14 @@ bool IsComputeType(std::string_view type) {
     return kTypes.count(type) > 0;
 }
 
+// Compute whose creation regions count toward a region sweep.
+bool IsSweptType(std::string_view type) {
+    return type == "microsoft.compute/virtualmachines" ||
+           type == "microsoft.compute/virtualmachinescalesets" ||
+           type == "microsoft.batch/batchaccounts/pools" ||
+           type == "microsoft.containerinstance/containergroups";
+}
+
 Principal PrincipalOf(const RetainedEvent& e) {
     const RetainedIdentity& w = e.who();
     Principal p;
@@ -609,6 +617,50 @@ namespace {
 
 std::string_view PrecursorSignal(const Operation& op);
 
+// Whether anything on a resource is relevant to mining: a compute write, or a signal of what
+// mining needs.
+bool IsRelevant(const std::vector<std::unique_ptr<Operation>>& ops) {
+    for (const auto& op : ops) {
+        for (std::string_view s : op->signals) {
+            if (s == "compute-create" || s == "compute-scale" || s == "gpu-sku" ||
+                s == "large-sku" || s == "miner-content" || s == "spot-unlimited" ||
+                s == "execution" || s == "gpu-driver")
+                return true;
+        }
+        if (op->verb == "write" && IsComputeType(op->resource_type)) return true;
+    }
+    return false;
+}
+
+// A resource's lifecycle among its operations (in operation order, at least one).
+struct Lifecycle {
+    const Operation* creation = nullptr; // the first successful write
+    const Operation* failed = nullptr;   // the first failed write
+    const Operation* deletion = nullptr; // a delete that did not fail, a succeeded one first
+    const Operation* origin = nullptr;   // what the finding is attributed from
+};
+
+Lifecycle LifecycleOf(const std::vector<std::unique_ptr<Operation>>& ops) {
+    Lifecycle life;
+    for (const auto& owned : ops) {
+        const Operation* op = owned.get();
+        if (op->verb == "write") {
+            if (op->succeeded() && !life.creation)
+                life.creation = op;
+            else if (op->final_phase == Phase::kFailed && !life.failed)
+                life.failed = op;
+        } else if (op->verb == "delete" && op->final_phase != Phase::kFailed &&
+                   (!life.deletion || !life.deletion->succeeded())) {
+            life.deletion = op;
+        }
+    }
+    life.origin = life.creation ? life.creation : life.failed;
+    // Only actions or deletes: a resource created before the logs begin. Kept when a rule
+    // flagged what happened to it (run commands, miner extensions).
+    if (!life.origin) life.origin = ops.front().get();
+    return life;
+}
+
 // A resource's records, decoded, with its operations folded; lives for one chunk of a pass.
 struct ResourceGroup {
     std::string_view key;                  // lowercased resource id ("" for none)
@@ -977,16 +1029,15 @@ void Analyzer::CollectIndexes() {
                     out.deployments.push_back({std::string(op->correlation_id),
                                                {order(*op), std::string(op->resource_id_lower)}});
             }
-            if (group.key.empty()) return;
+            // Only compute of the swept types and extensions or run commands feed the indexes.
+            if (group.key.empty() || !IsRelevant(group.ops)) return;
+            std::string_view type = group.ops.front()->resource_type;
+            if (!IsSweptType(type) && !IsExtensionOrRunCommand(type)) return;
             std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops, false);
             if (!f) return;
             if (f->created_by && f->created_at_us >= 0) {
                 std::string region = RegionOf(*f);
-                if (!region.empty() &&
-                    (f->resource_type == "microsoft.compute/virtualmachines" ||
-                     f->resource_type == "microsoft.compute/virtualmachinescalesets" ||
-                     f->resource_type == "microsoft.batch/batchaccounts/pools" ||
-                     f->resource_type == "microsoft.containerinstance/containergroups")) {
+                if (!region.empty() && IsSweptType(f->resource_type)) {
                     out.sweep_principal = f->created_by->object_id + "|" + f->created_by->name;
                     out.creation = {f->created_at_us, std::move(region)};
                 }
@@ -1069,17 +1120,7 @@ std::optional<ResourceFinding>
 Analyzer::BuildFinding(std::string_view resource,
                        const std::vector<std::unique_ptr<Operation>>& ops,
                        bool attribute_rights) const {
-    bool relevant = false;
-    for (const auto& op : ops) {
-        for (std::string_view s : op->signals) {
-            if (s == "compute-create" || s == "compute-scale" || s == "gpu-sku" ||
-                s == "large-sku" || s == "miner-content" || s == "spot-unlimited" ||
-                s == "execution" || s == "gpu-driver")
-                relevant = true;
-        }
-        if (op->verb == "write" && IsComputeType(op->resource_type)) relevant = true;
-    }
-    if (!relevant) return std::nullopt;
+    if (!IsRelevant(ops)) return std::nullopt;
     ResourceFinding f;
     f.resource_id = resource;
     f.resource_type = ops.front()->resource_type;
@@ -1088,28 +1129,8 @@ Analyzer::BuildFinding(std::string_view resource,
     f.resource_group = any->resource_group;
     f.name = LastSegment(any->resource_id.empty() ? resource : any->resource_id);
     f.parent = ParentOf(resource);
-    const Operation* creation = nullptr;
-    const Operation* failed = nullptr;
-    const Operation* deletion = nullptr;
-    for (const auto& owned : ops) {
-        const Operation* op = owned.get();
-        f.operations.push_back(op);
-        if (op->verb == "write") {
-            if (op->succeeded() && !creation)
-                creation = op;
-            else if (op->final_phase == Phase::kFailed && !failed)
-                failed = op;
-        } else if (op->verb == "delete" && op->final_phase != Phase::kFailed &&
-                   (!deletion || !deletion->succeeded())) {
-            deletion = op;
-        }
-    }
-    const Operation* origin = creation ? creation : failed;
-    if (!origin) {
-        // Only actions or deletes: a resource created before the logs begin. Keep it when a
-        // rule flagged what happened to it (run commands, miner extensions).
-        origin = ops.front().get();
-    }
+    for (const auto& op : ops) f.operations.push_back(op.get());
+    const auto [creation, failed, deletion, origin] = LifecycleOf(ops);
     Attribute(f, *origin, attribute_rights);
     if (!creation && failed) {
         f.status = "failed";
@@ -1354,12 +1375,11 @@ void Analyzer::TraceSuspects() {
         tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
             const ResourceGroup& group = groups[g];
             if (group.key.empty() || findings_.count(group.key)) return;
-            std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops, true);
-            if (f) {
-                // Relevant but rated low and not notable: reported if a suspect created it.
-                if (!f->created_by || f->created_by->object_id.empty() ||
-                    !suspects_.count(f->created_by->object_id))
-                    return;
+            if (IsRelevant(group.ops)) {
+                // Rated low and not notable in pass 2: reported if a suspect created it.
+                std::string_view creator = LifecycleOf(group.ops).origin->request->who().object_id;
+                if (creator.empty() || !suspects_.count(creator)) return;
+                std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops, true);
                 AttachPreparation(*f);
                 Rate(*f);
                 Implicate(*f);
