@@ -106,7 +106,9 @@ void RetainedStore::Append(std::string_view key, uint64_t sequence, std::string_
     last_sequence_ = sequence;
     ++records_;
     bytes_ += key.size() + encoded.size();
-    if (buffer_.capacity() == 0) buffer_.reserve(std::min<size_t>(options_.budget_bytes, 1u << 20));
+    // The whole budget at once: growing by doubling would copy up to the budget again. Pages
+    // are only touched as records arrive, so a small input costs little.
+    if (buffer_.capacity() == 0) buffer_.reserve(std::min<size_t>(options_.budget_bytes, 1u << 30));
     entries_.push_back({sequence, buffer_.size(), static_cast<uint32_t>(key.size()),
                         static_cast<uint32_t>(encoded.size())});
     buffer_.append(key);
