@@ -347,10 +347,15 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     }
     store.budget_bytes = static_cast<size_t>(*budget);
     // Found out now, not after minutes of ingest when the first run is spilled.
+    if (store.spill_dir.empty()) {
+        const char* tmp = std::getenv("TMPDIR");
+        store.spill_dir = tmp && *tmp ? tmp : "/tmp";
+    }
     std::error_code spill_ec;
-    if (!store.spill_dir.empty() && (!fs::is_directory(store.spill_dir, spill_ec) ||
-                                     access(store.spill_dir.c_str(), W_OK | X_OK) != 0)) {
-        err << "minetrace: --spill-dir " << store.spill_dir << " is not a writable directory\n";
+    if (!fs::is_directory(store.spill_dir, spill_ec) ||
+        access(store.spill_dir.c_str(), W_OK | X_OK) != 0) {
+        err << "minetrace: the spill directory " << store.spill_dir
+            << " (--spill-dir, else $TMPDIR, else /tmp) is not a writable directory\n";
         return kExitUsage;
     }
     std::vector<Language> languages;

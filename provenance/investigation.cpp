@@ -507,10 +507,15 @@ void Investigation::Consume(const Batch& batch) {
         const Event& e = batch.events[notes->keep[k]];
         std::string_view bytes(notes->encoded.data() + begin, notes->ends[k] - begin);
         begin = notes->ends[k];
-        if (e.kind == SourceKind::kPartnerCenterAudit)
-            partner_records_.Append({}, sequence_++, bytes);
-        else
+        if (e.kind == SourceKind::kPartnerCenterAudit) {
+            // Keyed by the sequence (big-endian, so key order is input order): one record per
+            // group, so a pass never holds them all at once.
+            char key[8];
+            for (int b = 0; b < 8; ++b) key[b] = static_cast<char>(sequence_ >> (56 - 8 * b));
+            partner_records_.Append({key, sizeof key}, sequence_++, bytes);
+        } else {
             store_.Append(e.resource_id_lower, sequence_++, bytes);
+        }
     }
 }
 

@@ -63,7 +63,7 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     std::vector<RuleInfo> rules_;
     RetainedStoreOptions spill_options_;
     RetainedStore store_;           // ARM records, by lowercased resource id
-    RetainedStore partner_records_; // Partner Center records, one group, in input order
+    RetainedStore partner_records_; // Partner Center records, in input order
     std::map<std::string, PrincipalAggregate> principals_;
     std::set<std::string> subscriptions_seen_;
     std::map<std::string, std::string> subscription_tenants_;
