@@ -71,6 +71,7 @@ bool BatchReader::OpenNextFile() {
     fed_until_ = 0;
     skipping_long_line_ = false;
     splitter_finished_ = false;
+    draining_ = false;
     json_splitter_.reset();
     csv_splitter_.reset();
     pending_spans_.clear();
@@ -288,6 +289,8 @@ BatchPtr BatchReader::CutSpans() {
             batch->base_offset = buffer_offset_;
             batch->base_line = buffer_line_;
             batch->reader_quarantine.push_back(std::move(entry));
+            // The splitter has seen bytes that are dropped here: it must not be fed again.
+            draining_ = true;
             DrainSource();
             length_ = 0;
             pending_spans_.clear();
@@ -334,6 +337,11 @@ BatchPtr BatchReader::FinishFile() {
 }
 
 BatchPtr BatchReader::CutBatch() {
+    if (draining_) {
+        DrainSource();
+        length_ = 0;
+        return nullptr;
+    }
     switch (summary_.shape) {
     case ContentShape::kJsonLines:
         return CutLines();

@@ -78,6 +78,7 @@ class BatchReader {
     uint64_t fed_until_ = 0;     // content offset up to which the splitter has seen bytes
     bool skipping_long_line_ = false;
     bool splitter_finished_ = false;
+    bool draining_ = false; // the rest of the file is read only for its digest
     std::optional<JsonStreamSplitter> json_splitter_;
     std::optional<CsvStreamSplitter> csv_splitter_;
     std::vector<RecordSpan> pending_spans_;
