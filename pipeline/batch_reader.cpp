@@ -82,9 +82,9 @@ bool BatchReader::OpenNextFile() {
 
     std::string error;
     InputLimits limits = options_.limits;
-    // The digest is taken inline, from the bytes as read (InputLimits::hash_raw): each byte is
+    // The digest is taken inline, from the bytes as read (InputLimits::hash_plain): each byte is
     // read once, the digest covers exactly what was parsed, and --threads N uses N cores.
-    limits.hash_raw = true;
+    limits.hash_plain = true;
     source_ = InputSource::Open(summary_.path, limits, &error);
     if (!source_) {
         summary_.error = error.empty() ? "cannot open" : error;
