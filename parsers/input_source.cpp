@@ -117,7 +117,7 @@ size_t InputSource::ReadRaw(char* dst, size_t size) {
         ssize_t got = ::read(fd_, dst, size);
         if (got > 0) {
             size_t n = static_cast<size_t>(got);
-            if (limits_.hash_raw) sha_.Update(dst, n);
+            if (hashing_) sha_.Update(dst, n);
             raw_size_ += n;
             return n;
         }
@@ -196,6 +196,9 @@ bool InputSource::Detect(std::string* error) {
         compression_ = Compression::kNone;
     }
     at_boundary_ = true;
+    // Nothing is consumed yet: buffer_[0, end_) holds every byte read so far.
+    hashing_ = compression_ != Compression::kNone || limits_.hash_plain;
+    if (hashing_) sha_.Update(buffer_.get(), end_);
     return true;
 }
 
@@ -363,7 +366,7 @@ RawFileDigest InputSource::FinishRaw() {
     }
     raw_finished_ = true;
     digest_.size = raw_size_;
-    if (limits_.hash_raw) digest_.sha256 = sha_.Finish();
+    if (hashing_) digest_.sha256 = sha_.Finish();
     return digest_;
 }
 

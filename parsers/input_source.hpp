@@ -1,5 +1,6 @@
 // Streaming input: a file (or stdin) as decompressed content bytes, with the raw bytes hashed in
-// the same pass so provenance can name the exact file as stored.
+// the same pass so provenance can name the exact file as stored (for uncompressed files the
+// caller may take the digest over the content instead: InputLimits::hash_plain).
 //
 // Compression is detected from the first bytes (gzip 1f 8b; zstd 28 b5 2f fd or a skippable frame
 // 5? 2a 4d 18), never from the file name. Memory is bounded by InputLimits::read_block plus the
@@ -33,9 +34,10 @@ struct InputLimits {
     // Largest zstd window accepted (log2 bytes); bounds decoder memory against hostile frame
     // headers. 27 (128 MiB) is zstd's own default and covers `zstd --long`.
     int zstd_window_log_max = 27;
-    // When false, the raw bytes are not hashed here (the caller hashes the file on another
-    // thread) and RawFileDigest::sha256 stays zero.
-    bool hash_raw = true;
+    // When false, uncompressed files are not hashed here and their RawFileDigest::sha256 stays
+    // zero: their raw bytes are the content Read returns, which the caller hashes itself
+    // (BatchReader hands them to the pipeline's digest stage). Compressed files are always hashed.
+    bool hash_plain = true;
 };
 
 struct RawFileDigest {
@@ -79,7 +81,7 @@ class InputSource {
     size_t Available() const { return end_ - begin_; }
     const unsigned char* Data() const;
     void Consume(size_t n) { begin_ += n; }
-    size_t ReadRaw(char* dst, size_t size); // hashes what it reads; sets eof_ or fails
+    size_t ReadRaw(char* dst, size_t size); // hashes what it reads (hashing_); sets eof_ or fails
     bool Fill();                    // reads more after the pending bytes; false at EOF/error
     bool EnsureAvailable(size_t n); // false if fewer than n can be had (EOF or error)
     uint64_t RawConsumed() const { return raw_size_ - Available(); }
@@ -102,6 +104,7 @@ class InputSource {
     bool done_ = false; // Read has returned its final 0 (end, failure or FinishRaw)
     uint64_t raw_size_ = 0;
     Sha256 sha_;
+    bool hashing_ = false; // decided by Detect, which hashes the bytes it read before
     bool raw_finished_ = false;
     RawFileDigest digest_;
 

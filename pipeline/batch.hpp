@@ -1,9 +1,9 @@
 // Batch: the unit of work that moves through the ingest pipeline.
 //
 // The serial reader fills `data` with whole records of one file (cut on record boundaries),
-// a parallel worker parses them into `events`, `quarantined` and `ignored`, and the serial
-// in-order sink consumes the batch. Ownership moves with the BatchPtr; exactly one stage touches
-// a batch at a time, so a Batch needs no locking.
+// the serial digest stage hashes its stored bytes, a parallel worker parses them into `events`,
+// `quarantined` and `ignored`, and the serial in-order sink consumes the batch. Ownership moves
+// with the BatchPtr; exactly one stage touches a batch at a time, so a Batch needs no locking.
 //
 // Lifetime: every view in `events` points into `data` or `arena`, so events die with the batch.
 #pragma once
@@ -72,6 +72,15 @@ struct Batch {
     std::shared_ptr<const ColumnKeys> csv_header;
     // Problems found by the reader itself (over-long records), already counted as records.
     std::vector<QuarantineEntry> reader_quarantine;
+
+    // For a file whose SHA-256 the digest stage takes (uncompressed files, whose stored bytes are
+    // their content; the reader hashes compressed ones): the stored bytes this batch adds, first
+    // digest_prefix, then data[0, digest_size). The batches of such a file carry each of its
+    // bytes exactly once, in order, parsed or not (a BOM, skipped over-long records, content of
+    // no known format); the stage puts the digest in summary.sha256 of the `file_end` batch.
+    bool digest_in_stage = false;
+    std::string digest_prefix;
+    size_t digest_size = 0;
 
     // Filled by the worker.
     Arena arena;

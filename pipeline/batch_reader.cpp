@@ -1,6 +1,7 @@
 #include "pipeline/batch_reader.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -55,6 +56,9 @@ BatchPtr BatchReader::NewBatch() {
     batch->shape = summary_.shape;
     batch->csv_header = csv_header_;
     batch->max_record_bytes = options_.max_record_bytes;
+    batch->digest_in_stage = digest_in_stage_;
+    batch->digest_prefix = std::move(digest_prefix_);
+    digest_prefix_.clear();
     return batch;
 }
 
@@ -71,6 +75,9 @@ bool BatchReader::OpenNextFile() {
     fed_until_ = 0;
     skipping_long_line_ = false;
     splitter_finished_ = false;
+    draining_ = false;
+    digest_in_stage_ = false;
+    digest_prefix_.clear();
     json_splitter_.reset();
     csv_splitter_.reset();
     pending_spans_.clear();
@@ -81,9 +88,10 @@ bool BatchReader::OpenNextFile() {
 
     std::string error;
     InputLimits limits = options_.limits;
-    // The digest is taken inline, from the bytes as read (InputLimits::hash_raw): each byte is
-    // read once, the digest covers exactly what was parsed, and --threads N uses N cores.
-    limits.hash_raw = true;
+    // Each byte is read once and hashed once: an uncompressed file's stored bytes are its
+    // content, hashed from the batches by BatchDigester on another thread than this one; a
+    // compressed file is hashed as read (its content is not what is stored).
+    limits.hash_plain = false;
     source_ = InputSource::Open(summary_.path, limits, &error);
     if (!source_) {
         summary_.error = error.empty() ? "cannot open" : error;
@@ -92,6 +100,7 @@ bool BatchReader::OpenNextFile() {
         return true;
     }
     summary_.compression = source_->compression();
+    digest_in_stage_ = summary_.compression == Compression::kNone;
     // Detect the content shape from the head of the decompressed content.
     while (!eof_ && length_ < kHeadBytes) {
         size_t got = source_->Read(buffer_.get() + length_, kHeadBytes - length_);
@@ -103,6 +112,7 @@ bool BatchReader::OpenNextFile() {
     // A UTF-8 BOM is not content of any record: step over it (offsets stay absolute).
     size_t bom = Utf8BomLength(head);
     if (bom > 0) {
+        if (digest_in_stage_) digest_prefix_.assign(buffer_.get(), bom);
         std::memmove(buffer_.get(), buffer_.get() + bom, length_ - bom);
         length_ -= bom;
         buffer_offset_ = bom;
@@ -168,8 +178,8 @@ void BatchReader::Recycle(std::unique_ptr<char[]> buffer, size_t capacity) {
     if (recycled_.size() < kMaxRecycled) recycled_.push_back(std::move(buffer));
 }
 
-// Hands buffer_[0, cut) to a new batch and keeps the tail for the next one.
-BatchPtr BatchReader::TakeBuffer(size_t cut) {
+// Keeps the tail after `cut` for the next batch.
+BatchPtr BatchReader::TakeBuffer(size_t cut, bool parse) {
     BatchPtr batch = NewBatch();
     size_t tail = length_ - cut;
     size_t capacity = std::max(options_.batch_bytes, tail);
@@ -181,7 +191,8 @@ BatchPtr BatchReader::TakeBuffer(size_t cut) {
                 std::min(RecordParser::kJsonPadding, capacity_ + RecordParser::kJsonPadding - cut));
     batch->data = std::move(buffer_);
     batch->capacity = capacity_;
-    batch->size = cut;
+    batch->size = parse ? cut : 0;
+    batch->digest_size = digest_in_stage_ ? cut : 0;
     batch->base_offset = buffer_offset_;
     batch->base_line = buffer_line_;
     batch->ends_content = eof_ && tail == 0;
@@ -195,17 +206,13 @@ BatchPtr BatchReader::TakeBuffer(size_t cut) {
 
 BatchPtr BatchReader::CutLines() {
     if (skipping_long_line_) {
-        // Discard the rest of an over-long line, up to and including its newline.
+        // Skip the rest of an over-long line, up to and including its newline.
         const void* newline = std::memchr(buffer_.get(), '\n', length_);
         size_t drop =
             newline ? static_cast<size_t>(static_cast<const char*>(newline) - buffer_.get()) + 1
                     : length_;
-        buffer_line_ += newline ? 1 : 0;
-        buffer_offset_ += drop;
-        std::memmove(buffer_.get(), buffer_.get() + drop, length_ - drop);
-        length_ -= drop;
         if (newline) skipping_long_line_ = false;
-        return nullptr;
+        return drop > 0 ? TakeBuffer(drop, /*parse=*/false) : nullptr;
     }
     if (length_ == 0) return nullptr;
     size_t cut = 0;
@@ -221,12 +228,8 @@ BatchPtr BatchReader::CutLines() {
     if (length_ >= options_.max_record_bytes) {
         // One line longer than the record limit: quarantine it, then skip to its end.
         QuarantineEntry entry = TooLarge("line", "skipped to its end");
-        BatchPtr batch = NewBatch();
-        batch->base_offset = buffer_offset_;
-        batch->base_line = buffer_line_;
+        BatchPtr batch = TakeBuffer(length_, /*parse=*/false);
         batch->reader_quarantine.push_back(std::move(entry));
-        buffer_offset_ += length_;
-        length_ = 0;
         skipping_long_line_ = true;
         return batch;
     }
@@ -284,13 +287,11 @@ BatchPtr BatchReader::CutSpans() {
             // without holding it, so the rest of this file is reported and skipped.
             QuarantineEntry entry = TooLarge("record", "rest of the file skipped");
             summary_.error = entry.detail;
-            BatchPtr batch = NewBatch();
-            batch->base_offset = buffer_offset_;
-            batch->base_line = buffer_line_;
-            batch->reader_quarantine.push_back(std::move(entry));
-            DrainSource();
-            length_ = 0;
+            // The splitter has seen bytes that are dropped here: it must not be fed again.
+            draining_ = true;
             pending_spans_.clear();
+            BatchPtr batch = TakeBuffer(length_, /*parse=*/false);
+            batch->reader_quarantine.push_back(std::move(entry));
             return batch;
         }
         return nullptr;
@@ -306,21 +307,13 @@ BatchPtr BatchReader::CutSpans() {
     return batch;
 }
 
-void BatchReader::DrainSource() {
-    if (!source_) return;
-    std::unique_ptr<char[]> sink(new char[1 << 16]);
-    while (source_->Read(sink.get(), 1 << 16) > 0) {
-    }
-    eof_ = true;
-}
-
 BatchPtr BatchReader::FinishFile() {
     if (source_) {
         summary_.content_bytes = source_->content_bytes();
         if (summary_.error.empty()) summary_.error = source_->error();
         RawFileDigest digest = source_->FinishRaw();
         summary_.size = digest.size;
-        summary_.sha256 = ToHex(digest.sha256);
+        if (!digest_in_stage_) summary_.sha256 = ToHex(digest.sha256);
         if (json_splitter_) summary_.container = std::string(json_splitter_->container());
     }
     source_.reset();
@@ -333,7 +326,20 @@ BatchPtr BatchReader::FinishFile() {
     return batch;
 }
 
+BatchPtr BatchReader::Drain() {
+    if (digest_in_stage_) return length_ > 0 ? TakeBuffer(length_, /*parse=*/false) : nullptr;
+    // InputSource hashes what is read; the content itself is not wanted.
+    length_ = 0;
+    if (!source_) return nullptr;
+    std::unique_ptr<char[]> sink(new char[1 << 16]);
+    while (source_->Read(sink.get(), 1 << 16) > 0) {
+    }
+    eof_ = true;
+    return nullptr;
+}
+
 BatchPtr BatchReader::CutBatch() {
+    if (draining_) return Drain();
     switch (summary_.shape) {
     case ContentShape::kJsonLines:
         return CutLines();
@@ -342,10 +348,7 @@ BatchPtr BatchReader::CutBatch() {
         return CutSpans();
     case ContentShape::kEmpty:
     case ContentShape::kUnknown:
-        // Nothing to parse; keep the raw hash honest by reading the file to its end.
-        DrainSource();
-        length_ = 0;
-        return nullptr;
+        return Drain();
     }
     return nullptr;
 }
@@ -369,6 +372,18 @@ BatchPtr BatchReader::Next() {
         // (CutBatch reports records past --max-record-bytes, which bounds this growth.)
         if (length_ >= target || length_ == before) target = length_ + options_.batch_bytes;
     }
+}
+
+void BatchDigester::Digest(Batch& batch) {
+    if (!batch.digest_in_stage) return;
+    sha_.Update(batch.digest_prefix);
+    if (batch.digest_size > 0) sha_.Update(batch.data.get(), batch.digest_size);
+    hashed_ += batch.digest_prefix.size() + batch.digest_size;
+    if (!batch.file_end) return;
+    // Every stored byte the reader read came through here: the digest covers the whole file.
+    assert(hashed_ == batch.summary.size);
+    batch.summary.sha256 = ToHex(sha_.Finish());
+    hashed_ = 0;
 }
 
 } // namespace minetrace

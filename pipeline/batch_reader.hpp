@@ -7,7 +7,11 @@
 // the buffer up to `max_record_bytes`, beyond which it is quarantined (JSON Lines) or the rest of
 // the file is reported as a file error (one giant JSON value).
 //
-// Not thread-safe: used only from the pipeline's serial input filter.
+// The SHA-256 of an uncompressed file is left to BatchDigester, the stage after the reader: the
+// reader hands it every byte of the file in its batches (Batch::digest_in_stage), so hashing one
+// batch overlaps reading the next. Compressed files are hashed as read (by InputSource).
+//
+// Not thread-safe (except Recycle): used only from the pipeline's serial input filter.
 #pragma once
 
 #include "parsers/csv_splitter.hpp"
@@ -53,10 +57,13 @@ class BatchReader {
     BatchPtr NewBatch();
     // A quarantine entry for the over-long record at the start of the buffer.
     QuarantineEntry TooLarge(std::string_view what, std::string_view consequence) const;
-    BatchPtr TakeBuffer(size_t cut);
+    // Hands buffer_[0, cut) to a new batch, to parse or (`parse` false) only to hash.
+    BatchPtr TakeBuffer(size_t cut, bool parse = true);
+    // Content nobody parses (no known format, the rest after a record past the limit): read to
+    // the end of the file all the same, for the digest.
+    BatchPtr Drain();
     // A buffer of `capacity` bytes plus padding: a recycled one when it has the standard size.
     std::unique_ptr<char[]> NewBuffer(size_t capacity);
-    void DrainSource();
     void ReadCsvHeader(std::vector<RecordSpan>& spans);
 
     std::vector<std::string> paths_;
@@ -78,6 +85,9 @@ class BatchReader {
     uint64_t fed_until_ = 0;     // content offset up to which the splitter has seen bytes
     bool skipping_long_line_ = false;
     bool splitter_finished_ = false;
+    bool draining_ = false;        // the rest of the file is read only for its digest
+    bool digest_in_stage_ = false; // BatchDigester hashes this file (it is not compressed)
+    std::string digest_prefix_;    // dropped bytes (a BOM) for the next batch's digest_prefix
     std::optional<JsonStreamSplitter> json_splitter_;
     std::optional<CsvStreamSplitter> csv_splitter_;
     std::vector<RecordSpan> pending_spans_;
@@ -87,6 +97,20 @@ class BatchReader {
 
     std::mutex recycled_mutex_;
     std::vector<std::unique_ptr<char[]>> recycled_; // buffers of options_.batch_bytes
+};
+
+// The pipeline's digest stage: the SHA-256 of every file the reader leaves to it, over the bytes
+// its batches carry (Batch::digest_in_stage), final in the summary of the file's last batch.
+//
+// Not thread-safe: used only from a serial in-order filter that sees every batch, right after
+// the reader (before anything else touches the batch), so it runs beside the reader's next read.
+class BatchDigester {
+  public:
+    void Digest(Batch& batch);
+
+  private:
+    Sha256 sha_;
+    uint64_t hashed_ = 0; // bytes of the current file so far
 };
 
 } // namespace minetrace

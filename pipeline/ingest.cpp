@@ -63,6 +63,7 @@ void RunIngest(const std::vector<std::string>& files, const IngestOptions& optio
     unsigned threads = ResolveThreads(options.threads);
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, threads);
     BatchReader reader(files, options.reader);
+    BatchDigester digester;
     tbb::enumerable_thread_specific<BatchWorker> workers(
         [&] { return BatchWorker(options.matcher); });
 
@@ -73,6 +74,10 @@ void RunIngest(const std::vector<std::string>& files, const IngestOptions& optio
             return nullptr;
         }
         return batch.release();
+    };
+    auto digest = [&](Batch* batch) -> Batch* {
+        digester.Digest(*batch);
+        return batch;
     };
     auto parse = [&](Batch* batch) -> Batch* {
         workers.local().Process(*batch);
@@ -90,6 +95,7 @@ void RunIngest(const std::vector<std::string>& files, const IngestOptions& optio
     const size_t tokens = static_cast<size_t>(threads) * 4;
     tbb::parallel_pipeline(
         tokens, tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, read) &
+                    tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::serial_in_order, digest) &
                     tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, parse) &
                     tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, sink));
 }

@@ -1,6 +1,8 @@
-// Ingest: runs the three-stage oneTBB pipeline over the input files
-//   serial in-order reader (BatchReader) -> parallel parse (BatchWorker, one per thread)
-//   -> serial in-order sink (every BatchConsumer, in the given order).
+// Ingest: runs the four-stage oneTBB pipeline over the input files
+//   serial in-order reader (BatchReader) -> serial in-order file digest (BatchDigester)
+//   -> parallel parse (BatchWorker, one per thread) -> serial in-order sink (every
+//   BatchConsumer, in the given order).
+// The digest has its own stage so that hashing a batch overlaps reading the next one.
 // The sink sees batches in input order whatever the thread count, so every output built from
 // it is deterministic. Memory is bounded by the number of batches in flight (4 per thread).
 #pragma once

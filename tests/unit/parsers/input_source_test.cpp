@@ -392,6 +392,32 @@ TEST_CASE("InputSource: FinishRaw digests the whole stored file", "[parsers]") {
     }
 }
 
+TEST_CASE("InputSource: hash_plain false leaves plain files to the caller", "[parsers]") {
+    TempDir dir;
+    const std::string content = MakeContent(300000);
+    InputLimits limits;
+    limits.hash_plain = false;
+    limits.read_block = 4096; // detection reads a block before it knows the compression
+    SECTION("a plain file is not hashed") {
+        auto source = MustOpen(dir.Write("plain.json", content), limits);
+        CHECK(ReadAll(*source, 1000) == content);
+        RawFileDigest digest = source->FinishRaw();
+        CHECK(digest.size == content.size());
+        CHECK(digest.sha256 == Sha256Digest{});
+    }
+    for (const auto& [name, bytes] :
+         {std::pair<std::string, std::string>{"f.zst", ZstdFrame(content)},
+          std::pair<std::string, std::string>{"f.gz", GzipMember(content)}}) {
+        DYNAMIC_SECTION("a compressed file is: " << name) {
+            auto source = MustOpen(dir.Write(name, bytes), limits);
+            CHECK(ReadAll(*source, 1000) == content);
+            RawFileDigest digest = source->FinishRaw();
+            CHECK(digest.size == bytes.size());
+            CHECK(ToHex(digest.sha256) == Sha256Hex(bytes));
+        }
+    }
+}
+
 TEST_CASE("InputSource: detection ignores the file name", "[parsers]") {
     TempDir dir;
     const std::string content = MakeContent(10000);
