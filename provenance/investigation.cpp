@@ -763,9 +763,10 @@ std::vector<std::unique_ptr<Operation>> FoldOperations(const std::vector<const R
     return out;
 }
 
-// Decodes the chunk's groups and folds their operations, in parallel.
-std::vector<ResourceGroup> LoadGroups(const StoredChunk& chunk,
-                                      const std::vector<RuleInfo>& rules) {
+// Decodes the chunk's groups and folds their operations, in parallel. With `wanted`, a group
+// none of whose records it accepts is left without operations (not decoded).
+std::vector<ResourceGroup> LoadGroups(const StoredChunk& chunk, const std::vector<RuleInfo>& rules,
+                                      const std::function<bool(const StoredRecord&)>& wanted) {
     std::vector<ResourceGroup> groups(chunk.groups.size());
     tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
         const StoredGroup& stored = chunk.groups[g];
@@ -773,6 +774,7 @@ std::vector<ResourceGroup> LoadGroups(const StoredChunk& chunk,
         group.key = stored.key;
         group.records = chunk.records.data() + stored.first;
         group.count = stored.count;
+        if (wanted && std::none_of(group.records, group.records + group.count, wanted)) return;
         group.events = std::make_unique<DecodedEvent[]>(stored.count);
         std::vector<const RetainedEvent*> events(stored.count);
         for (size_t r = 0; r < stored.count; ++r) {
@@ -822,8 +824,11 @@ class Analyzer {
 
   private:
     // Visits the store's groups chunk by chunk, decoded and folded.
+    // `select` skips groups by key before they are read; `wanted` skips groups by their records
+    // before they are decoded (see LoadGroups).
     void ForEachGroups(const std::function<void(std::vector<ResourceGroup>&)>& visit,
-                       const std::function<bool(std::string_view)>& select = {});
+                       const std::function<bool(std::string_view)>& select = {},
+                       const std::function<bool(const StoredRecord&)>& wanted = {});
     void CollectIndexes();
     void RateResources();
     void Implicate(ResourceFinding& f) const;
@@ -927,11 +932,12 @@ class Analyzer {
 };
 
 void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>&)>& visit,
-                             const std::function<bool(std::string_view)>& select) {
+                             const std::function<bool(std::string_view)>& select,
+                             const std::function<bool(const StoredRecord&)>& wanted) {
     store_.ForEachChunk(
         kAnalysisChunk, kAnalysisChunkBytes,
         [&](const StoredChunk& chunk) {
-            std::vector<ResourceGroup> groups = LoadGroups(chunk, rules_);
+            std::vector<ResourceGroup> groups = LoadGroups(chunk, rules_, wanted);
             visit(groups);
         },
         select);
@@ -1374,87 +1380,102 @@ void Analyzer::RateResources() {
 // that gave them their rights.
 void Analyzer::TraceSuspects() {
     if (suspects_.empty()) return;
-    ForEachGroups([&](std::vector<ResourceGroup>& groups) {
-        std::vector<std::optional<ResourceFinding>> built(groups.size());
-        std::vector<char> supporting(groups.size(), 0);
-        tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
-            const ResourceGroup& group = groups[g];
-            if (group.key.empty() || findings_.count(group.key)) return;
-            if (IsRelevant(group.ops)) {
-                // Rated low and not notable in pass 2: reported if a suspect created it.
-                std::string_view creator = LifecycleOf(group.ops).origin->request->who().object_id;
-                if (creator.empty() || !suspects_.count(creator)) return;
-                std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops, true);
-                AttachPreparation(*f);
-                Rate(*f);
-                Implicate(*f);
-                built[g] = std::move(f);
-                return;
-            }
-            for (const auto& owned : group.ops) {
-                const Operation* op = owned.get();
-                if (op->verb != "write" || !op->succeeded()) continue;
-                const RetainedEvent& req = *op->request;
-                // Quota requests and registrations are preparation, not resources.
-                if (op->has_signal("quota-increase") || op->has_signal("rp-registration")) continue;
-                bool suspect_creator =
-                    !req.who().object_id.empty() && suspects_.count(req.who().object_id) > 0;
-                const Grant* enabling = nullptr;
-                if (auto it = grants_by_operation_.find(op->events.front()->sequence);
-                    it != grants_by_operation_.end() && suspects_.count(it->second->principal_id))
-                    enabling = it->second;
-                if (!suspect_creator && !enabling) continue;
-                ResourceFinding s;
-                s.resource_id = group.key;
-                s.resource_type = op->resource_type;
-                s.subscription_id = req.subscription_id;
-                s.resource_group = req.resource_group;
-                s.name = LastSegment(req.resource_id.empty() ? group.key : req.resource_id);
-                s.parent = ParentOf(s.resource_id);
-                s.status = "created";
-                for (const auto& o : group.ops) {
-                    s.operations.push_back(o.get());
-                    for (uint32_t r : o->rules)
-                        if (const RuleInfo* info = Rule(r)) {
-                            s.rules.push_back(info->id);
-                            s.signals.push_back(info->signal);
-                        }
+    // Only resources with a record of a suspect, or holding a grant to one, can matter here:
+    // the others are not decoded.
+    std::unordered_set<uint64_t> grants_to_suspects; // their first records
+    for (const auto& [g, at] : grants_)
+        if (suspects_.count(g.principal_id)) grants_to_suspects.insert(g.operation_sequence);
+    auto wanted = [&](const StoredRecord& record) {
+        return grants_to_suspects.count(record.sequence) > 0 ||
+               suspects_.count(PeekCallerObjectId(record.bytes)) > 0;
+    };
+    ForEachGroups(
+        [&](std::vector<ResourceGroup>& groups) {
+            std::vector<std::optional<ResourceFinding>> built(groups.size());
+            std::vector<char> supporting(groups.size(), 0);
+            tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+                const ResourceGroup& group = groups[g];
+                if (group.ops.empty() || group.key.empty() || findings_.count(group.key)) return;
+                if (IsRelevant(group.ops)) {
+                    // Rated low and not notable in pass 2: reported if a suspect created it.
+                    std::string_view creator =
+                        LifecycleOf(group.ops).origin->request->who().object_id;
+                    if (creator.empty() || !suspects_.count(creator)) return;
+                    std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops, true);
+                    AttachPreparation(*f);
+                    Rate(*f);
+                    Implicate(*f);
+                    built[g] = std::move(f);
+                    return;
                 }
-                std::sort(s.rules.begin(), s.rules.end());
-                s.rules.erase(std::unique(s.rules.begin(), s.rules.end()), s.rules.end());
-                std::sort(s.signals.begin(), s.signals.end());
-                s.signals.erase(std::unique(s.signals.begin(), s.signals.end()), s.signals.end());
-                Attribute(s, *op, true);
-                for (const RetainedEvent* e : op->events)
-                    if (!e->fact().location.empty())
-                        s.details.emplace("location", std::string(e->fact().location));
-                if (enabling) {
-                    s.severity = Severity::kHigh;
-                    s.details["role"] = enabling->role;
-                    s.details["principal_id"] = enabling->principal_id;
-                    s.details["role_definition_id"] = enabling->role_definition_id;
-                    s.reasons.push_back("granted the " + enabling->role + " role to " +
-                                        enabling->principal_id +
-                                        ", who then created high-severity resources");
-                    if (s.created_by && s.created_by->mfa == Tristate::kNo)
-                        s.reasons.push_back("the grant was made without MFA");
-                } else {
-                    s.severity = Severity::kMedium;
-                    s.reasons.push_back("supporting resource created by " +
-                                        Describe(*s.created_by) +
-                                        ", who created high-severity resources");
+                for (const auto& owned : group.ops) {
+                    const Operation* op = owned.get();
+                    if (op->verb != "write" || !op->succeeded()) continue;
+                    const RetainedEvent& req = *op->request;
+                    // Quota requests and registrations are preparation, not resources.
+                    if (op->has_signal("quota-increase") || op->has_signal("rp-registration"))
+                        continue;
+                    bool suspect_creator =
+                        !req.who().object_id.empty() && suspects_.count(req.who().object_id) > 0;
+                    const Grant* enabling = nullptr;
+                    if (auto it = grants_by_operation_.find(op->events.front()->sequence);
+                        it != grants_by_operation_.end() &&
+                        suspects_.count(it->second->principal_id))
+                        enabling = it->second;
+                    if (!suspect_creator && !enabling) continue;
+                    ResourceFinding s;
+                    s.resource_id = group.key;
+                    s.resource_type = op->resource_type;
+                    s.subscription_id = req.subscription_id;
+                    s.resource_group = req.resource_group;
+                    s.name = LastSegment(req.resource_id.empty() ? group.key : req.resource_id);
+                    s.parent = ParentOf(s.resource_id);
+                    s.status = "created";
+                    for (const auto& o : group.ops) {
+                        s.operations.push_back(o.get());
+                        for (uint32_t r : o->rules)
+                            if (const RuleInfo* info = Rule(r)) {
+                                s.rules.push_back(info->id);
+                                s.signals.push_back(info->signal);
+                            }
+                    }
+                    std::sort(s.rules.begin(), s.rules.end());
+                    s.rules.erase(std::unique(s.rules.begin(), s.rules.end()), s.rules.end());
+                    std::sort(s.signals.begin(), s.signals.end());
+                    s.signals.erase(std::unique(s.signals.begin(), s.signals.end()),
+                                    s.signals.end());
+                    Attribute(s, *op, true);
+                    for (const RetainedEvent* e : op->events)
+                        if (!e->fact().location.empty())
+                            s.details.emplace("location", std::string(e->fact().location));
+                    if (enabling) {
+                        s.severity = Severity::kHigh;
+                        s.details["role"] = enabling->role;
+                        s.details["principal_id"] = enabling->principal_id;
+                        s.details["role_definition_id"] = enabling->role_definition_id;
+                        s.reasons.push_back("granted the " + enabling->role + " role to " +
+                                            enabling->principal_id +
+                                            ", who then created high-severity resources");
+                        if (s.created_by && s.created_by->mfa == Tristate::kNo)
+                            s.reasons.push_back("the grant was made without MFA");
+                    } else {
+                        s.severity = Severity::kMedium;
+                        s.reasons.push_back("supporting resource created by " +
+                                            Describe(*s.created_by) +
+                                            ", who created high-severity resources");
+                    }
+                    built[g] = std::move(s);
+                    supporting[g] = 1;
+                    break; // the resource's first such operation makes it a supporting resource
                 }
-                built[g] = std::move(s);
-                supporting[g] = 1;
-                break; // the resource's first such operation makes it a supporting resource
+            });
+            for (size_t g = 0; g < groups.size(); ++g) {
+                if (!built[g]) continue;
+                if (supporting[g]) supporting_.insert(built[g]->resource_id);
+                Keep(std::move(*built[g]));
             }
-        });
-        for (size_t g = 0; g < groups.size(); ++g) {
-            if (!built[g]) continue;
-            if (supporting[g]) supporting_.insert(built[g]->resource_id);
-            Keep(std::move(*built[g]));
-        }
-    });
+        },
+        {}, wanted);
 }
 
 // Pass 4: pins the operations reported findings name without holding them (preparation on

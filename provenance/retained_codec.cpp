@@ -25,6 +25,8 @@ struct FixedPart {
 };
 
 constexpr size_t kTextCount = 16 + 10 + 14 + 6;
+// Where the caller's object id is among them (see TextFields).
+constexpr size_t kObjectIdText = 18;
 
 // Every text field of a record, in the order of the byte form. The same list serves encoding
 // (from copies of a const event's groups) and decoding.
@@ -144,6 +146,14 @@ void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out
     e.identity = &out.identity;
     e.facts = &out.facts;
     e.partner = fixed.has_partner ? &out.partner : nullptr;
+}
+
+std::string_view PeekCallerObjectId(std::string_view bytes) {
+    ByteFormReader in(bytes, "damaged record in the investigation's spill file");
+    FixedPart fixed;
+    in.Copy(&fixed, sizeof fixed);
+    for (size_t i = 0; i < kObjectIdText; ++i) in.Text();
+    return in.Text();
 }
 
 } // namespace minetrace

@@ -34,4 +34,8 @@ void EncodeRetained(const RetainedEvent& event, std::string& out);
 // (a damaged spill file): the analysis must not run on a partial record.
 void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out);
 
+// The caller's object id in a byte form, without decoding the rest (a view into `bytes`), so a
+// pass can tell which resources a set of principals touched. Throws like DecodeRetained.
+std::string_view PeekCallerObjectId(std::string_view bytes);
+
 } // namespace minetrace

@@ -120,6 +120,8 @@ TEST_CASE("a kept record survives its byte form", "[provenance][store]") {
     CHECK(b.rules[1].content_unavailable);
     CHECK(b.rules[2].rule == 70000);
     CHECK_FALSE(b.rules[2].content_unavailable);
+    // The caller's object id is readable without decoding the rest.
+    CHECK(PeekCallerObjectId(bytes) == "oid");
     // Views point into the bytes decoded from, not into the original.
     CHECK(b.resource_id.data() >= bytes.data());
     CHECK(b.resource_id.data() < bytes.data() + bytes.size());
@@ -148,6 +150,7 @@ TEST_CASE("damaged byte forms are refused, never half-read", "[provenance][store
         CHECK_THROWS_AS(DecodeRetained(std::string_view(bytes).substr(0, cut), 1, decoded),
                         std::runtime_error);
     CHECK_THROWS_AS(DecodeRetained(bytes + "x", 1, decoded), std::runtime_error);
+    CHECK_THROWS_AS(PeekCallerObjectId(std::string_view(bytes).substr(0, 60)), std::runtime_error);
     // An enum out of range (the kind is the first byte after the fixed integers).
     std::string bad_kind = bytes;
     bad_kind[8 * 4 + 4 * 3] = 99;
