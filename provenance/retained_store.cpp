@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <tbb/task_group.h>
 #include <unistd.h>
 
 namespace minetrace {
@@ -224,72 +225,116 @@ void RetainedStore::PassFromMemory(size_t max_groups, size_t max_bytes,
     if (!chunk.groups.empty()) visit(chunk);
 }
 
-void RetainedStore::PassFromFile(size_t max_groups, size_t max_bytes,
-                                 const std::function<void(const StoredChunk&)>& visit,
-                                 const std::function<bool(std::string_view)>& select) {
-    std::vector<std::unique_ptr<RunCursor>> cursors;
-    for (const Run& run : runs_) {
-        auto cursor = std::make_unique<RunCursor>(fd_, run);
-        if (!cursor->done()) cursors.push_back(std::move(cursor));
-    }
-    // Min-heap of cursors by (key, sequence).
-    auto later = [](const RunCursor* a, const RunCursor* b) {
-        int order = a->key().compare(b->key());
-        return order != 0 ? order > 0 : a->sequence() > b->sequence();
+// The k-way merge of the spilled runs, cut into chunks at group boundaries. Each Fill makes the
+// next chunk in `out`, whose views point into `out.bytes`.
+class RetainedStore::Merger {
+  public:
+    struct Chunk {
+        std::string bytes;
+        StoredChunk stored;
     };
-    std::priority_queue<RunCursor*, std::vector<RunCursor*>, decltype(later)> heap(later);
-    for (auto& cursor : cursors) heap.push(cursor.get());
 
-    // The chunk's bytes are copied here; views are made once the chunk is complete, since the
-    // string may move while it grows.
-    std::string bytes;
-    struct Pending {
+    Merger(int fd, const std::vector<Run>& runs, size_t max_groups, size_t max_bytes,
+           const std::function<bool(std::string_view)>& select)
+        : max_groups_(max_groups), max_bytes_(max_bytes), select_(select) {
+        for (const Run& run : runs) {
+            auto cursor = std::make_unique<RunCursor>(fd, run);
+            if (!cursor->done()) cursors_.push_back(std::move(cursor));
+        }
+        for (auto& cursor : cursors_) heap_.push(cursor.get());
+    }
+
+    // False when the runs are exhausted (then `out` is empty).
+    bool Fill(Chunk& out) {
+        out.bytes.clear();
+        groups_.clear();
+        records_.clear();
+        while (!heap_.empty()) {
+            RunCursor* top = heap_.top();
+            if (!have_key_ || top->key() != current_key_) {
+                // A group starts here: it goes to the next chunk if this one is full.
+                if (!groups_.empty() &&
+                    (groups_.size() >= max_groups_ || out.bytes.size() >= max_bytes_))
+                    break;
+                current_key_.assign(top->key());
+                have_key_ = true;
+                selected_ = !select_ || select_(current_key_);
+                if (selected_) {
+                    groups_.push_back({out.bytes.size(), current_key_.size(), records_.size(), 0});
+                    out.bytes.append(current_key_);
+                }
+            }
+            heap_.pop();
+            if (selected_) {
+                records_.push_back({top->sequence(), out.bytes.size(), top->bytes().size()});
+                out.bytes.append(top->bytes());
+                ++groups_.back().count;
+            }
+            top->Advance();
+            if (!top->done()) heap_.push(top);
+        }
+        // Views only now: the bytes may have moved while they grew.
+        out.stored.groups.clear();
+        out.stored.records.clear();
+        for (const PendingRecord& r : records_)
+            out.stored.records.push_back({r.sequence, {out.bytes.data() + r.offset, r.size}});
+        for (const PendingGroup& g : groups_)
+            out.stored.groups.push_back(
+                {{out.bytes.data() + g.key_offset, g.key_size}, g.first, g.count});
+        return !groups_.empty();
+    }
+
+  private:
+    struct PendingGroup {
         size_t key_offset, key_size, first, count;
     };
-    std::vector<Pending> groups;
     struct PendingRecord {
         uint64_t sequence;
         size_t offset, size;
     };
-    std::vector<PendingRecord> records;
-    StoredChunk chunk;
-    auto emit = [&] {
-        if (groups.empty()) return;
-        chunk.groups.clear();
-        chunk.records.clear();
-        for (const PendingRecord& r : records)
-            chunk.records.push_back({r.sequence, {bytes.data() + r.offset, r.size}});
-        for (const Pending& g : groups)
-            chunk.groups.push_back({{bytes.data() + g.key_offset, g.key_size}, g.first, g.count});
-        visit(chunk);
-        bytes.clear();
-        groups.clear();
-        records.clear();
+    // Min-heap of cursors by (key, sequence).
+    struct Later {
+        bool operator()(const RunCursor* a, const RunCursor* b) const {
+            int order = a->key().compare(b->key());
+            return order != 0 ? order > 0 : a->sequence() > b->sequence();
+        }
     };
-    std::string current_key;
-    bool have_key = false, selected = false;
-    while (!heap.empty()) {
-        RunCursor* top = heap.top();
-        heap.pop();
-        if (!have_key || top->key() != current_key) {
-            current_key.assign(top->key());
-            have_key = true;
-            selected = !select || select(current_key);
-            if (selected) {
-                if (groups.size() >= max_groups || bytes.size() >= max_bytes) emit();
-                groups.push_back({bytes.size(), current_key.size(), records.size(), 0});
-                bytes.append(current_key);
-            }
+
+    size_t max_groups_;
+    size_t max_bytes_;
+    const std::function<bool(std::string_view)>& select_;
+    std::vector<std::unique_ptr<RunCursor>> cursors_;
+    std::priority_queue<RunCursor*, std::vector<RunCursor*>, Later> heap_;
+    std::string current_key_;
+    bool have_key_ = false;
+    bool selected_ = false;
+    std::vector<PendingGroup> groups_;
+    std::vector<PendingRecord> records_;
+};
+
+void RetainedStore::PassFromFile(size_t max_groups, size_t max_bytes,
+                                 const std::function<void(const StoredChunk&)>& visit,
+                                 const std::function<bool(std::string_view)>& select) {
+    Merger merger(fd_, runs_, max_groups, max_bytes, select);
+    // Two chunks: the next one is merged (a oneTBB task, so --threads still bounds the cores)
+    // while the caller visits this one. They are never moved, so their views stay valid.
+    Merger::Chunk chunks[2];
+    size_t at = 0;
+    bool have = merger.Fill(chunks[at]);
+    while (have) {
+        bool have_next = false;
+        tbb::task_group reading;
+        reading.run([&] { have_next = merger.Fill(chunks[1 - at]); });
+        try {
+            visit(chunks[at].stored);
+        } catch (...) {
+            reading.wait(); // the task uses this frame's locals
+            throw;
         }
-        if (selected) {
-            records.push_back({top->sequence(), bytes.size(), top->bytes().size()});
-            bytes.append(top->bytes());
-            ++groups.back().count;
-        }
-        top->Advance();
-        if (!top->done()) heap.push(top);
+        reading.wait();
+        at = 1 - at;
+        have = have_next;
     }
-    emit();
 }
 
 } // namespace minetrace

@@ -60,6 +60,8 @@ class RetainedStore {
     // One pass: visits the groups in key order, in chunks of at most `max_groups` groups and
     // about `max_bytes` bytes (a group is never split). Only the groups whose key `select`
     // accepts are read into chunks (all when `select` is empty). No Append after the first pass.
+    // When runs were spilled, the next chunk is read while `visit` runs: `select` may then be
+    // called on another thread, concurrently with `visit` (one call at a time).
     void ForEachChunk(size_t max_groups, size_t max_bytes,
                       const std::function<void(const StoredChunk&)>& visit,
                       const std::function<bool(std::string_view key)>& select = {});
@@ -81,6 +83,7 @@ class RetainedStore {
         uint64_t end;
     };
     class RunCursor;
+    class Merger;
 
     void SortEntries();
     void SpillRun();

@@ -265,3 +265,20 @@ TEST_CASE("sequences must increase", "[provenance][store]") {
     store.Append("a", 5, "x");
     CHECK_THROWS_AS(store.Append("b", 5, "y"), std::logic_error);
 }
+
+TEST_CASE("a visit that throws ends the pass cleanly, and the next pass is whole",
+          "[provenance][store]") {
+    RetainedStoreOptions options;
+    options.budget_bytes = 4u << 10; // spilled: the next chunk is read while one is visited
+    RetainedStore store(options);
+    auto expected = Fill(store, 800, 100, 5);
+    REQUIRE(store.spilled_runs() > 1);
+    size_t visits = 0;
+    CHECK_THROWS_AS(store.ForEachChunk(4, 1u << 20,
+                                       [&](const StoredChunk&) {
+                                           if (++visits == 3) throw std::runtime_error("stop");
+                                       }),
+                    std::runtime_error);
+    CHECK(visits == 3);
+    CheckPass(store, expected, 4, 1u << 20);
+}
