@@ -51,8 +51,8 @@ struct EvidenceRef {
     std::string sha256;
 };
 
-// Who made a call, as the record names it. Interned by the Investigation: the events of one
-// caller share one instance.
+// Who made a call, as the record names it. In the result, the records of one caller share one
+// instance.
 struct RetainedIdentity {
     std::string_view caller;
     std::string_view upn;
@@ -68,7 +68,7 @@ struct RetainedIdentity {
 };
 
 // Facts read from the request/response bodies in the parallel stage (first non-empty of
-// request, then response), so bodies need not be kept. Interned like RetainedIdentity.
+// request, then response), so bodies need not be kept. Shared like RetainedIdentity.
 struct RetainedFacts {
     std::string_view location;
     std::string_view vm_size;
@@ -150,8 +150,8 @@ struct RetainedEvent {
     static inline const RetainedPartner kNoPartner{};
 };
 
-// The views point where the RetainedEvents' views point (the Investigation's pool) or at static
-// or rule-description storage, all of which outlive the Operation.
+// The views point where the RetainedEvents' views point (the records they were decoded from) or
+// at static or rule-description storage, all of which outlive the Operation.
 struct Operation {
     std::vector<const RetainedEvent*> events; // in time order
     int64_t request_us = 0;                   // the Start record (or the first record)
