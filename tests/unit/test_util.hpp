@@ -18,6 +18,12 @@ inline std::string ReadFile(const std::filesystem::path& path) {
     return s.str();
 }
 
+// Writes `bytes` as the whole file.
+inline void WriteFile(const std::filesystem::path& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << bytes;
+}
+
 // Runs `command` through the shell; its exit code, or -1 when it did not exit normally.
 inline int ShellStatus(const std::string& command) {
     int status = std::system(command.c_str());

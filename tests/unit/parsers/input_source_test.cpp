@@ -2,6 +2,7 @@
 // Expected digests come from the core one-shot Sha256Hex over the whole file's bytes.
 #include "core/sha256.hpp"
 #include "parsers/input_source.hpp"
+#include "unit/compression_util.hpp"
 
 #include <catch2/catch.hpp>
 #include <climits>
@@ -90,20 +91,7 @@ std::string SkippableFrame(std::string_view payload) {
     return out;
 }
 
-std::string GzipMember(std::string_view data) {
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    zs.avail_in = static_cast<uInt>(data.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    int rc = deflate(&zs, Z_FINISH);
-    deflateEnd(&zs);
-    REQUIRE(rc == Z_STREAM_END);
-    out.resize(zs.total_out);
-    return out;
-}
+using minetrace::test::Gzip;
 
 std::string ReadAll(InputSource& source, size_t chunk) {
     std::string out;
@@ -148,7 +136,7 @@ TEST_CASE("InputSource: round trips of multi-megabyte content", "[parsers]") {
     };
     std::vector<Case> cases;
     cases.push_back({"plain.log", content, Compression::kNone});
-    cases.push_back({"data.gz", GzipMember(content), Compression::kGzip});
+    cases.push_back({"data.gz", Gzip(content), Compression::kGzip});
     cases.push_back({"data.zst", ZstdFrame(content, 3, true), Compression::kZstd});
     for (const auto& c : cases) {
         std::string path = dir.Write(c.name, c.bytes);
@@ -173,7 +161,7 @@ TEST_CASE("InputSource: byte-at-a-time reads with a small raw block", "[parsers]
     const std::string content = MakeContent(50000);
     InputLimits limits;
     limits.read_block = 1; // clamped up to the minimum block
-    for (const std::string& bytes : {content, GzipMember(content), ZstdFrame(content)}) {
+    for (const std::string& bytes : {content, Gzip(content), ZstdFrame(content)}) {
         auto source = MustOpen(dir.Write("f", bytes), limits);
         CHECK(ReadAll(*source, 1) == content);
         CHECK(source->error().empty());
@@ -198,7 +186,7 @@ TEST_CASE("InputSource: concatenated gzip members decode fully", "[parsers]") {
     TempDir dir;
     const std::string a = MakeContent(2u << 20);
     const std::string b = "second member\n";
-    std::string bytes = GzipMember(a) + GzipMember("") + GzipMember(b) + GzipMember(a);
+    std::string bytes = Gzip(a) + Gzip("") + Gzip(b) + Gzip(a);
     auto source = MustOpen(dir.Write("multi.gz", bytes));
     CHECK(source->compression() == Compression::kGzip);
     CHECK(ReadAll(*source, 100000) == a + b + a);
@@ -224,7 +212,7 @@ TEST_CASE("InputSource: truncated zstd reports an error and returns the prefix",
 TEST_CASE("InputSource: truncated gzip reports an error and returns the prefix", "[parsers]") {
     TempDir dir;
     const std::string content = MakeContent(4u << 20);
-    const std::string full = GzipMember(content);
+    const std::string full = Gzip(content);
     for (size_t keep : {full.size() - 3, full.size() / 2, size_t{5}}) {
         INFO("keep " << keep);
         auto source = MustOpen(dir.Write("cut.gz", full.substr(0, keep)));
@@ -250,7 +238,7 @@ TEST_CASE("InputSource: corrupt bytes in the middle are an error", "[parsers]") 
         CHECK(source->content_bytes() == got.size());
     }
     SECTION("gzip") {
-        std::string bytes = GzipMember(content);
+        std::string bytes = Gzip(content);
         for (size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64; ++i) bytes[i] ^= '\x5a';
         auto source = MustOpen(dir.Write("bad.gz", bytes));
         std::string got = ReadAll(*source, 65536);
@@ -267,7 +255,7 @@ TEST_CASE("InputSource: trailing garbage after the last frame or member is an er
         auto zst = MustOpen(dir.Write("t.zst", ZstdFrame(content) + tail));
         CHECK(ReadAll(*zst, 8192) == content);
         CHECK(zst->error() == "zstd: trailing data after the last frame is not a zstd frame");
-        auto gz = MustOpen(dir.Write("t.gz", GzipMember(content) + tail));
+        auto gz = MustOpen(dir.Write("t.gz", Gzip(content) + tail));
         CHECK(ReadAll(*gz, 8192) == content);
         CHECK(gz->error() == "gzip: trailing data after the last member is not a gzip member");
     }
@@ -279,7 +267,7 @@ TEST_CASE("InputSource: expansion cap stops decompression bombs", "[parsers]") {
     InputLimits limits;
     limits.max_expansion_ratio = 10;
     limits.expansion_allowance = 1u << 20;
-    for (const std::string& bytes : {ZstdFrame(zeros, 19), GzipMember(zeros)}) {
+    for (const std::string& bytes : {ZstdFrame(zeros, 19), Gzip(zeros)}) {
         std::string path = dir.Write("bomb.json", bytes);
         auto source = MustOpen(path, limits);
         std::string got = ReadAll(*source, 65536);
@@ -407,7 +395,7 @@ TEST_CASE("InputSource: hash_plain false leaves plain files to the caller", "[pa
     }
     for (const auto& [name, bytes] :
          {std::pair<std::string, std::string>{"f.zst", ZstdFrame(content)},
-          std::pair<std::string, std::string>{"f.gz", GzipMember(content)}}) {
+          std::pair<std::string, std::string>{"f.gz", Gzip(content)}}) {
         DYNAMIC_SECTION("a compressed file is: " << name) {
             auto source = MustOpen(dir.Write(name, bytes), limits);
             CHECK(ReadAll(*source, 1000) == content);
@@ -424,7 +412,7 @@ TEST_CASE("InputSource: detection ignores the file name", "[parsers]") {
     auto zst = MustOpen(dir.Write("x.json", ZstdFrame(content)));
     CHECK(zst->compression() == Compression::kZstd);
     CHECK(ReadAll(*zst, 4096) == content);
-    auto gz = MustOpen(dir.Write("y.zst", GzipMember(content)));
+    auto gz = MustOpen(dir.Write("y.zst", Gzip(content)));
     CHECK(gz->compression() == Compression::kGzip);
     CHECK(ReadAll(*gz, 4096) == content);
     auto plain = MustOpen(dir.Write("z.gz", content));
@@ -438,7 +426,7 @@ TEST_CASE("InputSource: detection ignores the file name", "[parsers]") {
 TEST_CASE("InputSource: \"-\" reads standard input", "[parsers]") {
     TempDir dir;
     const std::string content = MakeContent(100000);
-    const std::string gz = GzipMember(content);
+    const std::string gz = Gzip(content);
     std::string path = dir.Write("stdin.gz", gz);
     int saved = ::dup(0);
     REQUIRE(saved >= 0);

@@ -1,13 +1,13 @@
 // Compressed input through the whole pipeline: same events as the plain file; a truncated
 // stream is a reported file error and the records before the damage still count.
 #include "support/run_ingest.hpp"
+#include "unit/compression_util.hpp"
 #include "unit/test_util.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <zstd.h>
 
 using namespace minetrace;
 using namespace minetrace::testing;
@@ -16,19 +16,8 @@ namespace fs = std::filesystem;
 namespace {
 
 using minetrace::test::ReadFile;
-
-void WriteFile(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-}
-
-std::string Zstd(const std::string& plain) {
-    std::string out(ZSTD_compressBound(plain.size()), '\0');
-    size_t n = ZSTD_compress(out.data(), out.size(), plain.data(), plain.size(), 3);
-    REQUIRE_FALSE(ZSTD_isError(n));
-    out.resize(n);
-    return out;
-}
+using minetrace::test::WriteFile;
+using minetrace::test::Zstd;
 
 // Events without the per-file fields (path), to compare across files.
 std::string WithoutFile(const std::string& events, const std::string& path) {

@@ -4,14 +4,13 @@
 // reach it exactly once, including bytes nobody parses (a BOM, over-long records, unknown content).
 #include "core/sha256.hpp"
 #include "support/run_ingest.hpp"
+#include "unit/compression_util.hpp"
 #include "unit/test_util.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <zlib.h>
-#include <zstd.h>
 
 using namespace minetrace;
 using namespace minetrace::testing;
@@ -19,35 +18,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using minetrace::test::Gzip;
 using minetrace::test::ReadFile;
-
-void WriteFile(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-}
-
-std::string Zstd(const std::string& plain) {
-    std::string out(ZSTD_compressBound(plain.size()), '\0');
-    size_t n = ZSTD_compress(out.data(), out.size(), plain.data(), plain.size(), 3);
-    REQUIRE_FALSE(ZSTD_isError(n));
-    out.resize(n);
-    return out;
-}
-
-std::string Gzip(const std::string& plain) {
-    z_stream zs{};
-    REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-    std::string out(deflateBound(&zs, static_cast<uLong>(plain.size())) + 64, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
-    zs.avail_in = static_cast<uInt>(plain.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = static_cast<uInt>(out.size());
-    int rc = deflate(&zs, Z_FINISH);
-    deflateEnd(&zs);
-    REQUIRE(rc == Z_STREAM_END);
-    out.resize(zs.total_out);
-    return out;
-}
+using minetrace::test::WriteFile;
+using minetrace::test::Zstd;
 
 // Activity-log export records, one per line, about `bytes` of them.
 std::string JsonLines(size_t bytes) {

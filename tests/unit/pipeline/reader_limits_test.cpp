@@ -3,6 +3,7 @@
 // once fed the splitter again after dropping its buffer).
 #include "core/sha256.hpp"
 #include "support/run_ingest.hpp"
+#include "unit/test_util.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -12,14 +13,7 @@ using namespace minetrace;
 using namespace minetrace::testing;
 namespace fs = std::filesystem;
 
-namespace {
-
-void WriteFile(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << bytes;
-}
-
-} // namespace
+using minetrace::test::WriteFile;
 
 TEST_CASE("Reader: a record past the limit in a JSON array or CSV skips the rest of the file",
           "[pipeline][limits]") {

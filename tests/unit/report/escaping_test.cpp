@@ -18,6 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 using minetrace::test::ShellStatus;
+using minetrace::test::WriteFile;
 
 std::string Lower(std::string text) {
     for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -51,11 +52,6 @@ std::string ForeignTag(const std::string& html) {
         at = end;
     }
     return "";
-}
-
-void WriteFile(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
 }
 
 } // namespace
