@@ -347,10 +347,7 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     }
     store.budget_bytes = static_cast<size_t>(*budget);
     // Found out now, not after minutes of ingest when the first run is spilled.
-    if (store.spill_dir.empty()) {
-        const char* tmp = std::getenv("TMPDIR");
-        store.spill_dir = tmp && *tmp ? tmp : "/tmp";
-    }
+    if (store.spill_dir.empty()) store.spill_dir = DefaultSpillDir();
     std::error_code spill_ec;
     if (!fs::is_directory(store.spill_dir, spill_ec) ||
         access(store.spill_dir.c_str(), W_OK | X_OK) != 0) {

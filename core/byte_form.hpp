@@ -24,6 +24,11 @@ inline void PutText(std::string& out, std::string_view text) {
     out.append(text);
 }
 
+// Appends `value` as 8 big-endian bytes, so that byte order is numeric order (sort keys).
+inline void PutBigEndian(std::string& out, uint64_t value) {
+    for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>(value >> shift);
+}
+
 // Reads what PutVarint/PutText wrote. Every read past the end, or an over-long varint, throws
 // std::runtime_error with `what` (a damaged temporary file must not be half-read).
 class ByteFormReader {

@@ -2,6 +2,7 @@
 
 #include "core/arena.hpp"
 #include "core/ascii.hpp"
+#include "core/byte_form.hpp"
 #include "core/sha256.hpp"
 #include "core/timestamp.hpp"
 #include "provenance/body.hpp"
@@ -97,6 +98,23 @@ bool IsSweptType(std::string_view type) {
            type == "microsoft.compute/virtualmachinescalesets" ||
            type == "microsoft.batch/batchaccounts/pools" ||
            type == "microsoft.containerinstance/containergroups";
+}
+
+// The caller of a parsed event, as a kept record names it (views into the event).
+RetainedIdentity IdentityOf(const Caller& c) {
+    RetainedIdentity who;
+    who.caller = c.caller;
+    who.upn = c.upn;
+    who.object_id = c.object_id;
+    who.app_id = c.app_id;
+    who.appidacr = c.appidacr;
+    who.principal_type = c.principal_type;
+    who.token_tenant = c.token_tenant;
+    who.idtyp = c.idtyp;
+    who.mfa = c.mfa;
+    who.managed_identity_resource_id = c.managed_identity_resource_id;
+    who.ip_claim = c.ip_claim;
+    return who;
 }
 
 Principal PrincipalOf(const RetainedEvent& e) {
@@ -327,18 +345,7 @@ void EncodeKept(const Batch& batch, size_t i, const Sha256Digest& digest,
     r.status_code = e.status_code;
     r.correlation_id = e.correlation_id;
     r.caller_ip = e.caller_ip;
-    RetainedIdentity who;
-    who.caller = e.caller.caller;
-    who.upn = e.caller.upn;
-    who.object_id = e.caller.object_id;
-    who.app_id = e.caller.app_id;
-    who.appidacr = e.caller.appidacr;
-    who.principal_type = e.caller.principal_type;
-    who.token_tenant = e.caller.token_tenant;
-    who.idtyp = e.caller.idtyp;
-    who.mfa = e.caller.mfa;
-    who.managed_identity_resource_id = e.caller.managed_identity_resource_id;
-    who.ip_claim = e.caller.ip_claim;
+    const RetainedIdentity who = IdentityOf(e.caller);
     r.identity = &who;
     r.evidence_role = e.authorization.evidence_role;
     r.role_assignment_id = e.authorization.role_assignment_id;
@@ -479,21 +486,14 @@ void Investigation::Consume(const Batch& batch) {
         PrincipalAggregate& p = principals_[seen.key];
         if (p.events == 0) {
             const Event& e = *seen.first;
-            RetainedIdentity who;
-            who.caller = e.caller.caller;
-            who.upn = e.caller.upn;
-            who.object_id = e.caller.object_id;
-            who.app_id = e.caller.app_id;
-            who.appidacr = e.caller.appidacr;
-            who.principal_type = e.caller.principal_type;
-            who.token_tenant = e.caller.token_tenant;
-            who.managed_identity_resource_id = e.caller.managed_identity_resource_id;
-            who.mfa = e.caller.mfa;
+            const RetainedIdentity who = IdentityOf(e.caller);
             RetainedEvent probe;
             probe.tenant_id = e.tenant_id;
             probe.identity = &who;
             p.identity = PrincipalOf(probe);
+            // Addresses are per event: the summary lists them in `ips`.
             p.identity.ip.clear();
+            p.identity.ip_claim.clear();
         }
         p.events += seen.events;
         p.failures += seen.failures;
@@ -510,9 +510,9 @@ void Investigation::Consume(const Batch& batch) {
         if (e.kind == SourceKind::kPartnerCenterAudit) {
             // Keyed by the sequence (big-endian, so key order is input order): one record per
             // group, so a pass never holds them all at once.
-            char key[8];
-            for (int b = 0; b < 8; ++b) key[b] = static_cast<char>(sequence_ >> (56 - 8 * b));
-            partner_records_.Append({key, sizeof key}, sequence_++, bytes);
+            std::string key;
+            PutBigEndian(key, sequence_);
+            partner_records_.Append(key, sequence_++, bytes);
         } else {
             store_.Append(e.resource_id_lower, sequence_++, bytes);
         }

@@ -29,64 +29,63 @@ constexpr size_t kTextCount = 16 + 10 + 14 + 6;
 constexpr size_t kObjectIdText = 18;
 
 // Every text field of a record, in the order of the byte form. The same list serves encoding
-// (from copies of a const event's groups) and decoding.
-std::array<std::string_view*, kTextCount> TextFields(RetainedEvent& e, RetainedIdentity& who,
-                                                     RetainedFacts& f, RetainedPartner& pc) {
-    return {&e.subscription_id,
-            &e.tenant_id,
-            &e.resource_id,
-            &e.resource_id_lower,
-            &e.resource_type,
-            &e.resource_group,
-            &e.operation,
-            &e.status,
-            &e.status_code,
-            &e.correlation_id,
-            &e.caller_ip,
-            &e.evidence_role,
-            &e.role_assignment_id,
-            &e.role_definition_id,
-            &e.request_body,
-            &e.response_body,
-            &who.caller,
-            &who.upn,
-            &who.object_id,
-            &who.app_id,
-            &who.appidacr,
-            &who.principal_type,
-            &who.token_tenant,
-            &who.idtyp,
-            &who.managed_identity_resource_id,
-            &who.ip_claim,
-            &f.location,
-            &f.vm_size,
-            &f.priority,
-            &f.max_price,
-            &f.capacity,
-            &f.target_dedicated_nodes,
-            &f.target_low_priority_nodes,
-            &f.image,
-            &f.publisher,
-            &f.extension_type,
-            &f.grant_principal_id,
-            &f.grant_principal_type,
-            &f.grant_role_definition_id,
-            &f.grant_scope,
-            &pc.customer_name,
-            &pc.partner_id,
-            &pc.order_id,
-            &pc.record_id,
-            &pc.resource_new_value,
-            &pc.customized_data};
+// (const, from the event and its groups) and decoding (into them).
+template <typename Event, typename Identity, typename Facts, typename Partner>
+auto TextFields(Event& e, Identity& who, Facts& f, Partner& pc) {
+    return std::array<decltype(&e.subscription_id), kTextCount>{&e.subscription_id,
+                                                                &e.tenant_id,
+                                                                &e.resource_id,
+                                                                &e.resource_id_lower,
+                                                                &e.resource_type,
+                                                                &e.resource_group,
+                                                                &e.operation,
+                                                                &e.status,
+                                                                &e.status_code,
+                                                                &e.correlation_id,
+                                                                &e.caller_ip,
+                                                                &e.evidence_role,
+                                                                &e.role_assignment_id,
+                                                                &e.role_definition_id,
+                                                                &e.request_body,
+                                                                &e.response_body,
+                                                                &who.caller,
+                                                                &who.upn,
+                                                                &who.object_id,
+                                                                &who.app_id,
+                                                                &who.appidacr,
+                                                                &who.principal_type,
+                                                                &who.token_tenant,
+                                                                &who.idtyp,
+                                                                &who.managed_identity_resource_id,
+                                                                &who.ip_claim,
+                                                                &f.location,
+                                                                &f.vm_size,
+                                                                &f.priority,
+                                                                &f.max_price,
+                                                                &f.capacity,
+                                                                &f.target_dedicated_nodes,
+                                                                &f.target_low_priority_nodes,
+                                                                &f.image,
+                                                                &f.publisher,
+                                                                &f.extension_type,
+                                                                &f.grant_principal_id,
+                                                                &f.grant_principal_type,
+                                                                &f.grant_role_definition_id,
+                                                                &f.grant_scope,
+                                                                &pc.customer_name,
+                                                                &pc.partner_id,
+                                                                &pc.order_id,
+                                                                &pc.record_id,
+                                                                &pc.resource_new_value,
+                                                                &pc.customized_data};
 }
 
 } // namespace
 
-void EncodeRetained(const RetainedEvent& event, std::string& out) {
-    RetainedEvent e = event;
-    RetainedIdentity who = event.who();
-    RetainedFacts facts = event.fact();
-    RetainedPartner pc = event.pc();
+void EncodeRetained(const RetainedEvent& e, std::string& out) {
+    const RetainedIdentity& who = e.who();
+    const RetainedFacts& facts = e.fact();
+    const RetainedPartner& pc = e.pc();
     FixedPart fixed{};
     fixed.time_us = e.time_us;
     fixed.line = e.line;
@@ -98,10 +97,10 @@ void EncodeRetained(const RetainedEvent& event, std::string& out) {
     fixed.kind = static_cast<uint8_t>(e.kind);
     fixed.phase = static_cast<uint8_t>(e.phase);
     fixed.mfa = static_cast<uint8_t>(who.mfa);
-    fixed.has_partner = event.partner != nullptr;
+    fixed.has_partner = e.partner != nullptr;
     fixed.sha256 = e.sha256;
     out.append(reinterpret_cast<const char*>(&fixed), sizeof fixed);
-    for (std::string_view* text : TextFields(e, who, facts, pc)) PutText(out, *text);
+    for (const std::string_view* text : TextFields(e, who, facts, pc)) PutText(out, *text);
     for (std::string_view id : pc.subscription_ids) PutText(out, id);
     for (const RuleRef& hit : e.rules)
         PutVarint(out, uint64_t{hit.rule} << 1 | hit.content_unavailable);

@@ -92,6 +92,11 @@ class RetainedStore::RunCursor {
     bool done_ = false;
 };
 
+std::string DefaultSpillDir() {
+    const char* tmp = std::getenv("TMPDIR");
+    return tmp && *tmp ? tmp : "/tmp";
+}
+
 RetainedStore::RetainedStore(RetainedStoreOptions options) : options_(std::move(options)) {}
 
 RetainedStore::~RetainedStore() {
@@ -139,11 +144,7 @@ void RetainedStore::WriteAll(const char* data, size_t size) {
 void RetainedStore::SpillRun() {
     if (entries_.empty()) return;
     if (fd_ < 0) {
-        std::string dir = options_.spill_dir;
-        if (dir.empty()) {
-            const char* tmp = std::getenv("TMPDIR");
-            dir = tmp && *tmp ? tmp : "/tmp";
-        }
+        std::string dir = options_.spill_dir.empty() ? DefaultSpillDir() : options_.spill_dir;
         std::string path = dir + "/minetrace-spill-XXXXXX";
         fd_ = mkstemp(path.data());
         if (fd_ < 0) Fail("cannot create in " + dir);

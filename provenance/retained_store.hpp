@@ -46,6 +46,9 @@ struct RetainedStoreOptions {
     std::string spill_dir;
 };
 
+// The spill directory when none is given: $TMPDIR, else /tmp.
+std::string DefaultSpillDir();
+
 class RetainedStore {
   public:
     explicit RetainedStore(RetainedStoreOptions options = {});

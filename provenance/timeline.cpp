@@ -9,9 +9,8 @@ namespace {
 // The sort key: the time as 8 big-endian bytes with the sign bit flipped (so byte order is time
 // order, negative times included), then the message.
 std::string SortKey(const TimelineEntry& entry) {
-    std::string key(8, '\0');
-    uint64_t time = static_cast<uint64_t>(entry.time_us) ^ (uint64_t{1} << 63);
-    for (int i = 7; i >= 0; --i, time >>= 8) key[static_cast<size_t>(i)] = static_cast<char>(time);
+    std::string key;
+    PutBigEndian(key, static_cast<uint64_t>(entry.time_us) ^ (uint64_t{1} << 63));
     key += entry.message;
     return key;
 }
