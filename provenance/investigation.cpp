@@ -677,11 +677,8 @@ struct ResourceGroup {
 
 // The total order of operations: request time, operation, resource, first record.
 bool OperationBefore(const Operation& a, const Operation& b) {
-    if (a.request_us != b.request_us) return a.request_us < b.request_us;
-    if (a.operation != b.operation) return a.operation < b.operation;
-    if (a.resource_id_lower != b.resource_id_lower)
-        return a.resource_id_lower < b.resource_id_lower;
-    return a.events.front()->sequence < b.events.front()->sequence;
+    return std::tie(a.request_us, a.operation, a.resource_id_lower, a.events.front()->sequence) <
+           std::tie(b.request_us, b.operation, b.resource_id_lower, b.events.front()->sequence);
 }
 
 // Folds one resource's records into operations: by correlation id + operation (+ resource, the
@@ -786,24 +783,31 @@ std::vector<ResourceGroup> LoadGroups(const StoredChunk& chunk, const std::vecto
     return groups;
 }
 
-// A compact entry of the preparation index: an operation that can be preparation
-// (PrecursorSignal), by principal, in operation order.
-struct PrecursorEntry {
+// Where an operation stands in operation order (OperationBefore), kept past its chunk.
+struct OperationOrder {
     int64_t request_us = 0;
     std::string operation;
     std::string resource_id;
+    uint64_t sequence = 0; // of the operation's first record: identifies it
+
+    static OperationOrder Of(const Operation& op) {
+        return {op.request_us, std::string(op.operation), std::string(op.resource_id_lower),
+                op.events.front()->sequence};
+    }
+    bool operator<(const OperationOrder& o) const {
+        return std::tie(request_us, operation, resource_id, sequence) <
+               std::tie(o.request_us, o.operation, o.resource_id, o.sequence);
+    }
+};
+
+// A compact entry of the preparation index: an operation that can be preparation
+// (PrecursorSignal), by principal, in operation order.
+struct PrecursorEntry {
+    OperationOrder at;
     std::string subscription_id;
     std::string_view signal; // static text
     Phase final_phase = Phase::kOther;
-    uint64_t sequence = 0;
 };
-
-bool PrecursorBefore(const PrecursorEntry& a, const PrecursorEntry& b) {
-    if (a.request_us != b.request_us) return a.request_us < b.request_us;
-    if (a.operation != b.operation) return a.operation < b.operation;
-    if (a.resource_id != b.resource_id) return a.resource_id < b.resource_id;
-    return a.sequence < b.sequence;
-}
 
 // Everything Analyze builds, with the lookups between the parts. The store is read in passes
 // (see Run); between passes only compact indexes and the findings that may be reported stay.
@@ -909,12 +913,12 @@ class Analyzer {
     InvestigationResult result_;
 
     // Cross-resource indexes (CollectIndexes), read-only afterwards.
-    std::vector<std::pair<Grant, PrecursorEntry>> grants_; // with the grant's operation order
+    std::vector<std::pair<Grant, OperationOrder>> grants_;
     std::map<std::string, std::vector<const Grant*>> grants_by_principal_;
     std::map<std::string, const Grant*> grants_by_assignment_; // assignment GUID without dashes
     std::unordered_map<uint64_t, const Grant*> grants_by_operation_; // by first record
     // correlation id -> the first deployment (in operation order) that carries it
-    std::unordered_map<std::string, std::pair<PrecursorEntry, std::string>> deployments_;
+    std::unordered_map<std::string, std::pair<OperationOrder, std::string>> deployments_;
     // principal key -> the operations that may be preparation, in operation order
     std::unordered_map<std::string, std::vector<PrecursorEntry>> by_principal_;
     // Per principal (object id|name): when and where it created compute, for region sweeps;
@@ -982,19 +986,11 @@ void Analyzer::Keep(ResourceFinding f) {
 void Analyzer::CollectIndexes() {
     struct Found {
         std::vector<std::pair<std::string, PrecursorEntry>> precursors; // principal key
-        std::vector<std::pair<Grant, PrecursorEntry>> grants;
-        std::vector<std::pair<std::string, std::pair<PrecursorEntry, std::string>>> deployments;
+        std::vector<std::pair<Grant, OperationOrder>> grants;
+        std::vector<std::pair<std::string, std::pair<OperationOrder, std::string>>> deployments;
         std::string sweep_principal; // empty if none
         std::pair<int64_t, std::string> creation;
         std::string miner_parent;
-    };
-    auto order = [](const Operation& op) {
-        PrecursorEntry at;
-        at.request_us = op.request_us;
-        at.operation = op.operation;
-        at.resource_id = op.resource_id_lower;
-        at.sequence = op.events.front()->sequence;
-        return at;
     };
     ForEachGroups([&](std::vector<ResourceGroup>& groups) {
         std::vector<Found> found(groups.size());
@@ -1005,7 +1001,8 @@ void Analyzer::CollectIndexes() {
                 if (op->request) {
                     std::string_view signal = PrecursorSignal(*op);
                     if (!signal.empty()) {
-                        PrecursorEntry p = order(*op);
+                        PrecursorEntry p;
+                        p.at = OperationOrder::Of(*op);
                         p.subscription_id = op->request->subscription_id;
                         p.signal = signal;
                         p.final_phase = op->final_phase;
@@ -1032,13 +1029,14 @@ void Analyzer::CollectIndexes() {
                     if (!grant.principal_id.empty()) {
                         std::string_view name = BuiltInRoleName(grant.role_definition_id);
                         grant.role = name.empty() ? grant.role_definition_id : std::string(name);
-                        out.grants.emplace_back(std::move(grant), order(*op));
+                        out.grants.emplace_back(std::move(grant), OperationOrder::Of(*op));
                     }
                 }
                 if (op->operation == "microsoft.resources/deployments/write" &&
                     !op->correlation_id.empty())
-                    out.deployments.push_back({std::string(op->correlation_id),
-                                               {order(*op), std::string(op->resource_id_lower)}});
+                    out.deployments.push_back(
+                        {std::string(op->correlation_id),
+                         {OperationOrder::Of(*op), std::string(op->resource_id_lower)}});
             }
             // Only compute of the swept types and extensions or run commands feed the indexes.
             if (group.key.empty() || !IsRelevant(group.ops)) return;
@@ -1064,7 +1062,7 @@ void Analyzer::CollectIndexes() {
             for (auto& grant : out.grants) grants_.push_back(std::move(grant));
             for (auto& [correlation, deployment] : out.deployments) {
                 auto [it, inserted] = deployments_.try_emplace(correlation, deployment);
-                if (!inserted && PrecursorBefore(deployment.first, it->second.first))
+                if (!inserted && deployment.first < it->second.first)
                     it->second = std::move(deployment);
             }
             if (!out.sweep_principal.empty()) {
@@ -1076,13 +1074,15 @@ void Analyzer::CollectIndexes() {
             if (!out.miner_parent.empty()) miner_parents_.insert(std::move(out.miner_parent));
         }
     });
-    for (auto& [key, ops] : by_principal_) std::sort(ops.begin(), ops.end(), PrecursorBefore);
+    for (auto& [key, ops] : by_principal_)
+        std::sort(ops.begin(), ops.end(),
+                  [](const PrecursorEntry& a, const PrecursorEntry& b) { return a.at < b.at; });
     for (auto& [principal, creations] : compute_regions_)
         std::sort(creations.begin(), creations.end());
     // Grants in operation order: the latest grant before a creation wins, the first one of an
     // assignment id is the one named by evidence.
     std::sort(grants_.begin(), grants_.end(),
-              [](const auto& a, const auto& b) { return PrecursorBefore(a.second, b.second); });
+              [](const auto& a, const auto& b) { return a.second < b.second; });
     for (const auto& [g, at] : grants_) {
         grants_by_principal_[g.principal_id].push_back(&g);
         grants_by_assignment_.emplace(RemoveDashes(LastSegment(g.assignment_id)), &g);
@@ -1207,19 +1207,19 @@ void Analyzer::AttachPreparation(ResourceFinding& f) const {
     if (it == by_principal_.end()) return;
     // A principal's operations are in request-time order: visit only the window.
     const std::vector<PrecursorEntry>& ops = it->second;
-    auto from =
-        std::lower_bound(ops.begin(), ops.end(), f.created_at_us - kPreparationWindow,
-                         [](const PrecursorEntry& op, int64_t at) { return op.request_us < at; });
-    for (auto op = from; op != ops.end() && op->request_us <= f.created_at_us; ++op) {
-        if (op->resource_id == f.resource_id) continue;
+    auto from = std::lower_bound(
+        ops.begin(), ops.end(), f.created_at_us - kPreparationWindow,
+        [](const PrecursorEntry& op, int64_t at) { return op.at.request_us < at; });
+    for (auto op = from; op != ops.end() && op->at.request_us <= f.created_at_us; ++op) {
+        if (op->at.resource_id == f.resource_id) continue;
         if (!op->subscription_id.empty() && op->subscription_id != f.subscription_id) continue;
         Precursor p;
-        p.at_us = op->request_us;
-        p.operation = op->operation;
-        p.resource_id = op->resource_id;
+        p.at_us = op->at.request_us;
+        p.operation = op->at.operation;
+        p.resource_id = op->at.resource_id;
         p.signal = op->signal;
         p.status = std::string(ToString(op->final_phase));
-        p.source_sequence = op->sequence;
+        p.source_sequence = op->at.sequence;
         f.preparation.push_back(std::move(p));
     }
 }
