@@ -22,12 +22,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <iostream>
 #include <malloc.h>
 #include <optional>
 #include <sys/ioctl.h>
 #include <tbb/global_control.h>
+#include <tbb/task_group.h>
 #include <unistd.h>
 
 namespace minetrace {
@@ -418,9 +418,11 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
         file.flush();
         if (!file) throw std::runtime_error(std::string("writing ") + name + " failed");
     };
-    // The machine-readable outputs are written on a second thread while this one writes the
-    // reports for people; both only read the (immutable) result.
-    auto machine_outputs = std::async(std::launch::async, [&] {
+    // The machine-readable outputs are written by a task while this thread writes the reports
+    // for people (themselves one task per file); all only read the (immutable) result, and
+    // --threads bounds them all.
+    tbb::task_group machine_outputs;
+    machine_outputs.run([&] {
         write("resources.jsonl", WriteResources);
         write("subscriptions.jsonl", WriteSubscriptions);
         write("principals.jsonl", WritePrincipals);
@@ -443,7 +445,7 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     ReportContext context{result,     accounting.files(), input_coverage,
                           rule_infos, inputs.errors,      {}};
     std::vector<std::string> report_files = WriteReportFiles(dir, context, languages);
-    machine_outputs.get(); // rethrows a write failure
+    machine_outputs.wait(); // rethrows a write failure
     timer.Lap("outputs");
 
     // The answer first, on stdout: the top findings, one line each.

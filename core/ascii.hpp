@@ -51,6 +51,10 @@ inline void AsciiLowerInto(char* out, std::string_view text) {
     for (; n > 0; ++p, ++out, --n) *out = AsciiLower(*p);
 }
 
+inline void AsciiLowerInPlace(std::string& text) {
+    AsciiLowerInto(text.data(), text);
+}
+
 inline std::string AsciiLowerCopy(std::string_view text) {
     std::string out(text);
     for (char& c : out) c = AsciiLower(c);

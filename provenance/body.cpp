@@ -6,25 +6,27 @@ namespace minetrace {
 
 namespace {
 
-std::string TextOf(simdjson::dom::element value) {
+// Writes `value` as text into `out` (reusing its capacity); false when that text is empty.
+bool TextOf(simdjson::dom::element value, std::string& out) {
     switch (value.type()) {
     case simdjson::dom::element_type::STRING:
-        return std::string(std::string_view(value));
+        out.assign(std::string_view(value));
+        break;
     case simdjson::dom::element_type::NULL_VALUE:
-        return "";
+        out.clear();
+        break;
     case simdjson::dom::element_type::BOOL:
-        return bool(value) ? "true" : "false";
+        out.assign(bool(value) ? "true" : "false");
+        break;
     default:
-        return simdjson::minify(value);
+        out = simdjson::minify(value);
     }
+    return !out.empty();
 }
 
-bool FindPath(simdjson::dom::element node, const std::vector<std::string_view>& path, size_t depth,
+bool FindPath(simdjson::dom::element node, std::span<const std::string_view> path, size_t depth,
               std::string& out) {
-    if (depth == path.size()) {
-        out = TextOf(node);
-        return !out.empty();
-    }
+    if (depth == path.size()) return TextOf(node, out);
     if (node.is_array()) {
         for (simdjson::dom::element item : simdjson::dom::array(node))
             if (FindPath(item, path, depth, out)) return true;
@@ -37,20 +39,29 @@ bool FindPath(simdjson::dom::element node, const std::vector<std::string_view>& 
     return false;
 }
 
-bool FindKey(simdjson::dom::element node, std::string_view key, int depth, std::string& out) {
+// Depth-first in document order; `missing` counts the keys still looked for. True when none is.
+bool FindKeys(simdjson::dom::element node, std::span<const std::string_view> keys,
+              std::span<std::string* const> out, std::span<bool> wanted, size_t& missing, int depth,
+              std::string& scratch) {
     if (depth > 64) return false;
     if (node.is_array()) {
         for (simdjson::dom::element item : simdjson::dom::array(node))
-            if (FindKey(item, key, depth + 1, out)) return true;
+            if (FindKeys(item, keys, out, wanted, missing, depth + 1, scratch)) return true;
         return false;
     }
     if (!node.is_object()) return false;
     for (auto [k, value] : simdjson::dom::object(node)) {
-        if (EqualsIgnoreCase(k, key) && !value.is_object() && !value.is_array()) {
-            out = TextOf(value);
-            if (!out.empty()) return true;
+        if (!value.is_object() && !value.is_array()) {
+            for (size_t i = 0; i < keys.size(); ++i) {
+                if (!wanted[i] || !EqualsIgnoreCase(k, keys[i]) || !TextOf(value, scratch))
+                    continue;
+                out[i]->swap(scratch);
+                wanted[i] = false;
+                if (--missing == 0) return true;
+            }
+            continue; // a scalar holds no keys
         }
-        if (FindKey(value, key, depth + 1, out)) return true;
+        if (FindKeys(value, keys, out, wanted, missing, depth + 1, scratch)) return true;
     }
     return false;
 }
@@ -65,16 +76,41 @@ std::optional<simdjson::dom::element> BodyReader::Parse(std::string_view text) {
     return root;
 }
 
+bool BodyReader::Find(simdjson::dom::element root, std::span<const std::string_view> path,
+                      std::string& out) {
+    out.clear();
+    if (FindPath(root, path, 0, out)) return true;
+    out.clear();
+    return false;
+}
+
 std::string BodyReader::Find(simdjson::dom::element root,
-                             const std::vector<std::string_view>& path) const {
+                             std::initializer_list<std::string_view> path) const {
     std::string out;
-    FindPath(root, path, 0, out);
+    Find(root, std::span<const std::string_view>(path.begin(), path.size()), out);
     return out;
+}
+
+void BodyReader::FindAnywhere(simdjson::dom::element root, std::span<const std::string_view> keys,
+                              std::span<std::string* const> out) {
+    constexpr size_t kMaxKeys = 8;
+    if (keys.size() > kMaxKeys || out.size() != keys.size()) return;
+    bool wanted[kMaxKeys] = {};
+    size_t missing = 0;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        wanted[i] = out[i]->empty();
+        missing += wanted[i];
+    }
+    if (missing == 0) return;
+    thread_local std::string scratch;
+    FindKeys(root, keys, out, std::span<bool>(wanted, keys.size()), missing, 0, scratch);
 }
 
 std::string BodyReader::FindAnywhere(simdjson::dom::element root, std::string_view key) const {
     std::string out;
-    FindKey(root, key, 0, out);
+    std::string* slot = &out;
+    FindAnywhere(root, std::span<const std::string_view>(&key, 1),
+                 std::span<std::string* const>(&slot, 1));
     return out;
 }
 

@@ -3,6 +3,7 @@
 #include "core/arena.hpp"
 #include "core/ascii.hpp"
 #include "core/byte_form.hpp"
+#include "core/flat_index.hpp"
 #include "core/sha256.hpp"
 #include "core/timestamp.hpp"
 #include "provenance/body.hpp"
@@ -10,11 +11,13 @@
 #include "provenance/retained_codec.hpp"
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <deque>
 #include <functional>
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <tbb/parallel_for.h>
 #include <tuple>
 #include <unordered_map>
@@ -281,42 +284,63 @@ bool ShouldKeep(const Event& e, bool matched) {
            e.operation == "microsoft.authorization/roleassignments/write";
 }
 
-// Reads the facts the analysis needs from one record's bodies. Thread-safe: one BodyReader per
-// thread.
+// Reads the facts the analysis needs from one record's bodies into `v` (each empty on entry).
+// The request body is read first; within a body the first path listed for a fact wins.
+// Thread-safe: one BodyReader and one scratch string per thread; in steady state it allocates
+// only for values longer than `v`'s strings have held before.
 void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v) {
+    using Path = std::initializer_list<std::string_view>;
+    struct Lookup {
+        Fact fact;
+        Path path;
+    };
+    static const Lookup kLookups[] = {
+        {kLocation, {"location"}},
+        {kVmSize, {"properties", "hardwareprofile", "vmsize"}},
+        {kVmSize, {"properties", "vmsize"}},
+        {kVmSize, {"sku", "name"}},
+        {kPriority, {"properties", "priority"}},
+        {kPriority, {"properties", "virtualmachineprofile", "priority"}},
+        {kMaxPrice, {"properties", "billingprofile", "maxprice"}},
+        {kMaxPrice, {"properties", "virtualmachineprofile", "billingprofile", "maxprice"}},
+        {kCapacity, {"sku", "capacity"}},
+        {kPublisher, {"properties", "publisher"}},
+        {kExtensionType, {"properties", "type"}},
+    };
+    static const Lookup kGrantLookups[] = {
+        {kGrantPrincipalId, {"properties", "principalid"}},
+        {kGrantPrincipalType, {"properties", "principaltype"}},
+        {kGrantRoleDefinitionId, {"properties", "roledefinitionid"}},
+        {kGrantScope, {"properties", "scope"}},
+    };
+    static constexpr std::string_view kAnywhere[] = {"targetdedicatednodes",
+                                                     "targetlowprioritynodes", "image"};
     thread_local BodyReader reader;
+    thread_local std::string found;
+    auto look = [&](simdjson::dom::element body, const Lookup& l) {
+        std::string& slot = v[l.fact];
+        if (!slot.empty() || !BodyReader::Find(body, {l.path.begin(), l.path.size()}, found))
+            return;
+        slot.swap(found);
+    };
     for (std::string_view text : {e.request_body, e.response_body}) {
         if (text.empty()) continue;
         auto body = reader.Parse(text);
         if (!body) continue;
-        auto set = [&](size_t i, std::string value) {
-            if (v[i].empty()) v[i] = std::move(value);
-        };
-        set(kLocation, AsciiLowerCopy(reader.Find(*body, {"location"})));
-        set(kVmSize, reader.Find(*body, {"properties", "hardwareprofile", "vmsize"}));
-        set(kVmSize, reader.Find(*body, {"properties", "vmsize"}));
-        set(kVmSize, reader.Find(*body, {"sku", "name"}));
-        set(kPriority, reader.Find(*body, {"properties", "priority"}));
-        set(kPriority, reader.Find(*body, {"properties", "virtualmachineprofile", "priority"}));
-        set(kMaxPrice, reader.Find(*body, {"properties", "billingprofile", "maxprice"}));
-        set(kMaxPrice, reader.Find(*body, {"properties", "virtualmachineprofile", "billingprofile",
-                                           "maxprice"}));
-        set(kCapacity, reader.Find(*body, {"sku", "capacity"}));
-        set(kTargetDedicatedNodes, reader.FindAnywhere(*body, "targetdedicatednodes"));
-        set(kTargetLowPriorityNodes, reader.FindAnywhere(*body, "targetlowprioritynodes"));
-        set(kImage, reader.FindAnywhere(*body, "image"));
-        set(kPublisher, reader.Find(*body, {"properties", "publisher"}));
-        set(kExtensionType, reader.Find(*body, {"properties", "type"}));
+        for (const Lookup& l : kLookups) look(*body, l);
+        std::string* const anywhere[] = {&v[kTargetDedicatedNodes], &v[kTargetLowPriorityNodes],
+                                         &v[kImage]};
+        BodyReader::FindAnywhere(*body, kAnywhere, anywhere);
         if (e.operation == "microsoft.authorization/roleassignments/write" &&
-            text.data() == e.request_body.data()) {
-            set(kGrantPrincipalId,
-                AsciiLowerCopy(reader.Find(*body, {"properties", "principalid"})));
-            set(kGrantPrincipalType, reader.Find(*body, {"properties", "principaltype"}));
-            set(kGrantRoleDefinitionId, AsciiLowerCopy(LastSegment(reader.Find(
-                                            *body, {"properties", "roledefinitionid"}))));
-            set(kGrantScope, reader.Find(*body, {"properties", "scope"}));
-        }
+            text.data() == e.request_body.data())
+            for (const Lookup& l : kGrantLookups) look(*body, l);
     }
+    AsciiLowerInPlace(v[kLocation]);
+    AsciiLowerInPlace(v[kGrantPrincipalId]);
+    std::string& role = v[kGrantRoleDefinitionId];
+    while (!role.empty() && role.back() == '/') role.pop_back();
+    role.erase(0, role.rfind('/') + 1); // the GUID: the id's last segment (LastSegment)
+    AsciiLowerInPlace(role);
 }
 
 // Appends the byte form of kept record `e` (retained_codec.hpp): views into the batch and
@@ -375,15 +399,19 @@ void EncodeKept(const Batch& batch, size_t i, const Sha256Digest& digest,
                                    partner.subscription_ids.end());
         r.partner = &pc;
     }
+    thread_local std::vector<RuleRef> rules; // its capacity is reused from record to record
+    rules.clear();
     if (i < batch.rule_ranges.size()) {
         auto [begin, count] = batch.rule_ranges[i];
         for (uint32_t h = 0; h < count; ++h) {
             uint32_t hit = batch.rule_hits[begin + h];
-            r.rules.push_back(
+            rules.push_back(
                 {hit & ~kRuleHitContentUnavailable, (hit & kRuleHitContentUnavailable) != 0});
         }
     }
+    r.rules.swap(rules);
     EncodeRetained(r, out);
+    r.rules.swap(rules);
 }
 
 } // namespace
@@ -392,26 +420,30 @@ void EncodeKept(const Batch& batch, size_t i, const Sha256Digest& digest,
 // principals and subscriptions (views into the batch).
 struct Investigation::Notes : BatchNotes {
     struct Seen {
-        std::string key;
+        std::string_view key;         // into the batch, or into `folded`
         const Event* first = nullptr; // the principal's first event in the batch
         int64_t first_us = INT64_MAX;
         int64_t last_us = INT64_MIN;
         uint64_t events = 0;
         uint64_t failures = 0;
-        std::vector<std::string_view> ips; // distinct, first-seen order
+        boost::container::small_vector<std::string_view, 2> ips; // distinct, first-seen order
     };
     std::vector<uint32_t> keep;   // event indexes
     std::string encoded;          // the kept records, back to back
     std::vector<size_t> ends;     // parallel to keep: where each record ends in `encoded`
     std::vector<Seen> principals; // first-seen order, so merging is deterministic
     std::vector<std::pair<std::string_view, std::string_view>> subscriptions; // id, tenant
+    std::deque<std::string> folded; // keys of callers without an object id, lowercased
 };
 
 std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
     auto notes = std::make_unique<Notes>();
-    std::unordered_map<std::string_view, size_t> principal_index;
-    std::deque<std::string> folded; // stable storage for keys principal_index views
-    std::unordered_map<std::string_view, size_t> subscription_index;
+    // Per thread, reused from batch to batch (FlatIndex keeps its table).
+    thread_local FlatIndex principal_index, subscription_index;
+    principal_index.Clear();
+    subscription_index.Clear();
+    auto principal_key = [&](uint32_t at) { return notes->principals[at].key; };
+    auto subscription_key = [&](uint32_t at) { return notes->subscriptions[at].first; };
     for (size_t i = 0; i < batch.events.size(); ++i) {
         const Event& e = batch.events[i];
         bool matched = i < batch.rule_ranges.size() && batch.rule_ranges[i].second > 0;
@@ -420,7 +452,9 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
             thread_local Sha256 sha; // one EVP context per thread; Finish resets it
             sha.Update(batch.data.get() + (e.offset - batch.base_offset),
                        static_cast<size_t>(e.length));
-            std::array<std::string, kFactCount> facts;
+            // Reused from record to record: their capacity stays, so facts do not allocate.
+            thread_local std::array<std::string, kFactCount> facts;
+            for (std::string& fact : facts) fact.clear();
             if (!e.request_body.empty() || !e.response_body.empty()) ReadBodyFacts(e, facts);
             bool keep_bodies = false;
             if (matched) {
@@ -435,11 +469,12 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
             EncodeKept(batch, i, sha.Finish(), facts, keep_bodies, notes->encoded);
             notes->ends.push_back(notes->encoded.size());
         }
-        if (!e.subscription_id.empty() && !subscription_index.count(e.subscription_id)) {
-            subscription_index.emplace(e.subscription_id, notes->subscriptions.size());
-            notes->subscriptions.emplace_back(
-                e.subscription_id,
-                e.kind == SourceKind::kPartnerCenterAudit ? std::string_view{} : e.tenant_id);
+        if (!e.subscription_id.empty()) {
+            auto next = static_cast<uint32_t>(notes->subscriptions.size());
+            if (subscription_index.FindOrInsert(e.subscription_id, next, subscription_key) == next)
+                notes->subscriptions.emplace_back(
+                    e.subscription_id,
+                    e.kind == SourceKind::kPartnerCenterAudit ? std::string_view{} : e.tenant_id);
         }
         // The object id (already lowercase, a view into the batch) keys almost every event;
         // only callers without one need a folded copy.
@@ -447,16 +482,17 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
         if (key.empty()) {
             std::string_view raw = !e.caller.upn.empty() ? e.caller.upn : e.caller.caller;
             if (raw.empty()) continue;
-            folded.push_back(AsciiLowerCopy(raw));
-            key = folded.back();
+            notes->folded.push_back(AsciiLowerCopy(raw));
+            key = notes->folded.back();
         }
-        auto [it, inserted] = principal_index.emplace(key, notes->principals.size());
-        if (inserted) {
+        auto next = static_cast<uint32_t>(notes->principals.size());
+        uint32_t at = principal_index.FindOrInsert(key, next, principal_key);
+        if (at == next) {
             notes->principals.emplace_back();
-            notes->principals.back().key = std::string(key);
+            notes->principals.back().key = key;
             notes->principals.back().first = &e;
         }
-        Notes::Seen& p = notes->principals[it->second];
+        Notes::Seen& p = notes->principals[at];
         ++p.events;
         p.first_us = std::min(p.first_us, e.time_us);
         p.last_us = std::max(p.last_us, e.time_us);
@@ -477,13 +513,18 @@ void Investigation::Consume(const Batch& batch) {
         own = Prepare(batch);
         notes = static_cast<const Notes*>(own.get());
     }
+    // Lookups before inserts: the keys are views, and most are known already.
     for (const auto& [id, tenant] : notes->subscriptions) {
-        std::string sub(id);
-        if (!tenant.empty()) subscription_tenants_.try_emplace(sub, std::string(tenant));
-        subscriptions_seen_.insert(std::move(sub));
+        if (!tenant.empty() && subscription_tenants_.find(id) == subscription_tenants_.end())
+            subscription_tenants_.emplace(std::string(id), std::string(tenant));
+        if (subscriptions_seen_.find(id) == subscriptions_seen_.end())
+            subscriptions_seen_.emplace(id);
     }
     for (const Notes::Seen& seen : notes->principals) {
-        PrincipalAggregate& p = principals_[seen.key];
+        auto found = principals_.find(seen.key);
+        if (found == principals_.end())
+            found = principals_.emplace(std::string(seen.key), PrincipalAggregate{}).first;
+        PrincipalAggregate& p = found->second;
         if (p.events == 0) {
             const Event& e = *seen.first;
             const RetainedIdentity who = IdentityOf(e.caller);
@@ -500,7 +541,8 @@ void Investigation::Consume(const Batch& batch) {
         p.first_seen_us = std::min(p.first_seen_us, seen.first_us);
         p.last_seen_us = std::max(p.last_seen_us, seen.last_us);
         for (std::string_view ip : seen.ips)
-            if (p.ips.size() < kMaxIpsPerPrincipal) p.ips.emplace(ip);
+            if (p.ips.size() < kMaxIpsPerPrincipal && p.ips.find(ip) == p.ips.end())
+                p.ips.emplace(ip);
     }
     size_t begin = 0;
     for (size_t k = 0; k < notes->keep.size(); ++k) {
@@ -666,6 +708,18 @@ Lifecycle LifecycleOf(const std::vector<std::unique_ptr<Operation>>& ops) {
     return life;
 }
 
+// The region BuildFinding gives a resource (details["location"]): the first location on the
+// origin's records, else the first on any of its operations' records. A view into a record.
+std::string_view RegionOnRecords(const Operation& origin,
+                                 const std::vector<std::unique_ptr<Operation>>& ops) {
+    for (const RetainedEvent* e : origin.events)
+        if (!e->fact().location.empty()) return e->fact().location;
+    for (const auto& op : ops)
+        for (const RetainedEvent* e : op->events)
+            if (!e->fact().location.empty()) return e->fact().location;
+    return {};
+}
+
 // A resource's records, decoded, with its operations folded; lives for one chunk of a pass.
 struct ResourceGroup {
     std::string_view key;                  // lowercased resource id ("" for none)
@@ -686,20 +740,27 @@ bool OperationBefore(const Operation& a, const Operation& b) {
 // a new Start after a completion is a new attempt.
 std::vector<std::unique_ptr<Operation>> FoldOperations(const std::vector<const RetainedEvent*>& all,
                                                        const std::vector<RuleInfo>& rules) {
-    using Key = std::tuple<std::string_view, std::string_view, std::string_view, uint64_t>;
-    std::map<Key, std::vector<const RetainedEvent*>> groups;
-    for (const RetainedEvent* e : all)
-        groups[Key{e->correlation_id, e->operation, e->resource_id_lower,
-                   e->correlation_id.empty() ? e->sequence + 1 : 0}]
-            .push_back(e);
+    // Records sorted by (key, time, phase, sequence): each key's records are then one run, in
+    // the order its phases are folded. A Start logged in the same microsecond as its completion
+    // still comes first. Sequences are distinct, so the order is total.
+    auto key_of = [](const RetainedEvent* e) {
+        return std::make_tuple(e->correlation_id, e->operation, e->resource_id_lower,
+                               e->correlation_id.empty() ? e->sequence + 1 : 0);
+    };
+    thread_local std::vector<const RetainedEvent*> sorted; // capacity reused per thread
+    sorted.assign(all.begin(), all.end());
+    std::sort(sorted.begin(), sorted.end(), [&](const RetainedEvent* a, const RetainedEvent* b) {
+        auto ka = key_of(a), kb = key_of(b);
+        if (ka != kb) return ka < kb;
+        return std::tie(a->time_us, a->phase, a->sequence) <
+               std::tie(b->time_us, b->phase, b->sequence);
+    });
     std::vector<std::unique_ptr<Operation>> out;
-    for (auto& [key, events] : groups) {
-        std::sort(events.begin(), events.end(), [](const RetainedEvent* a, const RetainedEvent* b) {
-            if (a->time_us != b->time_us) return a->time_us < b->time_us;
-            // A Start logged in the same microsecond as its completion still comes first.
-            if (a->phase != b->phase) return a->phase < b->phase;
-            return a->sequence < b->sequence;
-        });
+    for (size_t run = 0; run < sorted.size();) {
+        size_t run_end = run + 1;
+        while (run_end < sorted.size() && key_of(sorted[run_end]) == key_of(sorted[run])) ++run_end;
+        std::span<const RetainedEvent* const> events(sorted.data() + run, run_end - run);
+        run = run_end;
         std::unique_ptr<Operation> op;
         auto flush = [&] {
             if (!op) return;
@@ -816,7 +877,7 @@ class Analyzer {
     // `spill`: where and past which size the timeline spills, as for the kept records.
     Analyzer(RetainedStore& store, RetainedStore& partner_records,
              const std::vector<RuleInfo>& rules, const std::vector<std::string>& paths,
-             const std::map<std::string, std::string>& subscription_tenants,
+             const std::map<std::string, std::string, std::less<>>& subscription_tenants,
              const RetainedStoreOptions& spill)
         : store_(store), partner_records_(partner_records), rules_(rules), paths_(paths),
           subscription_tenants_(subscription_tenants) {
@@ -909,7 +970,7 @@ class Analyzer {
     RetainedStore& partner_records_;
     const std::vector<RuleInfo>& rules_;
     const std::vector<std::string>& paths_;
-    const std::map<std::string, std::string>& subscription_tenants_;
+    const std::map<std::string, std::string, std::less<>>& subscription_tenants_;
     InvestigationResult result_;
 
     // Cross-resource indexes (CollectIndexes), read-only afterwards.
@@ -1042,18 +1103,23 @@ void Analyzer::CollectIndexes() {
             if (group.key.empty() || !IsRelevant(group.ops)) return;
             std::string_view type = group.ops.front()->resource_type;
             if (!IsSweptType(type) && !IsExtensionOrRunCommand(type)) return;
-            std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops, false);
-            if (!f) return;
-            if (f->created_by && f->created_at_us >= 0) {
-                std::string region = RegionOf(*f);
-                if (!region.empty() && IsSweptType(f->resource_type)) {
-                    out.sweep_principal = f->created_by->object_id + "|" + f->created_by->name;
-                    out.creation = {f->created_at_us, std::move(region)};
+            // What BuildFinding would give for the creator, creation time, region and signals,
+            // without building the finding.
+            const Operation& origin = *LifecycleOf(group.ops).origin;
+            if (IsSweptType(type) && origin.request_us >= 0) {
+                std::string_view region = RegionOnRecords(origin, group.ops);
+                if (!region.empty()) {
+                    Principal creator = PrincipalOf(*origin.request);
+                    out.sweep_principal = creator.object_id + "|" + creator.name;
+                    out.creation = {origin.request_us, std::string(region)};
                 }
             }
-            if (std::count(f->signals.begin(), f->signals.end(), "miner-content") &&
-                !f->parent.empty() && IsExtensionOrRunCommand(f->resource_type))
-                out.miner_parent = f->parent;
+            if (IsExtensionOrRunCommand(type) &&
+                std::any_of(group.ops.begin(), group.ops.end(),
+                            [](const auto& op) { return op->has_signal("miner-content"); })) {
+                std::string parent = ParentOf(group.key);
+                if (!parent.empty()) out.miner_parent = std::move(parent);
+            }
         });
         std::unordered_map<std::string, uint32_t> region_ids;
         for (uint32_t r = 0; r < regions_.size(); ++r) region_ids.emplace(regions_[r], r);

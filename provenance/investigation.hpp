@@ -54,7 +54,7 @@ class Investigation : public BatchConsumer, public BatchPreparer {
         int64_t last_seen_us = INT64_MIN;
         uint64_t events = 0;
         uint64_t failures = 0;
-        std::set<std::string> ips;
+        std::set<std::string, std::less<>> ips;
     };
 
     struct Notes;
@@ -64,9 +64,9 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     RetainedStoreOptions spill_options_;
     RetainedStore store_;           // ARM records, by lowercased resource id
     RetainedStore partner_records_; // Partner Center records, in input order
-    std::map<std::string, PrincipalAggregate> principals_;
-    std::set<std::string> subscriptions_seen_;
-    std::map<std::string, std::string> subscription_tenants_;
+    std::map<std::string, PrincipalAggregate, std::less<>> principals_;
+    std::set<std::string, std::less<>> subscriptions_seen_;
+    std::map<std::string, std::string, std::less<>> subscription_tenants_;
     uint64_t sequence_ = 0;
 };
 

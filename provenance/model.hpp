@@ -262,7 +262,7 @@ struct PrincipalSummary {
     int64_t last_seen_us = 0;
     uint64_t events = 0;
     uint64_t failures = 0;
-    std::set<std::string> ips;
+    std::set<std::string, std::less<>> ips;
     std::map<std::string, uint64_t> created_by_type;
     std::map<std::string, uint64_t> created_by_size;
     std::map<std::string, uint64_t> created_by_region;

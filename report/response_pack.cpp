@@ -9,9 +9,11 @@
 #include "report/report.hpp"
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <tbb/task_group.h>
 
 namespace minetrace {
 
@@ -619,31 +621,50 @@ std::vector<std::string> WriteReportFiles(const std::filesystem::path& dir,
                                           const ReportContext& context,
                                           const std::vector<Language>& languages) {
     namespace fs = std::filesystem;
-    std::vector<std::string> written;
-    auto write = [&](const std::string& name, auto&& writer) {
-        std::ofstream file(dir / name, std::ios::binary | std::ios::trunc);
-        writer(file);
-        file.flush();
-        if (!file) throw std::runtime_error("writing " + name + " failed");
-        written.push_back(name);
+    struct Job {
+        std::string name;
+        std::function<void(std::ostream&)> writer;
+        bool script = false;
     };
-    write("report.html", [&](std::ostream& o) { WriteHtmlReport(o, context); });
-    write("report.md", [&](std::ostream& o) { WriteMarkdownReport(o, context); });
+    std::vector<Job> jobs;
+    jobs.push_back({"report.html", [&](std::ostream& o) { WriteHtmlReport(o, context); }});
+    jobs.push_back({"report.md", [&](std::ostream& o) { WriteMarkdownReport(o, context); }});
     for (Language language : languages) {
-        write(PackFileName("support-request.txt", language),
-              [&](std::ostream& o) { WriteSupportRequest(o, context, language); });
-        std::string script = PackFileName("containment.sh", language);
-        write(script, [&](std::ostream& o) { WriteContainmentScript(o, context, language); });
-        // Never executable, whatever the umask or an earlier file: it is for review.
-        std::error_code ec;
-        fs::permissions(dir / script,
-                        fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                            fs::perms::others_read,
-                        fs::perm_options::replace, ec);
-        if (ec) throw std::runtime_error("setting the mode of " + script + " failed");
-        write(PackFileName("next-steps.md", language),
-              [&](std::ostream& o) { WriteNextSteps(o, context, language); });
+        jobs.push_back(
+            {PackFileName("support-request.txt", language),
+             [&context, language](std::ostream& o) { WriteSupportRequest(o, context, language); }});
+        jobs.push_back({PackFileName("containment.sh", language),
+                        [&context, language](std::ostream& o) {
+                            WriteContainmentScript(o, context, language);
+                        },
+                        true});
+        jobs.push_back(
+            {PackFileName("next-steps.md", language),
+             [&context, language](std::ostream& o) { WriteNextSteps(o, context, language); }});
     }
+    // The facts are built here, once, so the writers below only read them.
+    CachedFacts(context);
+    // One file per task: --threads (oneTBB's global limit) bounds them. Each file depends only
+    // on the context, so the order they finish in does not matter.
+    tbb::task_group writing;
+    for (const Job& job : jobs)
+        writing.run([&dir, &job] {
+            std::ofstream file(dir / job.name, std::ios::binary | std::ios::trunc);
+            job.writer(file);
+            file.flush();
+            if (!file) throw std::runtime_error("writing " + job.name + " failed");
+            if (!job.script) return;
+            // Never executable, whatever the umask or an earlier file: it is for review.
+            std::error_code ec;
+            fs::permissions(dir / job.name,
+                            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                                fs::perms::others_read,
+                            fs::perm_options::replace, ec);
+            if (ec) throw std::runtime_error("setting the mode of " + job.name + " failed");
+        });
+    writing.wait(); // rethrows the first failure
+    std::vector<std::string> written;
+    for (const Job& job : jobs) written.push_back(job.name);
     return written;
 }
 
