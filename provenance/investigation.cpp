@@ -38,6 +38,8 @@ constexpr int64_t kFreshGrantWindow = 7 * kMicrosPerDay;
 constexpr size_t kSweepRegions = 3;
 constexpr size_t kMaxEvidence = 64;
 constexpr size_t kMaxIpsPerPrincipal = 64;
+// Bytes of timeline entries held in memory before they spill (at most --spill-after).
+constexpr size_t kTimelineBudget = 4u << 20;
 constexpr size_t kMaxBodyBytes = 256 * 1024;
 // Resources built at once by the parallel analysis passes, and about how many bytes of kept
 // records they may hold (a resource's records are never split).
@@ -882,7 +884,11 @@ class Analyzer {
         : store_(store), partner_records_(partner_records), rules_(rules), paths_(paths),
           subscription_tenants_(subscription_tenants) {
         result_.records = std::make_shared<RetainedRecords>();
-        result_.timeline = Timeline(spill);
+        // The timeline is built last, while every reported finding and its operations are held:
+        // it keeps less in memory than the kept records before it spills.
+        RetainedStoreOptions timeline_spill = spill;
+        timeline_spill.budget_bytes = std::min(spill.budget_bytes, kTimelineBudget);
+        result_.timeline = Timeline(timeline_spill);
     }
 
     InvestigationResult Run();
