@@ -884,6 +884,7 @@ class Analyzer {
         : store_(store), partner_records_(partner_records), rules_(rules), paths_(paths),
           subscription_tenants_(subscription_tenants) {
         result_.records = std::make_shared<RetainedRecords>();
+        result_.files = paths;
         // The timeline is built last, while every reported finding and its operations are held:
         // it keeps less in memory than the kept records before it spills.
         RetainedStoreOptions timeline_spill = spill;
@@ -929,11 +930,11 @@ class Analyzer {
     }
     EvidenceRef Evidence(const RetainedEvent& e) const {
         EvidenceRef ref;
-        ref.file = e.file_id < paths_.size() ? paths_[e.file_id] : "";
+        if (e.file_id < result_.files.size()) ref.file = result_.files[e.file_id];
         ref.line = e.line;
         ref.offset = e.offset;
         ref.length = e.length;
-        ref.sha256 = ToHex(e.sha256);
+        ref.sha256 = e.sha256;
         return ref;
     }
     void AddEvidenceFields(TimelineEntry& t, const RetainedEvent& e) const {
@@ -941,7 +942,7 @@ class Analyzer {
         t.fields["source_file"] = ref.file;
         t.fields["record_offset"] = std::to_string(ref.offset);
         t.fields["record_line"] = std::to_string(ref.line);
-        t.fields["record_sha256"] = ref.sha256;
+        t.fields["record_sha256"] = ToHex(ref.sha256);
     }
     static void AddDetails(ResourceFinding& f, const RetainedEvent& event) {
         const RetainedFacts& e = event.fact();

@@ -13,6 +13,7 @@
 #pragma once
 
 #include "core/event.hpp"
+#include "core/sha256.hpp"
 #include "provenance/timeline.hpp"
 
 #include <algorithm>
@@ -43,12 +44,15 @@ struct RuleRef {
 };
 
 // Where a record is, for an auditor to re-verify: file, line, byte offset, SHA-256 of its bytes.
+// Compact, since a big answer holds hundreds of thousands: `file` views a path that whoever
+// built the reference owns (InvestigationResult::files for the analysis's), and the digest is
+// turned into hex only when written.
 struct EvidenceRef {
-    std::string file;
+    std::string_view file;
     uint64_t line = 0;
     uint64_t offset = 0;
     uint64_t length = 0;
-    std::string sha256;
+    Sha256Digest sha256{};
 };
 
 // Who made a call, as the record names it. In the result, the records of one caller share one
@@ -279,6 +283,9 @@ struct InvestigationResult {
     std::vector<PrincipalSummary> principals;
     Timeline timeline; // sorted by time
     std::vector<std::string> summary_lines;
+    // The input paths, by file id: what evidence references' `file` views. Set once, before
+    // any reference is made (the strings never move, even when the result does).
+    std::vector<std::string> files;
     // Owned storage the findings point into: the operations of reported findings, preparation
     // and grants, and the records those operations hold.
     std::vector<std::unique_ptr<Operation>> operations;

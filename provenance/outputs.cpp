@@ -84,7 +84,7 @@ void AppendPrincipal(std::string& out, const Principal& p) {
 void AppendEvidence(std::string& out, const EvidenceRef& e) {
     Json j(out);
     j.Str("file", e.file).Int("line", e.line).Int("offset", e.offset).Int("length", e.length);
-    j.Str("sha256", e.sha256);
+    j.Str("sha256", ToHex(e.sha256));
     j.Close();
 }
 

@@ -286,7 +286,7 @@ void Card(Html& h, const ResourceCard& card, size_t index) {
     h.th_row({"evidence file", "line", "offset", "length", "record SHA-256"});
     for (const EvidenceRef& e : f.evidence) {
         h.raw("<tr>").td(e.file, "mono").num(e.line).num(e.offset).num(e.length);
-        h.td(e.sha256, "mono").raw("</tr>\n");
+        h.td(ToHex(e.sha256), "mono").raw("</tr>\n");
     }
     if (f.evidence.empty()) h.raw("<tr><td colspan=\"5\">none</td></tr>\n");
     h.raw("</tbody></table>\n<p class=\"note\">");

@@ -304,7 +304,7 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
         m.raw("\n**Evidence:**\n\n");
         m.head({"file", "line", "offset", "length", "record SHA-256"});
         for (const EvidenceRef& e : f.evidence)
-            m.row({e.file, N(e.line), N(e.offset), N(e.length), e.sha256});
+            m.row({std::string(e.file), N(e.line), N(e.offset), N(e.length), ToHex(e.sha256)});
     }
     if (facts.cards.empty()) m.raw("\nNo suspicious resource was found.\n");
 

@@ -121,7 +121,7 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
         p.status = payload;
         f.preparation = {p};
         f.operations = {op.get()};
-        f.evidence = {EvidenceRef{payload, 1, 2, 3, payload}};
+        f.evidence = {EvidenceRef{payload, 1, 2, 3, Sha256Digest{0xAB, 0xCD}}};
         in->result.resources.push_back(std::move(f));
         in->result.operations.push_back(std::move(op));
         in->events.push_back(std::move(event));
