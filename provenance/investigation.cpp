@@ -881,7 +881,7 @@ class Analyzer {
              const std::vector<RuleInfo>& rules, const std::vector<std::string>& paths,
              const std::map<std::string, std::string, std::less<>>& subscription_tenants,
              const RetainedStoreOptions& spill)
-        : store_(store), partner_records_(partner_records), rules_(rules), paths_(paths),
+        : store_(store), partner_records_(partner_records), rules_(rules),
           subscription_tenants_(subscription_tenants) {
         result_.records = std::make_shared<RetainedRecords>();
         result_.files = paths;
@@ -907,14 +907,13 @@ class Analyzer {
     void TraceSuspects();
     void ResolveSources();
     void ForEachPartnerRecord(const std::function<void(const RetainedEvent*)>& visit);
-    std::optional<ResourceFinding> BuildFinding(std::string_view resource,
-                                                const std::vector<std::unique_ptr<Operation>>& ops,
-                                                bool attribute_rights) const;
+    std::optional<ResourceFinding>
+    BuildFinding(std::string_view resource,
+                 const std::vector<std::unique_ptr<Operation>>& ops) const;
     static bool Notable(const ResourceFinding& f);
     bool Swept(const ResourceFinding& f) const;
     void Rate(ResourceFinding& f) const;
-    void Attribute(ResourceFinding& finding, const Operation& creation,
-                   bool attribute_rights) const;
+    void Attribute(ResourceFinding& finding, const Operation& creation) const;
     void AttachPreparation(ResourceFinding& finding) const;
     // Points `f` at pinned copies of its group's operations (serial).
     void Keep(ResourceFinding f);
@@ -923,10 +922,6 @@ class Analyzer {
     void BuildTimeline();
     const RuleInfo* Rule(uint32_t index) const {
         return index < rules_.size() ? &rules_[index] : nullptr;
-    }
-    std::string RegionOf(const ResourceFinding& f) const {
-        auto it = f.details.find("location");
-        return it == f.details.end() ? "" : it->second;
     }
     EvidenceRef Evidence(const RetainedEvent& e) const {
         EvidenceRef ref;
@@ -976,7 +971,6 @@ class Analyzer {
     RetainedStore& store_;
     RetainedStore& partner_records_;
     const std::vector<RuleInfo>& rules_;
-    const std::vector<std::string>& paths_;
     const std::map<std::string, std::string, std::less<>>& subscription_tenants_;
     InvestigationResult result_;
 
@@ -1163,13 +1157,11 @@ void Analyzer::CollectIndexes() {
     }
 }
 
-void Analyzer::Attribute(ResourceFinding& f, const Operation& creation,
-                         bool attribute_rights) const {
+void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) const {
     f.created_at_us = creation.request_us;
     f.completed_at_us = creation.completion_us;
     f.correlation_id = creation.correlation_id;
     f.created_by = PrincipalOf(*creation.request);
-    if (!attribute_rights) return;
     // The deployment whose correlation id this creation shares.
     if (!creation.correlation_id.empty()) {
         auto it = deployments_.find(std::string(creation.correlation_id));
@@ -1198,12 +1190,10 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation,
 
 // The finding for one resource with its operations, attributed and with its details; nullopt
 // when nothing on it is relevant (no compute write, no signal of what mining needs). Not rated.
-// Without `attribute_rights` (while the indexes are being collected) it names no deployment and
-// no grant.
+// Needs the indexes of pass 1 (deployments, grants).
 std::optional<ResourceFinding>
 Analyzer::BuildFinding(std::string_view resource,
-                       const std::vector<std::unique_ptr<Operation>>& ops,
-                       bool attribute_rights) const {
+                       const std::vector<std::unique_ptr<Operation>>& ops) const {
     if (!IsRelevant(ops)) return std::nullopt;
     ResourceFinding f;
     f.resource_id = resource;
@@ -1215,7 +1205,7 @@ Analyzer::BuildFinding(std::string_view resource,
     f.parent = ParentOf(resource);
     for (const auto& op : ops) f.operations.push_back(op.get());
     const auto [creation, failed, deletion, origin] = LifecycleOf(ops);
-    Attribute(f, *origin, attribute_rights);
+    Attribute(f, *origin);
     if (!creation && failed) {
         f.status = "failed";
         f.completed_at_us = -1;
@@ -1432,7 +1422,7 @@ void Analyzer::RateResources() {
         std::vector<std::optional<ResourceFinding>> built(groups.size());
         tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
             if (groups[g].key.empty()) return;
-            std::optional<ResourceFinding> f = BuildFinding(groups[g].key, groups[g].ops, true);
+            std::optional<ResourceFinding> f = BuildFinding(groups[g].key, groups[g].ops);
             if (!f) return;
             AttachPreparation(*f);
             Rate(*f);
@@ -1474,7 +1464,7 @@ void Analyzer::TraceSuspects() {
                     std::string_view creator =
                         LifecycleOf(group.ops).origin->request->who().object_id;
                     if (creator.empty() || !suspects_.count(creator)) return;
-                    std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops, true);
+                    std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops);
                     AttachPreparation(*f);
                     Rate(*f);
                     Implicate(*f);
@@ -1517,7 +1507,7 @@ void Analyzer::TraceSuspects() {
                     std::sort(s.signals.begin(), s.signals.end());
                     s.signals.erase(std::unique(s.signals.begin(), s.signals.end()),
                                     s.signals.end());
-                    Attribute(s, *op, true);
+                    Attribute(s, *op);
                     for (const RetainedEvent* e : op->events)
                         if (!e->fact().location.empty())
                             s.details.emplace("location", std::string(e->fact().location));
