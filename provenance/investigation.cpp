@@ -710,8 +710,9 @@ Lifecycle LifecycleOf(const std::vector<std::unique_ptr<Operation>>& ops) {
     return life;
 }
 
-// The region BuildFinding gives a resource (details["location"]): the first location on the
-// origin's records, else the first on any of its operations' records. A view into a record.
+// A resource's region (BuildFinding's details["location"]; pass 1 reads it without building the
+// finding): the first location on the origin's records, else the first on any of its
+// operations' records. A view into a record.
 std::string_view RegionOnRecords(const Operation& origin,
                                  const std::vector<std::unique_ptr<Operation>>& ops) {
     for (const RetainedEvent* e : origin.events)
@@ -1220,13 +1221,10 @@ Analyzer::BuildFinding(std::string_view resource,
     }
     // Details from the creating operation's bodies: request on Start, model on Accept.
     for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
-    if (!f.details.count("location")) {
-        // Fall back to any region named on the resource's operations.
-        for (const auto& op : ops)
-            for (const RetainedEvent* e : op->events)
-                if (!e->fact().location.empty())
-                    f.details.emplace("location", std::string(e->fact().location));
-    }
+    // Without a region on the creating operation, any region named on the resource's operations.
+    if (!f.details.count("location"))
+        if (std::string_view region = RegionOnRecords(*origin, ops); !region.empty())
+            f.details.emplace("location", std::string(region));
     std::set<std::string> rule_ids, signals, notes;
     for (const auto& op : ops) {
         for (uint32_t r : op->rules)

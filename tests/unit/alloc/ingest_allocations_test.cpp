@@ -2,51 +2,23 @@
 // does not allocate in steady state: heap allocations through operator new, counted while the
 // pipeline runs over N and then 5N generated records, grow by well under one per record.
 //
-// Its own executable: it replaces the global operator new to count calls (as the rules' steady-
-// state test does in unit_rules). What goes through
-// malloc directly (OpenSSL's per-record digest context) is not counted; docs/performance.md
-// gives the whole-process numbers from heaptrack.
+// Its own executable: it replaces the global operator new to count calls (counting_new.hpp, as
+// the rules' steady-state test does in unit_rules). What goes through malloc directly (OpenSSL's
+// per-record digest context) is not counted; docs/performance.md gives the whole-process numbers
+// from heaptrack.
 #include "pipeline/ingest.hpp"
 #include "provenance/investigation.hpp"
 #include "provenance/rules_glue.hpp"
+#include "unit/counting_new.hpp"
 
-#include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <new>
 #include <string>
 
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<uint64_t> g_allocations{0};
-} // namespace
-
-void* operator new(std::size_t size) {
-    if (g_counting.load(std::memory_order_relaxed))
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    if (g_counting.load(std::memory_order_relaxed))
-        g_allocations.fetch_add(1, std::memory_order_relaxed);
-    return std::malloc(size == 0 ? 1 : size);
-}
-// Every form that can release memory from the two forms above goes to free().
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
-
 using namespace minetrace;
+using minetrace::test::NewCallCounter;
 
 namespace {
 
@@ -126,11 +98,9 @@ uint64_t AllocationsToIngest(int records, unsigned threads) {
     options.threads = threads;
     options.matcher = &matcher;
     options.preparers = {&investigation};
-    g_allocations = 0;
-    g_counting = true;
+    NewCallCounter::Start();
     RunIngest({path.string()}, options, {&investigation});
-    g_counting = false;
-    uint64_t counted = g_allocations;
+    uint64_t counted = NewCallCounter::Stop();
     CHECK(investigation.retained_count() > static_cast<uint64_t>(records) / 3);
     std::filesystem::remove(path);
     return counted;

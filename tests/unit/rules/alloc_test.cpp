@@ -2,36 +2,7 @@
 // Set results) are reused from event to event. Counts calls of the global operator new while
 // matching warmed-up events.
 #include "test_util.hpp"
-
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
-namespace {
-std::atomic<bool> g_counting{false};
-std::atomic<long> g_allocations{0};
-} // namespace
-
-void* operator new(std::size_t size) {
-    if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
-    void* p = std::malloc(size == 0 ? 1 : size);
-    if (p == nullptr) throw std::bad_alloc();
-    return p;
-}
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept {
-    if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
-    return std::malloc(size == 0 ? 1 : size);
-}
-// Every form that can release memory from the two forms above goes to free().
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
+#include "unit/counting_new.hpp"
 
 using namespace minetrace;
 using namespace minetrace::test;
@@ -49,16 +20,14 @@ long CountAllocations(const RuleSet& set,
             set.Match(e->event(), *scratch, hits);
         }
     }
-    g_allocations = 0;
-    g_counting = true;
+    NewCallCounter::Start();
     for (int round = 0; round < 50; ++round) {
         for (const auto& e : events) {
             hits.clear();
             set.Match(e->event(), *scratch, hits);
         }
     }
-    g_counting = false;
-    return g_allocations.load();
+    return static_cast<long>(NewCallCounter::Stop());
 }
 
 std::vector<std::shared_ptr<ExampleEvent>> Events() {
