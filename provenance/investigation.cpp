@@ -1,6 +1,5 @@
 #include "provenance/investigation.hpp"
 
-#include "core/arena.hpp"
 #include "core/ascii.hpp"
 #include "core/byte_form.hpp"
 #include "core/flat_index.hpp"
@@ -269,10 +268,6 @@ template <typename Facts> auto& FactField(Facts& r, Fact fact) {
                                                 &r.grant_role_definition_id,
                                                 &r.grant_scope};
     return *fields[fact];
-}
-
-size_t MixPointer(size_t h, std::string_view v) {
-    return (h ^ reinterpret_cast<uintptr_t>(v.data())) * 0x9E3779B97F4A7C15ull;
 }
 
 bool ShouldKeep(const Event& e, bool matched) {
@@ -563,105 +558,6 @@ void Investigation::Consume(const Batch& batch) {
     }
 }
 
-// The records the reported operations point into: each a copy of its byte form, decoded.
-// The records the reported operations point into: copies of decoded records in which repeated
-// texts (callers, subscriptions, operations, ids) and the identity and body-fact groups are
-// stored once, since the reported operations of one attacker share most of them.
-// Not thread-safe: filled by the analysis's serial steps only.
-struct RetainedRecords {
-    struct GroupHash {
-        size_t operator()(const RetainedIdentity& g) const {
-            size_t h = static_cast<size_t>(g.mfa);
-            for (std::string_view v :
-                 {g.caller, g.upn, g.object_id, g.app_id, g.appidacr, g.principal_type,
-                  g.token_tenant, g.idtyp, g.managed_identity_resource_id, g.ip_claim})
-                h = MixPointer(h, v);
-            return h ^ (h >> 31);
-        }
-        size_t operator()(const RetainedFacts& g) const {
-            size_t h = 0;
-            for (size_t f = 0; f < kFactCount; ++f)
-                h = MixPointer(h, FactField(g, static_cast<Fact>(f)));
-            return h ^ (h >> 31);
-        }
-    };
-    // Interned texts: equal texts are one pointer, so groups compare by pointers.
-    struct GroupEqual {
-        static bool Same(std::string_view x, std::string_view y) {
-            return x.data() == y.data() && x.size() == y.size();
-        }
-        bool operator()(const RetainedIdentity& a, const RetainedIdentity& b) const {
-            return Same(a.caller, b.caller) && Same(a.upn, b.upn) &&
-                   Same(a.object_id, b.object_id) && Same(a.app_id, b.app_id) &&
-                   Same(a.appidacr, b.appidacr) && Same(a.principal_type, b.principal_type) &&
-                   Same(a.token_tenant, b.token_tenant) && Same(a.idtyp, b.idtyp) &&
-                   a.mfa == b.mfa &&
-                   Same(a.managed_identity_resource_id, b.managed_identity_resource_id) &&
-                   Same(a.ip_claim, b.ip_claim);
-        }
-        bool operator()(const RetainedFacts& a, const RetainedFacts& b) const {
-            for (size_t f = 0; f < kFactCount; ++f)
-                if (!Same(FactField(a, static_cast<Fact>(f)), FactField(b, static_cast<Fact>(f))))
-                    return false;
-            return true;
-        }
-    };
-
-    Arena pool{64u << 10};
-    std::unordered_set<std::string_view> texts;
-    std::deque<RetainedEvent> events;
-    // Node-based: the elements never move, so events point at them.
-    std::unordered_set<RetainedIdentity, GroupHash, GroupEqual> identities;
-    std::unordered_set<RetainedFacts, GroupHash, GroupEqual> facts;
-    std::deque<RetainedPartner> partners;
-
-    std::string_view Intern(std::string_view text) {
-        if (text.empty()) return {};
-        if (auto it = texts.find(text); it != texts.end()) return *it;
-        std::string_view stored = pool.Store(text);
-        texts.insert(stored);
-        return stored;
-    }
-
-    const RetainedEvent* Copy(const RetainedEvent& e) {
-        RetainedEvent& r = events.emplace_back(e);
-        for (std::string_view* text :
-             {&r.subscription_id, &r.tenant_id, &r.resource_id, &r.resource_id_lower,
-              &r.resource_type, &r.resource_group, &r.operation, &r.status, &r.status_code,
-              &r.correlation_id, &r.caller_ip, &r.evidence_role, &r.role_assignment_id,
-              &r.role_definition_id})
-            *text = Intern(*text);
-        // Bodies are large and rarely repeat.
-        r.request_body = pool.Store(e.request_body);
-        r.response_body = pool.Store(e.response_body);
-        RetainedIdentity who = e.who();
-        for (std::string_view* text :
-             {&who.caller, &who.upn, &who.object_id, &who.app_id, &who.appidacr,
-              &who.principal_type, &who.token_tenant, &who.idtyp, &who.managed_identity_resource_id,
-              &who.ip_claim})
-            *text = Intern(*text);
-        r.identity = &*identities.insert(who).first;
-        RetainedFacts kept = e.fact();
-        for (size_t f = 0; f < kFactCount; ++f) {
-            std::string_view& text = FactField(kept, static_cast<Fact>(f));
-            text = Intern(text);
-        }
-        r.facts = &*facts.insert(kept).first;
-        r.partner = nullptr;
-        if (e.partner) {
-            RetainedPartner& pc = partners.emplace_back(*e.partner);
-            for (std::string_view* text :
-                 {&pc.customer_name, &pc.partner_id, &pc.order_id, &pc.record_id})
-                *text = Intern(*text);
-            pc.resource_new_value = pool.Store(pc.resource_new_value);
-            pc.customized_data = pool.Store(pc.customized_data);
-            for (std::string_view& id : pc.subscription_ids) id = Intern(id);
-            r.partner = &pc;
-        }
-        return &r;
-    }
-};
-
 namespace {
 
 std::string_view PrecursorSignal(const Operation& op);
@@ -884,10 +780,9 @@ class Analyzer {
              const RetainedStoreOptions& spill)
         : store_(store), partner_records_(partner_records), rules_(rules),
           subscription_tenants_(subscription_tenants) {
-        result_.records = std::make_shared<RetainedRecords>();
         result_.files = paths;
-        // The timeline is built last, while every reported finding and its operations are held:
-        // it keeps less in memory than the kept records before it spills.
+        // The timeline is built last, while every reported finding is held: it keeps less in
+        // memory than the kept records before it spills.
         RetainedStoreOptions timeline_spill = spill;
         timeline_spill.budget_bytes = std::min(spill.budget_bytes, kTimelineBudget);
         result_.timeline = Timeline(timeline_spill);
@@ -906,21 +801,22 @@ class Analyzer {
     void RateResources();
     void Implicate(ResourceFinding& f) const;
     void TraceSuspects();
-    void ResolveSources();
+    void ReportFindings();
+    void Finish();
     void ForEachPartnerRecord(const std::function<void(const RetainedEvent*)>& visit);
     std::optional<ResourceFinding>
     BuildFinding(std::string_view resource,
                  const std::vector<std::unique_ptr<Operation>>& ops) const;
     static bool Notable(const ResourceFinding& f);
     bool Swept(const ResourceFinding& f) const;
-    void Rate(ResourceFinding& f) const;
+    void Rate(ResourceFinding& f, const std::vector<std::unique_ptr<Operation>>& ops) const;
     void Attribute(ResourceFinding& finding, const Operation& creation) const;
     void AttachPreparation(ResourceFinding& finding) const;
-    // Points `f` at pinned copies of its group's operations (serial).
     void Keep(ResourceFinding f);
-    const Operation* Pin(const Operation& op);
     void BuildSubscriptions();
-    void BuildTimeline();
+    void AddPartnerTimeline();
+    TimelineEntry OperationEntry(const Operation& op, const std::string& role,
+                                 const ResourceFinding* finding) const;
     const RuleInfo* Rule(uint32_t index) const {
         return index < rules_.size() ? &rules_[index] : nullptr;
     }
@@ -957,11 +853,11 @@ class Analyzer {
         set("extension_type", e.extension_type);
     }
     // The evidence of a reported finding: the records of its operations, at most kMaxEvidence;
-    // distinct records only, except for supporting resources. Built only for what is reported.
-    void AddEvidence(ResourceFinding& f) const {
+    // distinct records only, except for supporting resources.
+    void AddEvidence(ResourceFinding& f, const std::vector<std::unique_ptr<Operation>>& ops) const {
         bool distinct = !supporting_.count(f.resource_id);
         std::set<std::pair<uint32_t, uint64_t>> seen; // file, offset
-        for (const Operation* op : f.operations)
+        for (const auto& op : ops)
             for (const RetainedEvent* e : op->events) {
                 if (f.evidence.size() >= kMaxEvidence) return;
                 if (distinct && !seen.emplace(e->file_id, e->offset).second) continue;
@@ -990,12 +886,10 @@ class Analyzer {
     std::vector<std::string> regions_;
     std::set<std::string> miner_parents_; // resources a miner was installed on
 
-    // What may be reported, by resource id; their operations are pinned.
+    // What may be reported, by resource id, until ReportFindings moves it to the result.
     std::map<std::string, ResourceFinding, std::less<>> findings_;
     std::set<std::string, std::less<>> supporting_; // findings added as supporting resources
     std::set<std::string, std::less<>> suspects_;   // object ids behind high findings
-    // Pinned operations by their first record's sequence.
-    std::unordered_map<uint64_t, const Operation*> pinned_;
 };
 
 void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>&)>& visit,
@@ -1010,36 +904,7 @@ void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>
         select);
 }
 
-const Operation* Analyzer::Pin(const Operation& op) {
-    uint64_t id = op.events.front()->sequence;
-    if (auto it = pinned_.find(id); it != pinned_.end()) return it->second;
-    RetainedRecords& records = *result_.records;
-    auto copy = std::make_unique<Operation>(op);
-    std::string_view last_status_code;
-    for (size_t i = 0; i < op.events.size(); ++i) {
-        const RetainedEvent* e = op.events[i];
-        const RetainedEvent* pinned = records.Copy(*e);
-        copy->events[i] = pinned;
-        if (op.request == e) copy->request = pinned;
-        if (!pinned->status_code.empty()) last_status_code = pinned->status_code;
-    }
-    // The operation's views, repointed at the pinned records (the fold took them from its
-    // first record, and the status code from the last record that has one).
-    const RetainedEvent& first = *copy->events.front();
-    copy->operation = first.operation;
-    copy->verb = VerbOf(copy->operation);
-    copy->resource_id_lower = first.resource_id_lower;
-    copy->resource_type = first.resource_type;
-    copy->correlation_id = first.correlation_id;
-    copy->status_code = last_status_code;
-    const Operation* out = copy.get();
-    result_.operations.push_back(std::move(copy));
-    pinned_.emplace(id, out);
-    return out;
-}
-
 void Analyzer::Keep(ResourceFinding f) {
-    for (const Operation*& op : f.operations) op = Pin(*op);
     std::string id = f.resource_id;
     findings_.emplace(std::move(id), std::move(f));
 }
@@ -1204,7 +1069,6 @@ Analyzer::BuildFinding(std::string_view resource,
     f.resource_group = any->resource_group;
     f.name = LastSegment(any->resource_id.empty() ? resource : any->resource_id);
     f.parent = ParentOf(resource);
-    for (const auto& op : ops) f.operations.push_back(op.get());
     const auto [creation, failed, deletion, origin] = LifecycleOf(ops);
     Attribute(f, *origin);
     if (!creation && failed) {
@@ -1314,7 +1178,7 @@ bool Analyzer::Swept(const ResourceFinding& f) const {
 }
 // The rating of a finding, from its own facts and the cross-resource indexes (regions per
 // principal, miner parents, grants).
-void Analyzer::Rate(ResourceFinding& f) const {
+void Analyzer::Rate(ResourceFinding& f, const std::vector<std::unique_ptr<Operation>>& ops) const {
     auto has = [&](const char* s) { return std::count(f.signals.begin(), f.signals.end(), s) > 0; };
     bool miner = has("miner-content");
     bool gpu = has("gpu-sku") || has("large-sku");
@@ -1395,9 +1259,9 @@ void Analyzer::Rate(ResourceFinding& f) const {
         severity = std::min(severity, Severity::kMedium);
         if (gpu || compute) severity = std::max(severity, Severity::kMedium);
         f.reasons.push_back("the creation failed" +
-                            (f.operations.empty() || f.operations.front()->status_code.empty()
+                            (ops.empty() || ops.front()->status_code.empty()
                                  ? std::string()
-                                 : " (" + std::string(f.operations.front()->status_code) + ")"));
+                                 : " (" + std::string(ops.front()->status_code) + ")"));
     }
     f.severity = severity;
 }
@@ -1411,10 +1275,10 @@ void Analyzer::Implicate(ResourceFinding& f) const {
     }
 }
 
-// Pass 2: every relevant resource built, prepared and rated. What is reported so far is kept,
-// with its operations pinned; the rest (rated low and not notable, mostly ordinary compute) is
-// dropped here and looked at again in pass 3 only if its creator turns out to be behind high
-// findings.
+// Pass 2: every relevant resource built, prepared and rated. What is reported so far is kept
+// (without its operations: pass 4 reads them again); the rest (rated low and not notable, mostly
+// ordinary compute) is dropped here and looked at again in pass 3 only if its creator turns out to
+// be behind high findings.
 void Analyzer::RateResources() {
     ForEachGroups([&](std::vector<ResourceGroup>& groups) {
         std::vector<std::optional<ResourceFinding>> built(groups.size());
@@ -1423,7 +1287,7 @@ void Analyzer::RateResources() {
             std::optional<ResourceFinding> f = BuildFinding(groups[g].key, groups[g].ops);
             if (!f) return;
             AttachPreparation(*f);
-            Rate(*f);
+            Rate(*f, groups[g].ops);
             if (!Notable(*f)) return;
             built[g] = std::move(f);
         });
@@ -1464,7 +1328,7 @@ void Analyzer::TraceSuspects() {
                     if (creator.empty() || !suspects_.count(creator)) return;
                     std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops);
                     AttachPreparation(*f);
-                    Rate(*f);
+                    Rate(*f, group.ops);
                     Implicate(*f);
                     built[g] = std::move(f);
                     return;
@@ -1493,7 +1357,6 @@ void Analyzer::TraceSuspects() {
                     s.parent = ParentOf(s.resource_id);
                     s.status = "created";
                     for (const auto& o : group.ops) {
-                        s.operations.push_back(o.get());
                         for (uint32_t r : o->rules)
                             if (const RuleInfo* info = Rule(r)) {
                                 s.rules.push_back(info->id);
@@ -1539,38 +1402,152 @@ void Analyzer::TraceSuspects() {
         {}, wanted);
 }
 
-// Pass 4: pins the operations reported findings name without holding them (preparation on
-// other resources, the grants that authorized them), for the timeline.
-void Analyzer::ResolveSources() {
-    std::map<std::string, std::set<uint64_t>, std::less<>> wanted; // resource id -> operations
-    for (const auto& [id, f] : findings_) {
-        if (!Notable(f)) continue;
-        for (const Precursor& p : f.preparation)
-            if (!pinned_.count(p.source_sequence)) wanted[p.resource_id].insert(p.source_sequence);
-        if (f.authorized_by && !pinned_.count(f.authorized_by->operation_sequence))
-            wanted[f.authorized_by->assignment_id].insert(f.authorized_by->operation_sequence);
-    }
-    if (!wanted.empty())
-        ForEachGroups(
-            [&](std::vector<ResourceGroup>& groups) {
-                for (const ResourceGroup& group : groups) {
-                    auto it = wanted.find(group.key);
-                    if (it == wanted.end()) continue;
-                    for (const auto& op : group.ops)
-                        if (it->second.count(op->events.front()->sequence)) Pin(*op);
-                }
-            },
-            [&](std::string_view key) { return wanted.count(key) > 0; });
-    auto pinned = [&](uint64_t sequence) -> const Operation* {
-        auto it = pinned_.find(sequence);
-        return it == pinned_.end() ? nullptr : it->second;
+// The reported findings in report order (severity, creation time, resource id), moved from
+// findings_ into the result; pass 4 adds what they need from their operations.
+void Analyzer::ReportFindings() {
+    for (auto& [id, f] : findings_)
+        if (Notable(f)) result_.resources.push_back(std::move(f));
+    findings_.clear();
+    std::sort(result_.resources.begin(), result_.resources.end(),
+              [](const ResourceFinding& a, const ResourceFinding& b) {
+                  if (a.severity != b.severity) return a.severity > b.severity;
+                  if (a.created_at_us != b.created_at_us) return a.created_at_us < b.created_at_us;
+                  return a.resource_id < b.resource_id;
+              });
+}
+
+namespace {
+
+// The timeline's order among entries of the same time and message: where the operation is first
+// mentioned in a walk of the reported findings in report order, each with its own operations
+// (in operation order), then the preparation it names, then the grant that authorized it; the
+// Partner Center records come after, in input order (rank = the number of findings). Each
+// operation has one entry, from its first mention. 64 bits: rank (below 2^32 findings), own or
+// named, position (below 2^31: no resource holds that many operations in one chunk).
+uint64_t MentionOrder(size_t rank, bool named, size_t position) {
+    return (static_cast<uint64_t>(rank) << 32) | (static_cast<uint64_t>(named) << 31) |
+           (static_cast<uint64_t>(position) & 0x7fffffffu);
+}
+
+// Cuts `text` to at most `limit` bytes on a UTF-8 character boundary.
+std::string CutUtf8(std::string_view text, size_t limit) {
+    if (text.size() <= limit) return std::string(text);
+    size_t cut = limit;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return std::string(text.substr(0, cut)) + " [...]";
+}
+
+// ResourceFinding::commands from the operations' request and response bodies. Thread-safe (a
+// body reader per thread).
+std::vector<std::string> CommandsOf(const std::vector<std::unique_ptr<Operation>>& ops) {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    thread_local BodyReader reader;
+    auto add = [&](const std::string& text) {
+        if (text.empty() || out.size() >= kMaxCommands) return;
+        std::string cut = CutUtf8(text, kMaxCommandBytes);
+        if (seen.insert(cut).second) out.push_back(std::move(cut));
     };
-    for (auto& [id, f] : findings_) {
-        if (!Notable(f)) continue;
-        for (Precursor& p : f.preparation) p.source = pinned(p.source_sequence);
-        if (f.authorized_by)
-            f.authorized_by->operation = pinned(f.authorized_by->operation_sequence);
+    for (const auto& op : ops) {
+        for (const RetainedEvent* e : op->events) {
+            for (const std::string_view* body : {&e->request_body, &e->response_body}) {
+                auto root = reader.Parse(*body);
+                if (!root) continue;
+                add(reader.FindAnywhere(*root, "commandtoexecute"));
+                add(reader.FindAnywhere(*root, "script"));
+                add(reader.FindAnywhere(*root, "commandid"));
+                add(reader.Find(*root, {"properties", "containers", "properties", "command"}));
+            }
+        }
     }
+    return out;
+}
+
+// ResourceFinding::actions: the run commands, starts and restarts among the operations.
+std::vector<InvokedAction> ActionsOf(const std::vector<std::unique_ptr<Operation>>& ops) {
+    std::vector<InvokedAction> out;
+    for (const auto& op : ops) {
+        if (op->verb != "action") continue;
+        if (op->operation.find("runcommand") == std::string_view::npos &&
+            !op->operation.ends_with("/start/action") &&
+            !op->operation.ends_with("/restart/action"))
+            continue;
+        InvokedAction action;
+        action.at_us = op->request_us;
+        action.operation = op->operation;
+        action.final_phase = op->final_phase;
+        if (op->request) {
+            const RetainedIdentity& who = op->request->who();
+            action.caller = who.upn.empty() ? who.caller : who.upn;
+            action.ip = op->request->caller_ip;
+        }
+        out.push_back(std::move(action));
+    }
+    return out;
+}
+
+} // namespace
+
+// Pass 4: what the reported findings need from operations, read again from the store since no
+// operation outlives its chunk: each finding's evidence, commands and invoked actions, and the
+// timeline entries of its operations, of the preparation it names on other resources and of the
+// grant that authorized it.
+void Analyzer::Finish() {
+    struct Mention {
+        uint64_t order = 0;
+        std::string_view role; // static text
+    };
+    // Operations named by a finding (preparation, grants), by first record: the first mention.
+    std::unordered_map<uint64_t, Mention> named;
+    std::map<std::string_view, size_t> rank_of; // resource id -> index in result_.resources
+    std::set<std::string, std::less<>> read;    // the resources whose operations are read
+    for (size_t rank = 0; rank < result_.resources.size(); ++rank) {
+        const ResourceFinding& f = result_.resources[rank];
+        rank_of.emplace(f.resource_id, rank);
+        read.insert(f.resource_id);
+        auto mention = [&](uint64_t sequence, const std::string& resource, size_t position,
+                           std::string_view role) {
+            named.try_emplace(sequence, Mention{MentionOrder(rank, true, position), role});
+            read.insert(resource);
+        };
+        for (size_t j = 0; j < f.preparation.size(); ++j)
+            mention(f.preparation[j].source_sequence, f.preparation[j].resource_id, j, "precursor");
+        if (f.authorized_by)
+            mention(f.authorized_by->operation_sequence, f.authorized_by->assignment_id,
+                    f.preparation.size(), "grant");
+    }
+    if (read.empty()) return;
+    ForEachGroups(
+        [&](std::vector<ResourceGroup>& groups) {
+            std::vector<std::vector<std::pair<uint64_t, TimelineEntry>>> entries(groups.size());
+            tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+                const ResourceGroup& group = groups[g];
+                auto found = rank_of.find(group.key);
+                ResourceFinding* finding =
+                    found == rank_of.end() ? nullptr : &result_.resources[found->second];
+                if (finding) {
+                    AddEvidence(*finding, group.ops);
+                    finding->commands = CommandsOf(group.ops);
+                    finding->actions = ActionsOf(group.ops);
+                }
+                for (size_t i = 0; i < group.ops.size(); ++i) {
+                    const Operation& op = *group.ops[i];
+                    std::optional<Mention> first;
+                    if (finding) first = Mention{MentionOrder(found->second, false, i), "resource"};
+                    auto n = named.find(op.events.front()->sequence);
+                    if (n != named.end() && (!first || n->second.order < first->order))
+                        first = n->second;
+                    if (!first) continue;
+                    bool own = first->role == "resource";
+                    entries[g].emplace_back(
+                        first->order,
+                        OperationEntry(op, std::string(first->role), own ? finding : nullptr));
+                }
+            });
+            for (const auto& group_entries : entries)
+                for (const auto& [order, entry] : group_entries) result_.timeline.Add(entry, order);
+        },
+        [&](std::string_view key) { return read.count(key) > 0; });
 }
 
 void Analyzer::ForEachPartnerRecord(const std::function<void(const RetainedEvent*)>& visit) {
@@ -1618,20 +1595,10 @@ InvestigationResult Analyzer::Run() {
     CollectIndexes();
     RateResources();
     TraceSuspects();
-    ResolveSources();
-    for (auto& [id, f] : findings_) {
-        if (!Notable(f)) continue;
-        AddEvidence(f);
-        result_.resources.push_back(std::move(f));
-    }
-    std::sort(result_.resources.begin(), result_.resources.end(),
-              [](const ResourceFinding& a, const ResourceFinding& b) {
-                  if (a.severity != b.severity) return a.severity > b.severity;
-                  if (a.created_at_us != b.created_at_us) return a.created_at_us < b.created_at_us;
-                  return a.resource_id < b.resource_id;
-              });
+    ReportFindings();
+    Finish();
     BuildSubscriptions();
-    BuildTimeline();
+    AddPartnerTimeline();
     return std::move(result_);
 }
 
@@ -1683,59 +1650,56 @@ InvestigationResult Investigation::Analyze() {
     return result;
 }
 
-void Analyzer::BuildTimeline() {
-    std::set<const Operation*> included;
-    auto add_operation = [&](const Operation* op, const std::string& role,
-                             const ResourceFinding* finding) {
-        if (!op || !included.insert(op).second) return;
-        const RetainedEvent& req = *op->request;
-        Principal who = PrincipalOf(req);
-        TimelineEntry t;
-        t.time_us = op->request_us;
-        t.data_type = "azure:arm:operation";
-        std::string verb = op->verb == "write" ? "wrote" : op->verb == "delete" ? "deleted" : "ran";
-        if (op->verb == "write" && finding && finding->created_at_us == op->request_us)
-            verb = "created";
-        std::string outcome = std::string(ToString(op->final_phase));
-        t.timestamp_desc = "Request time (" + role + ")";
-        t.message = Describe(who) + " " + verb + " " + ShortResourceType(op->resource_type) + " " +
-                    LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id) +
-                    " [" + outcome +
-                    (op->status_code.empty() ? "" : " " + std::string(op->status_code)) + "]";
-        if (finding) {
-            auto size = finding->details.find("vm_size");
-            if (size != finding->details.end() && verb == "created")
-                t.message += " " + size->second;
-            auto region = finding->details.find("location");
-            if (region != finding->details.end()) t.message += " in " + region->second;
-        }
-        t.fields["operation"] = op->operation;
-        t.fields["resource_id"] = op->resource_id_lower;
-        t.fields["resource_type"] = op->resource_type;
-        t.fields["subscription_id"] = req.subscription_id;
-        t.fields["correlation_id"] = op->correlation_id;
-        t.fields["status"] = outcome;
-        t.fields["status_code"] = op->status_code;
-        t.fields["caller"] = who.name;
-        t.fields["caller_type"] = who.type;
-        t.fields["caller_object_id"] = who.object_id;
-        t.fields["caller_ip"] = who.ip;
-        t.fields["role"] = role;
-        if (op->completion_us >= 0)
-            t.fields["completed_at"] = FormatRfc3339Micros(op->completion_us);
-        if (finding) t.fields["severity"] = std::string(ToString(finding->severity));
-        std::string rules;
-        for (uint32_t r : op->rules)
-            if (const RuleInfo* info = Rule(r)) rules += (rules.empty() ? "" : ",") + info->id;
-        t.fields["rules"] = rules;
-        AddEvidenceFields(t, req);
-        result_.timeline.Add(t);
-    };
-    for (const ResourceFinding& f : result_.resources) {
-        for (const Operation* op : f.operations) add_operation(op, "resource", &f);
-        for (const Precursor& p : f.preparation) add_operation(p.source, "precursor", nullptr);
-        if (f.authorized_by) add_operation(f.authorized_by->operation, "grant", nullptr);
+// The timeline entry of one operation, mentioned in the role given ("resource" with its finding,
+// "precursor", "grant"). Thread-safe.
+TimelineEntry Analyzer::OperationEntry(const Operation& operation, const std::string& role,
+                                       const ResourceFinding* finding) const {
+    const Operation* op = &operation;
+    const RetainedEvent& req = *op->request;
+    Principal who = PrincipalOf(req);
+    TimelineEntry t;
+    t.time_us = op->request_us;
+    t.data_type = "azure:arm:operation";
+    std::string verb = op->verb == "write" ? "wrote" : op->verb == "delete" ? "deleted" : "ran";
+    if (op->verb == "write" && finding && finding->created_at_us == op->request_us)
+        verb = "created";
+    std::string outcome = std::string(ToString(op->final_phase));
+    t.timestamp_desc = "Request time (" + role + ")";
+    t.message = Describe(who) + " " + verb + " " + ShortResourceType(op->resource_type) + " " +
+                LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id) +
+                " [" + outcome +
+                (op->status_code.empty() ? "" : " " + std::string(op->status_code)) + "]";
+    if (finding) {
+        auto size = finding->details.find("vm_size");
+        if (size != finding->details.end() && verb == "created") t.message += " " + size->second;
+        auto region = finding->details.find("location");
+        if (region != finding->details.end()) t.message += " in " + region->second;
     }
+    t.fields["operation"] = op->operation;
+    t.fields["resource_id"] = op->resource_id_lower;
+    t.fields["resource_type"] = op->resource_type;
+    t.fields["subscription_id"] = req.subscription_id;
+    t.fields["correlation_id"] = op->correlation_id;
+    t.fields["status"] = outcome;
+    t.fields["status_code"] = op->status_code;
+    t.fields["caller"] = who.name;
+    t.fields["caller_type"] = who.type;
+    t.fields["caller_object_id"] = who.object_id;
+    t.fields["caller_ip"] = who.ip;
+    t.fields["role"] = role;
+    if (op->completion_us >= 0) t.fields["completed_at"] = FormatRfc3339Micros(op->completion_us);
+    if (finding) t.fields["severity"] = std::string(ToString(finding->severity));
+    std::string rules;
+    for (uint32_t r : op->rules)
+        if (const RuleInfo* info = Rule(r)) rules += (rules.empty() ? "" : ",") + info->id;
+    t.fields["rules"] = rules;
+    AddEvidenceFields(t, req);
+    return t;
+}
+
+// The Partner Center records' timeline entries, after every finding's (MentionOrder).
+void Analyzer::AddPartnerTimeline() {
+    size_t position = 0;
     ForEachPartnerRecord([&](const RetainedEvent* e) {
         TimelineEntry t;
         t.time_us = e->time_us;
@@ -1766,7 +1730,7 @@ void Analyzer::BuildTimeline() {
             if (const RuleInfo* info = Rule(r.rule)) rules += (rules.empty() ? "" : ",") + info->id;
         t.fields["rules"] = rules;
         AddEvidenceFields(t, *e);
-        result_.timeline.Add(t);
+        result_.timeline.Add(t, MentionOrder(result_.resources.size(), false, position++));
     });
 }
 

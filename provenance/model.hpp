@@ -203,7 +203,6 @@ struct Grant {
     std::string scope;
     int64_t at_us = 0;
     Principal granted_by;
-    const Operation* operation = nullptr;
     uint64_t operation_sequence = 0; // of the operation's first record: identifies it
 };
 
@@ -212,10 +211,23 @@ struct Precursor {
     std::string operation;
     std::string resource_id;
     std::string signal;
-    std::string status; // succeeded | failed | ...
-    const Operation* source = nullptr;
+    std::string status;           // succeeded | failed | ...
     uint64_t source_sequence = 0; // of the operation's first record: identifies it
 };
+
+// A run command, start or restart invoked on a reported resource: its report card lists them.
+struct InvokedAction {
+    int64_t at_us = 0;
+    std::string operation;
+    Phase final_phase = Phase::kOther;
+    std::string caller; // UPN, else the caller
+    std::string ip;
+};
+
+// Command lines and scripts kept per finding (ResourceFinding::commands): each at most
+// kMaxCommandBytes (cut on a UTF-8 boundary, marked with " [...]"), at most kMaxCommands.
+inline constexpr size_t kMaxCommandBytes = 4096;
+inline constexpr size_t kMaxCommands = 8;
 
 enum class Severity : uint8_t { kLow, kMedium, kHigh };
 std::string_view ToString(Severity severity);
@@ -244,7 +256,13 @@ struct ResourceFinding {
     std::string parent;
     std::map<std::string, std::string> details; // location, vm_size, priority, capacity, ...
     std::vector<Precursor> preparation;
-    std::vector<const Operation*> operations; // every operation on the resource
+    // What the reports read from the resource's operations, taken in the analysis's last pass
+    // (operations live only as long as the chunk of the store they were folded from): the command
+    // lines and scripts in its request/response bodies (extension commandToExecute, run command
+    // scripts, container commands), distinct, in operation order; and the run commands, starts
+    // and restarts invoked on it.
+    std::vector<std::string> commands;
+    std::vector<InvokedAction> actions;
     std::vector<EvidenceRef> evidence;
 };
 
@@ -274,9 +292,6 @@ struct PrincipalSummary {
     bool has_findings = false;
 };
 
-// The kept records the reported operations point into (provenance/investigation.cpp).
-struct RetainedRecords;
-
 struct InvestigationResult {
     std::vector<ResourceFinding> resources; // sorted: severity, created_at, resource_id
     std::vector<SubscriptionFinding> subscriptions;
@@ -286,10 +301,6 @@ struct InvestigationResult {
     // The input paths, by file id: what evidence references' `file` views. Set once, before
     // any reference is made (the strings never move, even when the result does).
     std::vector<std::string> files;
-    // Owned storage the findings point into: the operations of reported findings, preparation
-    // and grants, and the records those operations hold.
-    std::vector<std::unique_ptr<Operation>> operations;
-    std::shared_ptr<RetainedRecords> records;
 };
 
 } // namespace minetrace

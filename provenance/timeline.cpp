@@ -7,11 +7,20 @@ namespace minetrace {
 namespace {
 
 // The sort key: the time as 8 big-endian bytes with the sign bit flipped (so byte order is time
-// order, negative times included), then the message.
-std::string SortKey(const TimelineEntry& entry) {
+// order, negative times included), then the message with its NUL bytes escaped (0x00 -> 0x00 0xFF)
+// and ended by 0x00 0x00 (so a message sorts before every longer message it begins), then the
+// order, big-endian. Byte order of keys is then (time, message, order).
+std::string SortKey(const TimelineEntry& entry, uint64_t order) {
     std::string key;
+    key.reserve(8 + entry.message.size() + 2 + 8);
     PutBigEndian(key, static_cast<uint64_t>(entry.time_us) ^ (uint64_t{1} << 63));
-    key += entry.message;
+    for (char c : entry.message) {
+        key += c;
+        if (c == '\0') key += '\xff';
+    }
+    key += '\0';
+    key += '\0';
+    PutBigEndian(key, order);
     return key;
 }
 
@@ -21,6 +30,10 @@ Timeline::Timeline(RetainedStoreOptions options)
     : store_(std::make_unique<RetainedStore>(std::move(options))) {}
 
 void Timeline::Add(const TimelineEntry& entry) {
+    Add(entry, added_);
+}
+
+void Timeline::Add(const TimelineEntry& entry, uint64_t order) {
     std::string bytes;
     PutVarint(bytes, static_cast<uint64_t>(entry.time_us));
     PutText(bytes, entry.timestamp_desc);
@@ -31,8 +44,7 @@ void Timeline::Add(const TimelineEntry& entry) {
         PutText(bytes, key);
         PutText(bytes, value);
     }
-    // Sequences keep the order of addition among entries of the same time and message.
-    store_->Append(SortKey(entry), ++added_, bytes);
+    store_->Append(SortKey(entry, order), ++added_, bytes);
 }
 
 void Timeline::ForEach(const std::function<void(const TimelineEntry&)>& visit) const {

@@ -1,6 +1,7 @@
 // Timeline: the entries of timeline.jsonl and timeline.csv in their order (time, then message,
-// then the order they were added), held in a RetainedStore so that a long timeline spills to a
-// temporary file like the kept records instead of growing the heap.
+// then an order the caller gives, by default the order they were added), held in a RetainedStore so
+// that a long timeline spills to a temporary file like the kept records instead of growing the
+// heap.
 //
 // Not thread-safe: Add from one thread, then ForEach from one thread at a time. ForEach is const
 // for its callers (it does not change the entries) but reads the store in a pass.
@@ -30,7 +31,11 @@ class Timeline {
   public:
     explicit Timeline(RetainedStoreOptions options = {});
 
+    // Entries of the same time and message come in the order added...
     void Add(const TimelineEntry& entry);
+    // ... or in `order` (ascending; the same order twice ties by the order added). Do not mix
+    // the two forms in one timeline: the default order is the count of entries added before.
+    void Add(const TimelineEntry& entry, uint64_t order);
     // Visits the entries in order. Throws what the store throws (a damaged spill file).
     void ForEach(const std::function<void(const TimelineEntry&)>& visit) const;
     uint64_t size() const { return store_->records(); }

@@ -1,7 +1,6 @@
 #include "report/facts.hpp"
 
 #include "core/timestamp.hpp"
-#include "provenance/body.hpp"
 #include "provenance/outputs.hpp"
 
 #include <algorithm>
@@ -14,14 +13,6 @@ namespace {
 
 std::string MfaText(Tristate mfa) {
     return mfa == Tristate::kYes ? "yes" : mfa == Tristate::kNo ? "no" : "unknown";
-}
-
-// Cuts `text` to at most `limit` bytes on a UTF-8 character boundary.
-std::string CutUtf8(std::string_view text, size_t limit) {
-    if (text.size() <= limit) return std::string(text);
-    size_t cut = limit;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return std::string(text.substr(0, cut)) + " [...]";
 }
 
 void AddFact(std::vector<Fact>& facts, std::string label, std::string value) {
@@ -114,21 +105,17 @@ ChainStep CreationStep(const ResourceFinding& f) {
 // Children (extensions, run commands, pools) by parent id, in result order.
 using ChildIndex = std::map<std::string, std::vector<const ResourceFinding*>, std::less<>>;
 
-// The commands of each reported finding (CommandsOf), computed once: a child's commands are shown
-// on its own card and on its parent's.
-using CommandIndex = std::map<const ResourceFinding*, std::vector<std::string>>;
-
-ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children,
-                        const CommandIndex& commands) {
+// A child's commands are shown on its own card and on its parent's.
+ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children) {
     ChainStep step{Stage::kExecution, {}, ""};
     bool is_child = IsExtensionOrRunCommand(f.resource_type);
-    std::vector<std::string> own = commands.at(&f);
+    const std::vector<std::string>& own = f.commands;
     if (!own.empty() || (is_child && !f.content_unavailable.empty())) {
         StepItem item;
         item.at_us = f.created_at_us;
         item.text = is_child ? "What the " + ShortResourceType(f.resource_type) + " ran"
                              : "Commands in its configuration";
-        item.commands = std::move(own);
+        item.commands = own;
         for (const std::string& note : f.content_unavailable) AddFact(item.facts, "note", note);
         step.items.push_back(std::move(item));
     }
@@ -149,26 +136,16 @@ ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children,
         if (publisher != child.details.end()) AddFact(item.facts, "publisher", publisher->second);
         AddFact(item.facts, "severity", std::string(ToString(child.severity)));
         for (const std::string& note : child.content_unavailable) AddFact(item.facts, "note", note);
-        item.commands = commands.at(&child);
+        item.commands = child.commands;
         step.items.push_back(std::move(item));
     }
     // Run commands and starts invoked on the resource itself.
-    for (const Operation* op : f.operations) {
-        if (op->verb != "action") continue;
-        if (op->operation.find("runcommand") == std::string::npos &&
-            !std::string_view(op->operation).ends_with("/start/action") &&
-            !std::string_view(op->operation).ends_with("/restart/action"))
-            continue;
+    for (const InvokedAction& action : f.actions) {
         StepItem item;
-        item.at_us = op->request_us;
-        item.text =
-            std::string(op->operation) + " (" + std::string(ToString(op->final_phase)) + ")";
-        if (op->request) {
-            AddFact(item.facts, "caller",
-                    std::string(op->request->who().upn.empty() ? op->request->who().caller
-                                                               : op->request->who().upn));
-            AddFact(item.facts, "IP", std::string(op->request->caller_ip));
-        }
+        item.at_us = action.at_us;
+        item.text = action.operation + " (" + std::string(ToString(action.final_phase)) + ")";
+        AddFact(item.facts, "caller", action.caller);
+        AddFact(item.facts, "IP", action.ip);
         step.items.push_back(std::move(item));
     }
     std::stable_sort(step.items.begin(), step.items.end(),
@@ -255,30 +232,6 @@ std::string SignalLabel(std::string_view signal) {
     return std::string(signal);
 }
 
-std::vector<std::string> CommandsOf(const ResourceFinding& f) {
-    std::vector<std::string> out;
-    std::set<std::string> seen;
-    BodyReader reader;
-    auto add = [&](const std::string& text) {
-        if (text.empty() || out.size() >= kMaxCommands) return;
-        std::string cut = CutUtf8(text, kMaxCommandBytes);
-        if (seen.insert(cut).second) out.push_back(std::move(cut));
-    };
-    for (const Operation* op : f.operations) {
-        for (const RetainedEvent* e : op->events) {
-            for (const std::string_view* body : {&e->request_body, &e->response_body}) {
-                auto root = reader.Parse(*body);
-                if (!root) continue;
-                add(reader.FindAnywhere(*root, "commandtoexecute"));
-                add(reader.FindAnywhere(*root, "script"));
-                add(reader.FindAnywhere(*root, "commandid"));
-                add(reader.Find(*root, {"properties", "containers", "properties", "command"}));
-            }
-        }
-    }
-    return out;
-}
-
 ReportFacts BuildFacts(const ReportContext& context) {
     const InvestigationResult& result = context.result;
     ReportFacts facts;
@@ -355,8 +308,6 @@ ReportFacts BuildFacts(const ReportContext& context) {
         for (const auto& [reason, count] : f.quarantined) s.quarantined_by_reason[reason] += count;
     }
 
-    CommandIndex commands;
-    for (const ResourceFinding& f : result.resources) commands.emplace(&f, CommandsOf(f));
     ChildIndex children;
     for (const ResourceFinding& f : result.resources)
         if (!f.parent.empty()) children[f.parent].push_back(&f);
@@ -365,8 +316,8 @@ ReportFacts BuildFacts(const ReportContext& context) {
         card.finding = &f;
         auto location = f.details.find("location");
         if (location != f.details.end()) card.region = location->second;
-        card.chain = {GrantStep(f), PreparationStep(f), CreationStep(f),
-                      ExecutionStep(f, children, commands), DeletionStep(f)};
+        card.chain = {GrantStep(f), PreparationStep(f), CreationStep(f), ExecutionStep(f, children),
+                      DeletionStep(f)};
         facts.cards.push_back(std::move(card));
     }
     return facts;

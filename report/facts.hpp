@@ -31,9 +31,8 @@ struct ReportContext {
     const InputCoverage& coverage;
     const std::vector<RuleInfo>& rules;
     std::vector<std::string> input_errors; // directories that could not be listed
-    // BuildFacts' result, built on first use by CachedFacts (the facts read every reported
-    // resource's bodies for its commands, and each report file needs them). Not thread-safe:
-    // the report writers of one context run on one thread.
+    // BuildFacts' result, built on first use by CachedFacts (each report file needs them).
+    // Not thread-safe: build it before report writers run on several threads.
     mutable std::shared_ptr<const struct ReportFacts> facts_cache;
 };
 
@@ -112,12 +111,5 @@ std::string PrincipalTypeLabel(std::string_view type);
 std::string DescribePrincipal(const Principal& principal);
 // Plain-language label of a preparation signal ("quota increase", ...).
 std::string SignalLabel(std::string_view signal);
-
-// Command lines and scripts in a resource's request/response bodies (extension
-// commandToExecute, run command scripts, container commands), deduplicated, each at most
-// kMaxCommandBytes (cut on a UTF-8 boundary, marked with " [...]"), at most kMaxCommands.
-inline constexpr size_t kMaxCommandBytes = 4096;
-inline constexpr size_t kMaxCommands = 8;
-std::vector<std::string> CommandsOf(const ResourceFinding& finding);
 
 } // namespace minetrace

@@ -32,9 +32,6 @@ inline const std::vector<std::string>& Payloads() {
 
 // The report inputs, owning everything the context refers to.
 struct ReportInputs {
-    std::vector<std::unique_ptr<RetainedEvent>> events;
-    std::vector<std::unique_ptr<std::string>> strings;         // what the events' views point into
-    std::vector<std::unique_ptr<RetainedIdentity>> identities; // what the events point at
     InvestigationResult result;
     std::vector<FileAccount> files;
     InputCoverage coverage;
@@ -63,27 +60,6 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
     size_t i = 0;
     for (const std::string& payload : Payloads()) {
         std::string sub = i == 2 ? payload : kSub;
-        auto event = std::make_unique<RetainedEvent>();
-        event->time_us = t;
-        auto identity = std::make_unique<RetainedIdentity>();
-        identity->caller = payload;
-        event->identity = identity.get();
-        in->identities.push_back(std::move(identity));
-        event->caller_ip = payload;
-        auto body =
-            std::make_unique<std::string>("{\"properties\":{\"settings\":{\"commandToExecute\":");
-        AppendJsonString(*body, "bash -c " + payload);
-        *body += "}}}";
-        event->request_body = *body;
-        in->strings.push_back(std::move(body));
-        auto op = std::make_unique<Operation>();
-        op->events = {event.get()};
-        op->request = event.get();
-        op->request_us = t;
-        op->operation = "microsoft.compute/virtualmachines/write";
-        op->verb = "write";
-        op->final_phase = Phase::kSucceeded;
-
         ResourceFinding f;
         f.resource_id = "/subscriptions/" + sub +
                         "/resourcegroups/rg/providers/"
@@ -120,11 +96,16 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
         p.signal = "quota-increase";
         p.status = payload;
         f.preparation = {p};
-        f.operations = {op.get()};
+        f.commands = {"bash -c " + payload};
+        InvokedAction action;
+        action.at_us = t + 60000000;
+        action.operation = payload + "/runcommand/action";
+        action.final_phase = Phase::kSucceeded;
+        action.caller = payload;
+        action.ip = payload;
+        f.actions = {action};
         f.evidence = {EvidenceRef{payload, 1, 2, 3, Sha256Digest{0xAB, 0xCD}}};
         in->result.resources.push_back(std::move(f));
-        in->result.operations.push_back(std::move(op));
-        in->events.push_back(std::move(event));
 
         SubscriptionFinding s;
         s.subscription_id = sub;
