@@ -1,5 +1,6 @@
 #include "provenance/investigation.hpp"
 
+#include "core/arena.hpp"
 #include "core/ascii.hpp"
 #include "core/byte_form.hpp"
 #include "core/flat_index.hpp"
@@ -743,16 +744,17 @@ std::vector<ResourceGroup> LoadGroups(const StoredChunk& chunk, const std::vecto
     return groups;
 }
 
-// Where an operation stands in operation order (OperationBefore), kept past its chunk.
+// Where an operation stands in operation order (OperationBefore). The texts are views: into the
+// operation's records while a pass builds it, into the Analyzer's index texts once an index keeps
+// it (Analyzer::Indexed), so an index entry holds no string of its own.
 struct OperationOrder {
     int64_t request_us = 0;
-    std::string operation;
-    std::string resource_id;
+    std::string_view operation;
+    std::string_view resource_id;
     uint64_t sequence = 0; // of the operation's first record: identifies it
 
     static OperationOrder Of(const Operation& op) {
-        return {op.request_us, std::string(op.operation), std::string(op.resource_id_lower),
-                op.events.front()->sequence};
+        return {op.request_us, op.operation, op.resource_id_lower, op.events.front()->sequence};
     }
     bool operator<(const OperationOrder& o) const {
         return std::tie(request_us, operation, resource_id, sequence) <
@@ -764,8 +766,8 @@ struct OperationOrder {
 // (PrecursorSignal), by principal, in operation order.
 struct PrecursorEntry {
     OperationOrder at;
-    std::string subscription_id;
-    std::string_view signal; // static text
+    std::string_view subscription_id; // like `at`'s texts
+    std::string_view signal;          // static text
     Phase final_phase = Phase::kOther;
 };
 
@@ -872,12 +874,29 @@ class Analyzer {
     InvestigationResult result_;
 
     // Cross-resource indexes (CollectIndexes), read-only afterwards.
+    // The texts the indexes view: repeated ones (operations, subscriptions, resources named by
+    // preparation) stored once, the rest (deployments' ids) as they come.
+    Arena index_texts_{64u << 10};
+    std::unordered_set<std::string_view> interned_;
+    std::string_view Intern(std::string_view text) {
+        if (text.empty()) return {};
+        if (auto it = interned_.find(text); it != interned_.end()) return *it;
+        return *interned_.insert(index_texts_.Store(text)).first;
+    }
+    // `at` with its texts moved into index_texts_.
+    OperationOrder Indexed(OperationOrder at, bool repeated) {
+        at.operation = Intern(at.operation);
+        at.resource_id = repeated ? Intern(at.resource_id) : index_texts_.Store(at.resource_id);
+        return at;
+    }
+
     std::vector<std::pair<Grant, OperationOrder>> grants_;
     std::map<std::string, std::vector<const Grant*>> grants_by_principal_;
     std::map<std::string, const Grant*> grants_by_assignment_; // assignment GUID without dashes
     std::unordered_map<uint64_t, const Grant*> grants_by_operation_; // by first record
-    // correlation id -> the first deployment (in operation order) that carries it
-    std::unordered_map<std::string, std::pair<OperationOrder, std::string>> deployments_;
+    // correlation id -> the first deployment (in operation order) that carries it; its
+    // resource_id is the deployment's
+    std::unordered_map<std::string_view, OperationOrder> deployments_;
     // principal key -> the operations that may be preparation, in operation order
     std::unordered_map<std::string, std::vector<PrecursorEntry>> by_principal_;
     // Per principal (object id|name): when and where it created compute, for region sweeps;
@@ -915,8 +934,8 @@ void Analyzer::CollectIndexes() {
     struct Found {
         std::vector<std::pair<std::string, PrecursorEntry>> precursors; // principal key
         std::vector<std::pair<Grant, OperationOrder>> grants;
-        std::vector<std::pair<std::string, std::pair<OperationOrder, std::string>>> deployments;
-        std::string sweep_principal; // empty if none
+        std::vector<std::pair<std::string_view, OperationOrder>> deployments; // correlation id
+        std::string sweep_principal;                                          // empty if none
         std::pair<int64_t, std::string> creation;
         std::string miner_parent;
     };
@@ -962,9 +981,7 @@ void Analyzer::CollectIndexes() {
                 }
                 if (op->operation == "microsoft.resources/deployments/write" &&
                     !op->correlation_id.empty())
-                    out.deployments.push_back(
-                        {std::string(op->correlation_id),
-                         {OperationOrder::Of(*op), std::string(op->resource_id_lower)}});
+                    out.deployments.emplace_back(op->correlation_id, OperationOrder::Of(*op));
             }
             // Only compute of the swept types and extensions or run commands feed the indexes.
             if (group.key.empty() || !IsRelevant(group.ops)) return;
@@ -991,12 +1008,20 @@ void Analyzer::CollectIndexes() {
         std::unordered_map<std::string, uint32_t> region_ids;
         for (uint32_t r = 0; r < regions_.size(); ++r) region_ids.emplace(regions_[r], r);
         for (Found& out : found) {
-            for (auto& [key, p] : out.precursors) by_principal_[key].push_back(std::move(p));
-            for (auto& grant : out.grants) grants_.push_back(std::move(grant));
-            for (auto& [correlation, deployment] : out.deployments) {
-                auto [it, inserted] = deployments_.try_emplace(correlation, deployment);
-                if (!inserted && deployment.first < it->second.first)
-                    it->second = std::move(deployment);
+            // The entries view the chunk's records: their texts move to index_texts_ here.
+            for (auto& [key, p] : out.precursors) {
+                p.at = Indexed(p.at, true);
+                p.subscription_id = Intern(p.subscription_id);
+                by_principal_[key].push_back(p);
+            }
+            for (auto& [grant, at] : out.grants)
+                grants_.emplace_back(std::move(grant), Indexed(at, true));
+            for (const auto& [correlation, at] : out.deployments) {
+                auto it = deployments_.find(correlation);
+                if (it == deployments_.end())
+                    deployments_.emplace(index_texts_.Store(correlation), Indexed(at, false));
+                else if (at < it->second)
+                    it->second = Indexed(at, false);
             }
             if (!out.sweep_principal.empty()) {
                 auto [it, inserted] = region_ids.try_emplace(
@@ -1030,9 +1055,9 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) const {
     f.created_by = PrincipalOf(*creation.request);
     // The deployment whose correlation id this creation shares.
     if (!creation.correlation_id.empty()) {
-        auto it = deployments_.find(std::string(creation.correlation_id));
-        if (it != deployments_.end() && it->second.second != f.resource_id)
-            f.deployment = it->second.second;
+        auto it = deployments_.find(creation.correlation_id);
+        if (it != deployments_.end() && it->second.resource_id != f.resource_id)
+            f.deployment = it->second.resource_id;
     }
     // authorized_by: the role assignment named by the call's evidence, else the latest grant
     // to the creator before the creation.
@@ -1405,6 +1430,8 @@ void Analyzer::TraceSuspects() {
 // The reported findings in report order (severity, creation time, resource id), moved from
 // findings_ into the result; pass 4 adds what they need from their operations.
 void Analyzer::ReportFindings() {
+    result_.resources.reserve(static_cast<size_t>(std::count_if(
+        findings_.begin(), findings_.end(), [](const auto& kv) { return Notable(kv.second); })));
     for (auto& [id, f] : findings_)
         if (Notable(f)) result_.resources.push_back(std::move(f));
     findings_.clear();

@@ -103,7 +103,7 @@ ChainStep CreationStep(const ResourceFinding& f) {
 }
 
 // Children (extensions, run commands, pools) by parent id, in result order.
-using ChildIndex = std::map<std::string, std::vector<const ResourceFinding*>, std::less<>>;
+using ChildIndex = decltype(ReportFacts::children);
 
 // A child's commands are shown on its own card and on its parent's.
 ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children) {
@@ -308,19 +308,22 @@ ReportFacts BuildFacts(const ReportContext& context) {
         for (const auto& [reason, count] : f.quarantined) s.quarantined_by_reason[reason] += count;
     }
 
-    ChildIndex children;
     for (const ResourceFinding& f : result.resources)
-        if (!f.parent.empty()) children[f.parent].push_back(&f);
+        if (!f.parent.empty()) facts.children[f.parent].push_back(&f);
     for (const ResourceFinding& f : result.resources) {
         ResourceCard card;
         card.finding = &f;
         auto location = f.details.find("location");
         if (location != f.details.end()) card.region = location->second;
-        card.chain = {GrantStep(f), PreparationStep(f), CreationStep(f), ExecutionStep(f, children),
-                      DeletionStep(f)};
         facts.cards.push_back(std::move(card));
     }
     return facts;
+}
+
+std::array<ChainStep, 5> ChainOf(const ReportFacts& facts, const ResourceCard& card) {
+    const ResourceFinding& f = *card.finding;
+    return {GrantStep(f), PreparationStep(f), CreationStep(f), ExecutionStep(f, facts.children),
+            DeletionStep(f)};
 }
 
 const ReportFacts& CachedFacts(const ReportContext& context) {

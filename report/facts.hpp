@@ -58,10 +58,11 @@ struct ChainStep {
     std::string absent; // why the step is empty, when it is
 };
 
+// A reported resource as the reports show it. Its provenance chain is built by ChainOf when a
+// report writes the card: held for every card at once, the chains of a big answer took tens of MB.
 struct ResourceCard {
     const ResourceFinding* finding = nullptr;
     std::string region; // details["location"], or empty
-    std::array<ChainStep, 5> chain;
 };
 
 struct Creator {
@@ -94,9 +95,15 @@ struct ReportFacts {
     ReportSummary summary;
     std::vector<ResourceCard> cards;         // in result.resources order
     std::map<std::string, size_t> rule_hits; // rule id -> resources it flagged
+    // Children (extensions, run commands, pools) by parent id, in result order: their commands
+    // are shown on their own card and on their parent's.
+    std::map<std::string, std::vector<const ResourceFinding*>, std::less<>> children;
 };
 
 ReportFacts BuildFacts(const ReportContext& context);
+// The provenance chain of one card: grant, preparation, creation, execution, deletion.
+// Thread-safe (reads only).
+std::array<ChainStep, 5> ChainOf(const ReportFacts& facts, const ResourceCard& card);
 // BuildFacts, once per context.
 const ReportFacts& CachedFacts(const ReportContext& context);
 

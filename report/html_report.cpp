@@ -243,7 +243,7 @@ void Facts(Html& h, const std::vector<Fact>& facts) {
     h.raw("</dl>");
 }
 
-void Card(Html& h, const ResourceCard& card, size_t index) {
+void Card(Html& h, const ReportFacts& facts, const ResourceCard& card, size_t index) {
     const ResourceFinding& f = *card.finding;
     h.raw("<article class=\"card ").raw(ToString(f.severity)).raw("\" id=\"r");
     h.raw(std::to_string(index)).raw("\">\n<header>");
@@ -267,7 +267,7 @@ void Card(Html& h, const ResourceCard& card, size_t index) {
         h.raw("</ul>\n");
     }
     h.raw("<ol class=\"chain\">\n");
-    for (const ChainStep& step : card.chain) {
+    for (const ChainStep& step : ChainOf(facts, card)) {
         h.raw(step.items.empty() ? "<li class=\"absent\">" : "<li>");
         h.el("h4", StageName(step.stage));
         if (step.items.empty()) h.el("span", step.absent);
@@ -407,7 +407,7 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
             continue;
         }
         FlushIfLarge(out, h.s);
-        Card(h, facts.cards[i], i);
+        Card(h, facts, facts.cards[i], i);
     }
     if (low > 0) {
         h.raw("<details><summary>");
@@ -416,7 +416,7 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
         for (size_t i = 0; i < facts.cards.size(); ++i)
             if (facts.cards[i].finding->severity == Severity::kLow) {
                 FlushIfLarge(out, h.s);
-                Card(h, facts.cards[i], i);
+                Card(h, facts, facts.cards[i], i);
             }
         h.raw("</details>\n");
     }

@@ -284,7 +284,7 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
         }
         m.raw("\n**Provenance chain:**\n\n");
         int number = 0;
-        for (const ChainStep& step : card.chain) {
+        for (const ChainStep& step : ChainOf(facts, card)) {
             m.raw(std::to_string(++number)).raw(". **").raw(StageName(step.stage)).raw(":** ");
             if (step.items.empty()) {
                 m.text(step.absent).raw("\n");

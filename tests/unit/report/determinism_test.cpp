@@ -71,11 +71,12 @@ TEST_CASE("Report facts: the scenario's answer is in every report", "[report]") 
     for (const ResourceCard& card : facts.cards)
         if (card.finding->name == "GPU-TRAIN-EUS-01") vm = &card;
     REQUIRE(vm != nullptr);
-    for (const ChainStep& step : vm->chain) {
+    std::array<ChainStep, 5> chain = ChainOf(facts, *vm);
+    for (const ChainStep& step : chain) {
         INFO(StageName(step.stage));
         CHECK_FALSE(step.items.empty());
     }
-    const ChainStep& execution = vm->chain[static_cast<size_t>(Stage::kExecution)];
+    const ChainStep& execution = chain[static_cast<size_t>(Stage::kExecution)];
     bool miner = false;
     for (const StepItem& item : execution.items)
         for (const std::string& command : item.commands)
