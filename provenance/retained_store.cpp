@@ -22,8 +22,12 @@ struct SpilledHeader {
     uint32_t size;
 };
 
-constexpr size_t kReadBuffer = 256u << 10; // per run, during a pass
-constexpr size_t kWriteBuffer = 1u << 20;  // while spilling a run
+// Read buffers of a pass: 256 KiB per run, less when there are many runs, so that all of them
+// stay within 8 MiB up to 512 runs (about 16 GiB of kept records); never below 16 KiB.
+constexpr size_t kReadBuffer = 256u << 10;
+constexpr size_t kReadBuffersTotal = 8u << 20;
+constexpr size_t kMinReadBuffer = 16u << 10;
+constexpr size_t kWriteBuffer = 1u << 20; // while spilling a run
 
 [[noreturn]] void Fail(const std::string& what) {
     throw std::runtime_error("investigation spill file: " + what + ": " +
@@ -35,7 +39,10 @@ constexpr size_t kWriteBuffer = 1u << 20;  // while spilling a run
 // Reads one run of the spill file record by record, through a small buffer.
 class RetainedStore::RunCursor {
   public:
-    RunCursor(int fd, Run run) : fd_(fd), next_(run.begin), end_(run.end) { Advance(); }
+    RunCursor(int fd, Run run, size_t read_size)
+        : fd_(fd), next_(run.begin), end_(run.end), read_size_(read_size) {
+        Advance();
+    }
 
     bool done() const { return done_; }
     uint64_t sequence() const { return header_.sequence; }
@@ -66,7 +73,7 @@ class RetainedStore::RunCursor {
         buffer_.erase(0, at_);
         length_ -= at_;
         at_ = 0;
-        size_t want = std::max(size, kReadBuffer);
+        size_t want = std::max(size, read_size_);
         if (buffer_.size() < want) buffer_.resize(want);
         while (length_ < size && next_ < end_) {
             size_t room = std::min<uint64_t>(buffer_.size() - length_, end_ - next_);
@@ -85,6 +92,7 @@ class RetainedStore::RunCursor {
     int fd_;
     uint64_t next_; // file offset of the next byte to read
     uint64_t end_;
+    size_t read_size_; // bytes read at once (the buffer grows only for a bigger record)
     std::string buffer_;
     size_t length_ = 0; // valid bytes in buffer_
     size_t at_ = 0;     // start of the current record's key (after its header)
@@ -238,8 +246,10 @@ class RetainedStore::Merger {
     Merger(int fd, const std::vector<Run>& runs, size_t max_groups, size_t max_bytes,
            const std::function<bool(std::string_view)>& select)
         : max_groups_(max_groups), max_bytes_(max_bytes), select_(select) {
+        size_t read_size = std::clamp(kReadBuffersTotal / std::max<size_t>(runs.size(), 1),
+                                      kMinReadBuffer, kReadBuffer);
         for (const Run& run : runs) {
-            auto cursor = std::make_unique<RunCursor>(fd, run);
+            auto cursor = std::make_unique<RunCursor>(fd, run, read_size);
             if (!cursor->done()) cursors_.push_back(std::move(cursor));
         }
         for (auto& cursor : cursors_) heap_.push(cursor.get());
