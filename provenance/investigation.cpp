@@ -875,15 +875,17 @@ class Analyzer {
 
     // Cross-resource indexes (CollectIndexes), read-only afterwards.
     // The texts the indexes view: repeated ones (operations, subscriptions, resources named by
-    // preparation) stored once, the rest (deployments' ids) as they come.
+    // preparation) stored once in the result's texts, since findings' preparation views them
+    // too; the rest (deployments' ids) as they come in index_texts_, which ends with the
+    // analysis. Serial only.
     Arena index_texts_{64u << 10};
     std::unordered_set<std::string_view> interned_;
     std::string_view Intern(std::string_view text) {
         if (text.empty()) return {};
         if (auto it = interned_.find(text); it != interned_.end()) return *it;
-        return *interned_.insert(index_texts_.Store(text)).first;
+        return *interned_.insert(result_.texts->Store(text)).first;
     }
-    // `at` with its texts moved into index_texts_.
+    // `at` with its texts moved out of the chunk's records.
     OperationOrder Indexed(OperationOrder at, bool repeated) {
         at.operation = Intern(at.operation);
         at.resource_id = repeated ? Intern(at.resource_id) : index_texts_.Store(at.resource_id);
@@ -1168,7 +1170,7 @@ void Analyzer::AttachPreparation(ResourceFinding& f) const {
         p.operation = op->at.operation;
         p.resource_id = op->at.resource_id;
         p.signal = op->signal;
-        p.status = std::string(ToString(op->final_phase));
+        p.status = ToString(op->final_phase);
         p.source_sequence = op->at.sequence;
         f.preparation.push_back(std::move(p));
     }
@@ -1532,10 +1534,10 @@ void Analyzer::Finish() {
         const ResourceFinding& f = result_.resources[rank];
         rank_of.emplace(f.resource_id, rank);
         read.insert(f.resource_id);
-        auto mention = [&](uint64_t sequence, const std::string& resource, size_t position,
+        auto mention = [&](uint64_t sequence, std::string_view resource, size_t position,
                            std::string_view role) {
             named.try_emplace(sequence, Mention{MentionOrder(rank, true, position), role});
-            read.insert(resource);
+            if (!read.count(resource)) read.emplace(resource);
         };
         for (size_t j = 0; j < f.preparation.size(); ++j)
             mention(f.preparation[j].source_sequence, f.preparation[j].resource_id, j, "precursor");
@@ -1571,6 +1573,14 @@ void Analyzer::Finish() {
                         OperationEntry(op, std::string(first->role), own ? finding : nullptr));
                 }
             });
+            // The actions view the chunk's records: their texts move to the result's here.
+            for (const ResourceGroup& group : groups)
+                if (auto found = rank_of.find(group.key); found != rank_of.end())
+                    for (InvokedAction& action : result_.resources[found->second].actions) {
+                        action.operation = Intern(action.operation);
+                        action.caller = Intern(action.caller);
+                        action.ip = Intern(action.ip);
+                    }
             for (const auto& group_entries : entries)
                 for (const auto& [order, entry] : group_entries) result_.timeline.Add(entry, order);
         },

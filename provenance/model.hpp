@@ -12,6 +12,7 @@
 // All types are plain values; an InvestigationResult owns everything it points to.
 #pragma once
 
+#include "core/arena.hpp"
 #include "core/event.hpp"
 #include "core/sha256.hpp"
 #include "provenance/timeline.hpp"
@@ -206,22 +207,24 @@ struct Grant {
     uint64_t operation_sequence = 0; // of the operation's first record: identifies it
 };
 
+// The texts of Precursor and InvokedAction view InvestigationResult::texts (or, where tests build
+// findings by hand, storage that outlives them): the findings of one attacker repeat them.
 struct Precursor {
     int64_t at_us = 0;
-    std::string operation;
-    std::string resource_id;
-    std::string signal;
-    std::string status;           // succeeded | failed | ...
+    std::string_view operation;
+    std::string_view resource_id;
+    std::string_view signal;
+    std::string_view status;      // succeeded | failed | ...
     uint64_t source_sequence = 0; // of the operation's first record: identifies it
 };
 
 // A run command, start or restart invoked on a reported resource: its report card lists them.
 struct InvokedAction {
     int64_t at_us = 0;
-    std::string operation;
+    std::string_view operation;
     Phase final_phase = Phase::kOther;
-    std::string caller; // UPN, else the caller
-    std::string ip;
+    std::string_view caller; // UPN, else the caller
+    std::string_view ip;
 };
 
 // Command lines and scripts kept per finding (ResourceFinding::commands): each at most
@@ -301,6 +304,9 @@ struct InvestigationResult {
     // The input paths, by file id: what evidence references' `file` views. Set once, before
     // any reference is made (the strings never move, even when the result does).
     std::vector<std::string> files;
+    // The texts the findings' preparation and invoked actions view, each stored once. Shared,
+    // so that copies of a result view the same texts.
+    std::shared_ptr<Arena> texts = std::make_shared<Arena>(size_t{64} << 10);
 };
 
 } // namespace minetrace

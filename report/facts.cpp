@@ -65,8 +65,9 @@ ChainStep PreparationStep(const ResourceFinding& f) {
     for (const Precursor& p : f.preparation) {
         StepItem item;
         item.at_us = p.at_us;
-        item.text = SignalLabel(p.signal) + ": " + p.operation + " (" + p.status + ")";
-        AddFact(item.facts, "resource", p.resource_id);
+        item.text = SignalLabel(p.signal) + ": " + std::string(p.operation) + " (" +
+                    std::string(p.status) + ")";
+        AddFact(item.facts, "resource", std::string(p.resource_id));
         step.items.push_back(std::move(item));
     }
     if (step.items.empty())
@@ -143,9 +144,10 @@ ChainStep ExecutionStep(const ResourceFinding& f, const ChildIndex& children) {
     for (const InvokedAction& action : f.actions) {
         StepItem item;
         item.at_us = action.at_us;
-        item.text = action.operation + " (" + std::string(ToString(action.final_phase)) + ")";
-        AddFact(item.facts, "caller", action.caller);
-        AddFact(item.facts, "IP", action.ip);
+        item.text =
+            std::string(action.operation) + " (" + std::string(ToString(action.final_phase)) + ")";
+        AddFact(item.facts, "caller", std::string(action.caller));
+        AddFact(item.facts, "IP", std::string(action.ip));
         step.items.push_back(std::move(item));
     }
     std::stable_sort(step.items.begin(), step.items.end(),

@@ -232,13 +232,13 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
                 f.deleted_by ? DescribePrincipal(*f.deleted_by) : ""};
         if (f.severity == Severity::kLow) continue;
         for (const Precursor& p : f.preparation)
-            rows[{p.at_us, 0, p.resource_id, p.operation}] = {
+            rows[{p.at_us, 0, std::string(p.resource_id), std::string(p.operation)}] = {
                 ReportTime(p.at_us),
-                "precursor: " + SignalLabel(p.signal) + " (" + p.status + ")",
+                "precursor: " + SignalLabel(p.signal) + " (" + std::string(p.status) + ")",
                 "",
                 "",
-                p.operation,
-                p.resource_id,
+                std::string(p.operation),
+                std::string(p.resource_id),
                 f.created_by ? DescribePrincipal(*f.created_by) : ""};
         if (f.authorized_by)
             rows[{f.authorized_by->at_us, 0, f.authorized_by->assignment_id, "grant"}] = {

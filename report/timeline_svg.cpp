@@ -197,10 +197,11 @@ std::string TimelineSvg(const ReportFacts& facts) {
         const ResourceFinding& f = *card.finding;
         for (const Precursor& p : f.preparation) {
             if (!inside(p.at_us)) continue;
-            preps[{p.at_us, p.operation, p.resource_id}] = {
-                p.at_us, p.signal,
-                SignalLabel(p.signal) + " " + ReportTime(p.at_us) + ": " + p.operation + " " +
-                    p.resource_id + " (" + p.status + ")"};
+            preps[{p.at_us, std::string(p.operation), std::string(p.resource_id)}] = {
+                p.at_us, std::string(p.signal),
+                SignalLabel(p.signal) + " " + ReportTime(p.at_us) + ": " +
+                    std::string(p.operation) + " " + std::string(p.resource_id) + " (" +
+                    std::string(p.status) + ")"};
         }
         if (f.authorized_by && inside(f.authorized_by->at_us)) {
             const Grant& g = *f.authorized_by;

@@ -191,3 +191,63 @@ TEST_CASE("Analysis: ordinary compute is dropped unless its creator is implicate
         CHECK(found[gpu].find("regions within a day") == std::string::npos);
     }
 }
+
+TEST_CASE("Analysis: an operation is on the timeline once, in the role of its first mention",
+          "[provenance]") {
+    const TestCaller who{"aaaaaaaa-0000-4000-8000-000000000009",
+                         "11111111-0000-4000-8000-000000000009", "203.0.113.50"};
+    const std::string op = "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE";
+    const std::string gpu_body =
+        "{\"location\":\"eastus\",\"properties\":{\"hardwareProfile\":{\"vmSize\":"
+        "\"Standard_NC24ads_A100_v4\"}}}";
+    const std::string failed_correlation = "f0000000-0000-4000-8000-000000000001";
+    // A failed GPU VM creation, then a successful one by the same principal a day later. The
+    // failed write is the preparation (a failed attempt) of the second VM, rated high and so
+    // first in report order, and the own operation of the first VM, reported at medium: its
+    // one timeline entry is the precursor's, without a finding's severity.
+    std::string log =
+        Record("2026-10-01T10:00:00.0000000Z", "MICROSOFT.COMPUTE/VIRTUALMACHINES/VM-FAIL", op,
+               "Start", failed_correlation, who, gpu_body) +
+        Record("2026-10-01T10:00:30.0000000Z", "MICROSOFT.COMPUTE/VIRTUALMACHINES/VM-FAIL", op,
+               "Failure", failed_correlation, who, "") +
+        CreateVm("2026-10-02", 600, "VM-GPU", "Standard_NC24ads_A100_v4", "eastus", who);
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("minetrace-mention-" + std::to_string(::getpid()) + ".jsonl"))
+                                 .string();
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << log;
+    }
+    Result two = Investigate(path, 2);
+    Result spilled = Investigate(path, 1, 1); // every kept record a run of its own
+    std::filesystem::remove(path);
+    CHECK(spilled.resources == two.resources);
+    CHECK(spilled.timeline == two.timeline);
+
+    std::map<std::string, std::string> found = ByName(two.resources);
+    REQUIRE(found.count("vm-gpu"));
+    REQUIRE(found.count("vm-fail"));
+    CHECK(found["vm-gpu"].find("\"severity\": \"high\"") != std::string::npos);
+    CHECK(found["vm-fail"].find("\"severity\": \"medium\"") != std::string::npos);
+
+    simdjson::dom::parser parser;
+    std::istringstream in(two.timeline);
+    size_t failed_entries = 0, created_entries = 0;
+    for (std::string line; std::getline(in, line);) {
+        simdjson::dom::element e = parser.parse(line);
+        std::string_view resource = e["resource_id"];
+        std::string_view role = e["role"];
+        if (resource.ends_with("/vm-fail")) {
+            ++failed_entries;
+            CHECK(role == "precursor");
+            CHECK(e["correlation_id"].get_string().value() == failed_correlation);
+            CHECK(e["severity"].error() == simdjson::NO_SUCH_FIELD);
+        } else if (resource.ends_with("/vm-gpu")) {
+            ++created_entries;
+            CHECK(role == "resource");
+            CHECK(std::string_view(e["severity"]) == "high");
+        }
+    }
+    CHECK(failed_entries == 1);
+    CHECK(created_entries == 1);
+}

@@ -10,6 +10,7 @@
 #include "report/report.hpp"
 
 #include <catch2/catch.hpp>
+#include <deque>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -32,6 +33,7 @@ inline const std::vector<std::string>& Payloads() {
 
 // The report inputs, owning everything the context refers to.
 struct ReportInputs {
+    std::deque<std::string> texts; // what the findings' views point into, beside Payloads()
     InvestigationResult result;
     std::vector<FileAccount> files;
     InputCoverage coverage;
@@ -99,7 +101,7 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
         f.commands = {"bash -c " + payload};
         InvokedAction action;
         action.at_us = t + 60000000;
-        action.operation = payload + "/runcommand/action";
+        action.operation = in->texts.emplace_back(payload + "/runcommand/action");
         action.final_phase = Phase::kSucceeded;
         action.caller = payload;
         action.ip = payload;
