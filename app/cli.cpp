@@ -410,6 +410,9 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
                std::to_string(investigation.store().spilled_runs()) + " runs spilled");
     auto result_owner = std::make_unique<InvestigationResult>(investigation.Analyze());
     const InvestigationResult& result = *result_owner;
+    // The analysis's chunks were freed on the worker threads' arenas as well: the outputs are
+    // written with less, so give the pages back before they grow.
+    malloc_trim(0);
     timer.Lap("analyze");
 
     auto write = [&](const char* name, auto&& writer) {
