@@ -895,10 +895,12 @@ class Analyzer {
         return at;
     }
 
-    std::vector<std::pair<Grant, OperationOrder>> grants_;
-    std::map<std::string, std::vector<const Grant*>> grants_by_principal_;
-    std::map<std::string, const Grant*> grants_by_assignment_; // assignment GUID without dashes
-    std::unordered_map<uint64_t, const Grant*> grants_by_operation_; // by first record
+    // Grants are shared with the findings they authorized.
+    using SharedGrant = std::shared_ptr<const Grant>;
+    std::vector<std::pair<SharedGrant, OperationOrder>> grants_;
+    std::map<std::string, std::vector<SharedGrant>> grants_by_principal_;
+    std::map<std::string, SharedGrant> grants_by_assignment_; // assignment GUID without dashes
+    std::unordered_map<uint64_t, SharedGrant> grants_by_operation_; // by first record
     // correlation id -> the first deployment (in operation order) that carries it; its
     // resource_id is the deployment's
     std::unordered_map<std::string_view, OperationOrder> deployments_;
@@ -913,7 +915,20 @@ class Analyzer {
     // What may be reported, by resource id, until ReportFindings moves it to the result.
     std::map<std::string, ResourceFinding, std::less<>> findings_;
     std::set<std::string, std::less<>> supporting_; // findings added as supporting resources
-    std::set<std::string, std::less<>> suspects_;   // object ids behind high findings
+    // The principals of kept findings, each held once (Keep): one attacker's findings share it.
+    std::map<std::string, std::shared_ptr<const Principal>> principals_;
+    void Share(std::shared_ptr<const Principal>& p) {
+        if (!p) return;
+        // Every field, length-prefixed: texts from the logs may hold any byte.
+        std::string key;
+        for (const std::string* field : {&p->name, &p->type, &p->object_id, &p->app_id,
+                                         &p->tenant_id, &p->ip, &p->ip_claim, &p->credential})
+            key.append(std::to_string(field->size())).append(1, ':').append(*field);
+        key += static_cast<char>('0' + static_cast<int>(p->mfa));
+        key += p->foreign_tenant ? 'f' : '-';
+        p = principals_.try_emplace(std::move(key), p).first->second;
+    }
+    std::set<std::string, std::less<>> suspects_; // object ids behind high findings
 };
 
 void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>&)>& visit,
@@ -929,6 +944,8 @@ void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>
 }
 
 void Analyzer::Keep(ResourceFinding f) {
+    Share(f.created_by);
+    Share(f.deleted_by);
     std::string id = f.resource_id;
     findings_.emplace(std::move(id), std::move(f));
 }
@@ -1020,7 +1037,8 @@ void Analyzer::CollectIndexes() {
                 by_principal_[key].push_back(p);
             }
             for (auto& [grant, at] : out.grants)
-                grants_.emplace_back(std::move(grant), Indexed(at, true));
+                grants_.emplace_back(std::make_shared<const Grant>(std::move(grant)),
+                                     Indexed(at, true));
             for (const auto& [correlation, at] : out.deployments) {
                 auto it = deployments_.find(correlation);
                 if (it == deployments_.end())
@@ -1047,9 +1065,9 @@ void Analyzer::CollectIndexes() {
     std::sort(grants_.begin(), grants_.end(),
               [](const auto& a, const auto& b) { return a.second < b.second; });
     for (const auto& [g, at] : grants_) {
-        grants_by_principal_[g.principal_id].push_back(&g);
-        grants_by_assignment_.emplace(RemoveDashes(LastSegment(g.assignment_id)), &g);
-        grants_by_operation_.emplace(g.operation_sequence, &g);
+        grants_by_principal_[g->principal_id].push_back(g);
+        grants_by_assignment_.emplace(RemoveDashes(LastSegment(g->assignment_id)), g);
+        grants_by_operation_.emplace(g->operation_sequence, g);
     }
 }
 
@@ -1057,7 +1075,7 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) const {
     f.created_at_us = creation.request_us;
     f.completed_at_us = creation.completion_us;
     f.correlation_id = creation.correlation_id;
-    f.created_by = PrincipalOf(*creation.request);
+    f.created_by = std::make_shared<const Principal>(PrincipalOf(*creation.request));
     // The deployment whose correlation id this creation shares.
     if (!creation.correlation_id.empty()) {
         auto it = deployments_.find(creation.correlation_id);
@@ -1066,20 +1084,21 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) const {
     }
     // authorized_by: the role assignment named by the call's evidence, else the latest grant
     // to the creator before the creation.
-    const Grant* best = nullptr;
+    const SharedGrant* best = nullptr;
     std::string evidence_id;
     for (const RetainedEvent* e : creation.events)
         if (!e->role_assignment_id.empty()) evidence_id = RemoveDashes(e->role_assignment_id);
     if (!evidence_id.empty()) {
         auto it = grants_by_assignment_.find(evidence_id);
         if (it != grants_by_assignment_.end() && it->second->at_us <= creation.request_us)
-            best = it->second;
+            best = &it->second;
     }
     if (!best && !f.created_by->object_id.empty()) {
         auto it = grants_by_principal_.find(f.created_by->object_id);
         if (it != grants_by_principal_.end())
-            for (const Grant* g : it->second)
-                if (g->at_us <= creation.request_us && (!best || g->at_us >= best->at_us)) best = g;
+            for (const SharedGrant& g : it->second)
+                if (g->at_us <= creation.request_us && (!best || g->at_us >= (*best)->at_us))
+                    best = &g;
     }
     if (best) f.authorized_by = *best;
 }
@@ -1111,7 +1130,7 @@ Analyzer::BuildFinding(std::string_view resource,
         f.status = "deleted";
         f.deleted_at_us = deletion->request_us;
         f.deletion_completed_at_us = deletion->completion_us;
-        f.deleted_by = PrincipalOf(*deletion->request);
+        f.deleted_by = std::make_shared<const Principal>(PrincipalOf(*deletion->request));
     }
     // Details from the creating operation's bodies: request on Start, model on Accept.
     for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
@@ -1339,7 +1358,7 @@ void Analyzer::TraceSuspects() {
     // the others are not decoded.
     std::unordered_set<uint64_t> grants_to_suspects; // their first records
     for (const auto& [g, at] : grants_)
-        if (suspects_.count(g.principal_id)) grants_to_suspects.insert(g.operation_sequence);
+        if (suspects_.count(g->principal_id)) grants_to_suspects.insert(g->operation_sequence);
     auto wanted = [&](const StoredRecord& record) {
         return grants_to_suspects.count(record.sequence) > 0 ||
                suspects_.count(PeekCallerObjectId(record.bytes)) > 0;
@@ -1376,7 +1395,7 @@ void Analyzer::TraceSuspects() {
                     if (auto it = grants_by_operation_.find(op->events.front()->sequence);
                         it != grants_by_operation_.end() &&
                         suspects_.count(it->second->principal_id))
-                        enabling = it->second;
+                        enabling = it->second.get();
                     if (!suspect_creator && !enabling) continue;
                     ResourceFinding s;
                     s.resource_id = group.key;

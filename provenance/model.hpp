@@ -249,13 +249,13 @@ struct ResourceFinding {
     std::vector<std::string> content_unavailable; // notes
     int64_t created_at_us = -1;
     int64_t completed_at_us = -1;
-    std::optional<Principal> created_by;
+    std::shared_ptr<const Principal> created_by; // null: unknown
     std::string correlation_id;
-    std::string deployment; // resource id of the deployment that created it
-    std::optional<Grant> authorized_by;
+    std::string deployment;                     // resource id of the deployment that created it
+    std::shared_ptr<const Grant> authorized_by; // null: none found
     int64_t deleted_at_us = -1;
     int64_t deletion_completed_at_us = -1;
-    std::optional<Principal> deleted_by;
+    std::shared_ptr<const Principal> deleted_by;
     std::string parent;
     std::map<std::string, std::string> details; // location, vm_size, priority, capacity, ...
     std::vector<Precursor> preparation;

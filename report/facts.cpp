@@ -35,8 +35,12 @@ Severity Worse(Severity a, Severity b) {
     return static_cast<int>(a) > static_cast<int>(b) ? a : b;
 }
 
+// Length-prefixed, so that no text from the logs can make two principals one.
 std::string PrincipalIdentity(const Principal& p) {
-    return p.object_id + "\x1f" + p.name + "\x1f" + p.type;
+    std::string key;
+    for (const std::string* field : {&p.object_id, &p.name, &p.type})
+        key.append(std::to_string(field->size())).append(1, ':').append(*field);
+    return key;
 }
 
 ChainStep GrantStep(const ResourceFinding& f) {

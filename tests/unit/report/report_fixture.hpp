@@ -79,7 +79,7 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
         f.content_unavailable = {payload};
         f.created_at_us = t;
         f.completed_at_us = t + 1000000;
-        f.created_by = EvilPrincipal(payload);
+        f.created_by = std::make_shared<const Principal>(EvilPrincipal(payload));
         f.correlation_id = payload;
         f.deployment = payload;
         Grant g;
@@ -89,7 +89,7 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
         g.scope = payload;
         g.at_us = t - 3600000000;
         g.granted_by = EvilPrincipal(payload);
-        f.authorized_by = g;
+        f.authorized_by = std::make_shared<const Grant>(g);
         f.details = {{"location", payload}, {"vm_size", payload}, {payload, payload}};
         Precursor p;
         p.at_us = t - 600000000;
