@@ -222,3 +222,28 @@ TEST_CASE("Report escaping: plain-text pack files neutralise control characters"
         CHECK(steps.find('\x1b') == std::string::npos);
     }
 }
+
+TEST_CASE("Report facts: no text from the logs makes two creators one", "[report]") {
+    // Joined with a separator, these two principals had the same key; the summary showed one
+    // creator with both resources.
+    ReportInputs in;
+    auto finding = [&](std::string name, std::string type, std::string resource) {
+        ResourceFinding f;
+        f.resource_id = std::move(resource);
+        f.name = "vm";
+        f.resource_type = "microsoft.compute/virtualmachines";
+        f.status = "created";
+        f.severity = Severity::kHigh;
+        Principal p;
+        p.name = std::move(name);
+        p.type = std::move(type);
+        f.created_by = std::make_shared<const Principal>(p);
+        in.result.resources.push_back(std::move(f));
+    };
+    finding("x\x1fy", "user", "/subscriptions/s/resourcegroups/rg/providers/a/b/one");
+    finding("x", "y\x1fuser", "/subscriptions/s/resourcegroups/rg/providers/a/b/two");
+    ReportFacts facts = BuildFacts(in.Context());
+    REQUIRE(facts.summary.creators.size() == 2);
+    CHECK(facts.summary.creators[0].resources == 1);
+    CHECK(facts.summary.creators[1].resources == 1);
+}
