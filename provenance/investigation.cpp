@@ -916,7 +916,7 @@ class Analyzer {
     std::map<std::string, ResourceFinding, std::less<>> findings_;
     std::set<std::string, std::less<>> supporting_; // findings added as supporting resources
     // The principals of kept findings, each held once (Keep): one attacker's findings share it.
-    std::map<std::string, std::shared_ptr<const Principal>> principals_;
+    std::map<std::string, std::shared_ptr<const Principal>> shared_principals_;
     void Share(std::shared_ptr<const Principal>& p) {
         if (!p) return;
         // Every field, length-prefixed: texts from the logs may hold any byte.
@@ -926,7 +926,7 @@ class Analyzer {
             key.append(std::to_string(field->size())).append(1, ':').append(*field);
         key += static_cast<char>('0' + static_cast<int>(p->mfa));
         key += p->foreign_tenant ? 'f' : '-';
-        p = principals_.try_emplace(std::move(key), p).first->second;
+        p = shared_principals_.try_emplace(std::move(key), p).first->second;
     }
     std::set<std::string, std::less<>> suspects_; // object ids behind high findings
 };
@@ -1030,7 +1030,7 @@ void Analyzer::CollectIndexes() {
         std::unordered_map<std::string, uint32_t> region_ids;
         for (uint32_t r = 0; r < regions_.size(); ++r) region_ids.emplace(regions_[r], r);
         for (Found& out : found) {
-            // The entries view the chunk's records: their texts move to index_texts_ here.
+            // The entries view the chunk's records: their texts are stored here (Indexed, Intern).
             for (auto& [key, p] : out.precursors) {
                 p.at = Indexed(p.at, true);
                 p.subscription_id = Intern(p.subscription_id);
