@@ -416,10 +416,7 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     timer.Lap("analyze");
 
     auto write = [&](const char* name, auto&& writer) {
-        std::ofstream file(dir / name, std::ios::binary | std::ios::trunc);
-        writer(file, result);
-        file.flush();
-        if (!file) throw std::runtime_error(std::string("writing ") + name + " failed");
+        WriteOutputFile(dir / name, [&](std::ostream& file) { writer(file, result); });
     };
     // The machine-readable outputs are written by a task while this thread writes the reports
     // for people (themselves one task per file); all only read the (immutable) result, and

@@ -49,10 +49,11 @@ constexpr size_t kMaxBodyBytes = 256 * 1024;
 constexpr size_t kAnalysisChunk = 2048;
 constexpr size_t kAnalysisChunkBytes = 4u << 20;
 
-std::string LastSegment(std::string_view id) {
+// The last segment of an id, without trailing slashes: a view into `id`.
+std::string_view LastSegment(std::string_view id) {
     while (!id.empty() && id.back() == '/') id.remove_suffix(1);
     size_t slash = id.rfind('/');
-    return std::string(slash == std::string_view::npos ? id : id.substr(slash + 1));
+    return slash == std::string_view::npos ? id : id.substr(slash + 1);
 }
 
 // Operation verbs: "write", "delete", "action", ... (a view into `operation`)
@@ -338,9 +339,12 @@ void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v) {
     }
     AsciiLowerInPlace(v[kLocation]);
     AsciiLowerInPlace(v[kGrantPrincipalId]);
+    // The role's GUID: the last segment of its id, cut in place.
     std::string& role = v[kGrantRoleDefinitionId];
-    while (!role.empty() && role.back() == '/') role.pop_back();
-    role.erase(0, role.rfind('/') + 1); // the GUID: the id's last segment (LastSegment)
+    std::string_view guid = LastSegment(role);
+    auto begin = static_cast<size_t>(guid.data() - role.data());
+    role.resize(begin + guid.size());
+    role.erase(0, begin);
     AsciiLowerInPlace(role);
 }
 
@@ -923,7 +927,7 @@ class Analyzer {
         std::string key;
         for (const std::string* field : {&p->name, &p->type, &p->object_id, &p->app_id,
                                          &p->tenant_id, &p->ip, &p->ip_claim, &p->credential})
-            key.append(std::to_string(field->size())).append(1, ':').append(*field);
+            PutText(key, *field);
         key += static_cast<char>('0' + static_cast<int>(p->mfa));
         key += p->foreign_tenant ? 'f' : '-';
         p = shared_principals_.try_emplace(std::move(key), p).first->second;
@@ -1571,11 +1575,13 @@ void Analyzer::Finish() {
     ForEachGroups(
         [&](std::vector<ResourceGroup>& groups) {
             std::vector<std::vector<std::pair<uint64_t, TimelineEntry>>> entries(groups.size());
+            std::vector<ResourceFinding*> finding_of(groups.size(), nullptr);
             tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
                 const ResourceGroup& group = groups[g];
                 auto found = rank_of.find(group.key);
                 ResourceFinding* finding =
                     found == rank_of.end() ? nullptr : &result_.resources[found->second];
+                finding_of[g] = finding;
                 if (finding) {
                     AddEvidence(*finding, group.ops);
                     finding->commands = CommandsOf(group.ops);
@@ -1596,9 +1602,9 @@ void Analyzer::Finish() {
                 }
             });
             // The actions view the chunk's records: their texts move to the result's here.
-            for (const ResourceGroup& group : groups)
-                if (auto found = rank_of.find(group.key); found != rank_of.end())
-                    for (InvokedAction& action : result_.resources[found->second].actions) {
+            for (ResourceFinding* finding : finding_of)
+                if (finding)
+                    for (InvokedAction& action : finding->actions) {
                         action.operation = Intern(action.operation);
                         action.caller = Intern(action.caller);
                         action.ip = Intern(action.ip);
@@ -1725,7 +1731,8 @@ TimelineEntry Analyzer::OperationEntry(const Operation& operation, const std::st
     std::string outcome = std::string(ToString(op->final_phase));
     t.timestamp_desc = "Request time (" + role + ")";
     t.message = Describe(who) + " " + verb + " " + ShortResourceType(op->resource_type) + " " +
-                LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id) +
+                std::string(LastSegment(req.resource_id.empty() ? op->resource_id_lower
+                                                                : req.resource_id)) +
                 " [" + outcome +
                 (op->status_code.empty() ? "" : " " + std::string(op->status_code)) + "]";
     if (finding) {

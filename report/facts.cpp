@@ -1,5 +1,6 @@
 #include "report/facts.hpp"
 
+#include "core/byte_form.hpp"
 #include "core/timestamp.hpp"
 #include "provenance/outputs.hpp"
 
@@ -38,8 +39,7 @@ Severity Worse(Severity a, Severity b) {
 // Length-prefixed, so that no text from the logs can make two principals one.
 std::string PrincipalIdentity(const Principal& p) {
     std::string key;
-    for (const std::string* field : {&p.object_id, &p.name, &p.type})
-        key.append(std::to_string(field->size())).append(1, ':').append(*field);
+    for (const std::string* field : {&p.object_id, &p.name, &p.type}) PutText(key, *field);
     return key;
 }
 

@@ -4,6 +4,7 @@
 // the script, where it also appears in comments only after control characters are neutralised,
 // so a name can neither end a comment line nor break out of a quoted word.
 #include "core/escape.hpp"
+#include "core/text_output.hpp"
 #include "core/version.hpp"
 #include "provenance/outputs.hpp"
 #include "report/report.hpp"
@@ -649,10 +650,7 @@ std::vector<std::string> WriteReportFiles(const std::filesystem::path& dir,
     tbb::task_group writing;
     for (const Job& job : jobs)
         writing.run([&dir, &job] {
-            std::ofstream file(dir / job.name, std::ios::binary | std::ios::trunc);
-            job.writer(file);
-            file.flush();
-            if (!file) throw std::runtime_error("writing " + job.name + " failed");
+            WriteOutputFile(dir / job.name, job.writer);
             if (!job.script) return;
             // Never executable, whatever the umask or an earlier file: it is for review.
             std::error_code ec;

@@ -7,6 +7,7 @@
 #include "provenance/investigation.hpp"
 #include "provenance/outputs.hpp"
 #include "provenance/rules_glue.hpp"
+#include "unit/test_util.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdio>
@@ -98,6 +99,15 @@ Result Investigate(const std::string& path, unsigned threads,
     return {r.str(), t.str()};
 }
 
+// Writes `log` to a temporary file named after `name` and this process; returns its path.
+std::string WriteLog(const std::string& name, const std::string& log) {
+    std::string path = (std::filesystem::temp_directory_path() /
+                        ("minetrace-" + name + "-" + std::to_string(::getpid()) + ".jsonl"))
+                           .string();
+    minetrace::test::WriteFile(path, log);
+    return path;
+}
+
 // resource name (lowercase last segment) -> the resources.jsonl line
 std::map<std::string, std::string> ByName(const std::string& jsonl) {
     std::map<std::string, std::string> out;
@@ -151,13 +161,7 @@ TEST_CASE("Analysis: ordinary compute is dropped unless its creator is implicate
     log += CreateVm("2026-10-04", 90, "gpu-y", "Standard_NC24ads_A100_v4", "eastus", two_regions);
     log += CreateVm("2026-10-04", 120, "gpu-z", "Standard_NC24ads_A100_v4", "westus2", two_regions);
 
-    const std::string path = (std::filesystem::temp_directory_path() /
-                              ("minetrace-analysis-" + std::to_string(::getpid()) + ".jsonl"))
-                                 .string();
-    {
-        std::ofstream out(path, std::ios::binary);
-        out << log;
-    }
+    const std::string path = WriteLog("analysis", log);
     Result two = Investigate(path, 2);
     Result one = Investigate(path, 1);
     // Kept records spilled to a file in runs of a few KiB, read back by merging the runs.
@@ -211,13 +215,7 @@ TEST_CASE("Analysis: an operation is on the timeline once, in the role of its fi
         Record("2026-10-01T10:00:30.0000000Z", "MICROSOFT.COMPUTE/VIRTUALMACHINES/VM-FAIL", op,
                "Failure", failed_correlation, who, "") +
         CreateVm("2026-10-02", 600, "VM-GPU", "Standard_NC24ads_A100_v4", "eastus", who);
-    const std::string path = (std::filesystem::temp_directory_path() /
-                              ("minetrace-mention-" + std::to_string(::getpid()) + ".jsonl"))
-                                 .string();
-    {
-        std::ofstream out(path, std::ios::binary);
-        out << log;
-    }
+    const std::string path = WriteLog("mention", log);
     Result two = Investigate(path, 2);
     Result spilled = Investigate(path, 1, 1); // every kept record a run of its own
     std::filesystem::remove(path);
