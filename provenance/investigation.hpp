@@ -27,6 +27,10 @@
 
 namespace minetrace {
 
+namespace analysis {
+struct ScratchPool;
+}
+
 // Pass the Investigation both as a consumer and as a preparer (IngestOptions::preparers): the
 // per-event work (which events to keep, their SHA-256 and byte form, per-principal tallies) then
 // runs in the parallel stage and Consume only merges. Without the preparer registration Consume
@@ -68,6 +72,8 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     std::set<std::string, std::less<>> subscriptions_seen_;
     std::map<std::string, std::string, std::less<>> subscription_tenants_;
     uint64_t sequence_ = 0;
+    // Per-thread scratch for Prepare (which runs in parallel) and the analysis passes.
+    std::unique_ptr<analysis::ScratchPool> scratches_;
 };
 
 // The principal key used across outputs: object id, else UPN, else the caller, lowercased.

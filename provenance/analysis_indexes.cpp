@@ -1,0 +1,132 @@
+#include "core/arm_id.hpp"
+#include "provenance/analyzer.hpp"
+#include "provenance/investigation.hpp"
+#include "provenance/outputs.hpp"
+
+#include <algorithm>
+#include <tbb/parallel_for.h>
+
+namespace minetrace::analysis {
+
+// Pass 1: what rating a resource needs from the others (grants, deployments, preparation by
+// principal, compute regions by principal, resources a miner was installed on).
+void Analyzer::CollectIndexes() {
+    struct Found {
+        std::vector<std::pair<std::string, PrecursorEntry>> precursors; // principal key
+        std::vector<std::pair<Grant, OperationOrder>> grants;
+        std::vector<std::pair<std::string_view, OperationOrder>> deployments; // correlation id
+        std::string sweep_principal;                                          // empty if none
+        std::pair<int64_t, std::string> creation;
+        std::string miner_parent;
+    };
+    ForEachGroups([&](std::vector<ResourceGroup>& groups) {
+        std::vector<Found> found(groups.size());
+        tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+            const ResourceGroup& group = groups[g];
+            Found& out = found[g];
+            for (const auto& op : group.ops) {
+                if (op->request) {
+                    std::string_view signal = PrecursorSignal(*op);
+                    if (!signal.empty()) {
+                        PrecursorEntry p;
+                        p.at = OperationOrder::Of(*op);
+                        p.subscription_id = op->request->subscription_id;
+                        p.signal = signal;
+                        p.final_phase = op->final_phase;
+                        out.precursors.emplace_back(PrincipalKey(*op->request), std::move(p));
+                    }
+                }
+                if (op->operation == "microsoft.authorization/roleassignments/write" &&
+                    op->succeeded()) {
+                    Grant grant;
+                    grant.assignment_id = op->resource_id_lower;
+                    grant.at_us = op->request_us;
+                    grant.operation_sequence = op->events.front()->sequence;
+                    grant.granted_by = PrincipalOf(*op->request);
+                    // The request body (on the Start record) names who received which role
+                    // where: {"Properties":{"PrincipalId":..,"RoleDefinitionId":..,"Scope":..}}.
+                    for (const RetainedEvent* e : op->events) {
+                        if (e->fact().grant_principal_id.empty()) continue;
+                        grant.principal_id = e->fact().grant_principal_id;
+                        grant.principal_type = e->fact().grant_principal_type;
+                        grant.role_definition_id = e->fact().grant_role_definition_id;
+                        grant.scope = e->fact().grant_scope;
+                        break;
+                    }
+                    if (!grant.principal_id.empty()) {
+                        std::string_view name = BuiltInRoleName(grant.role_definition_id);
+                        grant.role = name.empty() ? grant.role_definition_id : std::string(name);
+                        out.grants.emplace_back(std::move(grant), OperationOrder::Of(*op));
+                    }
+                }
+                if (op->operation == "microsoft.resources/deployments/write" &&
+                    !op->correlation_id.empty())
+                    out.deployments.emplace_back(op->correlation_id, OperationOrder::Of(*op));
+            }
+            // Only compute of the swept types and extensions or run commands feed the indexes.
+            if (group.key.empty() || !IsRelevant(group.ops)) return;
+            std::string_view type = group.ops.front()->resource_type;
+            if (!IsSweptType(type) && !IsExtensionOrRunCommand(type)) return;
+            // What BuildFinding would give for the creator, creation time, region and signals,
+            // without building the finding.
+            const Operation& origin = *LifecycleOf(group.ops).origin;
+            if (IsSweptType(type) && origin.request_us >= 0) {
+                std::string_view region = RegionOnRecords(origin, group.ops);
+                if (!region.empty()) {
+                    Principal creator = PrincipalOf(*origin.request);
+                    out.sweep_principal = creator.object_id + "|" + creator.name;
+                    out.creation = {origin.request_us, std::string(region)};
+                }
+            }
+            if (IsExtensionOrRunCommand(type) &&
+                std::any_of(group.ops.begin(), group.ops.end(),
+                            [](const auto& op) { return op->has_signal("miner-content"); })) {
+                std::string parent = ParentOf(group.key);
+                if (!parent.empty()) out.miner_parent = std::move(parent);
+            }
+        });
+        std::unordered_map<std::string, uint32_t> region_ids;
+        for (uint32_t r = 0; r < regions_.size(); ++r) region_ids.emplace(regions_[r], r);
+        for (Found& out : found) {
+            // The entries view the chunk's records: their texts are stored here (Indexed, Intern).
+            for (auto& [key, p] : out.precursors) {
+                p.at = Indexed(p.at, true);
+                p.subscription_id = Intern(p.subscription_id);
+                by_principal_[key].push_back(p);
+            }
+            for (auto& [grant, at] : out.grants)
+                grants_.emplace_back(std::make_shared<const Grant>(std::move(grant)),
+                                     Indexed(at, true));
+            for (const auto& [correlation, at] : out.deployments) {
+                auto it = deployments_.find(correlation);
+                if (it == deployments_.end())
+                    deployments_.emplace(index_texts_.Store(correlation), Indexed(at, false));
+                else if (at < it->second)
+                    it->second = Indexed(at, false);
+            }
+            if (!out.sweep_principal.empty()) {
+                auto [it, inserted] = region_ids.try_emplace(
+                    out.creation.second, static_cast<uint32_t>(regions_.size()));
+                if (inserted) regions_.push_back(out.creation.second);
+                compute_regions_[out.sweep_principal].emplace_back(out.creation.first, it->second);
+            }
+            if (!out.miner_parent.empty()) miner_parents_.insert(std::move(out.miner_parent));
+        }
+    });
+    for (auto& [key, ops] : by_principal_)
+        std::sort(ops.begin(), ops.end(),
+                  [](const PrecursorEntry& a, const PrecursorEntry& b) { return a.at < b.at; });
+    for (auto& [principal, creations] : compute_regions_)
+        std::sort(creations.begin(), creations.end());
+    // Grants in operation order: the latest grant before a creation wins, the first one of an
+    // assignment id is the one named by evidence.
+    std::sort(grants_.begin(), grants_.end(),
+              [](const auto& a, const auto& b) { return a.second < b.second; });
+    for (const auto& [g, at] : grants_) {
+        grants_by_principal_[g->principal_id].push_back(g);
+        grants_by_assignment_.emplace(RemoveDashes(LastSegment(g->assignment_id)), g);
+        grants_by_operation_.emplace(g->operation_sequence, g);
+    }
+}
+
+} // namespace minetrace::analysis

@@ -1,0 +1,184 @@
+#include "provenance/analyzer.hpp"
+
+#include "core/arm_id.hpp"
+
+#include <algorithm>
+#include <tbb/parallel_for.h>
+#include <unordered_set>
+
+namespace minetrace::analysis {
+
+void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>&)>& visit,
+                             const std::function<bool(std::string_view)>& select,
+                             const std::function<bool(const StoredRecord&)>& wanted) {
+    store_.ForEachChunk(
+        kAnalysisChunk, kAnalysisChunkBytes,
+        [&](const StoredChunk& chunk) {
+            std::vector<ResourceGroup> groups = LoadGroups(chunk, rules_, wanted, scratches_);
+            visit(groups);
+        },
+        select);
+}
+
+void Analyzer::Keep(ResourceFinding f) {
+    Share(f.created_by);
+    Share(f.deleted_by);
+    std::string id = f.resource_id;
+    findings_.emplace(std::move(id), std::move(f));
+}
+
+// Pass 2: every relevant resource built, prepared and rated. What is reported so far is kept
+// (without its operations: pass 4 reads them again); the rest (rated low and not notable, mostly
+// ordinary compute) is dropped here and looked at again in pass 3 only if its creator turns out to
+// be behind high findings.
+void Analyzer::RateResources() {
+    ForEachGroups([&](std::vector<ResourceGroup>& groups) {
+        std::vector<std::optional<ResourceFinding>> built(groups.size());
+        tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+            if (groups[g].key.empty()) return;
+            std::optional<ResourceFinding> f = BuildFinding(groups[g].key, groups[g].ops);
+            if (!f) return;
+            AttachPreparation(*f);
+            Rate(*f, groups[g].ops);
+            if (!Notable(*f)) return;
+            built[g] = std::move(f);
+        });
+        for (size_t g = 0; g < groups.size(); ++g)
+            if (built[g]) Keep(std::move(*built[g]));
+    });
+    for (const auto& [id, f] : findings_)
+        if (f.severity == Severity::kHigh && f.created_by && !f.created_by->object_id.empty())
+            suspects_.insert(f.created_by->object_id);
+    for (auto& [id, f] : findings_) Implicate(f);
+}
+
+// Pass 3: what the principals behind high findings did around them: their ordinary compute,
+// the supporting resources (networks, disks, groups, deployments) they created, and the grants
+// that gave them their rights.
+void Analyzer::TraceSuspects() {
+    if (suspects_.empty()) return;
+    // Only resources with a record of a suspect, or holding a grant to one, can matter here:
+    // the others are not decoded.
+    std::unordered_set<uint64_t> grants_to_suspects; // their first records
+    for (const auto& [g, at] : grants_)
+        if (suspects_.count(g->principal_id)) grants_to_suspects.insert(g->operation_sequence);
+    auto wanted = [&](const StoredRecord& record) {
+        return grants_to_suspects.count(record.sequence) > 0 ||
+               suspects_.count(PeekCallerObjectId(record.bytes)) > 0;
+    };
+    ForEachGroups(
+        [&](std::vector<ResourceGroup>& groups) {
+            std::vector<std::optional<ResourceFinding>> built(groups.size());
+            std::vector<char> supporting(groups.size(), 0);
+            tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+                const ResourceGroup& group = groups[g];
+                if (group.ops.empty() || group.key.empty() || findings_.count(group.key)) return;
+                if (IsRelevant(group.ops)) {
+                    // Rated low and not notable in pass 2: reported if a suspect created it.
+                    std::string_view creator =
+                        LifecycleOf(group.ops).origin->request->who().object_id;
+                    if (creator.empty() || !suspects_.count(creator)) return;
+                    std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops);
+                    AttachPreparation(*f);
+                    Rate(*f, group.ops);
+                    Implicate(*f);
+                    built[g] = std::move(f);
+                    return;
+                }
+                for (const auto& owned : group.ops) {
+                    const Operation* op = owned.get();
+                    if (op->verb != "write" || !op->succeeded()) continue;
+                    const RetainedEvent& req = *op->request;
+                    // Quota requests and registrations are preparation, not resources.
+                    if (op->has_signal("quota-increase") || op->has_signal("rp-registration"))
+                        continue;
+                    bool suspect_creator =
+                        !req.who().object_id.empty() && suspects_.count(req.who().object_id) > 0;
+                    const Grant* enabling = nullptr;
+                    if (auto it = grants_by_operation_.find(op->events.front()->sequence);
+                        it != grants_by_operation_.end() &&
+                        suspects_.count(it->second->principal_id))
+                        enabling = it->second.get();
+                    if (!suspect_creator && !enabling) continue;
+                    ResourceFinding s;
+                    s.resource_id = group.key;
+                    s.resource_type = op->resource_type;
+                    s.subscription_id = req.subscription_id;
+                    s.resource_group = req.resource_group;
+                    s.name = LastSegment(req.resource_id.empty() ? group.key : req.resource_id);
+                    s.parent = ParentOf(s.resource_id);
+                    s.status = "created";
+                    for (const auto& o : group.ops) {
+                        for (uint32_t r : o->rules)
+                            if (const RuleInfo* info = Rule(r)) {
+                                s.rules.push_back(info->id);
+                                s.signals.push_back(info->signal);
+                            }
+                    }
+                    std::sort(s.rules.begin(), s.rules.end());
+                    s.rules.erase(std::unique(s.rules.begin(), s.rules.end()), s.rules.end());
+                    std::sort(s.signals.begin(), s.signals.end());
+                    s.signals.erase(std::unique(s.signals.begin(), s.signals.end()),
+                                    s.signals.end());
+                    Attribute(s, *op);
+                    for (const RetainedEvent* e : op->events)
+                        if (!e->fact().location.empty())
+                            s.details.emplace("location", std::string(e->fact().location));
+                    if (enabling) {
+                        s.severity = Severity::kHigh;
+                        s.details["role"] = enabling->role;
+                        s.details["principal_id"] = enabling->principal_id;
+                        s.details["role_definition_id"] = enabling->role_definition_id;
+                        s.reasons.push_back("granted the " + enabling->role + " role to " +
+                                            enabling->principal_id +
+                                            ", who then created high-severity resources");
+                        if (s.created_by && s.created_by->mfa == Tristate::kNo)
+                            s.reasons.push_back("the grant was made without MFA");
+                    } else {
+                        s.severity = Severity::kMedium;
+                        s.reasons.push_back("supporting resource created by " +
+                                            Describe(*s.created_by) +
+                                            ", who created high-severity resources");
+                    }
+                    built[g] = std::move(s);
+                    supporting[g] = 1;
+                    break; // the resource's first such operation makes it a supporting resource
+                }
+            });
+            for (size_t g = 0; g < groups.size(); ++g) {
+                if (!built[g]) continue;
+                if (supporting[g]) supporting_.insert(built[g]->resource_id);
+                Keep(std::move(*built[g]));
+            }
+        },
+        {}, wanted);
+}
+
+// The reported findings in report order (severity, creation time, resource id), moved from
+// findings_ into the result; pass 4 adds what they need from their operations.
+void Analyzer::ReportFindings() {
+    result_.resources.reserve(static_cast<size_t>(std::count_if(
+        findings_.begin(), findings_.end(), [](const auto& kv) { return Notable(kv.second); })));
+    for (auto& [id, f] : findings_)
+        if (Notable(f)) result_.resources.push_back(std::move(f));
+    findings_.clear();
+    std::sort(result_.resources.begin(), result_.resources.end(),
+              [](const ResourceFinding& a, const ResourceFinding& b) {
+                  if (a.severity != b.severity) return a.severity > b.severity;
+                  if (a.created_at_us != b.created_at_us) return a.created_at_us < b.created_at_us;
+                  return a.resource_id < b.resource_id;
+              });
+}
+
+InvestigationResult Analyzer::Run() {
+    CollectIndexes();
+    RateResources();
+    TraceSuspects();
+    ReportFindings();
+    Finish();
+    BuildSubscriptions();
+    AddPartnerTimeline();
+    return std::move(result_);
+}
+
+} // namespace minetrace::analysis

@@ -1,0 +1,97 @@
+#include "core/arm_id.hpp"
+#include "provenance/analyzer.hpp"
+
+#include <set>
+
+namespace minetrace::analysis {
+
+void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) const {
+    f.created_at_us = creation.request_us;
+    f.completed_at_us = creation.completion_us;
+    f.correlation_id = creation.correlation_id;
+    f.created_by = std::make_shared<const Principal>(PrincipalOf(*creation.request));
+    // The deployment whose correlation id this creation shares.
+    if (!creation.correlation_id.empty()) {
+        auto it = deployments_.find(creation.correlation_id);
+        if (it != deployments_.end() && it->second.resource_id != f.resource_id)
+            f.deployment = it->second.resource_id;
+    }
+    // authorized_by: the role assignment named by the call's evidence, else the latest grant
+    // to the creator before the creation.
+    const SharedGrant* best = nullptr;
+    std::string evidence_id;
+    for (const RetainedEvent* e : creation.events)
+        if (!e->role_assignment_id.empty()) evidence_id = RemoveDashes(e->role_assignment_id);
+    if (!evidence_id.empty()) {
+        auto it = grants_by_assignment_.find(evidence_id);
+        if (it != grants_by_assignment_.end() && it->second->at_us <= creation.request_us)
+            best = &it->second;
+    }
+    if (!best && !f.created_by->object_id.empty()) {
+        auto it = grants_by_principal_.find(f.created_by->object_id);
+        if (it != grants_by_principal_.end())
+            for (const SharedGrant& g : it->second)
+                if (g->at_us <= creation.request_us && (!best || g->at_us >= (*best)->at_us))
+                    best = &g;
+    }
+    if (best) f.authorized_by = *best;
+}
+
+// The finding for one resource with its operations, attributed and with its details; nullopt
+// when nothing on it is relevant (no compute write, no signal of what mining needs). Not rated.
+// Needs the indexes of pass 1 (deployments, grants).
+std::optional<ResourceFinding>
+Analyzer::BuildFinding(std::string_view resource,
+                       const std::vector<std::unique_ptr<Operation>>& ops) const {
+    if (!IsRelevant(ops)) return std::nullopt;
+    ResourceFinding f;
+    f.resource_id = resource;
+    f.resource_type = ops.front()->resource_type;
+    const RetainedEvent* any = ops.front()->request;
+    f.subscription_id = any->subscription_id;
+    f.resource_group = any->resource_group;
+    f.name = LastSegment(any->resource_id.empty() ? resource : any->resource_id);
+    f.parent = ParentOf(resource);
+    const auto [creation, failed, deletion, origin] = LifecycleOf(ops);
+    Attribute(f, *origin);
+    if (!creation && failed) {
+        f.status = "failed";
+        f.completed_at_us = -1;
+    } else {
+        f.status = "created";
+    }
+    if (deletion && (!creation || deletion->request_us >= creation->request_us)) {
+        f.status = "deleted";
+        f.deleted_at_us = deletion->request_us;
+        f.deletion_completed_at_us = deletion->completion_us;
+        f.deleted_by = std::make_shared<const Principal>(PrincipalOf(*deletion->request));
+    }
+    // Details from the creating operation's bodies: request on Start, model on Accept.
+    for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
+    // Without a region on the creating operation, any region named on the resource's operations.
+    if (!f.details.count("location"))
+        if (std::string_view region = RegionOnRecords(*origin, ops); !region.empty())
+            f.details.emplace("location", std::string(region));
+    std::set<std::string> rule_ids, signals, notes;
+    for (const auto& op : ops) {
+        for (uint32_t r : op->rules)
+            if (const RuleInfo* info = Rule(r)) {
+                rule_ids.insert(info->id);
+                signals.insert(info->signal);
+            }
+        for (const RetainedEvent* e : op->events) {
+            for (const RuleRef& hit : e->rules)
+                if (hit.content_unavailable)
+                    if (const RuleInfo* info = Rule(hit.rule))
+                        notes.insert("content unavailable: " + (info->content_note.empty()
+                                                                    ? info->title
+                                                                    : info->content_note));
+        }
+    }
+    f.rules.assign(rule_ids.begin(), rule_ids.end());
+    f.signals.assign(signals.begin(), signals.end());
+    f.content_unavailable.assign(notes.begin(), notes.end());
+    return f;
+}
+
+} // namespace minetrace::analysis

@@ -1,0 +1,69 @@
+#include "core/arm_id.hpp"
+#include "core/ascii.hpp"
+#include "provenance/analysis.hpp"
+#include "provenance/body.hpp"
+
+namespace minetrace::analysis {
+
+// See analysis.hpp. In steady state it allocates only for values longer than `v`'s strings have
+// held before.
+void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v,
+                   AnalysisScratch& scratch) {
+    using Path = std::initializer_list<std::string_view>;
+    struct Lookup {
+        Fact fact;
+        Path path;
+    };
+    static const Lookup kLookups[] = {
+        {kLocation, {"location"}},
+        {kVmSize, {"properties", "hardwareprofile", "vmsize"}},
+        {kVmSize, {"properties", "vmsize"}},
+        {kVmSize, {"sku", "name"}},
+        {kPriority, {"properties", "priority"}},
+        {kPriority, {"properties", "virtualmachineprofile", "priority"}},
+        {kMaxPrice, {"properties", "billingprofile", "maxprice"}},
+        {kMaxPrice, {"properties", "virtualmachineprofile", "billingprofile", "maxprice"}},
+        {kCapacity, {"sku", "capacity"}},
+        {kPublisher, {"properties", "publisher"}},
+        {kExtensionType, {"properties", "type"}},
+    };
+    static const Lookup kGrantLookups[] = {
+        {kGrantPrincipalId, {"properties", "principalid"}},
+        {kGrantPrincipalType, {"properties", "principaltype"}},
+        {kGrantRoleDefinitionId, {"properties", "roledefinitionid"}},
+        {kGrantScope, {"properties", "scope"}},
+    };
+    static constexpr std::string_view kAnywhere[] = {"targetdedicatednodes",
+                                                     "targetlowprioritynodes", "image"};
+    BodyReader& reader = scratch.reader;
+    std::string& found = scratch.found;
+    auto look = [&](simdjson::dom::element body, const Lookup& l) {
+        std::string& slot = v[l.fact];
+        if (!slot.empty() || !BodyReader::Find(body, {l.path.begin(), l.path.size()}, found))
+            return;
+        slot.swap(found);
+    };
+    for (std::string_view text : {e.request_body, e.response_body}) {
+        if (text.empty()) continue;
+        auto body = reader.Parse(text);
+        if (!body) continue;
+        for (const Lookup& l : kLookups) look(*body, l);
+        std::string* const anywhere[] = {&v[kTargetDedicatedNodes], &v[kTargetLowPriorityNodes],
+                                         &v[kImage]};
+        BodyReader::FindAnywhere(*body, kAnywhere, anywhere);
+        if (e.operation == "microsoft.authorization/roleassignments/write" &&
+            text.data() == e.request_body.data())
+            for (const Lookup& l : kGrantLookups) look(*body, l);
+    }
+    AsciiLowerInPlace(v[kLocation]);
+    AsciiLowerInPlace(v[kGrantPrincipalId]);
+    // The role's GUID: the last segment of its id, cut in place.
+    std::string& role = v[kGrantRoleDefinitionId];
+    std::string_view guid = LastSegment(role);
+    auto begin = static_cast<size_t>(guid.data() - role.data());
+    role.resize(begin + guid.size());
+    role.erase(0, begin);
+    AsciiLowerInPlace(role);
+}
+
+} // namespace minetrace::analysis

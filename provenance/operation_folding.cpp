@@ -1,0 +1,179 @@
+#include "provenance/operation_folding.hpp"
+
+#include "core/arm_id.hpp"
+#include "provenance/analysis.hpp"
+
+#include <algorithm>
+#include <span>
+#include <tbb/parallel_for.h>
+#include <tuple>
+
+namespace minetrace::analysis {
+
+// Whether anything on a resource is relevant to mining: a compute write, or a signal of what
+// mining needs.
+bool IsRelevant(const std::vector<std::unique_ptr<Operation>>& ops) {
+    for (const auto& op : ops) {
+        for (std::string_view s : op->signals) {
+            if (s == "compute-create" || s == "compute-scale" || s == "gpu-sku" ||
+                s == "large-sku" || s == "miner-content" || s == "spot-unlimited" ||
+                s == "execution" || s == "gpu-driver")
+                return true;
+        }
+        if (op->verb == "write" && IsComputeType(op->resource_type)) return true;
+    }
+    return false;
+}
+
+Lifecycle LifecycleOf(const std::vector<std::unique_ptr<Operation>>& ops) {
+    Lifecycle life;
+    for (const auto& owned : ops) {
+        const Operation* op = owned.get();
+        if (op->verb == "write") {
+            if (op->succeeded() && !life.creation)
+                life.creation = op;
+            else if (op->final_phase == Phase::kFailed && !life.failed)
+                life.failed = op;
+        } else if (op->verb == "delete" && op->final_phase != Phase::kFailed &&
+                   (!life.deletion || !life.deletion->succeeded())) {
+            life.deletion = op;
+        }
+    }
+    life.origin = life.creation ? life.creation : life.failed;
+    // Only actions or deletes: a resource created before the logs begin. Kept when a rule
+    // flagged what happened to it (run commands, miner extensions).
+    if (!life.origin) life.origin = ops.front().get();
+    return life;
+}
+
+// A resource's region (BuildFinding's details["location"]; pass 1 reads it without building the
+// finding): the first location on the origin's records, else the first on any of its
+// operations' records. A view into a record.
+std::string_view RegionOnRecords(const Operation& origin,
+                                 const std::vector<std::unique_ptr<Operation>>& ops) {
+    for (const RetainedEvent* e : origin.events)
+        if (!e->fact().location.empty()) return e->fact().location;
+    for (const auto& op : ops)
+        for (const RetainedEvent* e : op->events)
+            if (!e->fact().location.empty()) return e->fact().location;
+    return {};
+}
+
+// The total order of operations: request time, operation, resource, first record.
+bool OperationBefore(const Operation& a, const Operation& b) {
+    return std::tie(a.request_us, a.operation, a.resource_id_lower, a.events.front()->sequence) <
+           std::tie(b.request_us, b.operation, b.resource_id_lower, b.events.front()->sequence);
+}
+
+// Folds one resource's records into operations: by correlation id + operation (+ resource, the
+// group's); records without a correlation id stand alone. Phases of one operation in time order;
+// a new Start after a completion is a new attempt.
+std::vector<std::unique_ptr<Operation>> FoldOperations(const std::vector<const RetainedEvent*>& all,
+                                                       const std::vector<RuleInfo>& rules,
+                                                       AnalysisScratch& scratch) {
+    // Records sorted by (key, time, phase, sequence): each key's records are then one run, in
+    // the order its phases are folded. A Start logged in the same microsecond as its completion
+    // still comes first. Sequences are distinct, so the order is total.
+    auto key_of = [](const RetainedEvent* e) {
+        return std::make_tuple(e->correlation_id, e->operation, e->resource_id_lower,
+                               e->correlation_id.empty() ? e->sequence + 1 : 0);
+    };
+    std::vector<const RetainedEvent*>& sorted = scratch.sorted; // capacity reused per thread
+    sorted.assign(all.begin(), all.end());
+    std::sort(sorted.begin(), sorted.end(), [&](const RetainedEvent* a, const RetainedEvent* b) {
+        auto ka = key_of(a), kb = key_of(b);
+        if (ka != kb) return ka < kb;
+        return std::tie(a->time_us, a->phase, a->sequence) <
+               std::tie(b->time_us, b->phase, b->sequence);
+    });
+    std::vector<std::unique_ptr<Operation>> out;
+    for (size_t run = 0; run < sorted.size();) {
+        size_t run_end = run + 1;
+        while (run_end < sorted.size() && key_of(sorted[run_end]) == key_of(sorted[run])) ++run_end;
+        std::span<const RetainedEvent* const> events(sorted.data() + run, run_end - run);
+        run = run_end;
+        std::unique_ptr<Operation> op;
+        auto flush = [&] {
+            if (!op) return;
+            std::sort(op->rules.begin(), op->rules.end());
+            op->rules.erase(std::unique(op->rules.begin(), op->rules.end()), op->rules.end());
+            std::sort(op->signals.begin(), op->signals.end());
+            op->signals.erase(std::unique(op->signals.begin(), op->signals.end()),
+                              op->signals.end());
+            out.push_back(std::move(op));
+        };
+        for (const RetainedEvent* e : events) {
+            bool terminal_seen =
+                op && (op->final_phase == Phase::kSucceeded || op->final_phase == Phase::kFailed);
+            if (!op || (e->phase == Phase::kStarted && terminal_seen)) {
+                flush();
+                op = std::make_unique<Operation>();
+                op->operation = e->operation;
+                op->verb = VerbOf(e->operation);
+                op->resource_id_lower = e->resource_id_lower;
+                op->resource_type = e->resource_type;
+                op->correlation_id = e->correlation_id;
+                op->request_us = e->time_us;
+            }
+            op->events.push_back(e);
+            if (e->phase == Phase::kStarted &&
+                (!op->request || op->request->phase != Phase::kStarted))
+                op->request = e, op->request_us = e->time_us;
+            if (!op->request) op->request = e;
+            switch (e->phase) {
+            case Phase::kSucceeded:
+            case Phase::kFailed:
+                // A failure after a success, or the reverse: the last word counts.
+                op->final_phase = e->phase;
+                op->completion_us = e->time_us;
+                break;
+            case Phase::kAccepted:
+                if (op->final_phase != Phase::kSucceeded && op->final_phase != Phase::kFailed)
+                    op->final_phase = Phase::kAccepted;
+                break;
+            case Phase::kStarted:
+                if (op->final_phase == Phase::kOther) op->final_phase = Phase::kStarted;
+                break;
+            case Phase::kOther:
+                if (op->final_phase == Phase::kOther) op->final_phase = Phase::kSucceeded;
+                break;
+            }
+            if (!e->status_code.empty()) op->status_code = e->status_code;
+            for (const RuleRef& hit : e->rules) {
+                op->rules.push_back(hit.rule);
+                if (hit.rule < rules.size()) op->signals.push_back(rules[hit.rule].signal);
+                op->content_unavailable = op->content_unavailable || hit.content_unavailable;
+            }
+        }
+        flush();
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return OperationBefore(*a, *b); });
+    return out;
+}
+
+// Decodes the chunk's groups and folds their operations, in parallel. With `wanted`, a group
+// none of whose records it accepts is left without operations (not decoded).
+std::vector<ResourceGroup> LoadGroups(const StoredChunk& chunk, const std::vector<RuleInfo>& rules,
+                                      const std::function<bool(const StoredRecord&)>& wanted,
+                                      ScratchPool& scratches) {
+    std::vector<ResourceGroup> groups(chunk.groups.size());
+    tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+        const StoredGroup& stored = chunk.groups[g];
+        ResourceGroup& group = groups[g];
+        group.key = stored.key;
+        group.records = chunk.records.data() + stored.first;
+        group.count = stored.count;
+        if (wanted && std::none_of(group.records, group.records + group.count, wanted)) return;
+        group.events = std::make_unique<DecodedEvent[]>(stored.count);
+        std::vector<const RetainedEvent*> events(stored.count);
+        for (size_t r = 0; r < stored.count; ++r) {
+            DecodeRetained(group.records[r].bytes, group.records[r].sequence, group.events[r]);
+            events[r] = &group.events[r].event;
+        }
+        group.ops = FoldOperations(events, rules, scratches.local());
+    });
+    return groups;
+}
+
+} // namespace minetrace::analysis

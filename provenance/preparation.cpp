@@ -1,0 +1,46 @@
+#include "core/ascii.hpp"
+#include "provenance/analyzer.hpp"
+
+#include <algorithm>
+
+namespace minetrace::analysis {
+
+// What makes an operation preparation for a later creation: a quota increase, a provider
+// registration, a new resource group, or a failed write; empty when it is none of those.
+std::string_view PrecursorSignal(const Operation& op) {
+    std::string_view signal;
+    for (std::string_view s : op.signals) {
+        if (s == "quota-increase") signal = "quota-increase";
+        if (s == "rp-registration") signal = "rp-registration";
+        if (s == "resource-group-create") signal = "resource-group-create";
+    }
+    if (op.final_phase == Phase::kFailed && op.verb == "write") signal = "failed-attempt";
+    return signal;
+}
+
+void Analyzer::AttachPreparation(ResourceFinding& f) const {
+    if (!f.created_by || f.created_at_us < 0) return;
+    std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id
+                                                       : AsciiLowerCopy(f.created_by->name);
+    auto it = by_principal_.find(key);
+    if (it == by_principal_.end()) return;
+    // A principal's operations are in request-time order: visit only the window.
+    const std::vector<PrecursorEntry>& ops = it->second;
+    auto from = std::lower_bound(
+        ops.begin(), ops.end(), f.created_at_us - kPreparationWindow,
+        [](const PrecursorEntry& op, int64_t at) { return op.at.request_us < at; });
+    for (auto op = from; op != ops.end() && op->at.request_us <= f.created_at_us; ++op) {
+        if (op->at.resource_id == f.resource_id) continue;
+        if (!op->subscription_id.empty() && op->subscription_id != f.subscription_id) continue;
+        Precursor p;
+        p.at_us = op->at.request_us;
+        p.operation = op->at.operation;
+        p.resource_id = op->at.resource_id;
+        p.signal = op->signal;
+        p.status = ToString(op->final_phase);
+        p.source_sequence = op->at.sequence;
+        f.preparation.push_back(std::move(p));
+    }
+}
+
+} // namespace minetrace::analysis

@@ -1,0 +1,84 @@
+#include "core/ascii.hpp"
+#include "provenance/analysis.hpp"
+#include "provenance/investigation.hpp"
+
+namespace minetrace::analysis {
+
+// The caller of a parsed event, as a kept record names it (views into the event).
+RetainedIdentity IdentityOf(const Caller& c) {
+    RetainedIdentity who;
+    who.caller = c.caller;
+    who.upn = c.upn;
+    who.object_id = c.object_id;
+    who.app_id = c.app_id;
+    who.appidacr = c.appidacr;
+    who.principal_type = c.principal_type;
+    who.token_tenant = c.token_tenant;
+    who.idtyp = c.idtyp;
+    who.mfa = c.mfa;
+    who.managed_identity_resource_id = c.managed_identity_resource_id;
+    who.ip_claim = c.ip_claim;
+    return who;
+}
+
+Principal PrincipalOf(const RetainedEvent& e) {
+    const RetainedIdentity& w = e.who();
+    Principal p;
+    p.object_id = w.object_id;
+    p.app_id = w.app_id;
+    p.tenant_id = w.token_tenant;
+    p.ip = e.caller_ip;
+    if (!w.ip_claim.empty() && w.ip_claim != e.caller_ip) p.ip_claim = w.ip_claim;
+    p.mfa = w.mfa;
+    std::string type = AsciiLowerCopy(w.principal_type);
+    if (!w.managed_identity_resource_id.empty() || type == "managedidentity") {
+        p.type = "managed_identity";
+        p.name = w.app_id.empty() ? w.caller : w.app_id;
+    } else if (type == "serviceprincipal") {
+        p.type = "service_principal";
+        p.name = !w.app_id.empty() ? w.app_id : w.caller;
+    } else if (type == "user") {
+        p.type = "user";
+        p.name = !w.upn.empty() ? w.upn : w.caller;
+    } else if (type == "application") {
+        p.type = "application";
+        p.name = w.caller;
+    } else {
+        p.type = "unknown";
+        p.name = !w.upn.empty() ? w.upn : (!w.caller.empty() ? w.caller : w.app_id);
+    }
+    if (p.type == "service_principal" || p.type == "managed_identity") {
+        if (w.appidacr == "0")
+            p.credential = "public-client";
+        else if (w.appidacr == "1")
+            p.credential = "secret";
+        else if (w.appidacr == "2")
+            p.credential = "certificate";
+    }
+    if (!w.token_tenant.empty() && !e.tenant_id.empty() && w.token_tenant != e.tenant_id)
+        p.foreign_tenant = true;
+    return p;
+}
+
+std::string Describe(const Principal& p) {
+    std::string out = p.name.empty() ? "an unknown caller" : p.name;
+    if (p.type == "service_principal")
+        out += " (service principal)";
+    else if (p.type == "managed_identity")
+        out += " (managed identity)";
+    if (p.foreign_tenant) out += " from foreign tenant " + p.tenant_id;
+    return out;
+}
+
+} // namespace minetrace::analysis
+
+namespace minetrace {
+
+std::string PrincipalKey(const RetainedEvent& e) {
+    const RetainedIdentity& w = e.who();
+    if (!w.object_id.empty()) return std::string(w.object_id);
+    if (!w.upn.empty()) return AsciiLowerCopy(w.upn);
+    return AsciiLowerCopy(w.caller);
+}
+
+} // namespace minetrace

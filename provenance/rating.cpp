@@ -1,0 +1,57 @@
+#include "provenance/analyzer.hpp"
+#include "provenance/severity.hpp"
+
+#include <algorithm>
+
+namespace minetrace::analysis {
+
+// Reported: see IsNotable. Ordinary CPU compute by ordinary callers is not a finding; it stays in
+// principals.jsonl's counts.
+bool Analyzer::Notable(const ResourceFinding& f) {
+    return IsNotable(f.severity, f.signals);
+}
+
+bool Analyzer::Swept(const ResourceFinding& f) const {
+    auto it = compute_regions_.find(f.created_by->object_id + "|" + f.created_by->name);
+    if (it == compute_regions_.end()) return false;
+    // The principal's creations are sorted by time: look only within a day either side.
+    const auto& creations = it->second;
+    auto from = std::lower_bound(creations.begin(), creations.end(),
+                                 std::make_pair(f.created_at_us - kMicrosPerDay, uint32_t{0}));
+    std::vector<uint32_t> regions;
+    for (auto c = from; c != creations.end() && c->first <= f.created_at_us + kMicrosPerDay; ++c) {
+        if (std::find(regions.begin(), regions.end(), c->second) != regions.end()) continue;
+        regions.push_back(c->second);
+        if (regions.size() >= kSweepRegions) return true;
+    }
+    return false;
+}
+
+// The rating of a finding: its facts and the cross-resource indexes (regions per principal,
+// miner parents) gathered, the verdict from RateFinding (severity.cpp).
+void Analyzer::Rate(ResourceFinding& f, const std::vector<std::unique_ptr<Operation>>& ops) const {
+    FindingFacts facts;
+    facts.signals = f.signals;
+    facts.resource_type = f.resource_type;
+    facts.status = f.status;
+    if (!ops.empty()) facts.status_code = ops.front()->status_code;
+    if (auto size = f.details.find("vm_size"); size != f.details.end())
+        facts.vm_size = &size->second;
+    facts.preparation = f.preparation;
+    facts.authorized_by = f.authorized_by.get();
+    facts.created_at_us = f.created_at_us;
+    facts.sweep = f.created_by && Swept(f);
+    facts.miner_parent = miner_parents_.count(f.resource_id) > 0;
+    facts.created_by = f.created_by.get();
+    Verdict verdict = RateFinding(facts);
+    f.severity = verdict.severity;
+    for (std::string& reason : verdict.reasons) f.reasons.push_back(std::move(reason));
+}
+
+void Analyzer::Implicate(ResourceFinding& f) const {
+    if (f.severity != Severity::kLow || !f.created_by) return;
+    if (suspects_.count(f.created_by->object_id))
+        minetrace::Implicate(f.severity, f.reasons, *f.created_by);
+}
+
+} // namespace minetrace::analysis

@@ -1,0 +1,129 @@
+#include "provenance/severity.hpp"
+
+#include "provenance/analysis.hpp"
+#include "provenance/analysis_limits.hpp"
+
+#include <algorithm>
+
+namespace minetrace {
+
+std::string_view ToString(Severity severity) {
+    switch (severity) {
+    case Severity::kLow:
+        return "low";
+    case Severity::kMedium:
+        return "medium";
+    case Severity::kHigh:
+        return "high";
+    }
+    return "low";
+}
+
+Verdict RateFinding(const FindingFacts& f) {
+    using analysis::Describe;
+    auto has = [&](const char* s) { return std::count(f.signals.begin(), f.signals.end(), s) > 0; };
+    bool miner = has("miner-content");
+    bool gpu = has("gpu-sku") || has("large-sku");
+    bool compute =
+        has("compute-create") || has("compute-scale") || analysis::IsComputeType(f.resource_type);
+    bool spot_unlimited = has("spot-unlimited");
+    std::vector<std::string> prep;
+    bool quota = false, registration = false, failed_attempts = false;
+    for (const Precursor& p : f.preparation) {
+        if (p.signal == "quota-increase") quota = true;
+        if (p.signal == "rp-registration") registration = true;
+        if (p.signal == "failed-attempt") failed_attempts = true;
+    }
+    // A fresh grant counts when it gave rights to create: Reader and data roles do not.
+    bool fresh_grant = f.authorized_by &&
+                       f.created_at_us - f.authorized_by->at_us <= analysis::kFreshGrantWindow &&
+                       analysis::IsPrivilegedRole(*f.authorized_by);
+    bool sweep = f.created_by && f.sweep;
+    if (quota) prep.push_back("a quota increase requested by the same principal beforehand");
+    if (fresh_grant)
+        prep.push_back("the creator received the " + f.authorized_by->role + " role " +
+                       "shortly before (from " + Describe(f.authorized_by->granted_by) + ")");
+    if (sweep)
+        prep.push_back("compute created in " + std::to_string(analysis::kSweepRegions) +
+                       "+ regions within a day by the same principal");
+    if (spot_unlimited) prep.push_back("Spot/low-priority capacity with no price cap");
+    if (failed_attempts)
+        prep.push_back("failed creation attempts by the same principal beforehand");
+    if (registration)
+        prep.push_back("resource providers registered by the same principal beforehand");
+
+    Verdict v;
+    Severity& severity = v.severity;
+    if (miner) {
+        severity = Severity::kHigh;
+        v.reasons.push_back("miner content in its configuration (command line, image or script)");
+    }
+    if (f.miner_parent) {
+        severity = Severity::kHigh;
+        v.reasons.push_back("a miner was installed on it through an extension or run command");
+    }
+    if (gpu) {
+        std::string size = f.vm_size ? " (" + *f.vm_size + ")" : "";
+        // Registrations alone are routine; the other signals are what mining needs.
+        bool strong = quota || fresh_grant || sweep || spot_unlimited || failed_attempts;
+        if (strong) {
+            severity = Severity::kHigh;
+            v.reasons.push_back("GPU/HPC compute" + size + " with preparation signals");
+        } else {
+            bool trusted_user = f.created_by && f.created_by->type == "user" &&
+                                f.created_by->mfa == Tristate::kYes &&
+                                !f.created_by->foreign_tenant;
+            Severity lone = trusted_user ? Severity::kLow : Severity::kMedium;
+            severity = std::max(severity, lone);
+            v.reasons.push_back(std::string("GPU/HPC compute") + size +
+                                (trusted_user ? " created by an MFA-authenticated user with no "
+                                                "preparation signal"
+                                              : " with no preparation signal"));
+        }
+    } else if (compute && (quota || fresh_grant || spot_unlimited)) {
+        // Ordinary compute is medium only with what mining needs: more quota, fresh rights
+        // or uncapped Spot capacity. (Many regions at once is normal for CPU automation; it
+        // counts for GPU compute above.)
+        severity = std::max(severity, Severity::kMedium);
+        v.reasons.push_back("compute created with preparation signals");
+    } else if (compute && !miner) {
+        v.reasons.push_back("compute created with no preparation signal");
+    }
+    for (std::string& p : prep) v.reasons.push_back(std::move(p));
+    if (f.created_by && f.created_by->foreign_tenant) {
+        severity = std::max(severity, Severity::kMedium);
+        v.reasons.push_back("created by a principal from another tenant (partner, GDAP or guest)");
+    }
+    if (f.resource_type == "microsoft.resources/deployments" && !miner) {
+        // A deployment carries what it creates; those resources are rated themselves.
+        severity = std::min(severity, Severity::kMedium);
+    }
+    if (f.status == "failed") {
+        // An attempt that never ran is not mining, but it is part of the story.
+        severity = std::min(severity, Severity::kMedium);
+        if (gpu || compute) severity = std::max(severity, Severity::kMedium);
+        v.reasons.push_back(
+            "the creation failed" +
+            (f.status_code.empty() ? std::string() : " (" + std::string(f.status_code) + ")"));
+    }
+    return v;
+}
+
+bool IsNotable(Severity severity, std::span<const std::string> signals) {
+    if (severity != Severity::kLow) return true;
+    for (const std::string& signal : signals)
+        if (signal == "gpu-sku" || signal == "large-sku" || signal == "spot-unlimited" ||
+            signal == "miner-content")
+            return true;
+    return false;
+}
+
+bool Implicate(Severity& severity, std::vector<std::string>& reasons, const Principal& creator) {
+    if (severity != Severity::kLow) return false;
+    severity = Severity::kMedium;
+    reasons.push_back("created by " + analysis::Describe(creator) +
+                      ", who created high-severity resources");
+    return true;
+}
+
+} // namespace minetrace

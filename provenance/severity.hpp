@@ -1,0 +1,45 @@
+// The severity policy (README "Severity"): what a finding's facts make of it. Data in, verdict
+// out: RateFinding reads nothing but its argument, so it is tested from a table
+// (tests/unit/provenance/severity_test.cpp). The analyzer gathers the facts (rating.cpp).
+#pragma once
+
+#include "provenance/model.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace minetrace {
+
+// Everything the severity rules look at. Views: they live as long as the finding they describe.
+struct FindingFacts {
+    std::span<const std::string> signals;   // the finding's rule signals, sorted, distinct
+    std::string_view resource_type;         // lowercased ARM type
+    std::string_view status;                // created | failed | deleted
+    std::string_view status_code;           // of the resource's first operation, "" if none
+    const std::string* vm_size = nullptr;   // details["vm_size"], if any
+    std::span<const Precursor> preparation; // attached preparation (AttachPreparation)
+    const Grant* authorized_by = nullptr;   // the chain of rights, if any
+    int64_t created_at_us = -1;
+    bool sweep = false;        // compute in kSweepRegions+ regions within a day by the creator
+    bool miner_parent = false; // a miner was installed on it through an extension or run command
+    const Principal* created_by = nullptr;
+};
+
+struct Verdict {
+    Severity severity = Severity::kLow;
+    std::vector<std::string> reasons; // plain language, in the order the rules apply
+};
+
+Verdict RateFinding(const FindingFacts& facts);
+
+// Whether a rated finding is reported: medium or high, or low compute still worth a look
+// (GPU/HPC, very large or uncapped Spot sizes, miner content).
+bool IsNotable(Severity severity, std::span<const std::string> signals);
+
+// A low finding whose creator is behind high findings becomes medium; false if it stays.
+bool Implicate(Severity& severity, std::vector<std::string>& reasons, const Principal& creator);
+
+} // namespace minetrace
