@@ -1,6 +1,7 @@
 #include "provenance/analyzer.hpp"
 
 #include "core/arm_id.hpp"
+#include "provenance/severity.hpp"
 
 #include <algorithm>
 #include <tbb/parallel_for.h>
@@ -125,20 +126,16 @@ void Analyzer::TraceSuspects() {
                         if (!e->fact().location.empty())
                             s.details.emplace("location", std::string(e->fact().location));
                     if (enabling) {
-                        s.severity = Severity::kHigh;
                         s.details["role"] = enabling->role;
                         s.details["principal_id"] = enabling->principal_id;
                         s.details["role_definition_id"] = enabling->role_definition_id;
-                        s.reasons.push_back("granted the " + enabling->role + " role to " +
-                                            enabling->principal_id +
-                                            ", who then created high-severity resources");
-                        if (s.created_by && s.created_by->mfa == Tristate::kNo)
-                            s.reasons.push_back("the grant was made without MFA");
+                        Verdict v = RateEnablingGrant(*enabling, s.created_by.get());
+                        s.severity = v.severity;
+                        s.reasons = std::move(v.reasons);
                     } else {
-                        s.severity = Severity::kMedium;
-                        s.reasons.push_back("supporting resource created by " +
-                                            Describe(*s.created_by) +
-                                            ", who created high-severity resources");
+                        Verdict v = RateSupporting(*s.created_by);
+                        s.severity = v.severity;
+                        s.reasons = std::move(v.reasons);
                     }
                     built[g] = std::move(s);
                     supporting[g] = 1;

@@ -300,7 +300,6 @@ struct InvestigationResult {
     std::vector<SubscriptionFinding> subscriptions;
     std::vector<PrincipalSummary> principals;
     Timeline timeline; // sorted by time
-    std::vector<std::string> summary_lines;
     // The input paths, by file id: what evidence references' `file` views. Set once, before
     // any reference is made (the strings never move, even when the result does).
     std::vector<std::string> files;

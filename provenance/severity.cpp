@@ -126,4 +126,22 @@ bool Implicate(Severity& severity, std::vector<std::string>& reasons, const Prin
     return true;
 }
 
+Verdict RateEnablingGrant(const Grant& grant, const Principal* granter) {
+    Verdict v;
+    v.severity = Severity::kHigh;
+    v.reasons.push_back("granted the " + grant.role + " role to " + grant.principal_id +
+                        ", who then created high-severity resources");
+    if (granter && granter->mfa == Tristate::kNo)
+        v.reasons.push_back("the grant was made without MFA");
+    return v;
+}
+
+Verdict RateSupporting(const Principal& creator) {
+    Verdict v;
+    v.severity = Severity::kMedium;
+    v.reasons.push_back("supporting resource created by " + analysis::Describe(creator) +
+                        ", who created high-severity resources");
+    return v;
+}
+
 } // namespace minetrace

@@ -42,4 +42,12 @@ bool IsNotable(Severity severity, std::span<const std::string> signals);
 // A low finding whose creator is behind high findings becomes medium; false if it stays.
 bool Implicate(Severity& severity, std::vector<std::string>& reasons, const Principal& creator);
 
+// The role grant that enabled a principal behind high findings (pass 3): high. `granter` is who
+// made the grant (the grant's creator), if known.
+Verdict RateEnablingGrant(const Grant& grant, const Principal* granter);
+
+// A supporting resource (network, disk, group, deployment) created by a principal behind high
+// findings (pass 3): medium.
+Verdict RateSupporting(const Principal& creator);
+
 } // namespace minetrace
