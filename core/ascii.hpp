@@ -55,6 +55,13 @@ inline void AsciiLowerInPlace(std::string& text) {
     AsciiLowerInto(text.data(), text);
 }
 
+// Appends `text` ASCII-lowercased to `out`; `text` must not point into `out`.
+inline void AppendAsciiLower(std::string& out, std::string_view text) {
+    size_t start = out.size();
+    out.resize(start + text.size());
+    AsciiLowerInto(out.data() + start, text);
+}
+
 inline std::string AsciiLowerCopy(std::string_view text) {
     std::string out(text);
     for (char& c : out) c = AsciiLower(c);

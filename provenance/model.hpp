@@ -35,7 +35,6 @@ struct RuleInfo {
     std::string id;
     std::string title;
     std::string signal;
-    int weight = 0;
     std::string content_note;
 };
 

@@ -349,10 +349,10 @@ void Manifest(Html& h, const ReportContext& context) {
 
 void Rules(Html& h, const ReportContext& context, const ReportFacts& facts) {
     h.raw("<section id=\"rules\"><h2>Rules used</h2>\n<table>");
-    h.th_row({"rule", "title", "signal", "weight", "resources flagged"});
+    h.th_row({"rule", "title", "signal", "resources flagged"});
     for (const RuleInfo& r : context.rules) {
         auto hits = facts.rule_hits.find(r.id);
-        h.raw("<tr>").td(r.id, "mono").td(r.title).td(r.signal).td(std::to_string(r.weight), "n");
+        h.raw("<tr>").td(r.id, "mono").td(r.title).td(r.signal);
         h.num(hits == facts.rule_hits.end() ? 0 : hits->second).raw("</tr>\n");
     }
     if (context.rules.empty()) h.raw("<tr><td colspan=\"5\">no rules loaded</td></tr>\n");

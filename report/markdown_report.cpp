@@ -330,11 +330,10 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
     for (const std::string& e : context.input_errors) m.raw("\n- Input error: ").text(e).raw("\n");
 
     m.raw("\n## Rules used\n\n");
-    m.head({"rule", "title", "signal", "weight", "resources flagged"});
+    m.head({"rule", "title", "signal", "resources flagged"});
     for (const RuleInfo& r : context.rules) {
         auto hits = facts.rule_hits.find(r.id);
-        m.row({r.id, r.title, r.signal, std::to_string(r.weight),
-               N(hits == facts.rule_hits.end() ? 0 : hits->second)});
+        m.row({r.id, r.title, r.signal, N(hits == facts.rule_hits.end() ? 0 : hits->second)});
     }
 
     m.raw("\n## Verifying a fact\n\n");

@@ -144,14 +144,14 @@ bool IsLowercased(ScalarField field) {
 bool ExampleEvent::Set(std::string_view field, std::string_view value, std::string& error) {
     std::optional<ScalarField> id = rules_internal::LookupScalarField(field);
     if (!id) {
-        error = rules_text::Cat({"unknown field '", field, "'"});
+        error = "unknown field '" + std::string(field) + "'";
         return false;
     }
     switch (*id) {
     case ScalarField::kTime: {
         std::optional<ParsedTime> parsed = ParseTimestamp(value);
         if (!parsed) {
-            error = rules_text::Cat({"time: cannot parse '", value, "'"});
+            error = "time: cannot parse '" + std::string(value) + "'";
             return false;
         }
         event_.time_us = parsed->unix_us;
@@ -167,9 +167,9 @@ bool ExampleEvent::Set(std::string_view field, std::string_view value, std::stri
                 return true;
             }
         }
-        error = rules_text::Cat({"kind: expected activity-export, activity-rest, activity-sdk, "
-                                 "activity-log-analytics or partner-center-audit, got '",
-                                 value, "'"});
+        error = "kind: expected activity-export, activity-rest, activity-sdk, "
+                "activity-log-analytics or partner-center-audit, got '" +
+                std::string(value) + "'";
         return false;
     }
     case ScalarField::kPhase: {
@@ -190,15 +190,15 @@ bool ExampleEvent::Set(std::string_view field, std::string_view value, std::stri
                 return true;
             }
         }
-        error = rules_text::Cat({"caller.mfa: expected yes, no or unknown, got '", value, "'"});
+        error = "caller.mfa: expected yes, no or unknown, got '" + std::string(value) + "'";
         return false;
     }
     case ScalarField::kResourceProvider:
     case ScalarField::kResourceName:
     case ScalarField::kCallerCrossTenant:
-        error = rules_text::Cat({"'", field,
-                                 "' is derived (from operation, resource_id, or "
-                                 "caller.token_tenant and tenant_id); set those instead"});
+        error = "'" + std::string(field) +
+                "' is derived (from operation, resource_id, or "
+                "caller.token_tenant and tenant_id); set those instead";
         return false;
     case ScalarField::kPartnerSubscriptionIds:
         event_.partner.subscription_ids.push_back(arena_.StoreLower(value));
@@ -208,7 +208,7 @@ bool ExampleEvent::Set(std::string_view field, std::string_view value, std::stri
     }
     std::string_view* member = Member(event_, *id);
     if (member == nullptr) {
-        error = rules_text::Cat({"field '", field, "' cannot be set"});
+        error = "field '" + std::string(field) + "' cannot be set";
         return false;
     }
     *member = IsLowercased(*id) ? arena_.StoreLower(value) : arena_.Store(value);

@@ -1,5 +1,6 @@
 #include "rules/fields.hpp"
 
+#include "core/ascii.hpp"
 #include "core/timestamp.hpp"
 #include "rules/text.hpp"
 
@@ -83,8 +84,7 @@ std::string_view LastSegment(std::string_view id) {
 
 std::string_view CrossTenant(const Event& event) {
     if (event.caller.token_tenant.empty() || event.tenant_id.empty()) return "unknown";
-    return rules_text::EqualsIgnoreAsciiCase(event.caller.token_tenant, event.tenant_id) ? "no"
-                                                                                         : "yes";
+    return EqualsIgnoreCase(event.caller.token_tenant, event.tenant_id) ? "no" : "yes";
 }
 
 } // namespace
@@ -99,10 +99,6 @@ std::optional<ScalarField> LookupScalarField(std::string_view name) {
 std::string_view ScalarFieldName(ScalarField field) {
     size_t index = static_cast<size_t>(field);
     return index < kNames.size() ? kNames[index] : std::string_view("?");
-}
-
-std::vector<std::string_view> AllScalarFieldNames() {
-    return {kNames.begin(), kNames.end()};
 }
 
 uint32_t LookupBodyPrefix(std::string_view prefix) {

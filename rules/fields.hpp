@@ -101,9 +101,6 @@ std::string_view ScalarFieldName(ScalarField field);
 uint32_t LookupBodyPrefix(std::string_view prefix);
 std::string_view BodyText(const Event& event, BodyId body);
 
-// Every scalar field name, in enum order (for docs and errors).
-std::vector<std::string_view> AllScalarFieldNames();
-
 // Fields Sigma keyword searches (a detection item that is a plain list of strings) look in.
 const std::vector<ScalarField>& KeywordFields();
 

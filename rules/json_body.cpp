@@ -3,6 +3,7 @@
 // which On-Demand does not do for parts it is not asked about.
 #include "rules/json_body.hpp"
 
+#include "core/ascii.hpp"
 #include "rules/text.hpp"
 
 #include <charconv>
@@ -121,7 +122,7 @@ bool JsonBody::Walk(simdjson::dom::element element, size_t depth, uint16_t segme
             size_t saved = current_path_.size();
             uint64_t saved_hash = current_hash_;
             if (segments > 0) current_path_.push_back(kSeparator);
-            rules_text::AppendAsciiLower(current_path_, field.key);
+            AppendAsciiLower(current_path_, field.key);
             current_hash_ = rules_text::Fnv1aAppend(current_hash_,
                                                     std::string_view(current_path_).substr(saved));
             bool ok = Walk(field.value, depth + 1, static_cast<uint16_t>(segments + 1));

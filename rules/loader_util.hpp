@@ -56,7 +56,8 @@ bool IsSigmaDocument(const YAML::Node& doc);
 void LoadSigmaDocument(LoadContext& ctx, const YAML::Node& doc, size_t path_index,
                        std::vector<RuleDraft>& drafts);
 
-// Weight of a Sigma `level`; -1 when the level is unknown.
-int SigmaLevelWeight(std::string_view level);
+// True for the five Sigma levels (informational, low, medium, high, critical). The level is the
+// Sigma rule's own metadata: it is validated and listed, and changes no severity.
+bool IsSigmaLevel(std::string_view level);
 
 } // namespace minetrace::rules_internal

@@ -1,5 +1,6 @@
 // Per-event evaluation of compiled rules. Never throws; no allocation once the scratch buffers
 // have grown (see rule_set.hpp).
+#include "core/ascii.hpp"
 #include "rules/compiled.hpp"
 #include "rules/vm_size.hpp"
 
@@ -326,7 +327,7 @@ void MatchFieldValue(const FieldMatcher& m, std::string_view value, ScratchImpl&
                      std::vector<uint32_t>* recorded) {
     if (!m.literals_ci.empty() && value.size() <= m.max_literal_ci) {
         s.lower.clear();
-        rules_text::AppendAsciiLower(s.lower, value);
+        AppendAsciiLower(s.lower, value);
         LookupLiteral(m.literals_ci, s.lower, s, recorded);
     }
     if (!m.literals_cs.empty()) LookupLiteral(m.literals_cs, value, s, recorded);

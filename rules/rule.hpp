@@ -36,12 +36,11 @@ struct Rule {
     std::string description;
     std::vector<std::string> references;
     std::vector<std::string> tags;
-    // Signal kind (compute-create, gpu-sku, miner-content, ...; "sigma" for Sigma rules).
+    // Signal kind: one of rules/signal_kind.hpp (kSigma for Sigma rules).
     std::string signal;
-    // Contribution toward severity, 0..100 (Sigma: informational 5, low 10, medium 25, high 50,
-    // critical 80).
-    int weight = 0;
-    std::string level; // Sigma `level`; empty for native rules
+    // Sigma `level` (validated, listed by `rules list`; it changes no severity); empty for
+    // native rules.
+    std::string level;
     std::string source_file;
     int source_line = 0;
     bool is_sigma = false;

@@ -1,5 +1,6 @@
 #include "rules/rule_set.hpp"
 
+#include "core/ascii.hpp"
 #include "rules/compiled.hpp"
 
 #include <algorithm>
@@ -243,7 +244,7 @@ class Compiler {
                     if (p.case_sensitive) {
                         m.literals_cs.emplace_back(v, index);
                     } else {
-                        m.literals_ci.emplace_back(rules_text::AsciiLowerCopy(v), index);
+                        m.literals_ci.emplace_back(AsciiLowerCopy(v), index);
                     }
                 }
             } else {

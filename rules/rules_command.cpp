@@ -111,11 +111,12 @@ int RunRulesTest(const std::vector<std::string>& paths, std::ostream& out, std::
 
 int RunRulesList(const std::vector<std::string>& paths, std::ostream& out, std::ostream& err) {
     RuleSet set = LoadReporting(paths, err);
-    out << "id\tsignal\tweight\tsource\ttitle\n";
+    out << "id\tsignal\tsigma_level\tsource\ttitle\n";
     for (uint32_t index = 0; index < set.size(); ++index) {
         const Rule& rule = set.rule(index);
-        out << Safe(rule.id) << '\t' << Safe(rule.signal) << '\t' << rule.weight << '\t'
-            << Safe(rule.source_file) << ':' << rule.source_line << '\t' << Safe(rule.title);
+        out << Safe(rule.id) << '\t' << Safe(rule.signal) << '\t'
+            << (rule.level.empty() ? "-" : Safe(rule.level)) << '\t' << Safe(rule.source_file)
+            << ':' << rule.source_line << '\t' << Safe(rule.title);
         if (!rule.replaces.empty()) out << " (replaces " << Safe(rule.replaces) << ")";
         out << '\n';
     }

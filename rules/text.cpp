@@ -4,35 +4,6 @@
 
 namespace minetrace::rules_text {
 
-std::string Cat(std::initializer_list<std::string_view> parts) {
-    size_t size = 0;
-    for (std::string_view part : parts) size += part.size();
-    std::string out;
-    out.reserve(size);
-    for (std::string_view part : parts) out.append(part);
-    return out;
-}
-
-void AppendAsciiLower(std::string& out, std::string_view text) {
-    size_t start = out.size();
-    out.append(text);
-    for (size_t i = start; i < out.size(); ++i) out[i] = AsciiLower(out[i]);
-}
-
-std::string AsciiLowerCopy(std::string_view text) {
-    std::string out;
-    AppendAsciiLower(out, text);
-    return out;
-}
-
-bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
-    }
-    return true;
-}
-
 bool IsAscii(std::string_view text) {
     for (char c : text) {
         if (static_cast<unsigned char>(c) >= 0x80) return false;

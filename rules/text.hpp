@@ -1,28 +1,16 @@
-// Small text helpers shared by the rule loader and the matcher: ASCII case folding, base64, and
-// regex construction from literals and Sigma wildcards.
+// Small text helpers shared by the rule loader and the matcher: base64, and regex construction
+// from literals and Sigma wildcards (ASCII case folding is core/ascii.hpp).
 //
 // All functions are pure and thread-safe. Functions taking `out` append to it without clearing.
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace minetrace::rules_text {
 
-// Concatenation that avoids `"literal" + std::string(...)`, which GCC 12 -O3 flags with a false
-// -Wrestrict positive.
-std::string Cat(std::initializer_list<std::string_view> parts);
-
-inline char AsciiLower(char c) {
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-}
-
-void AppendAsciiLower(std::string& out, std::string_view text);
-std::string AsciiLowerCopy(std::string_view text);
-bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b);
 bool IsAscii(std::string_view text);
 
 // Standard base64 (RFC 4648 §4) with padding.

@@ -1,5 +1,6 @@
 #include "rules/vm_size.hpp"
 
+#include "core/ascii.hpp"
 #include "rules/text.hpp"
 
 #include <array>
@@ -53,8 +54,7 @@ bool ParseVmSize(std::string_view text, VmSize& out) {
     size_t underscore = text.find('_');
     if (underscore == std::string_view::npos) return false;
     std::string_view tier = text.substr(0, underscore);
-    if (!rules_text::EqualsIgnoreAsciiCase(tier, "standard") &&
-        !rules_text::EqualsIgnoreAsciiCase(tier, "basic")) {
+    if (!EqualsIgnoreCase(tier, "standard") && !EqualsIgnoreCase(tier, "basic")) {
         return false;
     }
     out.tier = tier;
@@ -95,15 +95,15 @@ bool ParseVmSize(std::string_view text, VmSize& out) {
         }
         if (out.accelerator.empty()) {
             for (std::string_view known : kGpuAccelerators) {
-                if (rules_text::EqualsIgnoreAsciiCase(part, known)) {
+                if (EqualsIgnoreCase(part, known)) {
                     out.accelerator = part;
                     break;
                 }
             }
         }
     }
-    char first = rules_text::AsciiLower(out.family[0]);
-    char second = out.family.size() > 1 ? rules_text::AsciiLower(out.family[1]) : '\0';
+    char first = AsciiLower(out.family[0]);
+    char second = out.family.size() > 1 ? AsciiLower(out.family[1]) : '\0';
     if (first == 'n' && (second == 'c' || second == 'd' || second == 'g' || second == 'v')) {
         out.vm_class = VmClass::kGpu;
     } else if (first == 'n' && second == 'p') {

@@ -5,6 +5,7 @@
 // The records are mapped onto Event by a small test-only adapter (export shape: operationName,
 // resourceId, resultType, identity.claims / identity.authorization, properties.requestbody ...),
 // which keeps this test independent of the ingest subsystem.
+#include "core/ascii.hpp"
 #include "rules/text.hpp"
 #include "test_util.hpp"
 
@@ -83,7 +84,7 @@ std::shared_ptr<ExampleEvent> FromExportRecord(dom::object r) {
     }
     std::string type;
     for (size_t i = 0; i + 1 < parts.size(); ++i) {
-        std::string lower = minetrace::rules_text::AsciiLowerCopy(parts[i]);
+        std::string lower = minetrace::AsciiLowerCopy(parts[i]);
         if (lower == "subscriptions") SetIf(e, "subscription_id", parts[i + 1]);
         if (lower == "resourcegroups") SetIf(e, "resource_group", parts[i + 1]);
         if (lower == "providers") {

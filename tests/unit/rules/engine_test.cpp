@@ -372,7 +372,7 @@ TEST_CASE("Engine: a later path replaces a rule id; the same path may not repeat
                           RuleText("{field: operation, equals: b}", "", "x").substr(7)}},
         dup_errors);
     CHECK_FALSE(dup.ok());
-    CHECK(HasError(dup_errors, 9, "duplicate rule id (first defined at one.yaml:2)"));
+    CHECK(HasError(dup_errors, 8, "duplicate rule id (first defined at one.yaml:2)"));
 }
 
 TEST_CASE("Engine: a scratch from another RuleSet is adopted, not misused", "[rules]") {

@@ -1,6 +1,7 @@
 // Lint: every problem of every file is reported with file:line and the rule id, in one run,
 // and valid rules in the same files still load.
 #include "rules/rules_command.hpp"
+#include "rules/signal_kind.hpp"
 #include "test_util.hpp"
 
 #include <sstream>
@@ -34,16 +35,18 @@ TEST_CASE("Lint: all errors of a directory at once, with file:line and rule id",
     INFO(Describe(errors));
     CHECK_FALSE(set.ok());
     const std::string rules = "lint/bad_rules.yaml";
-    CHECK(Has(errors, rules, 8, "bad-field", "unknown field 'request_body.properties'"));
-    CHECK(Has(errors, rules, 18, "bad-regex", "does not compile: missing )"));
-    CHECK(Has(errors, rules, 25, "bad-weight", "weight must be an integer 0..100"));
-    CHECK(Has(errors, rules, 36, "no-negative-example", "at least one match and one no_match"));
-    CHECK(Has(errors, rules, 43, "bad-operator", "more than one operator"));
-    CHECK(Has(errors, rules, 55, "bad-example-field", "example: unknown field 'vm_size'"));
-    CHECK(Has(errors, rules, 63, "bad-transform", "yields a number"));
-    CHECK(Has(errors, rules, 70, "bad-key", "unknown rule key 'wieght'"));
-    CHECK(Has(errors, rules, 75, "", "id 'Bad Id' is not valid"));
-    CHECK(Has(errors, rules, 89, "bad-unavailable", "needs a content_note"));
+    CHECK(Has(errors, rules, 7, "bad-field", "unknown field 'request_body.properties'"));
+    CHECK(Has(errors, rules, 16, "bad-regex", "does not compile: missing )"));
+    CHECK(Has(errors, rules, 23, "bad-weight", "weight was removed from the rule format"));
+    CHECK(Has(errors, rules, 33, "no-negative-example", "at least one match and one no_match"));
+    CHECK(Has(errors, rules, 39, "bad-operator", "more than one operator"));
+    CHECK(Has(errors, rules, 50, "bad-example-field", "example: unknown field 'vm_size'"));
+    CHECK(Has(errors, rules, 57, "bad-transform", "yields a number"));
+    CHECK(Has(errors, rules, 64, "bad-key", "unknown rule key 'wieght'"));
+    CHECK(Has(errors, rules, 68, "", "id 'Bad Id' is not valid"));
+    CHECK(Has(errors, rules, 80, "bad-unavailable", "needs a content_note"));
+    CHECK(
+        Has(errors, rules, 93, "bad-signal", "unknown signal 'gpu-skus' (known: compute-create,"));
     CHECK(Has(errors, "lint/bad_syntax.yaml", 5, "", "YAML syntax error"));
     CHECK(Has(errors, "lint/bad_sigma.yml", 9, "0b3d1f6e-3f44-4d0b-9e39-000000000001",
               "unsupported Sigma modifier 'windash'"));
@@ -51,7 +54,7 @@ TEST_CASE("Lint: all errors of a directory at once, with file:line and rule id",
               "unsupported Sigma construct: aggregation"));
     CHECK(Has(errors, "lint/bad_sigma_logsource.yml", 4, "0b3d1f6e-3f44-4d0b-9e39-000000000003",
               "unsupported Sigma logsource"));
-    CHECK(errors.size() == 14); // one per broken rule, nothing doubled
+    CHECK(errors.size() == 15); // one per broken rule, nothing doubled
     // The valid rule of the broken file is still there (for `rules list`).
     REQUIRE(set.size() == 1);
     CHECK(set.rule(0).id == "good-rule");
@@ -61,8 +64,8 @@ TEST_CASE("Lint: RunRulesLint prints file:line messages and exits 2", "[rules]")
     std::ostringstream out;
     std::ostringstream err;
     CHECK(RunRulesLint({kLintDir}, out, err) == 2);
-    CHECK(err.str().find("bad_rules.yaml:18: bad-regex: regex") != std::string::npos);
-    CHECK(out.str().find("14 errors") != std::string::npos);
+    CHECK(err.str().find("bad_rules.yaml:16: bad-regex: regex") != std::string::npos);
+    CHECK(out.str().find("15 errors") != std::string::npos);
 
     std::ostringstream ok_out;
     std::ostringstream ok_err;
@@ -117,7 +120,7 @@ TEST_CASE("Lint: condition and predicate mistakes are named", "[rules]") {
         if (std::string(c.fragment).empty()) {
             CHECK(errors.empty());
         } else {
-            CHECK(HasError(errors, 7, c.fragment));
+            CHECK(HasError(errors, 6, c.fragment));
         }
     }
 }
@@ -132,25 +135,43 @@ TEST_CASE("Lint: files that are not rule files", "[rules]") {
     CHECK(HasError(LintText("rules:\n  - {id: x}\n"), 2, "rule has no title"));
 }
 
+TEST_CASE("Lint: a signal must be a kind of rules/signal_kind.hpp; weight was removed", "[rules]") {
+    auto with_signal = [](const std::string& signal) {
+        return "rules:\n  - id: t\n    title: t\n    description: d\n    signal: " + signal +
+               "\n    condition: {field: operation, equals: a}\n"
+               "    examples: {match: [{operation: a}], no_match: [{operation: b}]}\n";
+    };
+    for (std::string_view kind : signal_kind::kNative) {
+        INFO(kind);
+        CHECK(LintText(with_signal(std::string(kind))).empty());
+    }
+    CHECK(HasError(LintText(with_signal("gpu-skus")), 5, "unknown signal 'gpu-skus'"));
+    CHECK(HasError(LintText(with_signal("GPU-SKU")), 5, "unknown signal 'GPU-SKU'"));
+    CHECK(HasError(LintText(with_signal("sigma")), 5, "reserved for Sigma rules"));
+    CHECK(HasError(LintText(RuleText("{field: operation, equals: a}", "    weight: 40\n")), 6,
+                   "weight was removed from the rule format"));
+}
+
 TEST_CASE("Lint: example values are checked when loading", "[rules]") {
     std::string extra;
-    std::string text = "rules:\n  - id: t\n    title: t\n    description: d\n    signal: s\n"
-                       "    weight: 1\n    condition: {field: operation, equals: a}\n"
-                       "    examples:\n      match:\n        - {time: yesterday}\n"
-                       "        - {phase: accepted, kind: syslog}\n"
-                       "        - {caller.mfa: perhaps}\n"
-                       "        - {resource_provider: microsoft.compute}\n"
-                       "        - {operation: [a, b]}\n"
-                       "        - {_content_unavailable: sometimes}\n"
-                       "      no_match: [{operation: b}]\n";
+    std::string text =
+        "rules:\n  - id: t\n    title: t\n    description: d\n    signal: execution\n"
+        "    condition: {field: operation, equals: a}\n"
+        "    examples:\n      match:\n        - {time: yesterday}\n"
+        "        - {phase: accepted, kind: syslog}\n"
+        "        - {caller.mfa: perhaps}\n"
+        "        - {resource_provider: microsoft.compute}\n"
+        "        - {operation: [a, b]}\n"
+        "        - {_content_unavailable: sometimes}\n"
+        "      no_match: [{operation: b}]\n";
     std::vector<LintMessage> errors = LintText(text);
     INFO(Describe(errors));
-    CHECK(HasError(errors, 10, "time: cannot parse 'yesterday'"));
-    CHECK(HasError(errors, 11, "kind: expected activity-export"));
-    CHECK(HasError(errors, 12, "caller.mfa: expected yes, no or unknown"));
-    CHECK(HasError(errors, 13, "'resource_provider' is derived"));
-    CHECK(HasError(errors, 14, "takes a single value"));
-    CHECK(HasError(errors, 15, "_content_unavailable must be true or false"));
+    CHECK(HasError(errors, 9, "time: cannot parse 'yesterday'"));
+    CHECK(HasError(errors, 10, "kind: expected activity-export"));
+    CHECK(HasError(errors, 11, "caller.mfa: expected yes, no or unknown"));
+    CHECK(HasError(errors, 12, "'resource_provider' is derived"));
+    CHECK(HasError(errors, 13, "takes a single value"));
+    CHECK(HasError(errors, 14, "_content_unavailable must be true or false"));
 }
 
 TEST_CASE("Rules test: failing examples are reported and exit 2", "[rules]") {
@@ -160,11 +181,11 @@ TEST_CASE("Rules test: failing examples are reported and exit 2", "[rules]") {
         RunRulesTest({std::string(MINETRACE_FIXTURES_DIR) + "/rules/failing_example"}, out, err);
     INFO(out.str() << err.str());
     CHECK(code == 2);
-    CHECK(err.str().find("failing.yaml:13: failing-example: match example did not match") !=
+    CHECK(err.str().find("failing.yaml:12: failing-example: match example did not match") !=
           std::string::npos);
-    CHECK(err.str().find("failing.yaml:14: failing-example: example expected content available") !=
+    CHECK(err.str().find("failing.yaml:13: failing-example: example expected content available") !=
           std::string::npos);
-    CHECK(err.str().find("failing.yaml:17: failing-example: no_match example matched") !=
+    CHECK(err.str().find("failing.yaml:16: failing-example: no_match example matched") !=
           std::string::npos);
     CHECK(out.str().find("3 examples, 0 passed, 3 failed") != std::string::npos);
 
@@ -182,10 +203,10 @@ TEST_CASE("Rules list: one line per rule, overrides named", "[rules]") {
                      out, err) == 0);
     CHECK(err.str().empty());
     std::string text = out.str();
-    CHECK(text.rfind("id\tsignal\tweight\tsource\ttitle\n", 0) == 0);
-    CHECK(text.find("mt-compute-vm-write\tcompute-create\t1\t") != std::string::npos);
+    CHECK(text.rfind("id\tsignal\tsigma_level\tsource\ttitle\n", 0) == 0);
+    CHECK(text.find("mt-compute-vm-write\tcompute-create\t-\t") != std::string::npos);
     CHECK(text.find("Local override of the VM write rule (replaces ") != std::string::npos);
-    CHECK(text.find("mt-sku-gpu\tgpu-sku\t40\t") != std::string::npos);
+    CHECK(text.find("mt-sku-gpu\tgpu-sku\t-\t") != std::string::npos);
 }
 
 TEST_CASE("Rules: enabled: false in a later path removes a shipped rule", "[rules]") {

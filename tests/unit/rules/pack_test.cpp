@@ -2,6 +2,7 @@
 // example passes (what `minetrace rules test` runs in CI).
 #include "rules/rule_set.hpp"
 #include "rules/rules_command.hpp"
+#include "rules/signal_kind.hpp"
 
 #include <catch2/catch.hpp>
 #include <fstream>
@@ -27,6 +28,13 @@ TEST_CASE("Pack: loads without lint errors", "[rules]") {
     CHECK(errors.empty());
     CHECK(set.ok());
     CHECK(set.size() >= 50);
+    // Every kind the analysis knows is raised by some shipped rule: the list has no dead names.
+    std::set<std::string> used;
+    for (uint32_t i = 0; i < set.size(); ++i) used.insert(set.rule(i).signal);
+    for (std::string_view kind : signal_kind::kNative) {
+        INFO(kind);
+        CHECK(used.count(std::string(kind)) == 1);
+    }
 }
 
 TEST_CASE("Pack: every rule has match and no_match examples and metadata", "[rules]") {

@@ -23,7 +23,7 @@ RuleSet LoadSigma(const std::string& detection) {
 
 } // namespace
 
-TEST_CASE("Sigma: metadata, level weight and field mapping", "[rules]") {
+TEST_CASE("Sigma: metadata, level and field mapping", "[rules]") {
     RuleSet set =
         LoadSigma("    selection:\n        operationName: MICROSOFT.PORTAL/CONSOLES/WRITE\n"
                   "    condition: selection\n");
@@ -34,7 +34,6 @@ TEST_CASE("Sigma: metadata, level weight and field mapping", "[rules]") {
     CHECK(rule.title == "test");
     CHECK(rule.signal == "sigma");
     CHECK(rule.level == "medium");
-    CHECK(rule.weight == 25);
     CHECK(rule.examples.empty());
     CHECK(Matches(set, *Ev({{"operation", "microsoft.portal/consoles/write"}})));
     CHECK_FALSE(Matches(set, *Ev({{"operation", "microsoft.portal/consoles/delete"}})));

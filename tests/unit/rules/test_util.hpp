@@ -18,8 +18,8 @@ namespace minetrace::test {
 inline std::string RuleText(const std::string& condition, const std::string& extra = "",
                             const std::string& id = "t") {
     return "rules:\n  - id: " + id +
-           "\n    title: test rule\n    description: test\n    signal: test\n    weight: 1\n" +
-           extra + "    condition: " + condition +
+           "\n    title: test rule\n    description: test\n    signal: execution\n" + extra +
+           "    condition: " + condition +
            "\n    examples: {match: [{operation: a}], no_match: [{operation: b}]}\n";
 }
 
