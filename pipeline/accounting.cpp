@@ -1,6 +1,6 @@
 #include "pipeline/accounting.hpp"
 
-#include "core/escape.hpp"
+#include "core/json_writer.hpp"
 #include "core/version.hpp"
 
 #include <numeric>
@@ -12,28 +12,6 @@ namespace {
 uint64_t Sum(const std::map<std::string, uint64_t>& counts) {
     return std::accumulate(counts.begin(), counts.end(), uint64_t{0},
                            [](uint64_t total, const auto& kv) { return total + kv.second; });
-}
-
-void AppendCounts(std::string& out, const std::map<std::string, uint64_t>& counts) {
-    out += '{';
-    bool first = true;
-    for (const auto& [key, value] : counts) {
-        if (!first) out += ", ";
-        first = false;
-        AppendJsonString(out, key);
-        out += ": ";
-        out += std::to_string(value);
-    }
-    out += '}';
-}
-
-void AppendStringArray(std::string& out, const std::vector<std::string>& items) {
-    out += '[';
-    for (size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) out += ", ";
-        AppendJsonString(out, items[i]);
-    }
-    out += ']';
 }
 
 } // namespace
@@ -74,18 +52,14 @@ void Accounting::Consume(const Batch& batch) {
         ++account.quarantined[std::string(ToString(entry.reason))];
         if (quarantine_out_ == nullptr) continue;
         line_.clear();
-        line_ += "{\"file\": ";
-        AppendJsonString(line_, batch.file_id < paths_.size() ? paths_[batch.file_id] : "");
-        line_ += ", \"line\": " + std::to_string(entry.line);
-        line_ += ", \"offset\": " + std::to_string(entry.offset);
-        line_ += ", \"length\": " + std::to_string(entry.length);
-        line_ += ", \"reason\": ";
-        AppendJsonString(line_, ToString(entry.reason));
-        line_ += ", \"detail\": ";
-        AppendJsonString(line_, entry.detail);
-        line_ += ", \"excerpt\": ";
-        AppendJsonString(line_, entry.excerpt);
-        line_ += "}\n";
+        // Every member always present, "" when empty.
+        JsonObjectWriter j(line_, JsonEmpty::kKeep);
+        j.Str("file", batch.file_id < paths_.size() ? paths_[batch.file_id] : "");
+        j.Int("line", entry.line).Int("offset", entry.offset).Int("length", entry.length);
+        j.Str("reason", ToString(entry.reason)).Str("detail", entry.detail);
+        j.Str("excerpt", entry.excerpt);
+        j.Close();
+        line_ += '\n';
         *quarantine_out_ << line_;
     }
     if (batch.file_end) account.summary = batch.summary;
@@ -129,11 +103,11 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
     s += "{\n  \"tool\": \"minetrace\",\n  \"version\": ";
     AppendJsonString(s, kVersion);
     s += ",\n  \"command_line\": ";
-    AppendStringArray(s, run.command_line);
+    AppendJsonStringArray(s, run.command_line);
     s += ",\n  \"rule_sources\": ";
-    AppendStringArray(s, run.rule_sources);
+    AppendJsonStringArray(s, run.rule_sources);
     s += ",\n  \"input_errors\": ";
-    AppendStringArray(s, run.input_errors);
+    AppendJsonStringArray(s, run.input_errors);
     s += ",\n  \"files\": [";
     for (size_t i = 0; i < files_.size(); ++i) {
         const FileAccount& f = files_[i];
@@ -149,10 +123,7 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
         s += ", \"format\": ";
         AppendJsonString(s, ToString(f.summary.shape));
         s += ", \"container\": ";
-        if (f.summary.container.empty())
-            s += "null";
-        else
-            AppendJsonString(s, f.summary.container);
+        AppendJsonStringOrNull(s, f.summary.container);
         s += ",\n     \"records_read\": " + std::to_string(f.records_read);
         s += ", \"events\": " + std::to_string(f.events);
         s += ", \"ignored\": " + std::to_string(f.ignored_total());
@@ -160,16 +131,13 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
         s += ", \"reconciled\": ";
         s += f.reconciled() ? "true" : "false";
         s += ",\n     \"record_kinds\": ";
-        AppendCounts(s, f.record_kinds());
+        AppendJsonCounts(s, f.record_kinds());
         s += ", \"ignored_by_kind\": ";
-        AppendCounts(s, f.ignored);
+        AppendJsonCounts(s, f.ignored);
         s += ", \"quarantined_by_reason\": ";
-        AppendCounts(s, f.quarantined);
+        AppendJsonCounts(s, f.quarantined);
         s += ", \"error\": ";
-        if (f.summary.error.empty())
-            s += "null";
-        else
-            AppendJsonString(s, f.summary.error);
+        AppendJsonStringOrNull(s, f.summary.error);
         s += "}";
     }
     s += files_.empty() ? "],\n" : "\n  ],\n";

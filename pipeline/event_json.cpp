@@ -1,42 +1,12 @@
 #include "pipeline/event_json.hpp"
 
-#include "core/escape.hpp"
+#include "core/json_writer.hpp"
 #include "core/sha256.hpp"
 #include "core/timestamp.hpp"
 
 namespace minetrace {
 
 namespace {
-
-// Writes `"key": "value"` when value is non-empty; tracks the separator.
-class ObjectWriter {
-  public:
-    explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
-    void Field(std::string_view key, std::string_view value) {
-        if (value.empty()) return;
-        Key(key);
-        AppendJsonString(out_, value);
-    }
-    void Number(std::string_view key, uint64_t value) {
-        Key(key);
-        out_ += std::to_string(value);
-    }
-    void Raw(std::string_view key, std::string_view json) {
-        Key(key);
-        out_ += json;
-    }
-    void Key(std::string_view key) {
-        if (!first_) out_ += ", ";
-        first_ = false;
-        AppendJsonString(out_, key);
-        out_ += ": ";
-    }
-    void Close() { out_ += '}'; }
-
-  private:
-    std::string& out_;
-    bool first_ = true;
-};
 
 bool IsEmpty(const Caller& c) {
     return c.caller.empty() && c.upn.empty() && c.object_id.empty() && c.app_id.empty() &&
@@ -52,107 +22,91 @@ bool IsEmpty(const Authorization& a) {
 
 void AppendEventJson(std::string& out, const Event& e, std::string_view file_path,
                      std::string_view record, const std::vector<std::string_view>& rule_ids) {
-    ObjectWriter w(out);
+    JsonObjectWriter w(out, JsonEmpty::kOmit);
     w.Key("time");
     out += '"';
     AppendRfc3339Micros(out, e.time_us);
     out += '"';
-    if (e.time_zone_assumed == Tristate::kYes) w.Raw("time_zone_assumed", "true");
-    w.Field("kind", ToString(e.kind));
-    w.Field("phase", ToString(e.phase));
-    w.Field("file", file_path);
-    w.Number("line", e.line);
-    w.Number("offset", e.offset);
-    w.Number("length", e.length);
+    if (e.time_zone_assumed == Tristate::kYes) w.Bool("time_zone_assumed", true);
+    w.Str("kind", ToString(e.kind));
+    w.Str("phase", ToString(e.phase));
+    w.Str("file", file_path);
+    w.Int("line", e.line);
+    w.Int("offset", e.offset);
+    w.Int("length", e.length);
     w.Key("record_sha256");
     out += '"';
     AppendSha256Hex(out, record);
     out += '"';
-    w.Field("subscription_id", e.subscription_id);
-    w.Field("tenant_id", e.tenant_id);
-    w.Field("resource_id", e.resource_id);
-    w.Field("resource_id_lower", e.resource_id_lower);
-    w.Field("resource_type", e.resource_type);
-    w.Field("resource_group", e.resource_group);
-    w.Field("operation", e.operation);
-    w.Field("operation_display", e.operation_display);
-    w.Field("status", e.status);
-    w.Field("status_code", e.status_code);
-    w.Field("category", e.category);
-    w.Field("level", e.level);
-    w.Field("correlation_id", e.correlation_id);
-    w.Field("operation_id", e.operation_id);
-    w.Field("event_data_id", e.event_data_id);
+    w.Str("subscription_id", e.subscription_id);
+    w.Str("tenant_id", e.tenant_id);
+    w.Str("resource_id", e.resource_id);
+    w.Str("resource_id_lower", e.resource_id_lower);
+    w.Str("resource_type", e.resource_type);
+    w.Str("resource_group", e.resource_group);
+    w.Str("operation", e.operation);
+    w.Str("operation_display", e.operation_display);
+    w.Str("status", e.status);
+    w.Str("status_code", e.status_code);
+    w.Str("category", e.category);
+    w.Str("level", e.level);
+    w.Str("correlation_id", e.correlation_id);
+    w.Str("operation_id", e.operation_id);
+    w.Str("event_data_id", e.event_data_id);
     if (!IsEmpty(e.caller)) {
         const Caller& c = e.caller;
         w.Key("caller");
-        ObjectWriter cw(out);
-        cw.Field("caller", c.caller);
-        cw.Field("upn", c.upn);
-        cw.Field("name", c.name);
-        cw.Field("object_id", c.object_id);
-        cw.Field("app_id", c.app_id);
-        cw.Field("appidacr", c.appidacr);
-        cw.Field("principal_type", c.principal_type);
-        cw.Field("token_tenant", c.token_tenant);
-        cw.Field("idtyp", c.idtyp);
-        cw.Field("amr", c.amr);
-        cw.Field("mfa", ToString(c.mfa));
-        cw.Field("managed_identity_resource_id", c.managed_identity_resource_id);
-        cw.Field("ip_claim", c.ip_claim);
-        cw.Field("token_id", c.token_id);
+        JsonObjectWriter cw(out, JsonEmpty::kOmit);
+        cw.Str("caller", c.caller);
+        cw.Str("upn", c.upn);
+        cw.Str("name", c.name);
+        cw.Str("object_id", c.object_id);
+        cw.Str("app_id", c.app_id);
+        cw.Str("appidacr", c.appidacr);
+        cw.Str("principal_type", c.principal_type);
+        cw.Str("token_tenant", c.token_tenant);
+        cw.Str("idtyp", c.idtyp);
+        cw.Str("amr", c.amr);
+        cw.Str("mfa", ToString(c.mfa));
+        cw.Str("managed_identity_resource_id", c.managed_identity_resource_id);
+        cw.Str("ip_claim", c.ip_claim);
+        cw.Str("token_id", c.token_id);
         cw.Close();
     }
-    w.Field("caller_ip", e.caller_ip);
+    w.Str("caller_ip", e.caller_ip);
     if (!IsEmpty(e.authorization)) {
         const Authorization& a = e.authorization;
         w.Key("authorization");
-        ObjectWriter aw(out);
-        aw.Field("action", a.action);
-        aw.Field("scope", a.scope);
-        aw.Field("role", a.role);
-        aw.Field("evidence_role", a.evidence_role);
-        aw.Field("role_assignment_id", a.role_assignment_id);
-        aw.Field("role_assignment_scope", a.role_assignment_scope);
-        aw.Field("role_definition_id", a.role_definition_id);
-        aw.Field("principal_id", a.principal_id);
-        aw.Field("principal_type", a.principal_type);
+        JsonObjectWriter aw(out, JsonEmpty::kOmit);
+        aw.Str("action", a.action);
+        aw.Str("scope", a.scope);
+        aw.Str("role", a.role);
+        aw.Str("evidence_role", a.evidence_role);
+        aw.Str("role_assignment_id", a.role_assignment_id);
+        aw.Str("role_assignment_scope", a.role_assignment_scope);
+        aw.Str("role_definition_id", a.role_definition_id);
+        aw.Str("principal_id", a.principal_id);
+        aw.Str("principal_type", a.principal_type);
         aw.Close();
     }
-    w.Field("request_body", e.request_body);
-    w.Field("response_body", e.response_body);
-    w.Field("status_message", e.status_message);
+    w.Str("request_body", e.request_body);
+    w.Str("response_body", e.response_body);
+    w.Str("status_message", e.status_message);
     if (e.kind == SourceKind::kPartnerCenterAudit) {
         const PartnerCenterFields& p = e.partner;
         w.Key("partner");
-        ObjectWriter pw(out);
-        pw.Field("customer_name", p.customer_name);
-        pw.Field("partner_id", p.partner_id);
-        pw.Field("order_id", p.order_id);
-        pw.Field("record_id", p.record_id);
-        if (!p.subscription_ids.empty()) {
-            pw.Key("subscription_ids");
-            out += '[';
-            for (size_t i = 0; i < p.subscription_ids.size(); ++i) {
-                if (i > 0) out += ", ";
-                AppendJsonString(out, p.subscription_ids[i]);
-            }
-            out += ']';
-        }
-        pw.Field("resource_new_value", p.resource_new_value);
-        pw.Field("resource_old_value", p.resource_old_value);
-        pw.Field("customized_data", p.customized_data);
+        JsonObjectWriter pw(out, JsonEmpty::kOmit);
+        pw.Str("customer_name", p.customer_name);
+        pw.Str("partner_id", p.partner_id);
+        pw.Str("order_id", p.order_id);
+        pw.Str("record_id", p.record_id);
+        pw.StrArray("subscription_ids", p.subscription_ids);
+        pw.Str("resource_new_value", p.resource_new_value);
+        pw.Str("resource_old_value", p.resource_old_value);
+        pw.Str("customized_data", p.customized_data);
         pw.Close();
     }
-    if (!rule_ids.empty()) {
-        w.Key("rules");
-        out += '[';
-        for (size_t i = 0; i < rule_ids.size(); ++i) {
-            if (i > 0) out += ", ";
-            AppendJsonString(out, rule_ids[i]);
-        }
-        out += ']';
-    }
+    w.StrArray("rules", rule_ids);
     w.Close();
 }
 

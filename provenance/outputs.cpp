@@ -1,6 +1,6 @@
 #include "provenance/outputs.hpp"
 
-#include "core/escape.hpp"
+#include "core/json_writer.hpp"
 #include "core/text_output.hpp"
 #include "core/timestamp.hpp"
 
@@ -8,62 +8,10 @@ namespace minetrace {
 
 namespace {
 
-// A JSON object writer for one output line.
-class Json {
+// The investigation outputs write absent values as null ("absent" is explicit in them).
+class Json : public JsonObjectWriter {
   public:
-    explicit Json(std::string& out) : out_(out) { out_ += '{'; }
-    Json& Key(std::string_view key) {
-        if (!first_) out_ += ", ";
-        first_ = false;
-        AppendJsonString(out_, key);
-        out_ += ": ";
-        return *this;
-    }
-    // null for empty strings: "absent" is explicit in these outputs.
-    Json& Str(std::string_view key, std::string_view value) {
-        Key(key);
-        if (value.empty())
-            out_ += "null";
-        else
-            AppendJsonString(out_, value);
-        return *this;
-    }
-    Json& Time(std::string_view key, int64_t us) {
-        Key(key);
-        if (us < 0) {
-            out_ += "null";
-        } else {
-            out_ += '"';
-            AppendRfc3339Micros(out_, us);
-            out_ += '"';
-        }
-        return *this;
-    }
-    Json& Int(std::string_view key, uint64_t value) {
-        Key(key);
-        out_ += std::to_string(value);
-        return *this;
-    }
-    Json& Raw(std::string_view key, std::string_view json) {
-        Key(key);
-        out_ += json;
-        return *this;
-    }
-    Json& StrArray(std::string_view key, const std::vector<std::string>& values) {
-        Key(key);
-        out_ += '[';
-        for (size_t i = 0; i < values.size(); ++i) {
-            if (i) out_ += ", ";
-            AppendJsonString(out_, values[i]);
-        }
-        out_ += ']';
-        return *this;
-    }
-    void Close() { out_ += '}'; }
-
-  private:
-    std::string& out_;
-    bool first_ = true;
+    explicit Json(std::string& out) : JsonObjectWriter(out, JsonEmpty::kNull) {}
 };
 
 std::string MfaJson(Tristate mfa) {
@@ -203,12 +151,6 @@ void WriteSubscriptions(std::ostream& stream, const InvestigationResult& result)
 
 void WritePrincipals(std::ostream& stream, const InvestigationResult& result) {
     std::string out;
-    auto counts = [&](Json& j, std::string_view key, const std::map<std::string, uint64_t>& m) {
-        j.Key(key);
-        Json c(out);
-        for (const auto& [k, v] : m) c.Int(k, v);
-        c.Close();
-    };
     for (const PrincipalSummary& p : result.principals) {
         Json j(out);
         j.Str("key", p.key).Str("name", p.identity.name).Str("type", p.identity.type);
@@ -217,10 +159,10 @@ void WritePrincipals(std::ostream& stream, const InvestigationResult& result) {
         j.Raw("foreign_tenant", p.identity.foreign_tenant ? "true" : "false");
         j.Time("first_seen", p.first_seen_us).Time("last_seen", p.last_seen_us);
         j.Int("events", p.events).Int("failures", p.failures);
-        j.StrArray("ips", std::vector<std::string>(p.ips.begin(), p.ips.end()));
-        counts(j, "created_by_type", p.created_by_type);
-        counts(j, "created_by_size", p.created_by_size);
-        counts(j, "created_by_region", p.created_by_region);
+        j.StrArray("ips", p.ips);
+        j.Counts("created_by_type", p.created_by_type);
+        j.Counts("created_by_size", p.created_by_size);
+        j.Counts("created_by_region", p.created_by_region);
         j.Str("worst_severity", p.has_findings ? ToString(p.worst) : "");
         j.Close();
         out += '\n';

@@ -9,6 +9,8 @@ Writes
 The output is a pure function of this file: every id, time and token comes from a fixed seed
 through SHA-256, so two runs give byte-identical files. Never hand-edit the output; change this
 script and re-run it:  python3 scripts/gen_fixtures.py
+`--check` regenerates into a temporary directory and compares byte for byte with the committed
+fixtures instead: it lists every file that drifted and exits 1 (scripts/test runs it).
 All GUIDs are fictional; IPs are documentation ranges (RFC 5737) plus one foreign range.
 Three scenario shapes (rest-array, sdk-jsonl, la-csv) are written gzipped (mtime 0) to keep the
 fixtures under 2 MB; fixtures/README.md documents every folder and the sidecar schema.
@@ -24,6 +26,7 @@ import json
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -2434,7 +2437,7 @@ def validate():
                 _, pos = dec.raw_decode(text, pos)
 
 
-def main():
+def generate(report=True):
     for d in (SCENARIO_DIR, INGEST_DIR):
         if d.exists():
             shutil.rmtree(d)
@@ -2462,6 +2465,8 @@ def main():
     write_ingest()
     write(FIXTURES / "README.md", README)
     validate()
+    if not report:
+        return
     total = sum(n for _, n in WRITTEN)
     per = {}
     for p, n in WRITTEN:
@@ -2473,6 +2478,50 @@ def main():
     print(f"{total:>9}  total bytes in {len(WRITTEN)} files; {len(EVENTS)} activity records")
     if total > 2_000_000:
         sys.exit("fixtures exceed the 2 MB budget")
+
+
+def files_under(root):
+    """The generated files below root (the folders this script owns), as relative paths."""
+    out = set()
+    for sub in ("scenarios/intrusion", "ingest"):
+        base = root / sub
+        if base.is_dir():
+            out.update(p.relative_to(root).as_posix() for p in base.rglob("*") if p.is_file())
+    if (root / "README.md").is_file():
+        out.add("README.md")
+    return out
+
+
+def check():
+    """Regenerates into a temporary directory; exit 1 listing the files that differ from
+    fixtures/ (missing, extra or different bytes)."""
+    global FIXTURES, SCENARIO_DIR, INGEST_DIR
+    committed = FIXTURES
+    with tempfile.TemporaryDirectory(prefix="minetrace-fixtures-") as tmp:
+        FIXTURES = Path(tmp)
+        SCENARIO_DIR = FIXTURES / "scenarios" / "intrusion"
+        INGEST_DIR = FIXTURES / "ingest"
+        generate(report=False)
+        fresh, have = files_under(FIXTURES), files_under(committed)
+        drift = [f"missing from fixtures/: {f}" for f in sorted(fresh - have)]
+        drift += [f"not generated (stale?): {f}" for f in sorted(have - fresh)]
+        drift += [f"differs: {f}" for f in sorted(fresh & have)
+                  if (FIXTURES / f).read_bytes() != (committed / f).read_bytes()]
+    if drift:
+        print("fixtures drifted from scripts/gen_fixtures.py; re-run it and commit:")
+        for line in drift:
+            print("  " + line)
+        sys.exit(1)
+    print(f"fixtures match scripts/gen_fixtures.py ({len(fresh)} files)")
+
+
+def main():
+    if sys.argv[1:] == ["--check"]:
+        check()
+    elif sys.argv[1:]:
+        sys.exit("usage: gen_fixtures.py [--check]")
+    else:
+        generate()
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 #include "pipeline/accounting.hpp"
 #include "pipeline/event_json.hpp"
 #include "pipeline/ingest.hpp"
+#include "support/datasets.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -38,14 +39,6 @@ inline IngestOutput RunIngestToStrings(const std::vector<std::string>& paths, un
     out.events = events.str();
     out.quarantine = quarantine.str();
     return out;
-}
-
-inline bool DatasetsPresent() {
-    return std::filesystem::is_directory(MINETRACE_DATASETS_DIR);
-}
-
-inline std::string Dataset(const std::string& relative) {
-    return std::string(MINETRACE_DATASETS_DIR) + "/" + relative;
 }
 
 inline std::vector<std::string> SplitLines(const std::string& text) {

@@ -1,4 +1,5 @@
 #include "core/timestamp.hpp"
+#include "support/datasets.hpp"
 
 #include <catch2/catch.hpp>
 #include <cstdint>
@@ -204,14 +205,13 @@ TEST_CASE("Timestamp: DaysFromCivil", "[core]") {
     CHECK(minetrace::DaysFromCivil(1900, 1, 1) == -25567);
 }
 
-TEST_CASE("Timestamp: Elastic corner-case dataset all parse to the same instant", "[core]") {
-    const char* path = MINETRACE_DATASETS_DIR
-        "/elastic-integrations-azure/activitylogs/test-time-formats-corner-cases.log";
+TEST_CASE("Timestamp: Elastic corner-case dataset all parse to the same instant",
+          "[core][datasets]") {
+    if (!minetrace::testing::RequireDatasets()) return;
+    const std::string path = minetrace::testing::Dataset(
+        "elastic-integrations-azure/activitylogs/test-time-formats-corner-cases.log");
     std::ifstream in(path);
-    if (!in.good()) {
-        WARN("SKIPPED: " << path << " is absent");
-        return;
-    }
+    REQUIRE(in.good());
     std::string line;
     int count = 0;
     while (std::getline(in, line)) {

@@ -1,4 +1,5 @@
 #include "parsers/csv_splitter.hpp"
+#include "support/datasets.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -242,13 +243,11 @@ TEST_CASE("CsvStreamSplitter: mutated input never breaks the span contract", "[p
     }
 }
 
-TEST_CASE("CsvStreamSplitter: dataset exports split into well-formed records", "[parsers]") {
+TEST_CASE("CsvStreamSplitter: dataset exports split into well-formed records",
+          "[parsers][datasets]") {
     namespace fs = std::filesystem;
-    const fs::path root = MINETRACE_DATASETS_DIR;
-    if (!fs::is_directory(root)) {
-        WARN("datasets directory absent, skipped: " << root.string());
-        return;
-    }
+    if (!minetrace::testing::RequireDatasets()) return;
+    const fs::path root = minetrace::testing::DatasetsDir();
     // Records (header included) and cells per record, as Python's csv module counts them.
     struct Expect {
         const char* path;

@@ -1,4 +1,5 @@
 #include "parsers/format_detect.hpp"
+#include "support/datasets.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -74,13 +75,10 @@ TEST_CASE("DetectShape: CSV and unknown", "[parsers]") {
     CHECK(DetectShape("<?xml version=\"1.0\"?>", true) == ContentShape::kUnknown);
 }
 
-TEST_CASE("DetectShape: every dataset file", "[parsers]") {
+TEST_CASE("DetectShape: every dataset file", "[parsers][datasets]") {
     namespace fs = std::filesystem;
-    const fs::path root = MINETRACE_DATASETS_DIR;
-    if (!fs::is_directory(root)) {
-        WARN("datasets directory absent, skipped: " << root.string());
-        return;
-    }
+    if (!minetrace::testing::RequireDatasets()) return;
+    const fs::path root = minetrace::testing::DatasetsDir();
     const std::map<std::string, ContentShape> expected = {
         {"wazuh-azure-wodle/log_analytics_events", ContentShape::kJsonStream},
         {"wazuh-azure-wodle/storage_events_json", ContentShape::kJsonStream},

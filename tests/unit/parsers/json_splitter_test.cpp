@@ -1,4 +1,5 @@
 #include "parsers/json_splitter.hpp"
+#include "support/datasets.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -470,13 +471,10 @@ TEST_CASE("JsonStreamSplitter: a gap in offsets truncates the open record", "[pa
     CHECK(out[2].length == 7);
 }
 
-TEST_CASE("JsonStreamSplitter: dataset files split into parseable records", "[parsers]") {
+TEST_CASE("JsonStreamSplitter: dataset files split into parseable records", "[parsers][datasets]") {
     namespace fs = std::filesystem;
-    const fs::path root = MINETRACE_DATASETS_DIR;
-    if (!fs::is_directory(root)) {
-        WARN("datasets directory absent, skipped: " << root.string());
-        return;
-    }
+    if (!minetrace::testing::RequireDatasets()) return;
+    const fs::path root = minetrace::testing::DatasetsDir();
     struct Expect {
         const char* path;
         size_t records;

@@ -30,7 +30,7 @@ const std::set<std::string> kNotLogs = {"AuditService.swagger.json",
                                         "auditrecords-2020-09-02.api-throttling-guidance.raw.txt"};
 
 std::string TopDirectory(const std::string& path) {
-    std::string root = MINETRACE_DATASETS_DIR;
+    std::string root = DatasetsDir();
     std::string rest = path.substr(root.size() + 1);
     return rest.substr(0, rest.find('/'));
 }
@@ -52,11 +52,8 @@ const FileAccount* Find(const Accounting& accounting, const std::string& suffix)
 
 TEST_CASE("Datasets: every activity-log and Partner Center file is recognized and reconciles",
           "[pipeline][datasets]") {
-    if (!DatasetsPresent()) {
-        WARN("SKIPPED: " MINETRACE_DATASETS_DIR " is absent");
-        return;
-    }
-    IngestOutput out = RunIngestToStrings({MINETRACE_DATASETS_DIR});
+    if (!RequireDatasets()) return;
+    IngestOutput out = RunIngestToStrings({DatasetsDir()});
     const Accounting& accounting = *out.accounting;
     REQUIRE(accounting.files().size() > 40);
     uint64_t read = 0, accounted = 0;
@@ -84,11 +81,8 @@ TEST_CASE("Datasets: every activity-log and Partner Center file is recognized an
 }
 
 TEST_CASE("Datasets: record counts per shape", "[pipeline][datasets]") {
-    if (!DatasetsPresent()) {
-        WARN("SKIPPED: " MINETRACE_DATASETS_DIR " is absent");
-        return;
-    }
-    IngestOutput out = RunIngestToStrings({MINETRACE_DATASETS_DIR});
+    if (!RequireDatasets()) return;
+    IngestOutput out = RunIngestToStrings({DatasetsDir()});
     const Accounting& a = *out.accounting;
     struct Expect {
         const char* file;
@@ -149,10 +143,7 @@ TEST_CASE("Datasets: record counts per shape", "[pipeline][datasets]") {
 }
 
 TEST_CASE("Datasets: normalized fields of real records", "[pipeline][datasets]") {
-    if (!DatasetsPresent()) {
-        WARN("SKIPPED: " MINETRACE_DATASETS_DIR " is absent");
-        return;
-    }
+    if (!RequireDatasets()) return;
     IngestOutput out = RunIngestToStrings(
         {Dataset("sentinel-training-lab-telemetry/azureActivity_adele.csv"),
          Dataset("wazuh-azure-wodle/log_analytics_events"),

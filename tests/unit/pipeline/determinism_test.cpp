@@ -8,7 +8,7 @@ using namespace minetrace::testing;
 
 TEST_CASE("Ingest: identical output at 1 and 2 threads and any batch size", "[pipeline]") {
     std::vector<std::string> inputs = {std::string(MINETRACE_FIXTURES_DIR)};
-    if (DatasetsPresent()) inputs.push_back(MINETRACE_DATASETS_DIR);
+    if (DatasetsPresent()) inputs.push_back(DatasetsDir());
     IngestOutput one = RunIngestToStrings(inputs, 1, 2u << 20);
     IngestOutput two_small = RunIngestToStrings(inputs, 2, 4096);
     IngestOutput two_again = RunIngestToStrings(inputs, 2, 4096);

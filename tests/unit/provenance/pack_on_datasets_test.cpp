@@ -4,6 +4,7 @@
 #include "pipeline/event_json.hpp"
 #include "pipeline/ingest.hpp"
 #include "provenance/rules_glue.hpp"
+#include "support/datasets.hpp"
 
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -15,12 +16,10 @@ using namespace minetrace;
 
 TEST_CASE("Pack: expected hits on real activity records through the ingest path",
           "[provenance][datasets]") {
+    if (!minetrace::testing::RequireDatasets()) return;
     const std::string file =
-        std::string(MINETRACE_DATASETS_DIR) + "/panther-analysis/Azure_MonitorActivity.raw.jsonl";
-    if (!std::filesystem::exists(file)) {
-        WARN("SKIPPED: " << file << " is absent");
-        return;
-    }
+        minetrace::testing::Dataset("panther-analysis/Azure_MonitorActivity.raw.jsonl");
+    REQUIRE(std::filesystem::exists(file));
     std::vector<LintMessage> errors;
     RuleSet rules = RuleSet::Load({MINETRACE_RULES_DIR}, errors);
     REQUIRE(errors.empty());

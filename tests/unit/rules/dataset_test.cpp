@@ -7,6 +7,7 @@
 // which keeps this test independent of the ingest subsystem.
 #include "core/ascii.hpp"
 #include "rules/text.hpp"
+#include "support/datasets.hpp"
 #include "test_util.hpp"
 
 #include <filesystem>
@@ -155,15 +156,13 @@ struct Record {
 
 } // namespace
 
-TEST_CASE("Dataset: the pack over Panther's Azure activity records", "[rules]") {
-    const std::filesystem::path file = std::filesystem::path(MINETRACE_DATASETS_DIR) /
-                                       "panther-analysis" / "Azure_MonitorActivity.raw.jsonl";
-    const std::filesystem::path sigma =
-        std::filesystem::path(MINETRACE_DATASETS_DIR) / "sigma-azure-activitylogs";
-    if (!std::filesystem::exists(file) || !std::filesystem::is_directory(sigma)) {
-        WARN("skipped: " << file.string() << " is absent (shared datasets not available)");
-        return;
-    }
+TEST_CASE("Dataset: the pack over Panther's Azure activity records", "[rules][datasets]") {
+    if (!minetrace::testing::RequireDatasets()) return;
+    const std::filesystem::path file =
+        minetrace::testing::Dataset("panther-analysis/Azure_MonitorActivity.raw.jsonl");
+    const std::filesystem::path sigma = minetrace::testing::Dataset("sigma-azure-activitylogs");
+    REQUIRE(std::filesystem::exists(file));
+    REQUIRE(std::filesystem::is_directory(sigma));
     std::vector<LintMessage> errors;
     RuleSet set = RuleSet::Load({MINETRACE_RULES_DIR, sigma.string()}, errors);
     INFO(Describe(errors));

@@ -1,5 +1,6 @@
 // Sigma: the supported subset maps onto normalized fields; everything else is a precise lint
 // error; SigmaHQ's Azure activity-log rules load.
+#include "support/datasets.hpp"
 #include "test_util.hpp"
 
 #include <filesystem>
@@ -234,13 +235,9 @@ TEST_CASE("Sigma: unsupported constructs are lint errors naming rule and constru
     }
 }
 
-TEST_CASE("Sigma: the SigmaHQ Azure activity-log rules all load", "[rules]") {
-    const std::filesystem::path dir =
-        std::filesystem::path(MINETRACE_DATASETS_DIR) / "sigma-azure-activitylogs";
-    if (!std::filesystem::is_directory(dir)) {
-        WARN("skipped: " << dir.string() << " is absent (shared datasets not available)");
-        return;
-    }
+TEST_CASE("Sigma: the SigmaHQ Azure activity-log rules all load", "[rules][datasets]") {
+    if (!minetrace::testing::RequireDatasets()) return;
+    const std::filesystem::path dir = minetrace::testing::Dataset("sigma-azure-activitylogs");
     std::vector<LintMessage> errors;
     RuleSet set = RuleSet::Load({dir.string()}, errors);
     INFO(Describe(errors));
