@@ -17,6 +17,7 @@
 
 #include "core/arena.hpp"
 #include "core/event.hpp"
+#include "parsers/quarantine_reason.hpp"
 
 #include <memory>
 #include <string>
@@ -36,19 +37,6 @@ enum class RecordOutcome : uint8_t {
                   // Elasticsearch) or an Azure REST API example ({"responses":{"200":{"body":
                   // ...}}}); parse `inner` (views into the record) instead
 };
-
-// Reasons for quarantine, stable strings in quarantine.jsonl and the manifest.
-enum class QuarantineReason : uint8_t {
-    kInvalidJson,
-    kInvalidCsv,
-    kBadTimestamp,
-    kMissingFields,
-    kUnrecognizedRecord,
-    kTruncated,
-    kRecordTooLarge,
-    kTooDeep,
-};
-std::string_view ToString(QuarantineReason reason);
 
 struct ParseOutcome {
     RecordOutcome outcome = RecordOutcome::kEvent;

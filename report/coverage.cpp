@@ -1,5 +1,6 @@
 #include "report/coverage.hpp"
 
+#include "core/arm_id.hpp"
 #include "core/ascii.hpp"
 
 #include <algorithm>
@@ -25,16 +26,6 @@ std::string Lower(std::string_view text) {
 }
 
 // A subscription id as found in Partner Center JSON: a GUID, nothing else.
-bool LooksLikeGuid(std::string_view text) {
-    if (text.size() != 36) return false;
-    for (size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (dash ? c != '-' : !std::isxdigit(static_cast<unsigned char>(c))) return false;
-    }
-    return true;
-}
-
 std::string_view StringOf(simdjson::dom::element value) {
     std::string_view text;
     if (value.get_string().get(text)) return {};
@@ -119,7 +110,7 @@ void CoverageCollector::Consume(const Batch& batch) {
 
 void CoverageCollector::SetName(std::string_view subscription_id, std::string_view name,
                                 int64_t at_us) {
-    if (!LooksLikeGuid(subscription_id) || name.empty()) return;
+    if (!IsGuidLike(subscription_id) || name.empty()) return;
     std::string id = Lower(subscription_id);
     if (name.size() > kMaxNameBytes) {
         size_t cut = kMaxNameBytes;
@@ -181,8 +172,7 @@ void CoverageCollector::ObserveNames(const Event& e) {
             for (auto [k, v] : object) {
                 if (EqualsIgnoreCase(k, "subscriptionid") || (top && EqualsIgnoreCase(k, "id"))) {
                     std::string_view text = StringOf(v);
-                    if (LooksLikeGuid(text) &&
-                        (id.empty() || EqualsIgnoreCase(k, "subscriptionid")))
+                    if (IsGuidLike(text) && (id.empty() || EqualsIgnoreCase(k, "subscriptionid")))
                         id = text;
                 }
                 if (EqualsIgnoreCase(k, "friendlyname")) name = StringOf(v);

@@ -1,0 +1,22 @@
+// Reasons for quarantine, stable strings in quarantine.jsonl and the manifest. Separate from
+// record_parser.hpp because the pipeline's batches need only the reason.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace minetrace {
+
+enum class QuarantineReason : uint8_t {
+    kInvalidJson,
+    kInvalidCsv,
+    kBadTimestamp,
+    kMissingFields,
+    kUnrecognizedRecord,
+    kTruncated,
+    kRecordTooLarge,
+    kTooDeep,
+};
+std::string_view ToString(QuarantineReason reason);
+
+} // namespace minetrace

@@ -1,0 +1,84 @@
+// RecordParser::Impl, shared by the files that implement it: field_collector.cpp (one pass
+// over a record's keys into RawFields), activity_normalizer.cpp (kind decision and the
+// Event), partner_center_record.cpp and record_parser.cpp (the entry points). Private to
+// parsers/.
+#pragma once
+
+#include "parsers/ondemand_text.hpp"
+#include "parsers/record_keys.hpp"
+#include "parsers/record_kind.hpp"
+#include "parsers/record_parser.hpp"
+
+namespace minetrace {
+
+using namespace record_parsing;
+
+struct RecordParser::Impl : OnDemandText {
+    RawFields fields;
+
+    // ---- nested objects ------------------------------------------------------------------
+
+    bool WalkClaims(od::object object);
+
+    bool WalkEvidence(od::object object);
+
+    bool WalkAuthorizationObject(od::object object);
+
+    // `authorization` is an object, an array of objects (newer categories), or JSON text.
+    bool WalkAuthorization(od::value& value);
+
+    bool WalkProperties(od::object object);
+
+    bool WalkHttpRequest(od::object object);
+
+    bool WalkIdentity(od::object object);
+
+    // Applies `walk` to an object value, or to JSON text held in a string value.
+    bool ObjectOrText(od::value& value, bool (Impl::*walk)(od::object));
+
+    // LocalizableString {value, localizedValue} or a plain string.
+    bool Localizable(od::value& value, std::string_view& out_value,
+                     std::string_view* out_localized);
+
+    // ---- top level -----------------------------------------------------------------------
+
+    // Handles one top-level key/value; false on a JSON error.
+    bool TopField(Slot slot, od::value& value);
+
+    // Handles one top-level field given as text (CSV cells, and scalar JSON values).
+    bool TopText(Slot slot, std::string_view text);
+
+    // ---- kind decision and normalization -------------------------------------------------
+
+    ParseOutcome Quarantine(QuarantineReason reason, std::string detail) {
+        ParseOutcome out;
+        out.outcome = RecordOutcome::kQuarantined;
+        out.reason = reason;
+        out.detail = std::move(detail);
+        return out;
+    }
+
+    static ParseOutcome Ignored(std::string_view kind) {
+        ParseOutcome out;
+        out.outcome = RecordOutcome::kIgnored;
+        out.ignored_kind = kind;
+        return out;
+    }
+
+    ParseOutcome Finish(Event& event, bool from_table);
+
+    void FinishCaller(Event& event);
+
+    ParseOutcome FinishPartnerCenter(Event& event);
+
+    void Reset(Arena& target_arena) {
+        arena = &target_arena;
+        fields = RawFields{};
+        doc_begin = nullptr;
+        doc_size = 0;
+        escape_from = 0;
+        escape_at = 0;
+    }
+};
+
+} // namespace minetrace
