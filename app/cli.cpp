@@ -1,33 +1,23 @@
 #include "app/cli.hpp"
 
-#include "core/ascii.hpp"
+#include "app/investigate_job.hpp"
 #include "core/escape.hpp"
-#include "core/text_output.hpp"
-#include "core/timestamp.hpp"
 #include "core/version.hpp"
 #include "pipeline/accounting.hpp"
 #include "pipeline/event_json.hpp"
 #include "pipeline/ingest.hpp"
 #include "pipeline/progress.hpp"
-#include "provenance/investigation.hpp"
-#include "provenance/outputs.hpp"
 #include "provenance/rules_glue.hpp"
-#include "report/coverage.hpp"
-#include "report/report.hpp"
 #include "report/terminal.hpp"
 #include "rules/rules_command.hpp"
 
 #include <boost/program_options.hpp>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <malloc.h>
 #include <optional>
 #include <sys/ioctl.h>
-#include <tbb/global_control.h>
-#include <tbb/task_group.h>
 #include <unistd.h>
 
 namespace minetrace {
@@ -37,7 +27,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// MINETRACE_TIMINGS=1: wall time of each phase of `investigate` on stderr, for profiling.
 // "4096", "512K", "32M", "1G" (binary units, case-insensitive); nullopt if malformed or
 // larger than 1 TiB.
 std::optional<uint64_t> ParseByteSize(std::string_view text) {
@@ -61,37 +50,6 @@ std::optional<uint64_t> ParseByteSize(std::string_view text) {
     if (value > ((uint64_t{1} << 40) >> shift)) return std::nullopt;
     return value << shift;
 }
-
-class PhaseTimer {
-  public:
-    PhaseTimer(bool enabled, std::ostream& err) : enabled_(enabled), err_(err) {}
-    void Lap(const char* phase) {
-        if (!enabled_) return;
-        auto now = std::chrono::steady_clock::now();
-        err_ << "minetrace: timing " << phase << " "
-             << std::chrono::duration<double>(now - last_).count() << " s, " << Status("VmRSS")
-             << " resident, " << Status("VmHWM") << " peak\n";
-        last_ = now;
-    }
-    void Note(const std::string& text) {
-        if (enabled_) err_ << "minetrace: timing " << text << "\n";
-    }
-
-  private:
-    // A line of /proc/self/status ("VmRSS", "VmHWM"), e.g. "123456 kB".
-    static std::string Status(std::string_view key) {
-        std::ifstream status("/proc/self/status");
-        std::string line;
-        while (std::getline(status, line))
-            if (line.rfind(key, 0) == 0 && line.size() > key.size() + 1)
-                return std::string(TrimAsciiSpace(std::string_view(line).substr(key.size() + 1)));
-        return "?";
-    }
-
-    bool enabled_;
-    std::ostream& err_;
-    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
-};
 
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kSanitized = true;
@@ -148,18 +106,6 @@ po::options_description CommonDescription(CommonOptions& o) {
         "more rule files or directories (YAML packs or Sigma rules); repeatable")(
         "no-default-rules", po::bool_switch(&o.no_default_rules), "do not load the shipped packs");
     return d;
-}
-
-std::string UtcNow() {
-    auto now = std::chrono::system_clock::now();
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
-    return FormatRfc3339Micros(us);
-}
-
-std::string HostName() {
-    char name[256] = {};
-    if (gethostname(name, sizeof name - 1) != 0) return "";
-    return name;
 }
 
 // Parses `args` (without the subcommand) against `options`, with PATH... positional.
@@ -320,12 +266,12 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     CommonOptions common;
     std::string out_dir;
     std::string lang = "both";
-    RetainedStoreOptions store;
-    std::string spill_after = std::to_string(store.budget_bytes >> 20) + "M";
+    InvestigateConfig config;
+    std::string spill_after = std::to_string(config.store.budget_bytes >> 20) + "M";
     po::options_description options = CommonDescription(common);
     options.add_options()("out,o", po::value(&out_dir), "output directory (created if needed)")(
         "lang", po::value(&lang)->default_value("both"), "response pack language: en, ja or both")(
-        "spill-dir", po::value(&store.spill_dir),
+        "spill-dir", po::value(&config.store.spill_dir),
         "where kept records go past --spill-after (default $TMPDIR, else /tmp); the file is "
         "unlinked at once")("spill-after", po::value(&spill_after)->default_value(spill_after),
                             "bytes of kept records held in memory before they are spilled to a "
@@ -345,122 +291,44 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
         err << "minetrace: --spill-after must be a size such as 512K, 32M or 1G\n";
         return kExitUsage;
     }
-    store.budget_bytes = static_cast<size_t>(*budget);
-    // Found out now, not after minutes of ingest when the first run is spilled.
-    if (store.spill_dir.empty()) store.spill_dir = DefaultSpillDir();
-    std::error_code spill_ec;
-    if (!fs::is_directory(store.spill_dir, spill_ec) ||
-        access(store.spill_dir.c_str(), W_OK | X_OK) != 0) {
-        err << "minetrace: the spill directory " << store.spill_dir
-            << " (--spill-dir, else $TMPDIR, else /tmp) is not a writable directory\n";
-        return kExitUsage;
-    }
-    std::vector<Language> languages;
-    if (lang == "en" || lang == "both") languages.push_back(Language::kEnglish);
-    if (lang == "ja" || lang == "both") languages.push_back(Language::kJapanese);
-    if (languages.empty()) {
+    config.store.budget_bytes = static_cast<size_t>(*budget);
+    config.languages.clear();
+    if (lang == "en" || lang == "both") config.languages.push_back(Language::kEnglish);
+    if (lang == "ja" || lang == "both") config.languages.push_back(Language::kJapanese);
+    if (config.languages.empty()) {
         err << "minetrace: --lang must be en, ja or both\n";
         return kExitUsage;
     }
-    ExpandedInputs inputs;
-    if (!ResolveInputs(common, inputs, err)) return kExitUsage;
-    std::error_code ec;
-    fs::create_directories(out_dir, ec);
-    if (ec) {
-        err << "minetrace: cannot create " << out_dir << ": " << ec.message() << "\n";
-        return kExitUsage;
+    if (!ResolveInputs(common, config.inputs, err)) return kExitUsage;
+    config.out_dir = out_dir;
+    config.rule_sources = RuleLocations(common.rule_dirs, !common.no_default_rules);
+    config.ingest = MakeIngestOptions(common);
+    config.command_line = argv;
+    std::unique_ptr<ProgressMeter> progress = MakeProgress(common, config.inputs.files, err);
+    config.progress = progress.get();
+    if (std::getenv("MINETRACE_TIMINGS") != nullptr) config.timings = &err;
+
+    auto outcome = std::make_unique<InvestigateOutcome>(RunInvestigation(config));
+    for (const std::string& e : outcome->config_errors) {
+        std::string line = "minetrace: ";
+        AppendTerminalSafe(line, e);
+        err << line << "\n";
     }
-    const fs::path dir(out_dir);
-    RuleSet rules;
-    RunInfo run;
-    if (!LoadRules(common, rules, run.rule_sources, err)) return kExitUsage;
-    RuleSetMatcher matcher(rules);
-
-    std::ofstream quarantine_out(dir / "quarantine.jsonl", std::ios::binary | std::ios::trunc);
-    if (!quarantine_out) throw std::runtime_error("cannot write quarantine.jsonl");
-    run.command_line = argv;
-    run.input_errors = inputs.errors;
-    run.started_at = UtcNow();
-    run.host = HostName();
-    run.threads = ResolveThreads(common.threads);
-    // --threads bounds the analysis after ingest too (it runs parallel passes).
-    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, run.threads);
-    auto started = std::chrono::steady_clock::now();
-    PhaseTimer timer(std::getenv("MINETRACE_TIMINGS") != nullptr, err);
-
-    Accounting accounting(inputs.files, &quarantine_out);
-    std::vector<RuleInfo> rule_infos = DescribeRules(rules);
-    // The investigation state is large (every kept record, every operation); freeing it node
-    // by node at exit costs about a tenth of a run, so release builds let the process exit take
-    // it. Sanitizer builds free it, so leak checking still sees everything else.
-    auto investigation_owner = std::make_unique<Investigation>(inputs.files, rule_infos, store);
-    Investigation& investigation = *investigation_owner;
-    CoverageCollector coverage;
-    IngestOptions ingest = MakeIngestOptions(common);
-    ingest.matcher = &matcher;
-    ingest.preparers = {&investigation}; // its per-event work runs in the parallel stage
-    RunIngestWithProgress(inputs.files, ingest, {&accounting, &investigation, &coverage}, common,
-                          err);
-    // The pipeline's batches were freed on the worker threads' malloc arenas, which the analysis
-    // (this thread) does not reuse: give those pages back before the analysis grows.
-    malloc_trim(0);
-    timer.Lap("ingest");
-    timer.Note("kept " + std::to_string(investigation.retained_count()) + " records, " +
-               FormatBytes(investigation.store().bytes()) + ", " +
-               std::to_string(investigation.store().spilled_runs()) + " runs spilled");
-    auto result_owner = std::make_unique<InvestigationResult>(investigation.Analyze());
-    const InvestigationResult& result = *result_owner;
-    // The analysis's chunks were freed on the worker threads' arenas as well: the outputs are
-    // written with less, so give the pages back before they grow.
-    malloc_trim(0);
-    timer.Lap("analyze");
-
-    auto write = [&](const char* name, auto&& writer) {
-        WriteOutputFile(dir / name, [&](std::ostream& file) { writer(file, result); });
-    };
-    // The machine-readable outputs are written by a task while this thread writes the reports
-    // for people (themselves one task per file); all only read the (immutable) result, and
-    // --threads bounds them all.
-    tbb::task_group machine_outputs;
-    machine_outputs.run([&] {
-        write("resources.jsonl", WriteResources);
-        write("subscriptions.jsonl", WriteSubscriptions);
-        write("principals.jsonl", WritePrincipals);
-        write("timeline.jsonl", WriteTimelineJsonl);
-        write("timeline.csv", WriteTimelineCsv);
-    });
-
-    run.finished_at = UtcNow();
-    run.duration_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    quarantine_out.flush();
-    if (!quarantine_out) throw std::runtime_error("writing quarantine.jsonl failed");
-    std::ofstream manifest(dir / "manifest.json", std::ios::binary | std::ios::trunc);
-    accounting.WriteManifest(manifest, run);
-    manifest.flush();
-    if (!manifest) throw std::runtime_error("writing manifest.json failed");
-
-    // The reports for people, from the same result and the manifest's accounting.
-    InputCoverage input_coverage = coverage.Result();
-    ReportContext context{result,     accounting.files(), input_coverage,
-                          rule_infos, inputs.errors,      {}};
-    std::vector<std::string> report_files = WriteReportFiles(dir, context, languages);
-    machine_outputs.wait(); // rethrows a write failure
-    timer.Lap("outputs");
+    if (!outcome->ran()) return kExitUsage;
 
     // The answer first, on stdout: the top findings, one line each.
     bool color = UseColor(&out == &std::cout && isatty(STDOUT_FILENO), common.no_color,
                           std::getenv("NO_COLOR"));
-    WriteInvestigateSummary(out, result, out_dir, report_files, color);
+    WriteInvestigateSummary(out, *outcome->result, out_dir, outcome->report_files, color);
 
-    for (const std::string& e : inputs.errors) err << "minetrace: " << e << "\n";
+    const Accounting& accounting = *outcome->accounting;
+    for (const std::string& e : outcome->input_errors) err << "minetrace: " << e << "\n";
     ReportFileErrors(accounting, err);
     if (!common.quiet) err << "minetrace: " << accounting.Summary() << "\n";
-    if (!kSanitized) {
-        static_cast<void>(result_owner.release());
-        static_cast<void>(investigation_owner.release());
-    }
-    return ExitCodeFor(accounting, inputs);
+    int code = outcome->clean() ? kExitClean : kExitDataIssues;
+    // Sanitizer builds free everything, so leak checking still sees the rest.
+    if (!kSanitized) outcome->ReleaseWithoutFreeing();
+    return code;
 }
 
 int RunRules(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

@@ -90,4 +90,13 @@ bool IsGuidLike(std::string_view text) {
     return true;
 }
 
+bool IsExtensionOrRunCommand(std::string_view type) {
+    return type.ends_with("/extensions") || type.ends_with("/runcommands");
+}
+
+std::string ShortResourceType(std::string_view type) {
+    size_t slash = type.find('/');
+    return std::string(slash == std::string_view::npos ? type : type.substr(slash + 1));
+}
+
 } // namespace minetrace

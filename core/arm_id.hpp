@@ -42,4 +42,12 @@ ArmIdParts ParseArmId(std::string_view id);
 // 8-4-4-4-12 hexadecimal digits.
 bool IsGuidLike(std::string_view text);
 
+// Resource types.
+// "microsoft.compute/virtualmachines" -> "virtualmachines": a resource type without its
+// provider namespace, for one-line messages.
+std::string ShortResourceType(std::string_view type);
+
+// Extensions and run commands: child resources through which code runs on their parent.
+bool IsExtensionOrRunCommand(std::string_view type);
+
 } // namespace minetrace

@@ -13,6 +13,10 @@ constexpr char AsciiLower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
 }
 
+constexpr char AsciiUpper(char c) {
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 32) : c;
+}
+
 // 0x80 in each byte of `word` that is an ASCII uppercase letter, 0 elsewhere (8 bytes at once; no
 // borrow crosses bytes because every byte is offset by 0x80 before the subtractions).
 constexpr uint64_t AsciiUpperBytes(uint64_t word) {

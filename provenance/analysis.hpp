@@ -89,8 +89,6 @@ void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v,
 // The caller of a parsed event, as a kept record names it (views into the event).
 RetainedIdentity IdentityOf(const Caller& c);
 Principal PrincipalOf(const RetainedEvent& e);
-// "name (service principal) from foreign tenant T", for reasons and timeline messages.
-std::string Describe(const Principal& p);
 
 // Compute types (lowercased ARM types) that count as compute for relevance and severity.
 bool IsComputeType(std::string_view type);

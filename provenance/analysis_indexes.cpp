@@ -2,6 +2,7 @@
 #include "provenance/analyzer.hpp"
 #include "provenance/investigation.hpp"
 #include "provenance/outputs.hpp"
+#include "rules/signal_kind.hpp"
 
 #include <algorithm>
 #include <tbb/parallel_for.h>
@@ -79,8 +80,9 @@ void Analyzer::CollectIndexes() {
                 }
             }
             if (IsExtensionOrRunCommand(type) &&
-                std::any_of(group.ops.begin(), group.ops.end(),
-                            [](const auto& op) { return op->has_signal("miner-content"); })) {
+                std::any_of(group.ops.begin(), group.ops.end(), [](const auto& op) {
+                    return op->has_signal(signal_kind::kMinerContent);
+                })) {
                 std::string parent = ParentOf(group.key);
                 if (!parent.empty()) out.miner_parent = std::move(parent);
             }

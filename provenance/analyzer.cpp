@@ -2,6 +2,7 @@
 
 #include "core/arm_id.hpp"
 #include "provenance/severity.hpp"
+#include "rules/signal_kind.hpp"
 
 #include <algorithm>
 #include <tbb/parallel_for.h>
@@ -91,7 +92,8 @@ void Analyzer::TraceSuspects() {
                     if (op->verb != "write" || !op->succeeded()) continue;
                     const RetainedEvent& req = *op->request;
                     // Quota requests and registrations are preparation, not resources.
-                    if (op->has_signal("quota-increase") || op->has_signal("rp-registration"))
+                    if (op->has_signal(signal_kind::kQuotaIncrease) ||
+                        op->has_signal(signal_kind::kRpRegistration))
                         continue;
                     bool suspect_creator =
                         !req.who().object_id.empty() && suspects_.count(req.who().object_id) > 0;

@@ -8,6 +8,7 @@
 #include "provenance/analysis_limits.hpp"
 #include "provenance/analyzer.hpp"
 #include "provenance/retained_codec.hpp"
+#include "rules/signal_kind.hpp"
 
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
@@ -159,8 +160,8 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
                 auto [begin, count] = batch.rule_ranges[i];
                 for (uint32_t h = 0; h < count; ++h) {
                     uint32_t rule = batch.rule_hits[begin + h] & ~kRuleHitContentUnavailable;
-                    if (rule < rules_.size() && (rules_[rule].signal == "execution" ||
-                                                 rules_[rule].signal == "miner-content"))
+                    if (rule < rules_.size() && (rules_[rule].signal == signal_kind::kExecution ||
+                                                 rules_[rule].signal == signal_kind::kMinerContent))
                         keep_bodies = true;
                 }
             }

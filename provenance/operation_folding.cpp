@@ -2,6 +2,7 @@
 
 #include "core/arm_id.hpp"
 #include "provenance/analysis.hpp"
+#include "rules/signal_kind.hpp"
 
 #include <algorithm>
 #include <span>
@@ -15,9 +16,10 @@ namespace minetrace::analysis {
 bool IsRelevant(const std::vector<std::unique_ptr<Operation>>& ops) {
     for (const auto& op : ops) {
         for (std::string_view s : op->signals) {
-            if (s == "compute-create" || s == "compute-scale" || s == "gpu-sku" ||
-                s == "large-sku" || s == "miner-content" || s == "spot-unlimited" ||
-                s == "execution" || s == "gpu-driver")
+            if (s == signal_kind::kComputeCreate || s == signal_kind::kComputeScale ||
+                s == signal_kind::kGpuSku || s == signal_kind::kLargeSku ||
+                s == signal_kind::kMinerContent || s == signal_kind::kSpotUnlimited ||
+                s == signal_kind::kExecution || s == signal_kind::kGpuDriver)
                 return true;
         }
         if (op->verb == "write" && IsComputeType(op->resource_type)) return true;

@@ -38,15 +38,6 @@ void AppendEvidence(std::string& out, const EvidenceRef& e) {
 
 } // namespace
 
-bool IsExtensionOrRunCommand(std::string_view type) {
-    return type.ends_with("/extensions") || type.ends_with("/runcommands");
-}
-
-std::string ShortResourceType(std::string_view type) {
-    size_t slash = type.find('/');
-    return std::string(slash == std::string_view::npos ? type : type.substr(slash + 1));
-}
-
 std::string TimelineDatetime(int64_t unix_us) {
     std::string out = FormatRfc3339Micros(unix_us);
     if (!out.empty() && out.back() == 'Z') {
@@ -227,41 +218,6 @@ void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
         FlushIfLarge(stream, out);
     });
     stream << out;
-}
-
-std::vector<std::string> SummaryLines(const InvestigationResult& result, size_t limit) {
-    std::vector<std::string> lines;
-    for (const ResourceFinding& f : result.resources) {
-        if (lines.size() >= limit) break;
-        if (f.severity == Severity::kLow) continue;
-        std::string line;
-        std::string when =
-            f.created_at_us >= 0 ? FormatRfc3339Micros(f.created_at_us) : "(before the logs)";
-        line += when.substr(0, 19) + "Z  ";
-        std::string severity(ToString(f.severity));
-        for (char& c : severity) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        line += severity + (severity.size() < 6 ? std::string(6 - severity.size(), ' ') : "") + " ";
-        std::string text;
-        if (f.created_by) {
-            text += f.created_by->name;
-            if (f.created_by->type == "service_principal") text += " (service principal)";
-            if (!f.created_by->ip.empty()) text += " from " + f.created_by->ip;
-        } else {
-            text += "unknown caller";
-        }
-        text += " " +
-                (f.status == "failed" ? std::string("tried to create") : std::string("created")) +
-                " " + ShortResourceType(f.resource_type) + " " + f.name;
-        auto size = f.details.find("vm_size");
-        if (size != f.details.end()) text += " (" + size->second + ")";
-        auto region = f.details.find("location");
-        if (region != f.details.end()) text += " in " + region->second;
-        if (f.status == "deleted")
-            text += "; deleted " + FormatRfc3339Micros(f.deleted_at_us).substr(0, 19) + "Z";
-        AppendTerminalSafe(line, text);
-        lines.push_back(std::move(line));
-    }
-    return lines;
 }
 
 } // namespace minetrace

@@ -1,5 +1,6 @@
 #include "core/ascii.hpp"
 #include "provenance/analyzer.hpp"
+#include "rules/signal_kind.hpp"
 
 #include <algorithm>
 
@@ -10,11 +11,12 @@ namespace minetrace::analysis {
 std::string_view PrecursorSignal(const Operation& op) {
     std::string_view signal;
     for (std::string_view s : op.signals) {
-        if (s == "quota-increase") signal = "quota-increase";
-        if (s == "rp-registration") signal = "rp-registration";
-        if (s == "resource-group-create") signal = "resource-group-create";
+        if (s == signal_kind::kQuotaIncrease) signal = signal_kind::kQuotaIncrease;
+        if (s == signal_kind::kRpRegistration) signal = signal_kind::kRpRegistration;
+        if (s == signal_kind::kResourceGroupCreate) signal = signal_kind::kResourceGroupCreate;
     }
-    if (op.final_phase == Phase::kFailed && op.verb == "write") signal = "failed-attempt";
+    if (op.final_phase == Phase::kFailed && op.verb == "write")
+        signal = signal_kind::kFailedAttempt;
     return signal;
 }
 

@@ -60,16 +60,6 @@ Principal PrincipalOf(const RetainedEvent& e) {
     return p;
 }
 
-std::string Describe(const Principal& p) {
-    std::string out = p.name.empty() ? "an unknown caller" : p.name;
-    if (p.type == "service_principal")
-        out += " (service principal)";
-    else if (p.type == "managed_identity")
-        out += " (managed identity)";
-    if (p.foreign_tenant) out += " from foreign tenant " + p.tenant_id;
-    return out;
-}
-
 } // namespace minetrace::analysis
 
 namespace minetrace {

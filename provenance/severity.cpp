@@ -2,6 +2,8 @@
 
 #include "provenance/analysis.hpp"
 #include "provenance/analysis_limits.hpp"
+#include "provenance/principal_wording.hpp"
+#include "rules/signal_kind.hpp"
 
 #include <algorithm>
 
@@ -20,19 +22,20 @@ std::string_view ToString(Severity severity) {
 }
 
 Verdict RateFinding(const FindingFacts& f) {
-    using analysis::Describe;
-    auto has = [&](const char* s) { return std::count(f.signals.begin(), f.signals.end(), s) > 0; };
-    bool miner = has("miner-content");
-    bool gpu = has("gpu-sku") || has("large-sku");
-    bool compute =
-        has("compute-create") || has("compute-scale") || analysis::IsComputeType(f.resource_type);
-    bool spot_unlimited = has("spot-unlimited");
+    auto has = [&](std::string_view s) {
+        return std::count(f.signals.begin(), f.signals.end(), s) > 0;
+    };
+    bool miner = has(signal_kind::kMinerContent);
+    bool gpu = has(signal_kind::kGpuSku) || has(signal_kind::kLargeSku);
+    bool compute = has(signal_kind::kComputeCreate) || has(signal_kind::kComputeScale) ||
+                   analysis::IsComputeType(f.resource_type);
+    bool spot_unlimited = has(signal_kind::kSpotUnlimited);
     std::vector<std::string> prep;
     bool quota = false, registration = false, failed_attempts = false;
     for (const Precursor& p : f.preparation) {
-        if (p.signal == "quota-increase") quota = true;
-        if (p.signal == "rp-registration") registration = true;
-        if (p.signal == "failed-attempt") failed_attempts = true;
+        if (p.signal == signal_kind::kQuotaIncrease) quota = true;
+        if (p.signal == signal_kind::kRpRegistration) registration = true;
+        if (p.signal == signal_kind::kFailedAttempt) failed_attempts = true;
     }
     // A fresh grant counts when it gave rights to create: Reader and data roles do not.
     bool fresh_grant = f.authorized_by &&
@@ -42,7 +45,8 @@ Verdict RateFinding(const FindingFacts& f) {
     if (quota) prep.push_back("a quota increase requested by the same principal beforehand");
     if (fresh_grant)
         prep.push_back("the creator received the " + f.authorized_by->role + " role " +
-                       "shortly before (from " + Describe(f.authorized_by->granted_by) + ")");
+                       "shortly before (from " + DescribePrincipal(f.authorized_by->granted_by) +
+                       ")");
     if (sweep)
         prep.push_back("compute created in " + std::to_string(analysis::kSweepRegions) +
                        "+ regions within a day by the same principal");
@@ -112,8 +116,8 @@ Verdict RateFinding(const FindingFacts& f) {
 bool IsNotable(Severity severity, std::span<const std::string> signals) {
     if (severity != Severity::kLow) return true;
     for (const std::string& signal : signals)
-        if (signal == "gpu-sku" || signal == "large-sku" || signal == "spot-unlimited" ||
-            signal == "miner-content")
+        if (signal == signal_kind::kGpuSku || signal == signal_kind::kLargeSku ||
+            signal == signal_kind::kSpotUnlimited || signal == signal_kind::kMinerContent)
             return true;
     return false;
 }
@@ -121,7 +125,7 @@ bool IsNotable(Severity severity, std::span<const std::string> signals) {
 bool Implicate(Severity& severity, std::vector<std::string>& reasons, const Principal& creator) {
     if (severity != Severity::kLow) return false;
     severity = Severity::kMedium;
-    reasons.push_back("created by " + analysis::Describe(creator) +
+    reasons.push_back("created by " + DescribePrincipal(creator) +
                       ", who created high-severity resources");
     return true;
 }
@@ -139,7 +143,7 @@ Verdict RateEnablingGrant(const Grant& grant, const Principal* granter) {
 Verdict RateSupporting(const Principal& creator) {
     Verdict v;
     v.severity = Severity::kMedium;
-    v.reasons.push_back("supporting resource created by " + analysis::Describe(creator) +
+    v.reasons.push_back("supporting resource created by " + DescribePrincipal(creator) +
                         ", who created high-severity resources");
     return v;
 }

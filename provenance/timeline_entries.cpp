@@ -2,6 +2,7 @@
 #include "core/timestamp.hpp"
 #include "provenance/analyzer.hpp"
 #include "provenance/outputs.hpp"
+#include "provenance/principal_wording.hpp"
 
 namespace minetrace::analysis {
 
@@ -20,11 +21,11 @@ TimelineEntry Analyzer::OperationEntry(const Operation& operation, const std::st
         verb = "created";
     std::string outcome = std::string(ToString(op->final_phase));
     t.timestamp_desc = "Request time (" + role + ")";
-    t.message = Describe(who) + " " + verb + " " + ShortResourceType(op->resource_type) + " " +
-                std::string(LastSegment(req.resource_id.empty() ? op->resource_id_lower
-                                                                : req.resource_id)) +
-                " [" + outcome +
-                (op->status_code.empty() ? "" : " " + std::string(op->status_code)) + "]";
+    t.message =
+        DescribePrincipal(who) + " " + verb + " " + ShortResourceType(op->resource_type) + " " +
+        std::string(
+            LastSegment(req.resource_id.empty() ? op->resource_id_lower : req.resource_id)) +
+        " [" + outcome + (op->status_code.empty() ? "" : " " + std::string(op->status_code)) + "]";
     if (finding) {
         auto size = finding->details.find("vm_size");
         if (size != finding->details.end() && verb == "created") t.message += " " + size->second;

@@ -1,8 +1,10 @@
 #include "report/facts.hpp"
 
+#include "core/arm_id.hpp"
 #include "core/byte_form.hpp"
 #include "core/timestamp.hpp"
 #include "provenance/outputs.hpp"
+#include "rules/signal_kind.hpp"
 
 #include <algorithm>
 #include <set>
@@ -215,26 +217,12 @@ std::string DisplayName(const ResourceFinding& f) {
            f.name;
 }
 
-std::string PrincipalTypeLabel(std::string_view type) {
-    if (type == "service_principal") return "service principal";
-    if (type == "managed_identity") return "managed identity";
-    if (type.empty()) return "";
-    return std::string(type);
-}
-
-std::string DescribePrincipal(const Principal& p) {
-    std::string out = p.name.empty() ? "an unknown caller" : p.name;
-    if (p.type == "service_principal" || p.type == "managed_identity" || p.type == "application")
-        out += " (" + PrincipalTypeLabel(p.type) + ")";
-    return out;
-}
-
 std::string SignalLabel(std::string_view signal) {
-    if (signal == "quota-increase") return "quota increase";
-    if (signal == "rp-registration") return "resource provider registration";
-    if (signal == "resource-group-create") return "resource group created";
-    if (signal == "failed-attempt") return "failed creation attempt";
-    if (signal == "privilege-grant") return "role grant";
+    if (signal == signal_kind::kQuotaIncrease) return "quota increase";
+    if (signal == signal_kind::kRpRegistration) return "resource provider registration";
+    if (signal == signal_kind::kResourceGroupCreate) return "resource group created";
+    if (signal == signal_kind::kFailedAttempt) return "failed creation attempt";
+    if (signal == signal_kind::kPrivilegeGrant) return "role grant";
     return std::string(signal);
 }
 

@@ -12,6 +12,7 @@
 #include "pipeline/accounting.hpp"
 #include "provenance/model.hpp"
 #include "provenance/outputs.hpp"
+#include "provenance/principal_wording.hpp" // DescribePrincipal, PrincipalTypeLabel
 #include "report/coverage.hpp"
 
 #include <array>
@@ -112,10 +113,6 @@ std::string ReportTime(int64_t unix_us);
 // The finding's name, prefixed with its parent's for child resources:
 // "gpu-train-eus-01/CUSTOMSCRIPT" for an extension, "GPU-TRAIN-EUS-01" for the VM.
 std::string DisplayName(const ResourceFinding& finding);
-// "service principal", "user", ... from Principal::type.
-std::string PrincipalTypeLabel(std::string_view type);
-// "name (service principal)".
-std::string DescribePrincipal(const Principal& principal);
 // Plain-language label of a preparation signal ("quota increase", ...).
 std::string SignalLabel(std::string_view signal);
 

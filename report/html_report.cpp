@@ -2,6 +2,7 @@
 // AppendHtmlEscaped (text and quoted attribute values alike); markup comes only from the literals
 // in this file. A Content-Security-Policy forbids scripts and every remote load, so even a bug in
 // escaping could not run code or reach the network.
+#include "core/arm_id.hpp"
 #include "core/escape.hpp"
 #include "core/text_output.hpp"
 #include "core/version.hpp"

@@ -2,6 +2,7 @@
 // Markdown or HTML: AppendMarkdownEscaped turns & < > into entities and backslash-escapes the
 // punctuation Markdown (CommonMark + GFM tables) gives meaning to. Log text never starts a line,
 // so block syntax (headings, lists, fences) cannot be injected either.
+#include "core/arm_id.hpp"
 #include "core/escape.hpp"
 #include "core/text_output.hpp"
 #include "core/version.hpp"

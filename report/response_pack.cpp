@@ -3,6 +3,7 @@
 // bidi overrides become visible escapes), Markdown-escaped in next-steps.md, and single-quoted in
 // the script, where it also appears in comments only after control characters are neutralised,
 // so a name can neither end a comment line nor break out of a quoted word.
+#include "core/arm_id.hpp"
 #include "core/escape.hpp"
 #include "core/version.hpp"
 #include "provenance/outputs.hpp"

@@ -1,8 +1,10 @@
 #include "report/terminal.hpp"
 
+#include "core/arm_id.hpp"
+#include "core/ascii.hpp"
 #include "core/escape.hpp"
 #include "core/timestamp.hpp"
-#include "provenance/outputs.hpp"
+#include "provenance/principal_wording.hpp"
 
 namespace minetrace {
 
@@ -19,21 +21,49 @@ std::string Paint(std::string_view text, const char* sgr, bool color) {
     return std::string(sgr) + std::string(text) + kReset;
 }
 
-// SummaryLines() puts the severity after the time and two spaces: "...Z  HIGH   who ...".
-std::string PaintSeverity(const std::string& line, bool color) {
-    if (!color) return line;
-    size_t at = line.find("  ");
-    if (at == std::string::npos) return line;
-    at += 2;
-    for (auto [word, sgr] : {std::pair{"HIGH", kRed}, std::pair{"MEDIUM", kYellow}}) {
-        std::string_view w(word);
-        if (line.compare(at, w.size(), w) == 0)
-            return line.substr(0, at) + Paint(w, sgr, true) + line.substr(at + w.size());
-    }
+// "2026-10-12T08:40:01Z  HIGH   who ...": time to the second, the severity in a 6-wide column.
+std::string RowLine(const SummaryRow& row, bool color) {
+    std::string when = row.time_us >= 0 ? FormatRfc3339Micros(row.time_us) : "(before the logs)";
+    std::string line = when.substr(0, 19) + "Z  ";
+    std::string severity(ToString(row.severity));
+    for (char& c : severity) c = AsciiUpper(c);
+    const char* sgr = row.severity == Severity::kHigh     ? kRed
+                      : row.severity == Severity::kMedium ? kYellow
+                                                          : nullptr;
+    line += sgr ? Paint(severity, sgr, color) : severity;
+    line += std::string(severity.size() < 6 ? 6 - severity.size() : 0, ' ') + " ";
+    AppendTerminalSafe(line, row.text);
     return line;
 }
 
 } // namespace
+
+std::vector<SummaryRow> SummaryRows(const InvestigationResult& result, size_t limit) {
+    std::vector<SummaryRow> rows;
+    for (const ResourceFinding& f : result.resources) {
+        if (rows.size() >= limit) break;
+        if (f.severity == Severity::kLow) continue;
+        SummaryRow& row = rows.emplace_back();
+        row.time_us = f.created_at_us;
+        row.severity = f.severity;
+        std::string& text = row.text;
+        if (f.created_by) {
+            text += DescribePrincipal(*f.created_by);
+            if (!f.created_by->ip.empty()) text += " from " + f.created_by->ip;
+        } else {
+            text += "an unknown caller";
+        }
+        text += f.status == "failed" ? " tried to create " : " created ";
+        text += ShortResourceType(f.resource_type) + " " + f.name;
+        auto size = f.details.find("vm_size");
+        if (size != f.details.end()) text += " (" + size->second + ")";
+        auto region = f.details.find("location");
+        if (region != f.details.end()) text += " in " + region->second;
+        if (f.status == "deleted")
+            text += "; deleted " + FormatRfc3339Micros(f.deleted_at_us).substr(0, 19) + "Z";
+    }
+    return rows;
+}
 
 bool UseColor(bool stdout_is_tty, bool no_color_flag, const char* no_color_env) {
     return stdout_is_tty && !no_color_flag && (no_color_env == nullptr || *no_color_env == '\0');
@@ -53,8 +83,8 @@ void WriteInvestigateSummary(std::ostream& out, const InvestigationResult& resul
         << Paint(std::to_string(high) + " high", high ? kRed : kDim, color) << ", "
         << Paint(std::to_string(medium) + " medium", medium ? kYellow : kDim, color) << ", " << low
         << " low) in " << result.subscriptions.size() << " subscriptions\n";
-    for (const std::string& line : SummaryLines(result, limit))
-        out << "  " << PaintSeverity(line, color) << "\n";
+    for (const SummaryRow& row : SummaryRows(result, limit))
+        out << "  " << RowLine(row, color) << "\n";
     for (const SubscriptionFinding& s : result.subscriptions) {
         if (s.created_by.empty()) continue;
         std::string line = "subscription " + s.subscription_id + " created by " + s.created_by +

@@ -18,6 +18,17 @@ namespace minetrace {
 
 bool UseColor(bool stdout_is_tty, bool no_color_flag, const char* no_color_env);
 
+// One finding's line of the summary, as data: the writer lays it out and paints the severity
+// without re-reading its own text. `text` is as the logs gave it (not yet terminal-safe).
+struct SummaryRow {
+    int64_t time_us = -1; // the finding's creation; -1: before the logs
+    Severity severity = Severity::kLow;
+    std::string text; // "who from ip created type name (size) in region[; deleted T]"
+};
+
+// The rows for the findings above low, most severe first (the result's order), at most `limit`.
+std::vector<SummaryRow> SummaryRows(const InvestigationResult& result, size_t limit);
+
 // The investigate summary: counts, the top findings (one line each, at most `limit`), who
 // created each subscription, and where the reports are (`report_files` in `out_dir`).
 void WriteInvestigateSummary(std::ostream& out, const InvestigationResult& result,

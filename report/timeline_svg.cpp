@@ -1,8 +1,11 @@
 // The SVG timeline of report.html. Geometry is computed in integers (microseconds per pixel), so
 // the markup is identical on every machine and compiler.
+#include "core/arm_id.hpp"
 #include "core/escape.hpp"
 #include "core/timestamp.hpp"
+#include "core/utf8.hpp"
 #include "report/report.hpp"
+#include "rules/signal_kind.hpp"
 
 #include <algorithm>
 #include <map>
@@ -30,37 +33,22 @@ const char* const kPalette[] = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56
                                 "#D55E00", "#F0E442", "#7F3C8D", "#3B6E2B", "#8C564B"};
 constexpr const char* kOtherColour = "#888888";
 
-const std::map<std::string, const char*>& SignalColours() {
-    static const std::map<std::string, const char*> kColours = {
-        {"quota-increase", "#D55E00"},
-        {"rp-registration", "#0072B2"},
-        {"resource-group-create", "#009E73"},
-        {"failed-attempt", "#CC0000"},
-        {"role-grant", "#7F3C8D"},
+// The chart's lane of role grants: a lane beside the preparation signals, not a rule signal.
+constexpr std::string_view kRoleGrantLane = "role-grant";
+
+const std::map<std::string, const char*, std::less<>>& SignalColours() {
+    static const std::map<std::string, const char*, std::less<>> kColours = {
+        {std::string(signal_kind::kQuotaIncrease), "#D55E00"},
+        {std::string(signal_kind::kRpRegistration), "#0072B2"},
+        {std::string(signal_kind::kResourceGroupCreate), "#009E73"},
+        {std::string(signal_kind::kFailedAttempt), "#CC0000"},
+        {std::string(kRoleGrantLane), "#7F3C8D"},
     };
     return kColours;
 }
 
 void Esc(std::string& out, std::string_view text) {
     AppendHtmlEscaped(out, text);
-}
-
-// At most `limit` code points of `text` (UTF-8), with an ellipsis when cut.
-std::string Ellipsize(std::string_view text, size_t limit) {
-    size_t chars = 0, i = 0;
-    while (i < text.size()) {
-        if (chars == limit) return std::string(text.substr(0, i)) + "\u2026";
-        ++i;
-        while (i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) ++i;
-        ++chars;
-    }
-    return std::string(text);
-}
-
-size_t CodePoints(std::string_view text) {
-    size_t n = 0;
-    for (char c : text) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-    return n;
 }
 
 std::string Num(int64_t value) {
@@ -150,7 +138,7 @@ std::string TimelineSvg(const ReportFacts& facts) {
             m.clipped = f.deleted_at_us > t1;
             m.end_x = m.clipped ? kLeft + kPlotWidth : x_of(f.deleted_at_us);
         }
-        m.label = Ellipsize(f.name, kMaxLabelChars);
+        m.label = EllipsizeUtf8(f.name, kMaxLabelChars);
         lanes[card.region.empty() ? "\x7f(no region)" : card.region].push_back(std::move(m));
     }
     std::vector<std::pair<std::string, int>> lane_rows; // region, sub-rows
@@ -206,7 +194,7 @@ std::string TimelineSvg(const ReportFacts& facts) {
         if (f.authorized_by && inside(f.authorized_by->at_us)) {
             const Grant& g = *f.authorized_by;
             preps[{g.at_us, "grant", g.assignment_id}] = {
-                g.at_us, "role-grant",
+                g.at_us, std::string(kRoleGrantLane),
                 "role grant " + ReportTime(g.at_us) + ": " + g.role + " to " + g.principal_id +
                     " by " + DescribePrincipal(g.granted_by)};
         }
@@ -271,7 +259,7 @@ std::string TimelineSvg(const ReportFacts& facts) {
         s += "<g><title>";
         Esc(s, p.text);
         s += "</title>";
-        if (p.signal == "role-grant")
+        if (p.signal == kRoleGrantLane)
             s += "<path d=\"M" + Num(x) + " " + Num(prep_y - 7) + "l7 7-7 7-7-7z\" fill=\"" + fill +
                  "\"/>";
         else
@@ -287,7 +275,7 @@ std::string TimelineSvg(const ReportFacts& facts) {
         s += "<line class=\"grid\" x1=\"0\" y1=\"" + Num(lane_top) + "\" x2=\"" + Num(kWidth) +
              "\" y2=\"" + Num(lane_top) + "\"/>";
         s += "<text class=\"lane\" x=\"8\" y=\"" + Num(lane_top + kLanePad / 2 + 14) + "\">";
-        Esc(s, Ellipsize(region[0] == '\x7f' ? region.substr(1) : region, 18));
+        Esc(s, EllipsizeUtf8(region[0] == '\x7f' ? region.substr(1) : region, 18));
         s += "</text>\n";
         for (const Marker& m : lanes[region]) {
             const ResourceFinding& f = *m.card->finding;
@@ -340,7 +328,7 @@ std::string TimelineSvg(const ReportFacts& facts) {
     for (const auto& [type, fill] : colour) {
         s += "<circle cx=\"" + Num(lx + 5) + "\" cy=\"" + Num(ly - 4) + "\" r=\"5\" fill=\"" +
              fill + "\"/><text x=\"" + Num(lx + 14) + "\" y=\"" + Num(ly) + "\">";
-        Esc(s, Ellipsize(ShortResourceType(type), 38));
+        Esc(s, EllipsizeUtf8(ShortResourceType(type), 38));
         s += "</text>";
         if (++column % 4 == 0) {
             lx = 8;

@@ -1,5 +1,6 @@
 #include "rules/fields.hpp"
 
+#include "core/arm_id.hpp"
 #include "core/ascii.hpp"
 #include "core/timestamp.hpp"
 #include "rules/text.hpp"
@@ -74,12 +75,6 @@ std::string_view Provider(const Event& event) {
     size_t slash = source.find('/');
     if (slash == std::string_view::npos) return {};
     return source.substr(0, slash);
-}
-
-std::string_view LastSegment(std::string_view id) {
-    while (!id.empty() && id.back() == '/') id.remove_suffix(1);
-    size_t slash = id.rfind('/');
-    return slash == std::string_view::npos ? id : id.substr(slash + 1);
 }
 
 std::string_view CrossTenant(const Event& event) {

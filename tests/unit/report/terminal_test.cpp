@@ -125,3 +125,43 @@ TEST_CASE("Colour: the summary is coloured only when asked, and log text stays i
         CHECK(sequence.find_first_not_of("[0123456789;") == std::string::npos);
     }
 }
+
+TEST_CASE("Summary rows: findings above low as data, most severe first, bounded", "[report]") {
+    InvestigationResult result;
+    auto add = [&](Severity severity, std::string name, std::string status) {
+        ResourceFinding& f = result.resources.emplace_back();
+        f.resource_id = "/subscriptions/s/providers/microsoft.compute/virtualmachines/" + name;
+        f.name = std::move(name);
+        f.resource_type = "microsoft.compute/virtualmachines";
+        f.status = std::move(status);
+        f.severity = severity;
+        f.created_at_us = 1791792000123456;
+        return &f;
+    };
+    ResourceFinding* high = add(Severity::kHigh, "miner", "created");
+    Principal creator;
+    creator.name = "app-id-1";
+    creator.type = "service_principal";
+    creator.ip = "203.0.113.9";
+    high->created_by = std::make_shared<const Principal>(creator);
+    high->details["vm_size"] = "Standard_NC6";
+    high->details["location"] = "eastus";
+    add(Severity::kMedium, "tried", "failed");
+    add(Severity::kLow, "quiet", "created");
+
+    std::vector<SummaryRow> rows = SummaryRows(result, 20);
+    REQUIRE(rows.size() == 2); // the low finding is left out
+    CHECK(rows[0].severity == Severity::kHigh);
+    CHECK(rows[0].time_us == 1791792000123456);
+    CHECK(rows[0].text == "app-id-1 (service principal) from 203.0.113.9 created virtualmachines "
+                          "miner (Standard_NC6) in eastus");
+    CHECK(rows[1].text == "an unknown caller tried to create virtualmachines tried");
+    CHECK(SummaryRows(result, 1).size() == 1);
+
+    std::ostringstream out;
+    WriteInvestigateSummary(out, result, "out", {}, false);
+    CHECK(out.str().find("  2026-10-12T08:00:00Z  HIGH   app-id-1 (service principal)") !=
+          std::string::npos);
+    CHECK(out.str().find("  2026-10-12T08:00:00Z  MEDIUM an unknown caller tried") !=
+          std::string::npos);
+}

@@ -1,0 +1,193 @@
+#include "app/investigate_job.hpp"
+
+#include "core/escape.hpp"
+#include "core/text_output.hpp"
+#include "core/timestamp.hpp"
+#include "pipeline/progress.hpp"
+#include "provenance/outputs.hpp"
+#include "provenance/rules_glue.hpp"
+#include "report/coverage.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <malloc.h>
+#include <ostream>
+#include <stdexcept>
+#include <tbb/global_control.h>
+#include <tbb/task_group.h>
+#include <unistd.h>
+
+namespace minetrace {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Wall time and memory of each phase, for profiling (MINETRACE_TIMINGS=1 in the CLI).
+class PhaseTimer {
+  public:
+    explicit PhaseTimer(std::ostream* out) : out_(out) {}
+    void Lap(const char* phase) {
+        if (out_ == nullptr) return;
+        auto now = std::chrono::steady_clock::now();
+        *out_ << "minetrace: timing " << phase << " "
+              << std::chrono::duration<double>(now - last_).count() << " s, " << Status("VmRSS")
+              << " resident, " << Status("VmHWM") << " peak\n";
+        last_ = now;
+    }
+    void Note(const std::string& text) {
+        if (out_ != nullptr) *out_ << "minetrace: timing " << text << "\n";
+    }
+
+  private:
+    // A line of /proc/self/status ("VmRSS", "VmHWM"), e.g. "123456 kB".
+    static std::string Status(std::string_view key) {
+        std::ifstream status("/proc/self/status");
+        std::string line;
+        while (std::getline(status, line))
+            if (line.rfind(key, 0) == 0 && line.size() > key.size() + 1)
+                return std::string(TrimAsciiSpace(std::string_view(line).substr(key.size() + 1)));
+        return "?";
+    }
+
+    std::ostream* out_;
+    std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+};
+
+std::string UtcNow() {
+    auto now = std::chrono::system_clock::now();
+    auto us = std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    return FormatRfc3339Micros(us);
+}
+
+std::string HostName() {
+    char name[256] = {};
+    if (gethostname(name, sizeof name - 1) != 0) return "";
+    return name;
+}
+
+// Everything that can be found wrong before any input is read or any output opened.
+bool CheckConfig(const InvestigateConfig& config, RetainedStoreOptions& store, RuleSet& rules,
+                 InvestigateOutcome& outcome) {
+    if (store.spill_dir.empty()) store.spill_dir = DefaultSpillDir();
+    // Found out now, not after minutes of ingest when the first run is spilled.
+    std::error_code ec;
+    if (!fs::is_directory(store.spill_dir, ec) || access(store.spill_dir.c_str(), W_OK | X_OK) != 0)
+        outcome.config_errors.push_back("the spill directory " + store.spill_dir +
+                                        " (--spill-dir, else $TMPDIR, else /tmp) is not a "
+                                        "writable directory");
+    if (config.languages.empty()) outcome.config_errors.push_back("no response pack language");
+    if (!config.inputs.missing.empty())
+        outcome.config_errors.push_back("an input path does not exist");
+    rules = RuleSet::Load(config.rule_sources, outcome.rule_errors);
+    for (const LintMessage& m : outcome.rule_errors)
+        outcome.config_errors.push_back(m.file + ":" + std::to_string(m.line) + ": " + m.rule_id +
+                                        ": " + m.message);
+    if (!outcome.config_errors.empty()) return false;
+    fs::create_directories(config.out_dir, ec);
+    if (ec) {
+        outcome.config_errors.push_back("cannot create " + config.out_dir.string() + ": " +
+                                        ec.message());
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+void InvestigateOutcome::ReleaseWithoutFreeing() {
+    static_cast<void>(result.release());
+    static_cast<void>(investigation.release());
+}
+
+InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
+    InvestigateOutcome outcome;
+    RetainedStoreOptions store = config.store;
+    RuleSet rules;
+    if (!CheckConfig(config, store, rules, outcome)) return outcome;
+    RuleSetMatcher matcher(rules);
+    const fs::path& dir = config.out_dir;
+    const ExpandedInputs& inputs = config.inputs;
+    outcome.input_errors = inputs.errors;
+
+    std::ofstream quarantine_out(dir / "quarantine.jsonl", std::ios::binary | std::ios::trunc);
+    if (!quarantine_out) throw std::runtime_error("cannot write quarantine.jsonl");
+    RunInfo run;
+    run.rule_sources = config.rule_sources;
+    run.command_line = config.command_line;
+    run.input_errors = inputs.errors;
+    run.started_at = UtcNow();
+    run.host = HostName();
+    run.threads = ResolveThreads(config.ingest.threads);
+    // The thread count bounds the analysis after ingest too (it runs parallel passes).
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, run.threads);
+    auto started = std::chrono::steady_clock::now();
+    PhaseTimer timer(config.timings);
+
+    outcome.accounting = std::make_unique<Accounting>(inputs.files, &quarantine_out);
+    Accounting& accounting = *outcome.accounting;
+    std::vector<RuleInfo> rule_infos = DescribeRules(rules);
+    outcome.investigation = std::make_unique<Investigation>(inputs.files, rule_infos, store);
+    Investigation& investigation = *outcome.investigation;
+    CoverageCollector coverage;
+    IngestOptions ingest = config.ingest;
+    ingest.matcher = &matcher;
+    ingest.preparers = {&investigation}; // its per-event work runs in the parallel stage
+    std::vector<BatchConsumer*> consumers = {&accounting, &investigation, &coverage};
+    if (config.progress != nullptr) consumers.push_back(config.progress);
+    RunIngest(inputs.files, ingest, consumers);
+    if (config.progress != nullptr) config.progress->Finish();
+    // The pipeline's batches were freed on the worker threads' malloc arenas, which the analysis
+    // (this thread) does not reuse: give those pages back before the analysis grows.
+    malloc_trim(0);
+    timer.Lap("ingest");
+    timer.Note("kept " + std::to_string(investigation.retained_count()) + " records, " +
+               FormatBytes(investigation.store().bytes()) + ", " +
+               std::to_string(investigation.store().spilled_runs()) + " runs spilled");
+    outcome.result = std::make_unique<InvestigationResult>(investigation.Analyze());
+    const InvestigationResult& result = *outcome.result;
+    // The analysis's chunks were freed on the worker threads' arenas as well: the outputs are
+    // written with less, so give the pages back before they grow.
+    malloc_trim(0);
+    timer.Lap("analyze");
+
+    auto write = [&](const char* name, auto&& writer) {
+        WriteOutputFile(dir / name, [&](std::ostream& file) { writer(file, result); });
+    };
+    // The machine-readable outputs are written by a task while this thread writes the reports
+    // for people (themselves one task per file); all only read the (immutable) result, and the
+    // thread count bounds them all.
+    tbb::task_group machine_outputs;
+    machine_outputs.run([&] {
+        write("resources.jsonl", WriteResources);
+        write("subscriptions.jsonl", WriteSubscriptions);
+        write("principals.jsonl", WritePrincipals);
+        write("timeline.jsonl", WriteTimelineJsonl);
+        write("timeline.csv", WriteTimelineCsv);
+    });
+    try {
+        run.finished_at = UtcNow();
+        run.duration_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        quarantine_out.flush();
+        if (!quarantine_out) throw std::runtime_error("writing quarantine.jsonl failed");
+        std::ofstream manifest(dir / "manifest.json", std::ios::binary | std::ios::trunc);
+        accounting.WriteManifest(manifest, run);
+        manifest.flush();
+        if (!manifest) throw std::runtime_error("writing manifest.json failed");
+
+        // The reports for people, from the same result and the manifest's accounting.
+        InputCoverage input_coverage = coverage.Result();
+        ReportContext context{result,     accounting.files(), input_coverage,
+                              rule_infos, inputs.errors,      {}};
+        outcome.report_files = WriteReportFiles(dir, context, config.languages);
+    } catch (...) {
+        machine_outputs.wait(); // the task reads `result`: it must end before the unwinding
+        throw;
+    }
+    machine_outputs.wait(); // rethrows a write failure
+    timer.Lap("outputs");
+    return outcome;
+}
+
+} // namespace minetrace

@@ -1,0 +1,21 @@
+#include "provenance/principal_wording.hpp"
+
+namespace minetrace {
+
+std::string PrincipalTypeLabel(std::string_view type) {
+    if (type == "service_principal") return "service principal";
+    if (type == "managed_identity") return "managed identity";
+    return std::string(type);
+}
+
+std::string DescribePrincipal(const Principal& p) {
+    std::string out = p.name.empty() ? "an unknown caller" : p.name;
+    if (p.type == "service_principal" || p.type == "managed_identity" || p.type == "application")
+        out += " (" + PrincipalTypeLabel(p.type) + ")";
+    if (p.foreign_tenant)
+        out +=
+            p.tenant_id.empty() ? " from a foreign tenant" : " from foreign tenant " + p.tenant_id;
+    return out;
+}
+
+} // namespace minetrace
