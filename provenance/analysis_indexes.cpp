@@ -5,6 +5,7 @@
 #include "rules/signal_kind.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <tbb/parallel_for.h>
 
 namespace minetrace::analysis {
@@ -19,6 +20,7 @@ void Analyzer::CollectIndexes() {
         std::string sweep_principal;                                          // empty if none
         std::pair<int64_t, std::string> creation;
         std::string miner_parent;
+        std::optional<WriteEntry> writes; // the group's entry of the creation index
     };
     ForEachGroups([&](std::vector<ResourceGroup>& groups) {
         std::vector<Found> found(groups.size());
@@ -64,14 +66,25 @@ void Analyzer::CollectIndexes() {
                     !op->correlation_id.empty())
                     out.deployments.emplace_back(op->correlation_id, OperationOrder::Of(*op));
             }
+            if (group.key.empty()) return;
+            const Lifecycle life = LifecycleOf(group.ops);
+            if (life.first_write) {
+                WriteEntry entry;
+                entry.first_write_us = life.first_write->request_us;
+                entry.created_us = life.creation ? life.creation->request_us : -1;
+                entry.correlation_id = life.first_write->correlation_id;
+                entry.first_answer = AnswerOf(*life.first_write);
+                out.writes = entry;
+            }
             // Only compute of the swept types and extensions or run commands feed the indexes.
-            if (group.key.empty() || !IsRelevant(group.ops)) return;
+            if (!IsRelevant(group.ops)) return;
             std::string_view type = group.ops.front()->resource_type;
             if (!IsSweptType(type) && !IsExtensionOrRunCommand(type)) return;
-            // What BuildFinding would give for the creator, creation time, region and signals,
-            // without building the finding.
-            const Operation& origin = *LifecycleOf(group.ops).origin;
-            if (IsSweptType(type) && origin.request_us >= 0) {
+            // Where the principal wrote compute (its creation, else its first write): regions
+            // swept in a day count either way.
+            const Operation* written = life.creation ? life.creation : life.first_write;
+            if (IsSweptType(type) && written && written->request_us >= 0) {
+                const Operation& origin = *written;
                 std::string_view region = RegionOnRecords(origin, group.ops);
                 if (!region.empty()) {
                     Principal creator = PrincipalOf(*origin.request);
@@ -89,7 +102,12 @@ void Analyzer::CollectIndexes() {
         });
         std::unordered_map<std::string, uint32_t> region_ids;
         for (uint32_t r = 0; r < regions_.size(); ++r) region_ids.emplace(regions_[r], r);
-        for (Found& out : found) {
+        for (size_t g = 0; g < found.size(); ++g) {
+            Found& out = found[g];
+            if (out.writes) {
+                out.writes->correlation_id = index_texts_.Store(out.writes->correlation_id);
+                writes_.emplace(index_texts_.Store(groups[g].key), *out.writes);
+            }
             // The entries view the chunk's records: their texts are stored here (Indexed, Intern).
             for (auto& [key, p] : out.precursors) {
                 p.at = Indexed(p.at, true);
@@ -115,6 +133,7 @@ void Analyzer::CollectIndexes() {
             if (!out.miner_parent.empty()) miner_parents_.insert(std::move(out.miner_parent));
         }
     });
+    ResolveCreations();
     for (auto& [key, ops] : by_principal_)
         std::sort(ops.begin(), ops.end(),
                   [](const PrecursorEntry& a, const PrecursorEntry& b) { return a.at < b.at; });
@@ -128,6 +147,54 @@ void Analyzer::CollectIndexes() {
         grants_by_principal_[g->principal_id].push_back(g);
         grants_by_assignment_.emplace(RemoveDashes(LastSegment(g->assignment_id)), g);
         grants_by_operation_.emplace(g->operation_sequence, g);
+    }
+}
+
+} // namespace minetrace::analysis
+
+namespace minetrace::analysis {
+
+std::string ContainerOf(std::string_view id_lower) {
+    std::string parent = ParentOf(id_lower);
+    if (!parent.empty()) return parent;
+    size_t providers = id_lower.find("/providers/");
+    if (providers == std::string_view::npos) return "";
+    parent = std::string(id_lower.substr(0, providers));
+    return ParseArmId(parent).resource_group.empty() ? "" : parent;
+}
+
+// The creations the context proves: a first write inside a deployment in the log (unless it was
+// answered OK, as a redeployment over an existing resource is), then, parents before children, a
+// first write after the creation in the log of its parent, or of its resource group for a
+// top-level resource (nothing predates its container, whatever its answer: Batch pools, for one,
+// are created with 200 OK).
+void Analyzer::ResolveCreations() {
+    std::vector<std::pair<size_t, std::string_view>> by_depth;
+    by_depth.reserve(writes_.size());
+    for (auto& [id, entry] : writes_) {
+        if (entry.created_us < 0 && !entry.correlation_id.empty() &&
+            entry.first_answer != WriteAnswer::kOk) {
+            auto it = deployments_.find(entry.correlation_id);
+            if (it != deployments_.end() && it->second.resource_id != id &&
+                it->second.request_us <= entry.first_write_us) {
+                entry.created_us = entry.first_write_us;
+                entry.context = CreationContext::kDeployment;
+            }
+        }
+        by_depth.emplace_back(static_cast<size_t>(std::count(id.begin(), id.end(), '/')), id);
+    }
+    std::sort(by_depth.begin(), by_depth.end());
+    for (const auto& [depth, id] : by_depth) {
+        WriteEntry& entry = writes_.find(id)->second;
+        if (entry.created_us >= 0) continue;
+        std::string parent = ContainerOf(id);
+        if (parent.empty()) continue;
+        auto it = writes_.find(parent);
+        if (it == writes_.end() || it->second.created_us < 0 ||
+            it->second.created_us > entry.first_write_us)
+            continue;
+        entry.created_us = entry.first_write_us;
+        entry.context = CreationContext::kParent;
     }
 }
 

@@ -15,6 +15,9 @@ inline constexpr int64_t kPreparationWindow = 7 * kMicrosPerDay;
 inline constexpr int64_t kFreshGrantWindow = 7 * kMicrosPerDay;
 // Compute in this many regions within a day by one principal is a region sweep.
 inline constexpr size_t kSweepRegions = 3;
+// Distinct days on which the same caller did the same operation on a resource for it to count as
+// routine (nightly automation), not as the act that names an intruder.
+inline constexpr size_t kRoutineDays = 3;
 inline constexpr size_t kMaxEvidence = 64;
 inline constexpr size_t kMaxIpsPerPrincipal = 64;
 // Bytes of timeline entries held in memory before they spill (at most --spill-after).

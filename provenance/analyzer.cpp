@@ -25,6 +25,9 @@ void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>
 void Analyzer::Keep(ResourceFinding f) {
     Share(f.created_by);
     Share(f.deleted_by);
+    Share(f.actor);
+    for (ResourceChange& c : f.changes) Share(c.by);
+    for (auto& [field, change] : f.size_changes) Share(change.by);
     std::string id = f.resource_id;
     findings_.emplace(std::move(id), std::move(f));
 }
@@ -49,8 +52,9 @@ void Analyzer::RateResources() {
             if (built[g]) Keep(std::move(*built[g]));
     });
     for (const auto& [id, f] : findings_)
-        if (f.severity == Severity::kHigh && f.created_by && !f.created_by->object_id.empty())
-            suspects_.insert(f.created_by->object_id);
+        if (const Principal* who = f.responsible();
+            f.severity == Severity::kHigh && who && !who->object_id.empty())
+            suspects_.insert(who->object_id);
     for (auto& [id, f] : findings_) Implicate(f);
 }
 
@@ -76,11 +80,11 @@ void Analyzer::TraceSuspects() {
                 const ResourceGroup& group = groups[g];
                 if (group.ops.empty() || group.key.empty() || findings_.count(group.key)) return;
                 if (IsRelevant(group.ops)) {
-                    // Rated low and not notable in pass 2: reported if a suspect created it.
-                    std::string_view creator =
-                        LifecycleOf(group.ops).origin->request->who().object_id;
-                    if (creator.empty() || !suspects_.count(creator)) return;
+                    // Rated low and not notable in pass 2: reported if a suspect created it
+                    // or, where the log shows no creation, did its decisive act.
                     std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops);
+                    const Principal* who = f ? f->responsible() : nullptr;
+                    if (!who || who->object_id.empty() || !suspects_.count(who->object_id)) return;
                     AttachPreparation(*f);
                     Rate(*f, group.ops);
                     Implicate(*f);
@@ -110,7 +114,6 @@ void Analyzer::TraceSuspects() {
                     s.resource_group = req.resource_group;
                     s.name = LastSegment(req.resource_id.empty() ? group.key : req.resource_id);
                     s.parent = ParentOf(s.resource_id);
-                    s.status = "created";
                     for (const auto& o : group.ops) {
                         for (uint32_t r : o->rules)
                             if (const RuleInfo* info = Rule(r)) {
@@ -123,7 +126,25 @@ void Analyzer::TraceSuspects() {
                     std::sort(s.signals.begin(), s.signals.end());
                     s.signals.erase(std::unique(s.signals.begin(), s.signals.end()),
                                     s.signals.end());
-                    Attribute(s, *op);
+                    // Created by this write only where the log proves it; else the suspect changed
+                    // a resource that existed before.
+                    const CreationContext context = ContextOf(group.key);
+                    const Lifecycle life = LifecycleOf(group.ops, context);
+                    if (life.creation == op) {
+                        Attribute(s, *op);
+                        s.status = "created";
+                        s.creation_evidence = AnswerOf(*op) == WriteAnswer::kCreated
+                                                  ? "answered 201 Created"
+                                                  : "first written in the context of its creation";
+                    } else {
+                        s.status = "pre-existing";
+                        s.pre_existing = true;
+                        s.first_seen_us = group.ops.front()->request_us;
+                        s.actor = std::make_shared<const Principal>(PrincipalOf(req));
+                        s.acted_at_us = op->request_us;
+                        s.act = op->operation;
+                        GrantFor(s, *op, *s.actor);
+                    }
                     for (const RetainedEvent* e : op->events)
                         if (!e->fact().location.empty())
                             s.details.emplace("location", std::string(e->fact().location));
@@ -131,11 +152,11 @@ void Analyzer::TraceSuspects() {
                         s.details["role"] = enabling->role;
                         s.details["principal_id"] = enabling->principal_id;
                         s.details["role_definition_id"] = enabling->role_definition_id;
-                        Verdict v = RateEnablingGrant(*enabling, s.created_by.get());
+                        Verdict v = RateEnablingGrant(*enabling, s.responsible());
                         s.severity = v.severity;
                         s.reasons = std::move(v.reasons);
                     } else {
-                        Verdict v = RateSupporting(*s.created_by);
+                        Verdict v = RateSupporting(*s.responsible(), s.created_by != nullptr);
                         s.severity = v.severity;
                         s.reasons = std::move(v.reasons);
                     }
@@ -164,7 +185,8 @@ void Analyzer::ReportFindings() {
     std::sort(result_.resources.begin(), result_.resources.end(),
               [](const ResourceFinding& a, const ResourceFinding& b) {
                   if (a.severity != b.severity) return a.severity > b.severity;
-                  if (a.created_at_us != b.created_at_us) return a.created_at_us < b.created_at_us;
+                  if (a.responsible_at_us() != b.responsible_at_us())
+                      return a.responsible_at_us() < b.responsible_at_us();
                   return a.resource_id < b.resource_id;
               });
 }

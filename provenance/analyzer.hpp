@@ -96,6 +96,12 @@ class Analyzer {
     bool Swept(const ResourceFinding& f) const;
     void Rate(ResourceFinding& f, const std::vector<std::unique_ptr<Operation>>& ops) const;
     void Attribute(ResourceFinding& finding, const Operation& creation) const;
+    // authorized_by for `op` by `principal`: the role assignment its authorization evidence
+    // names, else the latest grant to the principal before it.
+    void GrantFor(ResourceFinding& finding, const Operation& op, const Principal& principal) const;
+    // The finding's updates and actions, size changes and actor (resource_changes.cpp).
+    void AddChanges(ResourceFinding& finding, const std::vector<std::unique_ptr<Operation>>& ops,
+                    const Lifecycle& life) const;
     void AttachPreparation(ResourceFinding& finding) const;
     void Keep(ResourceFinding f);
     void BuildSubscriptions();
@@ -192,6 +198,23 @@ class Analyzer {
     std::map<std::string, std::vector<std::pair<int64_t, uint32_t>>> compute_regions_;
     std::vector<std::string> regions_;
     std::set<std::string> miner_parents_; // resources a miner was installed on
+    // The creation index: every resource with a successful write, when its first one was and
+    // whether the log proves its creation, by its own answer (201) or by its context (a
+    // deployment in the log, its parent's creation in the log; ResolveCreations). Keys and
+    // correlation ids view index_texts_.
+    struct WriteEntry {
+        int64_t first_write_us = 0;
+        int64_t created_us = -1;         // -1: no creation proven
+        std::string_view correlation_id; // of the first successful write
+        WriteAnswer first_answer = WriteAnswer::kUnknown;
+        CreationContext context = CreationContext::kNone;
+    };
+    std::unordered_map<std::string_view, WriteEntry> writes_;
+    void ResolveCreations();
+    CreationContext ContextOf(std::string_view resource) const {
+        auto it = writes_.find(resource);
+        return it == writes_.end() ? CreationContext::kNone : it->second.context;
+    }
 
     // What may be reported, by resource id, until ReportFindings moves it to the result.
     std::map<std::string, ResourceFinding, std::less<>> findings_;
@@ -211,6 +234,14 @@ class Analyzer {
     }
     std::set<std::string, std::less<>> suspects_; // object ids behind high findings
 };
+
+// What contains a resource and must have been created before it: its parent resource, else (a
+// top-level resource) its resource group; "" for neither. `id_lower` is lowercased.
+std::string ContainerOf(std::string_view id_lower);
+
+// The (caller, operation) pairs done on kRoutineDays+ distinct days among a resource's operations.
+std::set<std::pair<std::string, std::string_view>>
+RoutineActs(const std::vector<std::unique_ptr<Operation>>& ops);
 
 // What makes an operation preparation for a later creation: a quota increase, a provider
 // registration, a new resource group, or a failed write; empty when it is none of those.

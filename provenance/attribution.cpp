@@ -16,23 +16,24 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) const {
         if (it != deployments_.end() && it->second.resource_id != f.resource_id)
             f.deployment = it->second.resource_id;
     }
-    // authorized_by: the role assignment named by the call's evidence, else the latest grant
-    // to the creator before the creation.
+    GrantFor(f, creation, *f.created_by);
+}
+
+void Analyzer::GrantFor(ResourceFinding& f, const Operation& op, const Principal& principal) const {
     const SharedGrant* best = nullptr;
     std::string evidence_id;
-    for (const RetainedEvent* e : creation.events)
+    for (const RetainedEvent* e : op.events)
         if (!e->role_assignment_id.empty()) evidence_id = RemoveDashes(e->role_assignment_id);
     if (!evidence_id.empty()) {
         auto it = grants_by_assignment_.find(evidence_id);
-        if (it != grants_by_assignment_.end() && it->second->at_us <= creation.request_us)
+        if (it != grants_by_assignment_.end() && it->second->at_us <= op.request_us)
             best = &it->second;
     }
-    if (!best && !f.created_by->object_id.empty()) {
-        auto it = grants_by_principal_.find(f.created_by->object_id);
+    if (!best && !principal.object_id.empty()) {
+        auto it = grants_by_principal_.find(principal.object_id);
         if (it != grants_by_principal_.end())
             for (const SharedGrant& g : it->second)
-                if (g->at_us <= creation.request_us && (!best || g->at_us >= (*best)->at_us))
-                    best = &g;
+                if (g->at_us <= op.request_us && (!best || g->at_us >= (*best)->at_us)) best = &g;
     }
     if (best) f.authorized_by = *best;
 }
@@ -52,22 +53,44 @@ Analyzer::BuildFinding(std::string_view resource,
     f.resource_group = any->resource_group;
     f.name = LastSegment(any->resource_id.empty() ? resource : any->resource_id);
     f.parent = ParentOf(resource);
-    const auto [creation, failed, deletion, origin] = LifecycleOf(ops);
-    Attribute(f, *origin);
-    if (!creation && failed) {
+    const CreationContext context = ContextOf(resource);
+    const Lifecycle life = LifecycleOf(ops, context);
+    const Operation* creation = life.creation;
+    const Operation* deletion = life.deletion;
+    f.first_seen_us = ops.front()->request_us;
+    f.pre_existing = life.pre_existing;
+    if (creation) {
+        Attribute(f, *creation);
+        f.status = "created";
+        if (AnswerOf(*creation) == WriteAnswer::kCreated)
+            f.creation_evidence = "answered 201 Created";
+        else if (context == CreationContext::kDeployment)
+            f.creation_evidence =
+                "first written inside a deployment of the log" +
+                (f.deployment.empty() ? std::string() : " (" + f.deployment + ")");
+        else
+            f.creation_evidence =
+                "first written after the creation in the log of " + ContainerOf(resource);
+    } else if (life.origin) {
+        // Every write failed: attributed to the first attempt, never called created.
+        Attribute(f, *life.origin);
         f.status = "failed";
         f.completed_at_us = -1;
     } else {
-        f.status = "created";
+        f.status = "pre-existing";
     }
+    const Operation* origin = life.origin ? life.origin : ops.front().get();
     if (deletion && (!creation || deletion->request_us >= creation->request_us)) {
         f.status = "deleted";
         f.deleted_at_us = deletion->request_us;
         f.deletion_completed_at_us = deletion->completion_us;
         f.deleted_by = std::make_shared<const Principal>(PrincipalOf(*deletion->request));
     }
-    // Details from the creating operation's bodies: request on Start, model on Accept.
-    for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
+    // Details from the creating operation's bodies (request on Start, model on Accept); the size
+    // fields then follow every later write (AddChanges).
+    if (life.origin)
+        for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
+    AddChanges(f, ops, life);
     // Without a region on the creating operation, any region named on the resource's operations.
     if (!f.details.count("location"))
         if (std::string_view region = RegionOnRecords(*origin, ops); !region.empty())

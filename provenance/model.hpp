@@ -234,13 +234,38 @@ inline constexpr size_t kMaxCommands = 8;
 enum class Severity : uint8_t { kLow, kMedium, kHigh };
 std::string_view ToString(Severity severity);
 
+// A size field changed by a write: its value before (empty: not known from the log) and after.
+struct FieldChange {
+    std::string before;
+    std::string after;
+};
+
+// Something done to a resource other than its creation and deletion: an update (a successful
+// write that did not create it) or an action (`*/action`: run command, start, deallocate, ...).
+struct ResourceChange {
+    std::string kind;      // update | action
+    std::string operation; // lowercased
+    int64_t at_us = 0;     // request time
+    std::shared_ptr<const Principal> by;
+    std::string status_code;                   // of the final record ("OK", "Accepted", ...)
+    std::map<std::string, FieldChange> fields; // size fields this write changed
+    bool routine = false; // the same caller did the same operation here on kRoutineDays+ days
+};
+
+// At most this many changes per finding (the earliest; `changes_omitted` counts the rest).
+inline constexpr size_t kMaxChanges = 32;
+
 struct ResourceFinding {
     std::string resource_id; // lowercased
     std::string name;        // last segment, as written
     std::string resource_type;
     std::string subscription_id;
     std::string resource_group;
-    std::string status; // created | deleted | failed
+    // created: the log shows its creation (creation_evidence says how); pre-existing: it has no
+    // creation in the log (made before the logs began, or by a write whose answer does not prove
+    // it), so created_by is null and `actor` is who did the decisive act; failed: every write
+    // failed; deleted: deleted in the log (pre_existing tells which of the first two it was).
+    std::string status;
     Severity severity = Severity::kLow;
     std::vector<std::string> rules;               // rule ids, sorted
     std::vector<std::string> signals;             // sorted
@@ -248,7 +273,26 @@ struct ResourceFinding {
     std::vector<std::string> content_unavailable; // notes
     int64_t created_at_us = -1;
     int64_t completed_at_us = -1;
-    std::shared_ptr<const Principal> created_by; // null: unknown
+    std::shared_ptr<const Principal> created_by; // null: no creation in the log
+    // How the log proves the creation: "201 Created", "inside deployment <id>", "its parent
+    // <id> was created in the log"; empty when not created in the log.
+    std::string creation_evidence;
+    bool pre_existing = false;
+    int64_t first_seen_us = -1; // request time of its first operation in the log
+    // The decisive act: miner content first, else the first non-routine flagged operation, else
+    // the latest update or action. Null when that is the creation itself.
+    std::shared_ptr<const Principal> actor;
+    int64_t acted_at_us = -1;
+    std::string act;                     // its operation
+    std::vector<ResourceChange> changes; // in operation order, at most kMaxChanges
+    size_t changes_omitted = 0;
+    // The latest change of each size field (capacity, vm_size, ...): before, after, by, at.
+    struct SizeChange {
+        FieldChange values;
+        std::shared_ptr<const Principal> by;
+        int64_t at_us = 0;
+    };
+    std::map<std::string, SizeChange> size_changes;
     std::string correlation_id;
     std::string deployment;                     // resource id of the deployment that created it
     std::shared_ptr<const Grant> authorized_by; // null: none found
@@ -266,6 +310,10 @@ struct ResourceFinding {
     std::vector<std::string> commands;
     std::vector<InvokedAction> actions;
     std::vector<EvidenceRef> evidence;
+
+    // Who answers for it: its creator when the log shows the creation, else the actor; and when.
+    const Principal* responsible() const { return created_by ? created_by.get() : actor.get(); }
+    int64_t responsible_at_us() const { return created_at_us >= 0 ? created_at_us : acted_at_us; }
 };
 
 struct SubscriptionFinding {

@@ -1,6 +1,7 @@
 #include "provenance/operation_folding.hpp"
 
 #include "core/arm_id.hpp"
+#include "core/ascii.hpp"
 #include "provenance/analysis.hpp"
 #include "rules/signal_kind.hpp"
 
@@ -27,24 +28,40 @@ bool IsRelevant(const std::vector<std::unique_ptr<Operation>>& ops) {
     return false;
 }
 
-Lifecycle LifecycleOf(const std::vector<std::unique_ptr<Operation>>& ops) {
+WriteAnswer AnswerOf(const Operation& op) {
+    WriteAnswer answer = WriteAnswer::kUnknown;
+    for (const RetainedEvent* e : op.events) {
+        std::string_view code = e->status_code;
+        if (EqualsIgnoreCase(code, "Created") || code == "201") return WriteAnswer::kCreated;
+        if (EqualsIgnoreCase(code, "OK") || code == "200") answer = WriteAnswer::kOk;
+    }
+    return answer;
+}
+
+Lifecycle LifecycleOf(const std::vector<std::unique_ptr<Operation>>& ops, CreationContext context) {
     Lifecycle life;
+    bool any_success = false;
     for (const auto& owned : ops) {
         const Operation* op = owned.get();
+        any_success |= op->succeeded();
         if (op->verb == "write") {
-            if (op->succeeded() && !life.creation)
-                life.creation = op;
-            else if (op->final_phase == Phase::kFailed && !life.failed)
+            if (op->succeeded()) {
+                if (!life.first_write) life.first_write = op;
+                if (!life.creation && AnswerOf(*op) == WriteAnswer::kCreated) life.creation = op;
+            } else if (op->final_phase == Phase::kFailed && !life.failed) {
                 life.failed = op;
+            }
         } else if (op->verb == "delete" && op->final_phase != Phase::kFailed &&
                    (!life.deletion || !life.deletion->succeeded())) {
             life.deletion = op;
         }
     }
-    life.origin = life.creation ? life.creation : life.failed;
-    // Only actions or deletes: a resource created before the logs begin. Kept when a rule
-    // flagged what happened to it (run commands, miner extensions).
-    if (!life.origin) life.origin = ops.front().get();
+    // The context proves only a first write whose own answer does not contradict it.
+    if (!life.creation && life.first_write && context != CreationContext::kNone &&
+        (context == CreationContext::kParent || AnswerOf(*life.first_write) != WriteAnswer::kOk))
+        life.creation = life.first_write;
+    life.origin = life.creation ? life.creation : (any_success ? nullptr : life.failed);
+    life.pre_existing = !life.creation && any_success;
     return life;
 }
 

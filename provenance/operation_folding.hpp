@@ -19,15 +19,32 @@ namespace minetrace::analysis {
 // mining needs.
 bool IsRelevant(const std::vector<std::unique_ptr<Operation>>& ops);
 
+// What a write's answer says (statusCode, subStatus, resultSignature, ActivitySubstatusValue,
+// on any of its records): Created/201 proves a creation; OK/200 is an update; Accepted/202 or no
+// code says neither.
+enum class WriteAnswer : uint8_t { kUnknown, kCreated, kOk };
+WriteAnswer AnswerOf(const Operation& op);
+
+// How a resource's first successful write is known to be its creation when its own answer does
+// not say so: it ran inside a deployment in the log, or after its parent's creation in the log.
+enum class CreationContext : uint8_t { kNone, kDeployment, kParent };
+
 // A resource's lifecycle among its operations (in operation order, at least one).
 struct Lifecycle {
-    const Operation* creation = nullptr; // the first successful write
-    const Operation* failed = nullptr;   // the first failed write
-    const Operation* deletion = nullptr; // a delete that did not fail, a succeeded one first
-    const Operation* origin = nullptr;   // what the finding is attributed from
+    const Operation* creation = nullptr;    // its creation, when the log proves one
+    const Operation* first_write = nullptr; // the first successful write
+    const Operation* failed = nullptr;      // the first failed write
+    const Operation* deletion = nullptr;    // a delete that did not fail, a succeeded one first
+    // What a failed finding is attributed from: the creation, else (every write failed) the
+    // first failed write; null for a resource that existed before the logs.
+    const Operation* origin = nullptr;
+    bool pre_existing = false; // no creation in the log, and something on it succeeded
 };
 
-Lifecycle LifecycleOf(const std::vector<std::unique_ptr<Operation>>& ops);
+// `context` says whether the first successful write is a creation by its context (the
+// Analyzer's creation index); kNone where only the answers count.
+Lifecycle LifecycleOf(const std::vector<std::unique_ptr<Operation>>& ops,
+                      CreationContext context = CreationContext::kNone);
 
 // A resource's region (BuildFinding's details["location"]; pass 1 reads it without building the
 // finding): the first location on the origin's records, else the first on any of its

@@ -64,6 +64,15 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
             AppendPrincipal(out, *f.created_by);
         else
             out += "null";
+        j.Str("creation_evidence", f.creation_evidence);
+        j.Raw("pre_existing", f.pre_existing ? "true" : "false");
+        j.Time("first_seen", f.first_seen_us);
+        j.Key("actor");
+        if (f.actor)
+            AppendPrincipal(out, *f.actor);
+        else
+            out += "null";
+        j.Time("acted_at", f.acted_at_us).Str("act", f.act);
         j.Str("correlation_id", f.correlation_id).Str("deployment", f.deployment);
         j.Key("authorized_by");
         if (f.authorized_by) {
@@ -94,6 +103,47 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
             for (const auto& [k, v] : f.details) d.Str(k, v);
             d.Close();
         }
+        j.Key("size_changes");
+        {
+            Json sc(out);
+            for (const auto& [field, change] : f.size_changes) {
+                sc.Key(field);
+                Json c(out);
+                c.Str("before", change.values.before).Str("after", change.values.after);
+                c.Str("by", change.by ? change.by->name : "").Time("at", change.at_us);
+                c.Close();
+            }
+            sc.Close();
+        }
+        j.Key("changes");
+        out += '[';
+        for (size_t i = 0; i < f.changes.size(); ++i) {
+            const ResourceChange& c = f.changes[i];
+            if (i) out += ", ";
+            Json cj(out);
+            cj.Str("kind", c.kind).Str("operation", c.operation).Time("at", c.at_us);
+            cj.Key("by");
+            if (c.by)
+                AppendPrincipal(out, *c.by);
+            else
+                out += "null";
+            cj.Str("status_code", c.status_code);
+            cj.Key("fields");
+            {
+                Json fj(out);
+                for (const auto& [field, values] : c.fields) {
+                    fj.Key(field);
+                    Json v(out);
+                    v.Str("before", values.before).Str("after", values.after);
+                    v.Close();
+                }
+                fj.Close();
+            }
+            cj.Raw("routine", c.routine ? "true" : "false");
+            cj.Close();
+        }
+        out += ']';
+        j.Int("changes_omitted", f.changes_omitted);
         j.Key("preparation");
         out += '[';
         for (size_t i = 0; i < f.preparation.size(); ++i) {

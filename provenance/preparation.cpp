@@ -21,17 +21,19 @@ std::string_view PrecursorSignal(const Operation& op) {
 }
 
 void Analyzer::AttachPreparation(ResourceFinding& f) const {
-    if (!f.created_by || f.created_at_us < 0) return;
-    std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id
-                                                       : AsciiLowerCopy(f.created_by->name);
+    // Preparation by whoever answers for it (creator, else actor), before that act.
+    const Principal* who = f.responsible();
+    const int64_t acted = f.responsible_at_us();
+    if (!who || acted < 0) return;
+    std::string key = !who->object_id.empty() ? who->object_id : AsciiLowerCopy(who->name);
     auto it = by_principal_.find(key);
     if (it == by_principal_.end()) return;
     // A principal's operations are in request-time order: visit only the window.
     const std::vector<PrecursorEntry>& ops = it->second;
     auto from = std::lower_bound(
-        ops.begin(), ops.end(), f.created_at_us - kPreparationWindow,
+        ops.begin(), ops.end(), acted - kPreparationWindow,
         [](const PrecursorEntry& op, int64_t at) { return op.at.request_us < at; });
-    for (auto op = from; op != ops.end() && op->at.request_us <= f.created_at_us; ++op) {
+    for (auto op = from; op != ops.end() && op->at.request_us <= acted; ++op) {
         if (op->at.resource_id == f.resource_id) continue;
         if (!op->subscription_id.empty() && op->subscription_id != f.subscription_id) continue;
         Precursor p;

@@ -12,14 +12,17 @@ bool Analyzer::Notable(const ResourceFinding& f) {
 }
 
 bool Analyzer::Swept(const ResourceFinding& f) const {
-    auto it = compute_regions_.find(f.created_by->object_id + "|" + f.created_by->name);
+    const Principal* who = f.responsible();
+    auto it = compute_regions_.find(who->object_id + "|" + who->name);
     if (it == compute_regions_.end()) return false;
     // The principal's creations are sorted by time: look only within a day either side.
     const auto& creations = it->second;
-    auto from = std::lower_bound(creations.begin(), creations.end(),
-                                 std::make_pair(f.created_at_us - kMicrosPerDay, uint32_t{0}));
+    auto from =
+        std::lower_bound(creations.begin(), creations.end(),
+                         std::make_pair(f.responsible_at_us() - kMicrosPerDay, uint32_t{0}));
     std::vector<uint32_t> regions;
-    for (auto c = from; c != creations.end() && c->first <= f.created_at_us + kMicrosPerDay; ++c) {
+    for (auto c = from; c != creations.end() && c->first <= f.responsible_at_us() + kMicrosPerDay;
+         ++c) {
         if (std::find(regions.begin(), regions.end(), c->second) != regions.end()) continue;
         regions.push_back(c->second);
         if (regions.size() >= kSweepRegions) return true;
@@ -39,19 +42,22 @@ void Analyzer::Rate(ResourceFinding& f, const std::vector<std::unique_ptr<Operat
         facts.vm_size = &size->second;
     facts.preparation = f.preparation;
     facts.authorized_by = f.authorized_by.get();
-    facts.created_at_us = f.created_at_us;
-    facts.sweep = f.created_by && Swept(f);
+    facts.created_at_us = f.responsible_at_us();
+    facts.sweep = f.responsible() && Swept(f);
     facts.miner_parent = miner_parents_.count(f.resource_id) > 0;
-    facts.created_by = f.created_by.get();
+    facts.created_by = f.responsible();
+    facts.pre_existing = !f.created_by && f.pre_existing;
+    facts.act = f.act;
     Verdict verdict = RateFinding(facts);
     f.severity = verdict.severity;
     for (std::string& reason : verdict.reasons) f.reasons.push_back(std::move(reason));
 }
 
 void Analyzer::Implicate(ResourceFinding& f) const {
-    if (f.severity != Severity::kLow || !f.created_by) return;
-    if (suspects_.count(f.created_by->object_id))
-        minetrace::Implicate(f.severity, f.reasons, *f.created_by);
+    const Principal* who = f.responsible();
+    if (f.severity != Severity::kLow || !who) return;
+    if (suspects_.count(who->object_id))
+        minetrace::Implicate(f.severity, f.reasons, *who, f.created_by != nullptr);
 }
 
 } // namespace minetrace::analysis

@@ -58,6 +58,12 @@ Verdict RateFinding(const FindingFacts& f) {
 
     Verdict v;
     Severity& severity = v.severity;
+    // What the actor did, where the log shows no creation: "created" would be a false claim.
+    const char* did = f.pre_existing ? "changed" : "created";
+    if (f.pre_existing)
+        v.reasons.push_back("no creation in the logs (it existed before them); the decisive act: " +
+                            (f.act.empty() ? std::string("none") : std::string(f.act)) +
+                            (f.created_by ? " by " + DescribePrincipal(*f.created_by) : ""));
     if (miner) {
         severity = Severity::kHigh;
         v.reasons.push_back("miner content in its configuration (command line, image or script)");
@@ -80,8 +86,9 @@ Verdict RateFinding(const FindingFacts& f) {
             Severity lone = trusted_user ? Severity::kLow : Severity::kMedium;
             severity = std::max(severity, lone);
             v.reasons.push_back(std::string("GPU/HPC compute") + size +
-                                (trusted_user ? " created by an MFA-authenticated user with no "
-                                                "preparation signal"
+                                (trusted_user ? std::string(" ") + did +
+                                                    " by an MFA-authenticated user with no "
+                                                    "preparation signal"
                                               : " with no preparation signal"));
         }
     } else if (compute && (quota || fresh_grant || spot_unlimited)) {
@@ -89,14 +96,15 @@ Verdict RateFinding(const FindingFacts& f) {
         // or uncapped Spot capacity. (Many regions at once is normal for CPU automation; it
         // counts for GPU compute above.)
         severity = std::max(severity, Severity::kMedium);
-        v.reasons.push_back("compute created with preparation signals");
+        v.reasons.push_back(std::string("compute ") + did + " with preparation signals");
     } else if (compute && !miner) {
-        v.reasons.push_back("compute created with no preparation signal");
+        v.reasons.push_back(std::string("compute ") + did + " with no preparation signal");
     }
     for (std::string& p : prep) v.reasons.push_back(std::move(p));
     if (f.created_by && f.created_by->foreign_tenant) {
         severity = std::max(severity, Severity::kMedium);
-        v.reasons.push_back("created by a principal from another tenant (partner, GDAP or guest)");
+        v.reasons.push_back(std::string(did) +
+                            " by a principal from another tenant (partner, GDAP or guest)");
     }
     if (f.resource_type == "microsoft.resources/deployments" && !miner) {
         // A deployment carries what it creates; those resources are rated themselves.
@@ -122,11 +130,12 @@ bool IsNotable(Severity severity, std::span<const std::string> signals) {
     return false;
 }
 
-bool Implicate(Severity& severity, std::vector<std::string>& reasons, const Principal& creator) {
+bool Implicate(Severity& severity, std::vector<std::string>& reasons, const Principal& creator,
+               bool created) {
     if (severity != Severity::kLow) return false;
     severity = Severity::kMedium;
-    reasons.push_back("created by " + DescribePrincipal(creator) +
-                      ", who created high-severity resources");
+    reasons.push_back((created ? "created by " : "changed by ") + DescribePrincipal(creator) +
+                      ", who is behind high-severity resources");
     return true;
 }
 
@@ -140,11 +149,13 @@ Verdict RateEnablingGrant(const Grant& grant, const Principal* granter) {
     return v;
 }
 
-Verdict RateSupporting(const Principal& creator) {
+Verdict RateSupporting(const Principal& creator, bool created) {
     Verdict v;
     v.severity = Severity::kMedium;
-    v.reasons.push_back("supporting resource created by " + DescribePrincipal(creator) +
-                        ", who created high-severity resources");
+    v.reasons.push_back(std::string(created ? "supporting resource created by "
+                                            : "supporting resource (existing before the logs) "
+                                              "changed by ") +
+                        DescribePrincipal(creator) + ", who is behind high-severity resources");
     return v;
 }
 

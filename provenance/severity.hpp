@@ -25,7 +25,11 @@ struct FindingFacts {
     int64_t created_at_us = -1;
     bool sweep = false;        // compute in kSweepRegions+ regions within a day by the creator
     bool miner_parent = false; // a miner was installed on it through an extension or run command
+    // The creator; for a resource with no creation in the log (pre_existing), the actor of the
+    // decisive act (`act`, at created_at_us).
     const Principal* created_by = nullptr;
+    bool pre_existing = false;
+    std::string_view act;
 };
 
 struct Verdict {
@@ -39,15 +43,17 @@ Verdict RateFinding(const FindingFacts& facts);
 // (GPU/HPC, very large or uncapped Spot sizes, miner content).
 bool IsNotable(Severity severity, std::span<const std::string> signals);
 
-// A low finding whose creator is behind high findings becomes medium; false if it stays.
-bool Implicate(Severity& severity, std::vector<std::string>& reasons, const Principal& creator);
+// A low finding whose creator (`created`; else its actor) is behind high findings becomes
+// medium; false if it stays.
+bool Implicate(Severity& severity, std::vector<std::string>& reasons, const Principal& creator,
+               bool created = true);
 
 // The role grant that enabled a principal behind high findings (pass 3): high. `granter` is who
 // made the grant (the grant's creator), if known.
 Verdict RateEnablingGrant(const Grant& grant, const Principal* granter);
 
-// A supporting resource (network, disk, group, deployment) created by a principal behind high
-// findings (pass 3): medium.
-Verdict RateSupporting(const Principal& creator);
+// A supporting resource (network, disk, group, deployment) created (or, `created` false, changed)
+// by a principal behind high findings (pass 3): medium.
+Verdict RateSupporting(const Principal& principal, bool created);
 
 } // namespace minetrace

@@ -33,7 +33,7 @@ struct TestCaller {
 std::string Record(const std::string& time, const std::string& resource_path,
                    const std::string& operation, const std::string& phase,
                    const std::string& correlation, const TestCaller& who,
-                   const std::string& request_body) {
+                   const std::string& request_body, const std::string& status_code = "") {
     std::string id =
         std::string("/SUBSCRIPTIONS/") + kSub + "/RESOURCEGROUPS/RG-A/PROVIDERS/" + resource_path;
     std::string r =
@@ -53,11 +53,12 @@ std::string Record(const std::string& time, const std::string& resource_path,
         }
         r += "\"requestbody\":\"" + escaped + "\",";
     }
+    if (!status_code.empty()) r += "\"statusCode\":\"" + status_code + "\",";
     r += "\"eventCategory\":\"Administrative\"},\"tenantId\":\"" + std::string(kTenant) + "\"}\n";
     return r;
 }
 
-// A VM creation: Start with the request body, then Succeeded.
+// A VM creation: Start with the request body, then Succeeded answered 201 Created.
 std::string CreateVm(const std::string& day, int minute, const std::string& name,
                      const std::string& size, const std::string& region, const TestCaller& who) {
     char hhmm[16];
@@ -70,7 +71,8 @@ std::string CreateVm(const std::string& day, int minute, const std::string& name
     std::string path = "MICROSOFT.COMPUTE/VIRTUALMACHINES/" + name;
     const std::string op = "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE";
     return Record(day + "T" + hhmm + ":00.0000000Z", path, op, "Start", correlation, who, body) +
-           Record(day + "T" + hhmm + ":30.0000000Z", path, op, "Success", correlation, who, "");
+           Record(day + "T" + hhmm + ":30.0000000Z", path, op, "Success", correlation, who, "",
+                  "Created");
 }
 
 struct Result {
@@ -150,7 +152,7 @@ TEST_CASE("Analysis: ordinary compute is dropped unless its creator is implicate
     log += Record("2026-10-02T02:00:00.0000000Z", ext, ext_op, "Start",
                   "e0000000-0000-4000-8000-000000000001", miner, ext_body);
     log += Record("2026-10-02T02:00:40.0000000Z", ext, ext_op, "Success",
-                  "e0000000-0000-4000-8000-000000000001", miner, "");
+                  "e0000000-0000-4000-8000-000000000001", miner, "", "Created");
     // A GPU sweep across three regions within a day.
     log += CreateVm("2026-10-03", 60, "gpu-a", "Standard_NC24ads_A100_v4", "eastus", sweeper);
     log += CreateVm("2026-10-03", 120, "gpu-b", "Standard_NC24ads_A100_v4", "westus2", sweeper);
@@ -178,7 +180,8 @@ TEST_CASE("Analysis: ordinary compute is dropped unless its creator is implicate
     // The miner's ordinary VM comes back, medium, because its creator created high findings.
     REQUIRE(found.count("vm-plain-miner"));
     CHECK(found["vm-plain-miner"].find("\"severity\": \"medium\"") != std::string::npos);
-    CHECK(found["vm-plain-miner"].find("who created high-severity resources") != std::string::npos);
+    CHECK(found["vm-plain-miner"].find("who is behind high-severity resources") !=
+          std::string::npos);
     // The VM the miner was installed on is high, as is the extension.
     REQUIRE(found.count("vm-target"));
     CHECK(found["vm-target"].find("\"severity\": \"high\"") != std::string::npos);

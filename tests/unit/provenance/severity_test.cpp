@@ -239,10 +239,16 @@ TEST_CASE("pass 3 verdicts: the enabling grant is high, supporting resources med
     Principal sp;
     sp.name = "app-1";
     sp.type = "service_principal";
-    Verdict s = RateSupporting(sp);
+    Verdict s = RateSupporting(sp, true);
     CHECK(s.severity == Severity::kMedium);
-    CHECK(s.reasons == std::vector<std::string>{"supporting resource created by app-1 (service "
-                                                "principal), who created high-severity resources"});
+    CHECK(s.reasons ==
+          std::vector<std::string>{"supporting resource created by app-1 (service "
+                                   "principal), who is behind high-severity resources"});
+    // A write that does not prove a creation: the supporting resource existed before the logs.
+    CHECK(RateSupporting(sp, false).reasons ==
+          std::vector<std::string>{"supporting resource (existing before the logs) changed by "
+                                   "app-1 (service principal), who is behind high-severity "
+                                   "resources"});
 }
 
 TEST_CASE("a low finding by a principal behind high findings becomes medium; what is reported",
@@ -255,7 +261,7 @@ TEST_CASE("a low finding by a principal behind high findings becomes medium; wha
     CHECK(Implicate(severity, reasons, p));
     CHECK(severity == Severity::kMedium);
     CHECK(reasons == std::vector<std::string>{
-                         "created by eve@contoso.com, who created high-severity resources"});
+                         "created by eve@contoso.com, who is behind high-severity resources"});
     CHECK_FALSE(Implicate(severity, reasons, p)); // already medium: unchanged
     CHECK(reasons.size() == 1);
 
