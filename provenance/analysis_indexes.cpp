@@ -20,6 +20,7 @@ void Analyzer::CollectIndexes() {
         std::string sweep_principal;                                          // empty if none
         std::pair<int64_t, std::string> creation;
         std::string miner_parent;
+        MinerInstall install;
         std::optional<WriteEntry> writes; // the group's entry of the creation index
     };
     ForEachGroups([&](std::vector<ResourceGroup>& groups) {
@@ -92,12 +93,16 @@ void Analyzer::CollectIndexes() {
                     out.creation = {origin.request_us, std::string(region)};
                 }
             }
-            if (IsExtensionOrRunCommand(type) &&
-                std::any_of(group.ops.begin(), group.ops.end(), [](const auto& op) {
-                    return op->has_signal(signal_kind::kMinerContent);
-                })) {
+            if (IsExtensionOrRunCommand(type)) {
+                auto miner = std::find_if(group.ops.begin(), group.ops.end(), [](const auto& op) {
+                    return op->request && op->has_signal(signal_kind::kMinerContent);
+                });
                 std::string parent = ParentOf(group.key);
-                if (!parent.empty()) out.miner_parent = std::move(parent);
+                if (miner != group.ops.end() && !parent.empty()) {
+                    out.miner_parent = std::move(parent);
+                    out.install = {PrincipalOf(*(*miner)->request), (*miner)->request_us,
+                                   std::string((*miner)->operation)};
+                }
             }
         });
         std::unordered_map<std::string, uint32_t> region_ids;
@@ -130,7 +135,10 @@ void Analyzer::CollectIndexes() {
                 if (inserted) regions_.push_back(out.creation.second);
                 compute_regions_[out.sweep_principal].emplace_back(out.creation.first, it->second);
             }
-            if (!out.miner_parent.empty()) miner_parents_.insert(std::move(out.miner_parent));
+            if (!out.miner_parent.empty()) {
+                auto [it, fresh] = miner_parents_.try_emplace(out.miner_parent, out.install);
+                if (!fresh && out.install.at_us < it->second.at_us) it->second = out.install;
+            }
         }
     });
     ResolveCreations();

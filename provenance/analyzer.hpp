@@ -197,7 +197,14 @@ class Analyzer {
     // regions are indexes into regions_.
     std::map<std::string, std::vector<std::pair<int64_t, uint32_t>>> compute_regions_;
     std::vector<std::string> regions_;
-    std::set<std::string> miner_parents_; // resources a miner was installed on
+    // Resources a miner was installed on, with who installed it first, when and how: the actor
+    // of a parent that existed before the logs.
+    struct MinerInstall {
+        Principal by;
+        int64_t at_us = 0;
+        std::string operation;
+    };
+    std::map<std::string, MinerInstall> miner_parents_;
     // The creation index: every resource with a successful write, when its first one was and
     // whether the log proves its creation, by its own answer (201) or by its context (a
     // deployment in the log, its parent's creation in the log; ResolveCreations). Keys and

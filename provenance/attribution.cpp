@@ -1,6 +1,8 @@
 #include "core/arm_id.hpp"
 #include "provenance/analyzer.hpp"
+#include "rules/signal_kind.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace minetrace::analysis {
@@ -91,6 +93,21 @@ Analyzer::BuildFinding(std::string_view resource,
     if (life.origin)
         for (const RetainedEvent* e : origin->events) AddDetails(f, *e);
     AddChanges(f, ops, life);
+    // A parent that existed before the logs answers to whoever installed a miner on it, whatever
+    // routine work others did on it.
+    auto miner_act = [&] {
+        return std::any_of(ops.begin(), ops.end(), [&](const auto& op) {
+            return op->request_us == f.acted_at_us && op->operation == f.act &&
+                   op->has_signal(signal_kind::kMinerContent);
+        });
+    };
+    if (!f.created_by)
+        if (auto install = miner_parents_.find(f.resource_id); install != miner_parents_.end())
+            if (!f.actor || !miner_act()) {
+                f.actor = std::make_shared<const Principal>(install->second.by);
+                f.acted_at_us = install->second.at_us;
+                f.act = install->second.operation;
+            }
     // Without a region on the creating operation, any region named on the resource's operations.
     if (!f.details.count("location"))
         if (std::string_view region = RegionOnRecords(*origin, ops); !region.empty())

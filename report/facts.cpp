@@ -89,12 +89,21 @@ ChainStep CreationStep(const ResourceFinding& f) {
     item.at_us = f.created_at_us;
     std::string who = f.created_by ? DescribePrincipal(*f.created_by) : "an unknown caller";
     std::string what = ShortResourceType(f.resource_type) + " " + DisplayName(f);
-    if (f.status == "failed")
+    if (f.status == "failed") {
         item.text = who + " tried to create " + what + "; the creation failed";
-    else if (f.created_at_us < 0)
-        item.text = what + " was created before the logs begin";
-    else
+    } else if (!f.created_by) {
+        // Only what the log shows: no creation, so no creator.
+        item.at_us = f.first_seen_us;
+        item.text = what + " existed before the logs: they hold no creation of it";
+        AddFact(item.facts, "first seen", ReportTime(f.first_seen_us));
+        if (f.actor) {
+            AddFact(item.facts, "decisive act", f.act + " at " + ReportTime(f.acted_at_us));
+            AddPrincipalFacts(item.facts, *f.actor, "actor ");
+        }
+    } else {
         item.text = who + " created " + what;
+        AddFact(item.facts, "creation shown by", f.creation_evidence);
+    }
     if (f.completed_at_us >= 0) AddFact(item.facts, "completed", ReportTime(f.completed_at_us));
     if (f.created_by) AddPrincipalFacts(item.facts, *f.created_by, "");
     for (const auto& [key, value] : f.details) {
@@ -106,6 +115,31 @@ ChainStep CreationStep(const ResourceFinding& f) {
     AddFact(item.facts, "deployment", f.deployment);
     AddFact(item.facts, "parent", f.parent);
     step.items.push_back(std::move(item));
+    // What was done to it afterwards (or, existing before the logs, at all): updates and actions.
+    for (const ResourceChange& c : f.changes) {
+        StepItem change;
+        change.at_us = c.at_us;
+        change.text = (c.by ? DescribePrincipal(*c.by) : std::string("an unknown caller")) +
+                      (c.kind == "update" ? " updated it: " : " acted on it: ") + c.operation +
+                      (c.routine ? " (routine: the same caller did this on several days)" : "");
+        for (const auto& [field, values] : c.fields) {
+            std::string label = field;
+            std::replace(label.begin(), label.end(), '_', ' ');
+            AddFact(change.facts, label,
+                    (values.before.empty() ? std::string("(not in the logs)") : values.before) +
+                        " -> " + values.after);
+        }
+        AddFact(change.facts, "status code", c.status_code);
+        if (c.by && !c.by->ip.empty()) AddFact(change.facts, "IP", c.by->ip);
+        step.items.push_back(std::move(change));
+    }
+    if (f.changes_omitted > 0) {
+        StepItem more;
+        more.at_us = f.changes.empty() ? f.first_seen_us : f.changes.back().at_us;
+        more.text = std::to_string(f.changes_omitted) +
+                    " more updates and actions (not listed; every record is in timeline.jsonl)";
+        step.items.push_back(std::move(more));
+    }
     return step;
 }
 

@@ -401,6 +401,54 @@ void WriteContainmentScript(std::ostream& out, const ReportContext& context, Lan
                 continue;
             }
             const std::string id = ShellQuote(f.resource_id);
+            if (f.pre_existing && !f.created_by) {
+                // It existed before the logs (production, perhaps): stop it or undo the change,
+                // never delete it; what was added to it is removed as its own finding.
+                std::string why =
+                    comment(f, std::string(L("existed before these logs (first seen ",
+                                             "ログの期間より前から存在 (初出 ")) +
+                                   ReportTime(f.first_seen_us) + ")" +
+                                   (f.actor ? std::string(L("; changed by ", "; 変更者 ")) +
+                                                  Safe(Who(*f.actor, language)) + " " +
+                                                  ReportTime(f.acted_at_us) + ": " + Safe(f.act)
+                                            : std::string()));
+                why += L("# Not deleted: minetrace never proposes deleting what it did not see "
+                         "created.\n",
+                         "# 削除しません: 作成が記録されていないリソースの削除は提案しません。\n");
+                auto capacity = f.size_changes.find("capacity");
+                bool scale_back = capacity != f.size_changes.end() &&
+                                  !capacity->second.values.before.empty() &&
+                                  Quotable(capacity->second.values.before) &&
+                                  std::all_of(capacity->second.values.before.begin(),
+                                              capacity->second.values.before.end(),
+                                              [](char c) { return c >= '0' && c <= '9'; });
+                if (f.act.find("/runcommand/action") != std::string::npos)
+                    why += L("# A run command ran on it: inspect the host for what it left "
+                             "(a run command leaves no resource to remove).\n",
+                             "# 実行コマンドが実行されました: ホストに残されたものを調査してくだ"
+                             "さい (実行コマンドは削除できるリソースを残しません)。\n");
+                if (type == "microsoft.compute/virtualmachinescalesets" && scale_back) {
+                    stop.push_back(why +
+                                   L("# Back to the capacity it had before the change:\n",
+                                     "# 変更前の容量に戻します:\n") +
+                                   "az vmss scale --ids " + id + " --new-capacity " +
+                                   capacity->second.values.before + "\n");
+                } else if (type == "microsoft.compute/virtualmachinescalesets") {
+                    stop.push_back(why + "az vmss deallocate --ids " + id + "\n");
+                } else if (type == "microsoft.compute/virtualmachines") {
+                    stop.push_back(why + "az vm deallocate --ids " + id + "\n");
+                } else if (type == "microsoft.containerinstance/containergroups") {
+                    stop.push_back(why + "az container stop --ids " + id + "\n");
+                } else if (type == "microsoft.containerservice/managedclusters") {
+                    stop.push_back(why + "az aks stop --ids " + id + "\n");
+                } else {
+                    done.push_back(why + L("# Review the change in report.html and undo it by "
+                                           "hand.\n",
+                                           "# report.html で変更内容を確認し、手作業で元に戻してく"
+                                           "ださい。\n"));
+                }
+                continue;
+            }
             std::string head =
                 comment(f, std::string(L("created ", "作成 ")) + ReportTime(f.created_at_us) +
                                (f.created_by ? " " + Safe(Who(*f.created_by, language)) : ""));
@@ -410,7 +458,8 @@ void WriteContainmentScript(std::ostream& out, const ReportContext& context, Lan
                 if (parent && parent->status == "deleted") {
                     done.push_back(
                         comment(f, L("deleted with its parent", "親リソースとともに削除済み")));
-                } else if (parent && Serious(*parent) && parent->status == "created") {
+                } else if (parent && Serious(*parent) && parent->status == "created" &&
+                           parent->created_by) {
                     done.push_back(comment(f, L("removed when its parent is deleted below",
                                                 "下記で親リソースを削除すると一緒に削除されます")));
                 } else {

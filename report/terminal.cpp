@@ -23,8 +23,9 @@ std::string Paint(std::string_view text, const char* sgr, bool color) {
 
 // "2026-10-12T08:40:01Z  HIGH   who ...": time to the second, the severity in a 6-wide column.
 std::string RowLine(const SummaryRow& row, bool color) {
-    std::string when = row.time_us >= 0 ? FormatRfc3339Micros(row.time_us) : "(before the logs)";
-    std::string line = when.substr(0, 19) + "Z  ";
+    // The same 20 columns either way, so the severities line up.
+    std::string line = row.time_us >= 0 ? FormatRfc3339Micros(row.time_us).substr(0, 19) + "Z  "
+                                        : "(no time in logs)     ";
     std::string severity(ToString(row.severity));
     for (char& c : severity) c = AsciiUpper(c);
     const char* sgr = row.severity == Severity::kHigh     ? kRed
@@ -38,22 +39,41 @@ std::string RowLine(const SummaryRow& row, bool color) {
 
 } // namespace
 
+// "microsoft.compute/virtualmachines/runcommand/action" -> "runcommand", ".../write" -> "write":
+// the act in a word.
+std::string VerbPhrase(std::string_view operation) {
+    std::string_view verb = VerbOf(operation);
+    if (verb == "action") {
+        operation.remove_suffix(verb.size() + 1);
+        return std::string(LastSegment(operation));
+    }
+    return std::string(verb);
+}
+
 std::vector<SummaryRow> SummaryRows(const InvestigationResult& result, size_t limit) {
     std::vector<SummaryRow> rows;
     for (const ResourceFinding& f : result.resources) {
         if (rows.size() >= limit) break;
         if (f.severity == Severity::kLow) continue;
         SummaryRow& row = rows.emplace_back();
-        row.time_us = f.created_at_us;
+        row.time_us = f.responsible_at_us();
         row.severity = f.severity;
         std::string& text = row.text;
-        if (f.created_by) {
-            text += DescribePrincipal(*f.created_by);
-            if (!f.created_by->ip.empty()) text += " from " + f.created_by->ip;
+        const Principal* who = f.responsible();
+        if (who) {
+            text += DescribePrincipal(*who);
+            if (!who->ip.empty()) text += " from " + who->ip;
         } else {
             text += "an unknown caller";
         }
-        text += f.status == "failed" ? " tried to create " : " created ";
+        // Created only where the log shows the creation; otherwise what it does show.
+        if (f.created_by)
+            text += f.status == "failed" ? " tried to create " : " created ";
+        else if (f.pre_existing)
+            text += " changed (" + (f.act.empty() ? std::string("no act") : VerbPhrase(f.act)) +
+                    ") existing ";
+        else
+            text += f.status == "failed" ? " tried to create " : " acted on ";
         text += ShortResourceType(f.resource_type) + " " + f.name;
         auto size = f.details.find("vm_size");
         if (size != f.details.end()) text += " (" + size->second + ")";

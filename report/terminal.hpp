@@ -21,9 +21,11 @@ bool UseColor(bool stdout_is_tty, bool no_color_flag, const char* no_color_env);
 // One finding's line of the summary, as data: the writer lays it out and paints the severity
 // without re-reading its own text. `text` is as the logs gave it (not yet terminal-safe).
 struct SummaryRow {
-    int64_t time_us = -1; // the finding's creation; -1: before the logs
+    int64_t time_us = -1; // the finding's creation, else its decisive act; -1: none in the logs
     Severity severity = Severity::kLow;
-    std::string text; // "who from ip created type name (size) in region[; deleted T]"
+    // "who from ip created type name (size) in region[; deleted T]", or for a resource with no
+    // creation in the logs "who from ip changed (act) existing type name ...".
+    std::string text;
 };
 
 // The rows for the findings above low, most severe first (the result's order), at most `limit`.
