@@ -85,7 +85,9 @@ void Analyzer::AddChanges(ResourceFinding& f, const std::vector<std::unique_ptr<
         if (op == life.creation) continue;
         bool is_routine = routine.count({PrincipalKey(*op->request), op->operation}) > 0;
         auto by = std::make_shared<const Principal>(PrincipalOf(*op->request));
-        for (auto& [name, values] : changed) f.size_changes[name] = {values, by, op->request_us};
+        // A field's first sighting (no value before it in the logs) is not a change to report.
+        for (auto& [name, values] : changed)
+            if (!values.before.empty()) f.size_changes[name] = {values, by, op->request_us};
         latest = op;
         for (size_t rank = 0; rank < std::size(kDecisive); ++rank) {
             if (!op->has_signal(kDecisive[rank])) continue;

