@@ -6,8 +6,29 @@
 #include <catch2/catch.hpp>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace minetrace {
+namespace {
+
+// A Partner Center audit record of `resource_type` with `extra` members.
+std::string Record(std::string_view resource_type, std::string_view extra) {
+    return R"({"customerId":"8e744963-e906-4d46-a7e4-bcf85c07368a","operationType":"update_subscription",)"
+           R"("operationDate":"2026-10-12T07:31:12Z","operationStatus":"succeeded","resourceType":")" +
+           std::string(resource_type) + "\"," + std::string(extra) + "}";
+}
+
+using Names = std::vector<std::pair<std::string, std::string>>;
+
+Names NamesOf(const Event& e) {
+    Names out;
+    for (const SubscriptionName& n : e.partner.subscription_names)
+        out.emplace_back(std::string(n.subscription_id), std::string(n.name));
+    return out;
+}
+
+} // namespace
 
 TEST_CASE("RecordParser Partner Center: an order's subscriptions from resourceNewValue",
           "[parsers]") {
@@ -116,6 +137,94 @@ TEST_CASE("RecordParser Partner Center: malformed variants quarantine", "[parser
     CHECK(e.partner.order_id.empty());
     CHECK(e.partner.subscription_ids.empty());
     CHECK(e.subscription_id.empty());
+}
+
+TEST_CASE("RecordParser Partner Center: subscription names from customizedData", "[parsers]") {
+    test::ParserHarness h;
+    Event e;
+    // Ids and names pair by suffix, in suffix order; "SubscriptionIdX" is neither.
+    ParseOutcome out = h.Json(
+        Record(
+            "order",
+            R"("customizedData":[{"key":"OrderId","value":"o-1"},)"
+            R"({"key":"SubscriptionId-1","value":"d0177a1f-d5b7-48c6-bf2c-e5a0de6f4ef7"},)"
+            R"({"key":"SubscriptionName-0","value":"Fabrikam Production"},)"
+            R"({"key":"SubscriptionId-0","value":"23796C67-2F4B-4FEB-B0FE-60D76B018983"},)"
+            R"({"key":"SubscriptionName-1","value":"Dev <Test>"},)"
+            R"({"key":"SubscriptionIdX","value":"x"},{"key":"SubscriptionName-2","value":"No id"}])"),
+        e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(NamesOf(e) == Names{{"23796C67-2F4B-4FEB-B0FE-60D76B018983", "Fabrikam Production"},
+                              {"d0177a1f-d5b7-48c6-bf2c-e5a0de6f4ef7", "Dev <Test>"}});
+    CHECK(e.partner.order_id == "o-1");
+
+    // Only string values name: a number is no name.
+    out = h.Json(
+        Record("order",
+               R"("customizedData":[)"
+               R"({"key":"SubscriptionId-0","value":"23796c67-2f4b-4feb-b0fe-60d76b018983"},)"
+               R"({"key":"SubscriptionName-0","value":42}])"),
+        e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(e.partner.subscription_names.empty());
+    CHECK(e.partner.subscription_ids.size() == 1);
+
+    // JSON text that breaks off: its ids are read as far as it goes, its names not at all.
+    out = h.Json(Record("order", R"("customizedData":"[{\"key\":\"SubscriptionId-0\",)"
+                                 R"(\"value\":\"23796c67-2f4b-4feb-b0fe-60d76b018983\"},)"
+                                 R"({\"key\":\"SubscriptionName-0\",\"value\":\"Cut\"}")"),
+                 e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(e.partner.subscription_names.empty());
+    REQUIRE(e.partner.subscription_ids.size() == 1);
+    CHECK(e.partner.subscription_ids[0] == "23796c67-2f4b-4feb-b0fe-60d76b018983");
+
+    // Not JSON at all.
+    out = h.Json(Record("order", R"("customizedData":"not json","resourceNewValue":"[1,2")"), e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(e.partner.subscription_names.empty());
+    CHECK(e.partner.subscription_ids.empty());
+}
+
+TEST_CASE("RecordParser Partner Center: subscription names from resourceNewValue", "[parsers]") {
+    test::ParserHarness h;
+    Event e;
+    // An order's line items.
+    ParseOutcome out = h.Json(
+        Record(
+            "order",
+            R"("resourceNewValue":"{\"Id\":\"o-2\",\"LineItems\":[)"
+            R"({\"SubscriptionId\":\"11111111-2222-3333-4444-555555555555\",\"FriendlyName\":\"From order\"},)"
+            R"({\"FriendlyName\":\"No id\"}]}")"),
+        e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(NamesOf(e) == Names{{"11111111-2222-3333-4444-555555555555", "From order"}});
+    CHECK(e.partner.order_id == "o-2");
+
+    // A subscription names itself: its Id is one of the record's subscription ids.
+    out = h.Json(Record("subscription",
+                        R"("resourceNewValue":{"Id":"23796c67-2f4b-4feb-b0fe-60d76b018983",)"
+                        R"("FriendlyName":"Renamed later"})"),
+                 e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(NamesOf(e) == Names{{"23796c67-2f4b-4feb-b0fe-60d76b018983", "Renamed later"}});
+
+    // A customer's Id is not a subscription's, however GUID-like.
+    out = h.Json(Record("customer",
+                        R"("resourceNewValue":{"Id":"8e744963-e906-4d46-a7e4-bcf85c07368a",)"
+                        R"("FriendlyName":"A customer"})"),
+                 e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(e.partner.subscription_names.empty());
+
+    // A second value after the object: no names, the ids as read.
+    out = h.Json(Record("subscription",
+                        R"("resourceNewValue":"{\"Id\":\"23796c67-2f4b-4feb-b0fe-60d76b018983\",)"
+                        R"(\"FriendlyName\":\"N\"} {}")"),
+                 e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(e.partner.subscription_names.empty());
+    CHECK(e.subscription_id == "23796c67-2f4b-4feb-b0fe-60d76b018983");
 }
 
 } // namespace minetrace
