@@ -69,6 +69,12 @@ struct Authorization {
     std::string_view principal_type;
 };
 
+// A subscription's friendly name as one Partner Center record gives it.
+struct SubscriptionName {
+    std::string_view subscription_id; // GUID-like, as written
+    std::string_view name;            // as written, not empty
+};
+
 // Partner Center specifics (empty for activity-log events).
 struct PartnerCenterFields {
     std::string_view customer_name;
@@ -79,6 +85,11 @@ struct PartnerCenterFields {
     std::string_view resource_old_value;            // raw JSON text
     std::string_view customized_data;               // raw JSON text of the [{key,value}] list
     std::vector<std::string_view> subscription_ids; // lowercased, deduplicated, in record order
+    // Names the record gives subscriptions (customizedData SubscriptionName-N paired with
+    // SubscriptionId-N by suffix; resourceNewValue FriendlyName with its SubscriptionId or, for
+    // a subscription the record names, Id; each LineItems[] entry's pair). In precedence order:
+    // of two entries for one id the later wins. None from a text that is not valid JSON.
+    std::vector<SubscriptionName> subscription_names;
 };
 
 struct Event {

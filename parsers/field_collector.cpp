@@ -1,5 +1,6 @@
 // One pass over a record's keys into RawFields: the nested walkers (claims, authorization,
-// properties, httpRequest, identity) and the top-level dispatch.
+// properties, httpRequest, identity) and the top-level dispatch. Where a plain value goes is
+// the route of its key (record_keys.hpp); the switches here are only for values that need logic.
 #include "core/ascii.hpp"
 #include "parsers/record_parser_impl.hpp"
 
@@ -17,46 +18,9 @@ bool RecordParser::Impl::WalkClaims(od::object object) {
         // Claim URIs: only the last segment names the claim.
         size_t slash = key.rfind('/');
         if (slash != std::string_view::npos) key = key.substr(slash + 1);
-        std::string_view* target = nullptr;
-        switch (static_cast<ClaimKey>(kClaimKeys.FindKey(key))) {
-        case ClaimKey::kNone:
-            continue;
-        case ClaimKey::kUpn:
-            target = &c.upn;
-            break;
-        case ClaimKey::kName:
-            target = &c.name;
-            break;
-        case ClaimKey::kObjectId:
-            target = &c.object_id;
-            break;
-        case ClaimKey::kTenantId:
-            target = &c.token_tenant;
-            break;
-        case ClaimKey::kAppId:
-            target = &c.app_id;
-            break;
-        case ClaimKey::kAppIdAcr:
-            target = &c.appidacr;
-            break;
-        case ClaimKey::kIpAddr:
-            target = &c.ip_claim;
-            break;
-        case ClaimKey::kIdTyp:
-            target = &c.idtyp;
-            break;
-        case ClaimKey::kAmr:
-            target = &c.amr;
-            break;
-        case ClaimKey::kMiRid:
-            target = &c.managed_identity_resource_id;
-            break;
-        case ClaimKey::kUti:
-            target = &c.token_id;
-            break;
-        }
-        if (!target->empty()) continue;
-        if (!TrimmedText(field.value(), *target)) return false;
+        std::string_view Caller::*member = kClaimRoutes.FindKey(key);
+        if (member == nullptr || !(c.*member).empty()) continue;
+        if (!TrimmedText(field.value(), c.*member)) return false;
     }
     fields.claims_done = true;
     return true;
@@ -69,31 +33,9 @@ bool RecordParser::Impl::WalkEvidence(od::object object) {
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
-        std::string_view* target = nullptr;
-        switch (static_cast<AuthorizationKey>(kAuthorizationKeys.FindKey(key))) {
-        case AuthorizationKey::kRole:
-            target = &a.evidence_role;
-            break;
-        case AuthorizationKey::kRoleAssignmentId:
-            target = &a.role_assignment_id;
-            break;
-        case AuthorizationKey::kRoleAssignmentScope:
-            target = &a.role_assignment_scope;
-            break;
-        case AuthorizationKey::kRoleDefinitionId:
-            target = &a.role_definition_id;
-            break;
-        case AuthorizationKey::kPrincipalId:
-            target = &a.principal_id;
-            break;
-        case AuthorizationKey::kPrincipalType:
-            target = &a.principal_type;
-            break;
-        default:
-            continue;
-        }
-        if (!target->empty()) continue;
-        if (!TrimmedText(field.value(), *target)) return false;
+        std::string_view Authorization::*member = kEvidenceRoutes.FindKey(key);
+        if (member == nullptr || !(a.*member).empty()) continue;
+        if (!TrimmedText(field.value(), a.*member)) return false;
     }
     return true;
 }
@@ -105,10 +47,9 @@ bool RecordParser::Impl::WalkAuthorizationObject(od::object object) {
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
-        std::string_view* target = nullptr;
         od::value& value = field.value();
-        switch (static_cast<AuthorizationKey>(kAuthorizationKeys.FindKey(key))) {
-        case AuthorizationKey::kEvidence: {
+        const AuthorizationRoute& route = kAuthorizationRoutes.FindKey(key);
+        if (route.evidence) {
             od::json_type type;
             if (value.type().get(type)) return false;
             if (type == od::json_type::object) {
@@ -118,20 +59,8 @@ bool RecordParser::Impl::WalkAuthorizationObject(od::object object) {
             }
             continue;
         }
-        case AuthorizationKey::kAction:
-            target = &a.action;
-            break;
-        case AuthorizationKey::kScope:
-            target = &a.scope;
-            break;
-        case AuthorizationKey::kRole:
-            target = &a.role;
-            break;
-        default:
-            continue;
-        }
-        if (!target->empty()) continue;
-        if (!TrimmedText(value, *target)) return false;
+        if (route.text == nullptr || !(a.*route.text).empty()) continue;
+        if (!TrimmedText(value, a.*route.text)) return false;
     }
     fields.authorization_done = true;
     return true;
@@ -169,45 +98,12 @@ bool RecordParser::Impl::WalkProperties(od::object object) {
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
-        std::string_view* target = nullptr;
-        bool trim = true; // bodies and messages are kept as written
-        switch (static_cast<PropertyKey>(kPropertyKeys.FindKey(key))) {
-        case PropertyKey::kNone:
-            continue;
-        case PropertyKey::kRequestBody:
-            target = &f.request_body;
-            trim = false;
-            break;
-        case PropertyKey::kResponseBody:
-            target = &f.response_body;
-            trim = false;
-            break;
-        case PropertyKey::kStatusCode:
-            target = &f.status_code;
-            break;
-        case PropertyKey::kStatusMessage:
-            target = &f.status_message;
-            trim = false;
-            break;
-        case PropertyKey::kEntity:
-            target = &f.entity;
-            break;
-        case PropertyKey::kMessage:
-            target = &f.message;
-            break;
-        case PropertyKey::kHierarchy:
-            target = &f.hierarchy;
-            break;
-        case PropertyKey::kOperationId:
-            target = &f.property_operation_id;
-            break;
-        case PropertyKey::kEventCategory:
-            target = &f.property_event_category;
-            break;
-        }
-        if (!target->empty()) continue;
-        if (!Text(field.value(), *target)) return false;
-        if (trim) *target = Trim(*target);
+        const PropertyRoute& route = kPropertyRoutes.FindKey(key);
+        if (route.text == nullptr) continue;
+        std::string_view& target = f.*route.text;
+        if (!target.empty()) continue;
+        if (!Text(field.value(), target)) return false;
+        if (route.trim) target = Trim(target);
     }
     fields.properties_done = true;
     return true;
@@ -219,8 +115,9 @@ bool RecordParser::Impl::WalkHttpRequest(od::object object) {
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
-        if (kHttpRequestKeys.FindKey(key) == 0) continue;
-        if (!TrimmedText(field.value(), fields.http_client_ip)) return false;
+        std::string_view RawFields::*member = kHttpRequestRoutes.FindKey(key);
+        if (member == nullptr) continue;
+        if (!TrimmedText(field.value(), fields.*member)) return false;
     }
     fields.http_done = true;
     return true;
@@ -283,9 +180,9 @@ bool RecordParser::Impl::Localizable(od::value& value, std::string_view& out_val
 // ---- top level -----------------------------------------------------------------------
 
 // Handles one top-level key/value; false on a JSON error.
-bool RecordParser::Impl::TopField(Slot slot, od::value& value) {
+bool RecordParser::Impl::TopField(const TopRoute& route, od::value& value) {
     RawFields& f = fields;
-    switch (slot) {
+    switch (route.slot) {
     case Slot::kNone:
         return true;
     case Slot::kOperationName: {
@@ -299,18 +196,14 @@ bool RecordParser::Impl::TopField(Slot slot, od::value& value) {
             SetIfEmpty(f.operation_localized, localized);
         } else {
             if (!TrimmedText(value, v)) return false;
-            SetIfEmpty(f.operation_name, v);
+            SetIfEmpty(f.*route.text, v);
         }
         return true;
     }
-    case Slot::kStatus:
-        return Localizable(value, f.status_value, nullptr);
-    case Slot::kSubStatus:
-        return Localizable(value, f.sub_status, nullptr);
-    case Slot::kCategory:
-        return Localizable(value, f.category, nullptr);
-    case Slot::kResourceType:
-        return Localizable(value, f.resource_type, nullptr);
+    case Slot::kLocalizable:
+        return Localizable(value, f.*route.text, nullptr);
+    case Slot::kRawText:
+        return Text(value, f.*route.text);
     case Slot::kHttpRequest:
         return f.http_done ? true : ObjectOrText(value, &Impl::WalkHttpRequest);
     case Slot::kClaims:
@@ -327,7 +220,7 @@ bool RecordParser::Impl::TopField(Slot slot, od::value& value) {
             if (value.get_object().get(object)) return false;
             return WalkIdentity(object);
         }
-        return TrimmedText(value, f.identity_text);
+        return TrimmedText(value, f.*route.text);
     }
     case Slot::kWrapperArray: {
         od::json_type type;
@@ -368,156 +261,30 @@ bool RecordParser::Impl::TopField(Slot slot, od::value& value) {
         }
         return true;
     }
-    case Slot::kCustomizedData:
-        return Text(value, f.customized_data);
-    case Slot::kResourceNewValue:
-        return Text(value, f.resource_new_value);
-    case Slot::kResourceOldValue:
-        return Text(value, f.resource_old_value);
     default:
         break;
     }
     std::string_view text;
     if (!TrimmedText(value, text)) return false;
-    return TopText(slot, text);
+    return TopText(route, text);
 }
 
 // Handles one top-level field given as text (CSV cells, and scalar JSON values).
-bool RecordParser::Impl::TopText(Slot slot, std::string_view text) {
+bool RecordParser::Impl::TopText(const TopRoute& route, std::string_view text) {
     RawFields& f = fields;
-    switch (slot) {
-    case Slot::kNone:
-        break;
-    case Slot::kTime:
-        SetIfEmpty(f.time, text);
-        break;
+    switch (route.slot) {
+    case Slot::kText:
+    case Slot::kRawText:
+    case Slot::kLocalizable:
     case Slot::kOperationName:
-        SetIfEmpty(f.operation_name, text);
-        break;
-    case Slot::kOperationNameValue:
-        SetIfEmpty(f.operation_name_value, text);
-        break;
-    case Slot::kStatus:
-        SetIfEmpty(f.status_value, text);
-        break;
-    case Slot::kResultType:
-        SetIfEmpty(f.result_type, text);
-        break;
-    case Slot::kActivityStatusValue:
-        SetIfEmpty(f.activity_status_value, text);
-        break;
-    case Slot::kActivityStatus:
-        SetIfEmpty(f.activity_status, text);
-        break;
-    case Slot::kSubStatus:
-        SetIfEmpty(f.sub_status, text);
-        break;
-    case Slot::kResultSignature:
-        SetIfEmpty(f.result_signature, text);
-        break;
-    case Slot::kActivitySubstatusValue:
-    case Slot::kActivitySubstatus:
-        SetIfEmpty(f.activity_substatus, text);
-        break;
-    case Slot::kCategory:
-    case Slot::kCategoryValue:
-        SetIfEmpty(f.category, text);
-        break;
-    case Slot::kResourceId:
-        SetIfEmpty(f.resource_id, text);
-        break;
-    case Slot::kResourceType:
-        SetIfEmpty(f.resource_type, text);
-        break;
-    case Slot::kResourceGroup:
-        SetIfEmpty(f.resource_group, text);
-        break;
-    case Slot::kSubscriptionId:
-        SetIfEmpty(f.subscription_id, text);
-        break;
-    case Slot::kTenantId:
-        SetIfEmpty(f.tenant_id, text);
-        break;
-    case Slot::kCorrelationId:
-        SetIfEmpty(f.correlation_id, text);
-        break;
-    case Slot::kOperationId:
-        SetIfEmpty(f.operation_id, text);
-        break;
-    case Slot::kEventDataId:
-        SetIfEmpty(f.event_data_id, text);
-        break;
-    case Slot::kCaller:
-        SetIfEmpty(f.caller, text);
-        break;
-    case Slot::kCallerIp:
-        SetIfEmpty(f.caller_ip, text);
-        break;
-    case Slot::kLevel:
-        SetIfEmpty(f.level, text);
-        break;
-    case Slot::kTableType:
-        SetIfEmpty(f.table_type, text);
-        break;
-    case Slot::kHierarchy:
-        SetIfEmpty(f.hierarchy, text);
-        break;
     case Slot::kIdentity:
-        SetIfEmpty(f.identity_text, text);
+        SetIfEmpty(f.*route.text, text);
         break;
-    case Slot::kCustomerId:
-        SetIfEmpty(f.customer_id, text);
+    case Slot::kPresence:
+        f.*route.flag = !text.empty();
         break;
-    case Slot::kCustomerName:
-        SetIfEmpty(f.customer_name, text);
-        break;
-    case Slot::kPartnerId:
-        SetIfEmpty(f.partner_id, text);
-        break;
-    case Slot::kUserPrincipalName:
-        SetIfEmpty(f.user_principal_name, text);
-        break;
-    case Slot::kApplicationId:
-        SetIfEmpty(f.application_id, text);
-        break;
-    case Slot::kOperationType:
-        SetIfEmpty(f.operation_type, text);
-        break;
-    case Slot::kOperationStatus:
-        SetIfEmpty(f.operation_status, text);
-        break;
-    case Slot::kResourceNewValue:
-        SetIfEmpty(f.resource_new_value, text);
-        break;
-    case Slot::kResourceOldValue:
-        SetIfEmpty(f.resource_old_value, text);
-        break;
-    case Slot::kCustomizedData:
-        SetIfEmpty(f.customized_data, text);
-        break;
-    case Slot::kRecordId:
-        SetIfEmpty(f.record_id, text);
-        break;
-    case Slot::kActivityDisplayName:
-        f.has_activity_display_name = !text.empty();
-        break;
-    case Slot::kActivityDateTime:
-        f.has_activity_date_time = !text.empty();
-        break;
-    case Slot::kCreatedDateTime:
-        f.has_created_date_time = !text.empty();
-        break;
-    case Slot::kUsageStartTime:
-        f.has_usage_start_time = !text.empty();
-        break;
-    case Slot::kTotalCost:
-        f.has_total_cost = !text.empty();
-        break;
-    case Slot::kAppDisplayName:
-        f.has_app_display_name = !text.empty();
-        break;
-    case Slot::kCostColumn:
-        f.has_cost_column = true;
+    case Slot::kMarker:
+        f.*route.flag = true;
         break;
     case Slot::kHttpRequest:
         if (!f.http_done) WithNestedObject(text, [&](od::object o) { WalkHttpRequest(o); });
@@ -532,6 +299,7 @@ bool RecordParser::Impl::TopText(Slot slot, std::string_view text) {
     case Slot::kProperties:
         if (!f.properties_done) WithNestedObject(text, [&](od::object o) { WalkProperties(o); });
         break;
+    case Slot::kNone:
     case Slot::kWrapperArray:
     case Slot::kEnvelope:
     case Slot::kApiResponses:

@@ -212,4 +212,36 @@ constexpr KeyTable<N> MakeKeyTable(const std::pair<std::string_view, Id> (&names
     return KeyTable<N>(entries);
 }
 
+// A KeyTable whose rows carry where each key's value goes (`Route`: a member pointer, or a small
+// struct naming a handler), so one row adds a key and its destination. The ids of the KeyTable
+// index the routes; routes_[0], a default Route, answers keys the table does not map.
+template <typename Route, size_t N> class RouteTable {
+  public:
+    constexpr explicit RouteTable(const std::pair<std::string_view, Route> (&names)[N])
+        : keys_(Ids(names)) {
+        for (size_t i = 0; i < N; ++i) routes_[i + 1] = names[i].second;
+    }
+
+    constexpr bool Valid() const { return keys_.Valid(); }
+
+    // The route of a key as written in a log (see KeyTable::FindKey).
+    const Route& FindKey(std::string_view key) const { return routes_[keys_.FindKey(key)]; }
+
+    // The route of an already normalized key.
+    const Route& FindNormalized(std::string_view key) const {
+        return routes_[keys_.FindNormalized(key)];
+    }
+
+  private:
+    static constexpr std::array<KeyName, N>
+    Ids(const std::pair<std::string_view, Route> (&names)[N]) {
+        std::array<KeyName, N> ids{};
+        for (size_t i = 0; i < N; ++i) ids[i] = {names[i].first, static_cast<uint8_t>(i + 1)};
+        return ids;
+    }
+
+    KeyTable<N> keys_; // Valid() only when N < 256, so the ids i + 1 fit
+    std::array<Route, N + 1> routes_{};
+};
+
 } // namespace minetrace::record_parsing

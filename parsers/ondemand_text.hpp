@@ -185,6 +185,26 @@ struct OnDemandText {
         walk(object);
         in_nested = false;
     }
+
+    // As WithNestedObject, for a walk that returns whether it read the object without a JSON
+    // error. True when the text was an object, the walk returned true and nothing follows the
+    // object: the text as a whole was read as one JSON value.
+    template <typename Walk> bool WithWholeNestedObject(std::string_view text, Walk&& walk) {
+        text = TrimAsciiSpace(text);
+        if (in_nested || text.empty() || text.front() != '{') return false;
+        nested_buffer.assign(text.data(), text.size());
+        nested_buffer.append(simdjson::SIMDJSON_PADDING, '\0');
+        od::document doc;
+        if (nested.iterate(nested_buffer.data(), text.size(), nested_buffer.size()).get(doc))
+            return false;
+        od::object object;
+        if (doc.get_object().get(object)) return false;
+        in_nested = true;
+        const bool read = walk(object);
+        in_nested = false;
+        const char* location = nullptr;
+        return read && doc.current_location().get(location) != simdjson::SUCCESS;
+    }
 };
 
 } // namespace minetrace::record_parsing

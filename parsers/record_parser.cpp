@@ -109,16 +109,15 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
         std::string_view key;
         error = impl.FieldKey(field, key);
         if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
-        Slot slot = static_cast<Slot>(kTopLevelSlots.FindKey(key));
-        if (slot == Slot::kNone) continue;
-        if (slot == Slot::kTime) {
+        const TopRoute& route = kTopLevelRoutes.FindKey(key);
+        if (route.slot == Slot::kNone) continue;
+        if (route.mark == KeyMark::kTime) {
             if (key.find('_') != std::string_view::npos) impl.fields.snake_case_time = true;
             if (EqualsIgnoreCase(key, "TimeGenerated")) impl.fields.log_analytics_keys = true;
-        } else if (slot == Slot::kActivityStatus || slot == Slot::kActivityStatusValue ||
-                   slot == Slot::kOperationNameValue) {
+        } else if (route.mark == KeyMark::kLogAnalytics) {
             impl.fields.log_analytics_keys = true;
         }
-        if (!impl.TopField(slot, field.value()))
+        if (!impl.TopField(route, field.value()))
             return impl.Quarantine(QuarantineReason::kInvalidJson,
                                    "JSON error in \"" + std::string(key.substr(0, 64)) + "\"");
     }
@@ -145,8 +144,8 @@ ParseOutcome RecordParser::ParseTableRow(std::string_view row, const ColumnKeys&
         error = cell.get(value);
         if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
         if (index < columns.keys.size()) {
-            Slot slot = LookupSlot(columns.keys[index]);
-            if (slot != Slot::kNone && !impl.TopField(slot, value))
+            const TopRoute& route = LookupRoute(columns.keys[index]);
+            if (route.slot != Slot::kNone && !impl.TopField(route, value))
                 return impl.Quarantine(QuarantineReason::kInvalidJson,
                                        "JSON error in column " + columns.keys[index]);
         }
@@ -172,9 +171,9 @@ ParseOutcome RecordParser::ParseCsvRow(const std::vector<std::string_view>& cell
                                    std::to_string(header.keys.size()) + " header columns");
     }
     for (size_t i = 0; i < cells.size(); ++i) {
-        Slot slot = LookupSlot(header.keys[i]);
-        if (slot == Slot::kNone) continue;
-        impl.TopText(slot, TrimAsciiSpace(cells[i]));
+        const TopRoute& route = LookupRoute(header.keys[i]);
+        if (route.slot == Slot::kNone) continue;
+        impl.TopText(route, TrimAsciiSpace(cells[i]));
     }
     ParseOutcome outcome = impl.Finish(event, true);
     if (header.times_are_utc) event.time_zone_assumed = Tristate::kNo;

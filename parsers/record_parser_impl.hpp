@@ -42,11 +42,11 @@ struct RecordParser::Impl : OnDemandText {
 
     // ---- top level -----------------------------------------------------------------------
 
-    // Handles one top-level key/value; false on a JSON error.
-    bool TopField(Slot slot, od::value& value);
+    // Handles one top-level key/value as its key's route says; false on a JSON error.
+    bool TopField(const TopRoute& route, od::value& value);
 
     // Handles one top-level field given as text (CSV cells, and scalar JSON values).
-    bool TopText(Slot slot, std::string_view text);
+    bool TopText(const TopRoute& route, std::string_view text);
 
     // ---- kind decision and normalization -------------------------------------------------
 

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <simdjson.h>
 
 namespace minetrace {
 
@@ -23,13 +22,6 @@ std::string Lower(std::string_view text) {
     for (char& c : out)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
     return out;
-}
-
-// A subscription id as found in Partner Center JSON: a GUID, nothing else.
-std::string_view StringOf(simdjson::dom::element value) {
-    std::string_view text;
-    if (value.get_string().get(text)) return {};
-    return text;
 }
 
 } // namespace
@@ -80,11 +72,7 @@ struct CoverageCollector::Track {
     }
 };
 
-struct CoverageCollector::Json {
-    simdjson::dom::parser parser;
-};
-
-CoverageCollector::CoverageCollector() : json_(std::make_unique<Json>()) {}
+CoverageCollector::CoverageCollector() = default;
 CoverageCollector::~CoverageCollector() = default;
 
 void CoverageCollector::Consume(const Batch& batch) {
@@ -128,72 +116,10 @@ void CoverageCollector::SetName(std::string_view subscription_id, std::string_vi
     }
 }
 
+// The parser read the names from the record (PartnerCenterFields::subscription_names).
 void CoverageCollector::ObserveNames(const Event& e) {
-    simdjson::dom::parser& parser = json_->parser;
-    // customizedData: [{"key": "SubscriptionId-0", "value": ...}, {"key": "SubscriptionName-0",
-    // ...}]; ids and names pair up by their suffix.
-    if (!e.partner.customized_data.empty()) {
-        simdjson::dom::element root;
-        if (!parser.parse(e.partner.customized_data.data(), e.partner.customized_data.size(), true)
-                 .get(root) &&
-            root.is_array()) {
-            std::map<std::string, std::pair<std::string, std::string>> pairs;
-            for (simdjson::dom::element item : simdjson::dom::array(root)) {
-                if (!item.is_object()) continue;
-                std::string_view key, value;
-                for (auto [k, v] : simdjson::dom::object(item)) {
-                    if (EqualsIgnoreCase(k, "key")) key = StringOf(v);
-                    if (EqualsIgnoreCase(k, "value")) value = StringOf(v);
-                }
-                std::string lower = Lower(key);
-                for (std::string_view prefix : {"subscriptionid", "subscriptionname"}) {
-                    if (lower.rfind(prefix, 0) != 0) continue;
-                    std::string suffix = lower.substr(prefix.size());
-                    // "subscriptionid" must not swallow "subscriptionidsomething".
-                    if (!suffix.empty() && suffix[0] != '-') continue;
-                    auto& pair = pairs[suffix];
-                    (prefix == "subscriptionid" ? pair.first : pair.second) = std::string(value);
-                }
-            }
-            for (const auto& [suffix, pair] : pairs) SetName(pair.first, pair.second, e.time_us);
-        }
-    }
-    // resourceNewValue: an order's LineItems[] or a subscription object, PascalCase keys.
-    if (!e.partner.resource_new_value.empty()) {
-        simdjson::dom::element root;
-        if (parser
-                .parse(e.partner.resource_new_value.data(), e.partner.resource_new_value.size(),
-                       true)
-                .get(root) ||
-            !root.is_object())
-            return;
-        auto pair_of = [&](simdjson::dom::object object, bool top) {
-            std::string_view id, name;
-            for (auto [k, v] : object) {
-                if (EqualsIgnoreCase(k, "subscriptionid") || (top && EqualsIgnoreCase(k, "id"))) {
-                    std::string_view text = StringOf(v);
-                    if (IsGuidLike(text) && (id.empty() || EqualsIgnoreCase(k, "subscriptionid")))
-                        id = text;
-                }
-                if (EqualsIgnoreCase(k, "friendlyname")) name = StringOf(v);
-            }
-            if (top && !id.empty()) {
-                // A top-level "Id" is the subscription's only when the record names it.
-                std::string lower = Lower(id);
-                bool named = false;
-                for (std::string_view s : e.partner.subscription_ids) named = named || s == lower;
-                if (!named) return;
-            }
-            SetName(id, name, e.time_us);
-        };
-        simdjson::dom::object top(root);
-        pair_of(top, true);
-        for (auto [k, v] : top) {
-            if (!EqualsIgnoreCase(k, "lineitems") || !v.is_array()) continue;
-            for (simdjson::dom::element item : simdjson::dom::array(v))
-                if (item.is_object()) pair_of(simdjson::dom::object(item), false);
-        }
-    }
+    for (const SubscriptionName& n : e.partner.subscription_names)
+        SetName(n.subscription_id, n.name, e.time_us);
 }
 
 std::string InputCoverage::NameOf(const std::string& subscription_id) const {

@@ -69,7 +69,6 @@ class CoverageCollector : public BatchConsumer {
 
   private:
     struct Track;
-    struct Json;
     struct NameSeen {
         int64_t at_us = 0;
         std::string name;
@@ -84,7 +83,6 @@ class CoverageCollector : public BatchConsumer {
     int64_t pc_first_us_ = 0;
     int64_t pc_last_us_ = 0;
     uint64_t untracked_ = 0;
-    std::unique_ptr<Json> json_; // parser for Partner Center JSON texts, reused
 };
 
 } // namespace minetrace
