@@ -88,7 +88,9 @@ struct PartnerCenterFields {
     // Names the record gives subscriptions (customizedData SubscriptionName-N paired with
     // SubscriptionId-N by suffix; resourceNewValue FriendlyName with its SubscriptionId or, for
     // a subscription the record names, Id; each LineItems[] entry's pair). In precedence order:
-    // of two entries for one id the later wins. None from a text that is not valid JSON.
+    // of two entries for one id the later wins. String values only; none from a text whose
+    // read hits a JSON error or that holds more than one value (values the read skips are not
+    // validated, so a text with, say, a malformed number in a skipped member still names).
     std::vector<SubscriptionName> subscription_names;
 };
 

@@ -179,6 +179,17 @@ TEST_CASE("RecordParser Partner Center: subscription names from customizedData",
     REQUIRE(e.partner.subscription_ids.size() == 1);
     CHECK(e.partner.subscription_ids[0] == "23796c67-2f4b-4feb-b0fe-60d76b018983");
 
+    // An element that is not an object: names skip it, the ids stop at it.
+    out = h.Json(
+        Record("order",
+               R"("customizedData":[1,)"
+               R"({"key":"SubscriptionId-0","value":"23796c67-2f4b-4feb-b0fe-60d76b018983"},)"
+               R"({"key":"SubscriptionName-0","value":"After a number"}])"),
+        e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(NamesOf(e) == Names{{"23796c67-2f4b-4feb-b0fe-60d76b018983", "After a number"}});
+    CHECK(e.partner.subscription_ids.empty());
+
     // Not JSON at all.
     out = h.Json(Record("order", R"("customizedData":"not json","resourceNewValue":"[1,2")"), e);
     REQUIRE(out.outcome == RecordOutcome::kEvent);
@@ -200,6 +211,20 @@ TEST_CASE("RecordParser Partner Center: subscription names from resourceNewValue
     REQUIRE(out.outcome == RecordOutcome::kEvent);
     CHECK(NamesOf(e) == Names{{"11111111-2222-3333-4444-555555555555", "From order"}});
     CHECK(e.partner.order_id == "o-2");
+
+    // A line item that is not an object: names skip it, the ids stop at it.
+    out = h.Json(
+        Record(
+            "order",
+            R"("resourceNewValue":{"Id":"o-3","LineItems":[)"
+            R"({"SubscriptionId":"11111111-2222-3333-4444-555555555555","FriendlyName":"One"},"x",)"
+            R"({"SubscriptionId":"22222222-2222-3333-4444-555555555555","FriendlyName":"Two"}]})"),
+        e);
+    REQUIRE(out.outcome == RecordOutcome::kEvent);
+    CHECK(NamesOf(e) == Names{{"11111111-2222-3333-4444-555555555555", "One"},
+                              {"22222222-2222-3333-4444-555555555555", "Two"}});
+    REQUIRE(e.partner.subscription_ids.size() == 1);
+    CHECK(e.partner.subscription_ids[0] == "11111111-2222-3333-4444-555555555555");
 
     // A subscription names itself: its Id is one of the record's subscription ids.
     out = h.Json(Record("subscription",
