@@ -209,7 +209,9 @@ bool RecordParser::Impl::TopField(const TopRoute& route, od::value& value) {
     case Slot::kClaims:
         return f.claims_done ? true : ObjectOrText(value, &Impl::WalkClaims);
     case Slot::kAuthorization:
-        return f.authorization_done ? true : WalkAuthorization(value);
+        // Every copy fills what the ones before left empty: Log Analytics' Authorization text
+        // has no evidence, its Authorization_d object does.
+        return WalkAuthorization(value);
     case Slot::kProperties:
         return f.properties_done ? true : ObjectOrText(value, &Impl::WalkProperties);
     case Slot::kIdentity: {
@@ -293,8 +295,7 @@ bool RecordParser::Impl::TopText(const TopRoute& route, std::string_view text) {
         if (!f.claims_done) WithNestedObject(text, [&](od::object o) { WalkClaims(o); });
         break;
     case Slot::kAuthorization:
-        if (!f.authorization_done)
-            WithNestedObject(text, [&](od::object o) { WalkAuthorizationObject(o); });
+        WithNestedObject(text, [&](od::object o) { WalkAuthorizationObject(o); });
         break;
     case Slot::kProperties:
         if (!f.properties_done) WithNestedObject(text, [&](od::object o) { WalkProperties(o); });

@@ -1,4 +1,5 @@
 #include "core/arm_id.hpp"
+#include "core/ascii.hpp"
 #include "provenance/analyzer.hpp"
 #include "provenance/investigation.hpp"
 #include "provenance/outputs.hpp"
@@ -40,9 +41,12 @@ void Analyzer::CollectIndexes() {
                         out.precursors.emplace_back(PrincipalKey(*op->request), std::move(p));
                     }
                 }
+                // A grant whose records show the request but no outcome still names who was
+                // given what (its completion unknown); a failed one granted nothing.
                 if (op->operation == "microsoft.authorization/roleassignments/write" &&
-                    op->succeeded()) {
+                    op->final_phase != Phase::kFailed) {
                     Grant grant;
+                    grant.completion_unknown = !op->succeeded();
                     grant.assignment_id = op->resource_id_lower;
                     grant.at_us = op->request_us;
                     grant.operation_sequence = op->events.front()->sequence;
@@ -54,7 +58,7 @@ void Analyzer::CollectIndexes() {
                         grant.principal_id = e->fact().grant_principal_id;
                         grant.principal_type = e->fact().grant_principal_type;
                         grant.role_definition_id = e->fact().grant_role_definition_id;
-                        grant.scope = e->fact().grant_scope;
+                        grant.scope = AsciiLowerCopy(e->fact().grant_scope);
                         break;
                     }
                     if (!grant.principal_id.empty()) {

@@ -1,5 +1,7 @@
 #include "core/arm_id.hpp"
+#include "core/ascii.hpp"
 #include "provenance/analyzer.hpp"
+#include "provenance/investigation.hpp"
 #include "rules/signal_kind.hpp"
 
 #include <algorithm>
@@ -21,15 +23,56 @@ void Analyzer::Attribute(ResourceFinding& f, const Operation& creation) const {
     GrantFor(f, creation, *f.created_by);
 }
 
+namespace {
+
+// A GUID written without dashes (as evidence writes them), with them; other texts lowercased.
+std::string WithDashes(std::string_view id) {
+    std::string lower = AsciiLowerCopy(id);
+    if (lower.size() != 32 || lower.find_first_not_of("0123456789abcdef") != std::string::npos)
+        return lower;
+    return lower.substr(0, 8) + "-" + lower.substr(8, 4) + "-" + lower.substr(12, 4) + "-" +
+           lower.substr(16, 4) + "-" + lower.substr(20);
+}
+
+Grant GrantFromEvidence(const RetainedEvent& e) {
+    Grant g;
+    g.source = "evidence";
+    g.at_us = -1;
+    std::string assignment = WithDashes(LastSegment(e.role_assignment_id));
+    std::string scope = AsciiLowerCopy(e.role_assignment_scope);
+    while (!scope.empty() && scope.back() == '/') scope.pop_back();
+    g.scope = scope;
+    g.assignment_id =
+        e.role_assignment_id.find('/') != std::string_view::npos
+            ? AsciiLowerCopy(e.role_assignment_id)
+            : scope + "/providers/microsoft.authorization/roleassignments/" + assignment;
+    g.role_definition_id = WithDashes(LastSegment(e.role_definition_id));
+    std::string_view builtin = BuiltInRoleName(g.role_definition_id);
+    g.role = !e.evidence_role.empty() ? std::string(e.evidence_role)
+             : !builtin.empty()       ? std::string(builtin)
+                                      : g.role_definition_id;
+    g.principal_id = WithDashes(e.evidence_principal_id);
+    g.principal_type = e.evidence_principal_type;
+    return g;
+}
+
+} // namespace
+
 void Analyzer::GrantFor(ResourceFinding& f, const Operation& op, const Principal& principal) const {
     const SharedGrant* best = nullptr;
-    std::string evidence_id;
+    const RetainedEvent* evidence = nullptr;
     for (const RetainedEvent* e : op.events)
-        if (!e->role_assignment_id.empty()) evidence_id = RemoveDashes(e->role_assignment_id);
-    if (!evidence_id.empty()) {
-        auto it = grants_by_assignment_.find(evidence_id);
+        if (!e->role_assignment_id.empty()) evidence = e;
+    if (evidence) {
+        auto it =
+            grants_by_assignment_.find(RemoveDashes(LastSegment(evidence->role_assignment_id)));
         if (it != grants_by_assignment_.end() && it->second->at_us <= op.request_us)
             best = &it->second;
+        if (!best) {
+            // The grant's own records are outside the logs: the evidence alone names it.
+            f.authorized_by = std::make_shared<const Grant>(GrantFromEvidence(*evidence));
+            return;
+        }
     }
     if (!best && !principal.object_id.empty()) {
         auto it = grants_by_principal_.find(principal.object_id);

@@ -71,6 +71,9 @@ void EncodeKept(const Batch& batch, size_t i, const Sha256Digest& digest,
     r.evidence_role = e.authorization.evidence_role;
     r.role_assignment_id = e.authorization.role_assignment_id;
     r.role_definition_id = e.authorization.role_definition_id;
+    r.role_assignment_scope = e.authorization.role_assignment_scope;
+    r.evidence_principal_id = e.authorization.principal_id;
+    r.evidence_principal_type = e.authorization.principal_type;
     // Bodies are the bulk of a record: their facts were read above; the bodies themselves stay
     // only where the report shows content (execution, miner content).
     RetainedFacts kept_facts;

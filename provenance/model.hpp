@@ -130,6 +130,9 @@ struct RetainedEvent {
     std::string_view evidence_role;
     std::string_view role_assignment_id;
     std::string_view role_definition_id;
+    std::string_view role_assignment_scope; // authorization.evidence, with the three above
+    std::string_view evidence_principal_id;
+    std::string_view evidence_principal_type;
 
     // The bodies themselves, kept only for records whose rules inspect content (execution,
     // miner content): the report shows their command lines.
@@ -201,9 +204,13 @@ struct Grant {
     std::string role_definition_id; // GUID, lowercased
     std::string role;               // built-in name when known, else the GUID
     std::string scope;
-    int64_t at_us = 0;
+    int64_t at_us = 0; // the grant's request time; -1: not in the logs (source evidence)
     Principal granted_by;
     uint64_t operation_sequence = 0; // of the operation's first record: identifies it
+    // "record": the grant's own records are in the logs; "evidence": known only from the
+    // authorization evidence of the calls it enabled (no time, no granter).
+    std::string source = "record";
+    bool completion_unknown = false; // its records show the request but no outcome
 };
 
 // The texts of Precursor and InvokedAction view InvestigationResult::texts (or, where tests build

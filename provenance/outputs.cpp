@@ -85,6 +85,9 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
             a.Raw("mfa", MfaJson(g.granted_by.mfa));
             a.Str("role", g.role).Str("role_definition_id", g.role_definition_id);
             a.Str("role_assignment_id", g.assignment_id).Str("scope", g.scope);
+            a.Str("principal_id", g.principal_id).Str("principal_type", g.principal_type);
+            a.Str("source", g.source);
+            a.Str("completion", g.completion_unknown ? "unknown" : "");
             a.Close();
         } else {
             out += "null";

@@ -31,6 +31,14 @@ Principal PrincipalOf(const RetainedEvent& e) {
     if (!w.ip_claim.empty() && w.ip_claim != e.caller_ip) p.ip_claim = w.ip_claim;
     p.mfa = w.mfa;
     std::string type = AsciiLowerCopy(w.principal_type);
+    // Evidence of a grant to a group names the group's type, not the caller's: the token's
+    // identity type (idtyp) says what the caller is.
+    if (type == "group") {
+        std::string idtyp = AsciiLowerCopy(w.idtyp);
+        type = idtyp == "user" || (idtyp.empty() && !w.upn.empty()) ? "user"
+               : idtyp == "app"                                     ? "serviceprincipal"
+                                                                    : "";
+    }
     if (!w.managed_identity_resource_id.empty() || type == "managedidentity") {
         p.type = "managed_identity";
         p.name = w.app_id.empty() ? w.caller : w.app_id;

@@ -24,9 +24,9 @@ struct FixedPart {
     std::array<uint8_t, 32> sha256;
 };
 
-constexpr size_t kTextCount = 16 + 10 + 14 + 6;
+constexpr size_t kTextCount = 19 + 10 + 14 + 6;
 // Where the caller's object id is among them (see TextFields).
-constexpr size_t kObjectIdText = 18;
+constexpr size_t kObjectIdText = 21;
 
 // Every text field of a record, in the order of the byte form. The same list serves encoding
 // (const, from the event and its groups) and decoding (into them).
@@ -46,6 +46,9 @@ auto TextFields(Event& e, Identity& who, Facts& f, Partner& pc) {
                                                                 &e.evidence_role,
                                                                 &e.role_assignment_id,
                                                                 &e.role_definition_id,
+                                                                &e.role_assignment_scope,
+                                                                &e.evidence_principal_id,
+                                                                &e.evidence_principal_type,
                                                                 &e.request_body,
                                                                 &e.response_body,
                                                                 &who.caller,

@@ -1,6 +1,7 @@
 #include "report/facts.hpp"
 
 #include "core/arm_id.hpp"
+#include "core/ascii.hpp"
 #include "core/byte_form.hpp"
 #include "core/timestamp.hpp"
 #include "provenance/outputs.hpp"
@@ -55,9 +56,20 @@ ChainStep GrantStep(const ResourceFinding& f) {
     const Grant& g = *f.authorized_by;
     StepItem item;
     item.at_us = g.at_us;
+    const bool group = EqualsIgnoreCase(g.principal_type, "Group");
+    std::string grantee = g.principal_id.empty() ? "the creator" : g.principal_id;
+    if (group) grantee = "the group " + grantee;
     item.text = "Role " + (g.role.empty() ? std::string("(unknown role)") : g.role) +
-                " granted to " + (g.principal_id.empty() ? "the creator" : g.principal_id) +
-                " by " + DescribePrincipal(g.granted_by);
+                " granted to " + grantee +
+                (g.source == "evidence"
+                     ? std::string(": named by the call's authorization evidence; the grant's own "
+                                   "records are not in the logs")
+                     : " by " + DescribePrincipal(g.granted_by));
+    if (g.completion_unknown)
+        AddFact(item.facts, "completion", "unknown: the logs show the request but no outcome");
+    if (group)
+        AddFact(item.facts, "members",
+                "not in the activity log: ask Entra ID who belonged to the group");
     AddFact(item.facts, "scope", g.scope);
     AddFact(item.facts, "role definition", g.role_definition_id);
     AddFact(item.facts, "role assignment", g.assignment_id);

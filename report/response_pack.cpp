@@ -4,6 +4,7 @@
 // the script, where it also appears in comments only after control characters are neutralised,
 // so a name can neither end a comment line nor break out of a quoted word.
 #include "core/arm_id.hpp"
+#include "core/ascii.hpp"
 #include "core/escape.hpp"
 #include "core/version.hpp"
 #include "provenance/outputs.hpp"
@@ -212,6 +213,19 @@ void WriteSupportRequest(std::ostream& out, const ReportContext& context, Langua
         for (const Creator& c : s.creators)
             if (!g.principal_id.empty() && c.identity.object_id == g.principal_id)
                 grantee = Who(c.identity, language);
+        if (g.source == "evidence") {
+            t += language == Language::kJapanese
+                     ? "- " + Safe(grantee) + " は " + Safe(g.role) + " ロールの割り当て " +
+                           Safe(g.assignment_id) +
+                           " の権限で操作しました（呼び出しの承認情報による。割り当ての記録はログに"
+                           "あり"
+                           "ません）。\n"
+                     : "- " + Safe(grantee) + " acted under the " + Safe(g.role) +
+                           " role assignment " + Safe(g.assignment_id) +
+                           " (named by the calls' authorization evidence; the grant's own records "
+                           "are not in the logs).\n";
+            continue;
+        }
         if (language == Language::kJapanese)
             t += "- " + Safe(grantee) + " は " + ReportTime(g.at_us) + " に " +
                  Safe(Who(g.granted_by, language)) + " から " + Safe(g.role) +
@@ -491,6 +505,39 @@ void WriteContainmentScript(std::ostream& out, const ReportContext& context, Lan
             } else {
                 remove.push_back(head + "az resource delete --ids " + id + "\n");
             }
+        }
+        // The grants the serious findings were made under, where the grant is no finding of its
+        // own (its records outside the logs, or not rated): revoking them is part of the plan.
+        std::set<std::string> planned;
+        for (const ResourceFinding* fp : findings)
+            if (fp->resource_type == "microsoft.authorization/roleassignments")
+                planned.insert(fp->resource_id);
+        for (const ResourceFinding* fp : findings) {
+            const ResourceFinding& f = *fp;
+            if (!Serious(f) || !f.authorized_by) continue;
+            const Grant& g = *f.authorized_by;
+            if (g.assignment_id.empty() || !Quotable(g.assignment_id) ||
+                !planned.insert(g.assignment_id).second)
+                continue;
+            std::string note =
+                "# " + Safe(g.role) + L(" granted to ", " の付与先 ") +
+                Safe((EqualsIgnoreCase(g.principal_type, "Group") ? "group " : "") +
+                     g.principal_id) +
+                L(", used by ", "、使用したリソース ") + Safe(Headline(f, language)) +
+                (g.source == "evidence"
+                     ? L(" (named by the authorization evidence; its grant record is not in the "
+                         "logs)",
+                         "（承認情報による。割り当ての記録はログにありません）")
+                     : "") +
+                "\n";
+            if (EqualsIgnoreCase(g.principal_type, "Group"))
+                note +=
+                    L("# The role was granted to a group: its members are not in the activity "
+                      "log; check them in Entra ID before revoking.\n",
+                      "# ロールはグループに付与されています。メンバーはアクティビティ ログにあり"
+                      "ません。取り消す前に Entra ID で確認してください。\n");
+            revoke.push_back(note + "az role assignment delete --ids " +
+                             ShellQuote(g.assignment_id) + "\n");
         }
         t += "\n# ==== " + std::string(L("Subscription ", "サブスクリプション ")) +
              Safe(SubscriptionLabel(facts, subscription)) + " ====\n";

