@@ -54,6 +54,10 @@ struct Caller {
     std::string_view managed_identity_resource_id; // xms_mirid claim
     std::string_view ip_claim;                     // ipaddr claim (where the token was issued)
     std::string_view token_id;                     // uti claim: ties events to one token
+    // B2B guests have no upn: these name them, and idp says where their home tenant is.
+    std::string_view unique_name; // unique_name claim ("live.com#x@outlook.com" for MSA)
+    std::string_view email;       // email claim
+    std::string_view idp;         // idp claim: https://sts.windows.net/<home tenant>/ or live.com
 };
 
 // RBAC information of the call; evidence names the role assignment that granted it.

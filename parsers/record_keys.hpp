@@ -168,14 +168,24 @@ inline const TopRoute& LookupRoute(std::string_view normalized) {
 
 // Keys of the claims object (the last segment of claim URIs), normalized.
 constexpr std::pair<std::string_view, std::string_view Caller::*> kClaimNames[] = {
-    {"upn", &Caller::upn},          {"name", &Caller::name},
-    {"uniquename", &Caller::name},  {"objectidentifier", &Caller::object_id},
-    {"oid", &Caller::object_id},    {"tenantid", &Caller::token_tenant},
-    {"tid", &Caller::token_tenant}, {"appid", &Caller::app_id},
-    {"azp", &Caller::app_id},       {"appidacr", &Caller::appidacr},
-    {"azpacr", &Caller::appidacr},  {"ipaddr", &Caller::ip_claim},
-    {"idtyp", &Caller::idtyp},      {"authnmethodsreferences", &Caller::amr},
-    {"amr", &Caller::amr},          {"xmsmirid", &Caller::managed_identity_resource_id},
+    {"upn", &Caller::upn},
+    {"name", &Caller::name},
+    {"uniquename", &Caller::unique_name},
+    {"email", &Caller::email},
+    {"idp", &Caller::idp},
+    {"objectidentifier", &Caller::object_id},
+    {"oid", &Caller::object_id},
+    {"tenantid", &Caller::token_tenant},
+    {"tid", &Caller::token_tenant},
+    {"appid", &Caller::app_id},
+    {"azp", &Caller::app_id},
+    {"appidacr", &Caller::appidacr},
+    {"azpacr", &Caller::appidacr},
+    {"ipaddr", &Caller::ip_claim},
+    {"idtyp", &Caller::idtyp},
+    {"authnmethodsreferences", &Caller::amr},
+    {"amr", &Caller::amr},
+    {"xmsmirid", &Caller::managed_identity_resource_id},
     {"uti", &Caller::token_id},
 };
 constexpr RouteTable kClaimRoutes(kClaimNames);

@@ -232,8 +232,9 @@ class Analyzer {
         if (!p) return;
         // Every field, length-prefixed: texts from the logs may hold any byte.
         std::string key;
-        for (const std::string* field : {&p->name, &p->type, &p->object_id, &p->app_id,
-                                         &p->tenant_id, &p->ip, &p->ip_claim, &p->credential})
+        for (const std::string* field :
+             {&p->name, &p->type, &p->object_id, &p->app_id, &p->tenant_id, &p->ip, &p->ip_claim,
+              &p->credential, &p->home_tenant})
             PutText(key, *field);
         key += static_cast<char>('0' + static_cast<int>(p->mfa));
         key += p->foreign_tenant ? 'f' : '-';

@@ -69,6 +69,9 @@ struct RetainedIdentity {
     Tristate mfa = Tristate::kUnknown;
     std::string_view managed_identity_resource_id;
     std::string_view ip_claim;
+    std::string_view unique_name;
+    std::string_view email;
+    std::string_view idp;
 };
 
 // Facts read from the request/response bodies in the parallel stage (first non-empty of
@@ -193,7 +196,8 @@ struct Principal {
     std::string ip;
     std::string ip_claim; // the ipaddr claim, when it differs from ip
     Tristate mfa = Tristate::kUnknown;
-    bool foreign_tenant = false; // token tenant differs from the resource's tenant
+    bool foreign_tenant = false; // token tenant differs from the resource's, or a B2B guest
+    std::string home_tenant;     // a guest's home tenant (from idp): GUID, or "live.com" (MSA)
     std::string credential;      // public-client | secret | certificate (appidacr), apps only
 };
 

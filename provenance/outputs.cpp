@@ -25,6 +25,7 @@ void AppendPrincipal(std::string& out, const Principal& p) {
     if (!p.ip_claim.empty()) j.Str("ip_claim", p.ip_claim);
     j.Raw("mfa", MfaJson(p.mfa));
     j.Raw("foreign_tenant", p.foreign_tenant ? "true" : "false");
+    if (!p.home_tenant.empty()) j.Str("home_tenant", p.home_tenant);
     if (!p.credential.empty()) j.Str("credential", p.credential);
     j.Close();
 }

@@ -12,7 +12,12 @@ std::string DescribePrincipal(const Principal& p) {
     std::string out = p.name.empty() ? "an unknown caller" : p.name;
     if (p.type == "service_principal" || p.type == "managed_identity" || p.type == "application")
         out += " (" + PrincipalTypeLabel(p.type) + ")";
-    if (p.foreign_tenant)
+    if (!p.home_tenant.empty())
+        out += " (guest from " +
+               (p.home_tenant == "live.com" ? std::string("a Microsoft account")
+                                            : "home tenant " + p.home_tenant) +
+               ")";
+    else if (p.foreign_tenant)
         out +=
             p.tenant_id.empty() ? " from a foreign tenant" : " from foreign tenant " + p.tenant_id;
     return out;

@@ -15,6 +15,7 @@ namespace minetrace {
 std::string PrincipalTypeLabel(std::string_view type);
 
 // "name", "name (service principal)", "name (managed identity)", "name (application)", then
+// " (guest from home tenant H)" / " (guest from a Microsoft account)" for a B2B guest, else
 // " from foreign tenant T" when the token's tenant is not the resource's; "an unknown caller"
 // for a principal without a name.
 std::string DescribePrincipal(const Principal& principal);

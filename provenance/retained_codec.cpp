@@ -24,7 +24,7 @@ struct FixedPart {
     std::array<uint8_t, 32> sha256;
 };
 
-constexpr size_t kTextCount = 19 + 10 + 14 + 6;
+constexpr size_t kTextCount = 19 + 13 + 14 + 6;
 // Where the caller's object id is among them (see TextFields).
 constexpr size_t kObjectIdText = 21;
 
@@ -61,6 +61,9 @@ auto TextFields(Event& e, Identity& who, Facts& f, Partner& pc) {
                                                                 &who.idtyp,
                                                                 &who.managed_identity_resource_id,
                                                                 &who.ip_claim,
+                                                                &who.unique_name,
+                                                                &who.email,
+                                                                &who.idp,
                                                                 &f.location,
                                                                 &f.vm_size,
                                                                 &f.priority,

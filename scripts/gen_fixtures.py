@@ -1403,6 +1403,46 @@ U_LENA = Who("u-lena", "user", upn=f"lena.novak@{CUSTOMER_DOMAIN}", given="Lena"
              oid=gid("oid", "lena"), appid=AZURE_CLI_APP, appidacr="0", amr="pwd",
              ip=IP_ATTACKER_USER, role_def=CONTRIBUTOR, ra_scope=f"/subscriptions/{S1}",
              ra_id=gid("role-assignment", "lena-contrib"))
+class Guest(Who):
+    """A B2B guest: a user of another tenant invited into this one. Its token is issued by this
+    tenant (tid) but names the home tenant in idp, and carries no upn: unique_name, email and
+    name identify it. The `caller` field holds its object id."""
+
+    def __init__(self, key, *, home, mail, **kw):
+        super().__init__(key, "user", upn=None, **kw)
+        self.home, self.mail = home, mail
+
+    @property
+    def caller(self):
+        return self.oid
+
+    def claims(self, t):
+        c = super().claims(t)
+        for k in ("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn",
+                  "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"):
+            c.pop(k, None)
+        c["unique_name"] = self.mail
+        c["email"] = self.mail
+        c["idp"] = f"https://sts.windows.net/{self.home}/"
+        return c
+
+    def evidence(self):
+        e = super().evidence()
+        e["principalType"] = "User"
+        return e
+
+    def expected(self):
+        e = super().expected()
+        e.update({"name": self.mail, "type": "user", "foreign_tenant": True,
+                  "home_tenant": self.home})
+        return e
+
+
+GUEST_HOME = gid("tenant", "contoso-partners")
+G_ANA = Guest("g-ana", home=GUEST_HOME, mail="ana.silva@contoso-partners.com", given="Ana",
+              surname="Silva", oid=gid("oid", "guest-ana"), appid=AZURE_PORTAL_APP,
+              appidacr="2", amr="pwd", ip="203.0.113.77", role_def=CONTRIBUTOR,
+              ra_scope=f"/subscriptions/{S1}", ra_id=gid("role-assignment", "ana-contrib"))
 GROUP_RENDER_OPS = gid("oid", "group-render-ops")
 RA_GROUP = gid("role-assignment", "render-ops-contrib")
 U_LENA_VIA_GROUP = Who("u-lena", "user", upn=U_LENA.upn, given="Lena", surname="Novak",
@@ -1421,7 +1461,8 @@ def write_estate_story():
     Spot GPU VM. Only the extension and the new VM are creations; the rest existed before the
     logs. The user's rights: for the new VM her own Contributor assignment, known only from
     the calls' authorization evidence; for the farm the render-ops group's assignment, of which
-    the logs keep only the Start. Returns the expectations (expected.json)."""
+    the logs keep only the Start. A guest from a partner tenant creates one GPU VM of her own.
+    Returns the expectations (expected.json)."""
     rg = "rg-render-prod"
     vms = {n: res_id(S1, rg, f"Microsoft.Compute/virtualMachines/{n}")
            for n in ("render-01", "render-02", "render-03")}
@@ -1506,6 +1547,15 @@ def write_estate_story():
                  "role": "Contributor", "principal_id": U_LENA.oid, "principal_type": "User",
                  "scope": f"/subscriptions/{S1}", "name": None, "at": None}
 
+    # 2026-11-17: a guest contractor (another tenant's user) creates a GPU VM through the portal.
+    nic5 = res_id(S1, rg, "Microsoft.Network/networkInterfaces/render-05-nic")
+    vm5 = res_id(S1, rg, "Microsoft.Compute/virtualMachines/render-05")
+    t5 = at("2026-11-17T10:41:09.228")
+    vm5_req = vm_request("westeurope", "Standard_NV36ads_A10_v5", nic5, image=IMG_UBUNTU)
+    guest_vm = operation("estate-guest-vm", G_ANA, vm5, "Microsoft.Compute/virtualMachines/write",
+                         t5, ASYNC_CREATE(1_320, 128_004), req=vm5_req,
+                         resp=vm_response(vm5, vm5_req, plus_ms(t5, 1_300)))
+
     def existing(rid, severity, act_op, **more):
         sub, rgn, _, rtype, name = rid_info(rid)
         return {"resource_id": rid.lower(), "resource_type": rtype.lower(), "name": name,
@@ -1515,11 +1565,11 @@ def write_estate_story():
                 "act": act_op["op"].lower(), "acted_at": rfc_us(act_op["start"]),
                 "contain": "stop, never delete", **more}
 
-    def created(op, severity, evidence, **more):
+    def created(op, severity, evidence, who=U_LENA, **more):
         sub, rgn, _, rtype, name = rid_info(op["rid"])
         return {"resource_id": op["rid"].lower(), "resource_type": rtype.lower(), "name": name,
                 "status": "created", "pre_existing": False, "severity": severity,
-                "created_at": rfc_us(op["start"]), "created_by": U_LENA.expected(),
+                "created_at": rfc_us(op["start"]), "created_by": who.expected(),
                 "creation_evidence": evidence, "actor": None, **more}
 
     return {
@@ -1536,6 +1586,9 @@ def write_estate_story():
                                                 "by": U_LENA.upn, "at": rfc_us(scale["start"])}},
                      details={"capacity": "200"}),
             created(new_vm, "high", "answered 201 Created", authorized_by=own_grant),
+            # A guest's GPU VM with no preparation: medium (a principal of another tenant),
+            # named by its unique_name, never by the portal's app id.
+            created(guest_vm, "medium", "answered 201 Created", who=G_ANA),
         ],
         # The shapes that carry identity.authorization.evidence (REST and SDK EventData do not:
         # there no grant can be tied to the caller, and authorized_by is null).
