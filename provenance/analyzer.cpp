@@ -53,8 +53,15 @@ void Analyzer::RateResources() {
     });
     for (const auto& [id, f] : findings_)
         if (const Principal* who = f.responsible();
-            f.severity == Severity::kHigh && who && !who->object_id.empty())
+            f.severity == Severity::kHigh && who && !who->object_id.empty()) {
             suspects_.insert(who->object_id);
+            const int64_t at = f.responsible_at_us();
+            auto [window, fresh] = suspect_windows_.try_emplace(who->object_id, at, at);
+            if (!fresh) {
+                window->second.first = std::min(window->second.first, at);
+                window->second.second = std::max(window->second.second, at);
+            }
+        }
     for (auto& [id, f] : findings_) Implicate(f);
 }
 
@@ -84,7 +91,9 @@ void Analyzer::TraceSuspects() {
                     // or, where the log shows no creation, did its decisive act.
                     std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops);
                     const Principal* who = f ? f->responsible() : nullptr;
-                    if (!who || who->object_id.empty() || !suspects_.count(who->object_id)) return;
+                    if (!who || who->object_id.empty() || !suspects_.count(who->object_id) ||
+                        !InIncidentWindow(who->object_id, f->responsible_at_us()))
+                        return;
                     AttachPreparation(*f);
                     Rate(*f, group.ops);
                     Implicate(*f);
@@ -99,8 +108,9 @@ void Analyzer::TraceSuspects() {
                     if (op->has_signal(signal_kind::kQuotaIncrease) ||
                         op->has_signal(signal_kind::kRpRegistration))
                         continue;
-                    bool suspect_creator =
-                        !req.who().object_id.empty() && suspects_.count(req.who().object_id) > 0;
+                    bool suspect_creator = !req.who().object_id.empty() &&
+                                           suspects_.count(req.who().object_id) > 0 &&
+                                           InIncidentWindow(req.who().object_id, op->request_us);
                     const Grant* enabling = nullptr;
                     if (auto it = grants_by_operation_.find(op->events.front()->sequence);
                         it != grants_by_operation_.end() &&

@@ -241,6 +241,15 @@ class Analyzer {
         p = shared_principals_.try_emplace(std::move(key), p).first->second;
     }
     std::set<std::string, std::less<>> suspects_; // object ids behind high findings
+    // Each suspect's incident window: from its first high finding's act minus the preparation
+    // window to its last plus a day. Only what it did inside is drawn in (supporting resources,
+    // implicated compute), not every resource a busy automation identity ever touched.
+    std::map<std::string, std::pair<int64_t, int64_t>, std::less<>> suspect_windows_;
+    bool InIncidentWindow(std::string_view object_id, int64_t at_us) const {
+        auto it = suspect_windows_.find(object_id);
+        return it != suspect_windows_.end() && at_us >= it->second.first - kPreparationWindow &&
+               at_us <= it->second.second + kMicrosPerDay;
+    }
 };
 
 // What contains a resource and must have been created before it: its parent resource, else (a

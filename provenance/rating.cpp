@@ -56,7 +56,7 @@ void Analyzer::Rate(ResourceFinding& f, const std::vector<std::unique_ptr<Operat
 void Analyzer::Implicate(ResourceFinding& f) const {
     const Principal* who = f.responsible();
     if (f.severity != Severity::kLow || !who) return;
-    if (suspects_.count(who->object_id))
+    if (suspects_.count(who->object_id) && InIncidentWindow(who->object_id, f.responsible_at_us()))
         minetrace::Implicate(f.severity, f.reasons, *who, f.created_by != nullptr);
 }
 

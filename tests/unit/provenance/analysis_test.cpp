@@ -142,6 +142,8 @@ TEST_CASE("Analysis: ordinary compute is dropped unless its creator is implicate
                         "westeurope", automation);
     // The miner's principal: an ordinary VM first, then a miner extension on another VM.
     log += CreateVm("2026-10-02", 60, "vm-plain-miner", "Standard_D2s_v5", "eastus", miner);
+    // Two months earlier, outside the incident window: routine work of the same identity.
+    log += CreateVm("2026-08-01", 60, "vm-old-work", "Standard_D2s_v5", "eastus", miner);
     log += CreateVm("2026-10-02", 70, "vm-target", "Standard_D4s_v5", "eastus", miner);
     const std::string ext = "MICROSOFT.COMPUTE/VIRTUALMACHINES/VM-TARGET/EXTENSIONS/CUSTOMSCRIPT";
     const std::string ext_op = "MICROSOFT.COMPUTE/VIRTUALMACHINES/EXTENSIONS/WRITE";
@@ -182,6 +184,9 @@ TEST_CASE("Analysis: ordinary compute is dropped unless its creator is implicate
     CHECK(found["vm-plain-miner"].find("\"severity\": \"medium\"") != std::string::npos);
     CHECK(found["vm-plain-miner"].find("who is behind high-severity resources") !=
           std::string::npos);
+    // Only what the principal did around the incident is drawn in (the window: its first high
+    // act minus the preparation window to its last plus a day).
+    CHECK(found.count("vm-old-work") == 0);
     // The VM the miner was installed on is high, as is the extension.
     REQUIRE(found.count("vm-target"));
     CHECK(found["vm-target"].find("\"severity\": \"high\"") != std::string::npos);
