@@ -23,6 +23,7 @@ void Analyzer::CollectIndexes() {
         std::string miner_parent;
         MinerInstall install;
         std::optional<WriteEntry> writes; // the group's entry of the creation index
+        std::optional<GroupDeletion> group_deletion;
     };
     ForEachGroups([&](std::vector<ResourceGroup>& groups) {
         std::vector<Found> found(groups.size());
@@ -72,6 +73,11 @@ void Analyzer::CollectIndexes() {
                     out.deployments.emplace_back(op->correlation_id, OperationOrder::Of(*op));
             }
             if (group.key.empty()) return;
+            for (const auto& op : group.ops)
+                if (op->request && !out.group_deletion && op->final_phase != Phase::kFailed &&
+                    op->operation == "microsoft.resources/subscriptions/resourcegroups/delete")
+                    out.group_deletion =
+                        GroupDeletion{op->request_us, op->completion_us, PrincipalOf(*op->request)};
             const Lifecycle life = LifecycleOf(group.ops);
             if (life.first_write) {
                 WriteEntry entry;
@@ -113,6 +119,8 @@ void Analyzer::CollectIndexes() {
         for (uint32_t r = 0; r < regions_.size(); ++r) region_ids.emplace(regions_[r], r);
         for (size_t g = 0; g < found.size(); ++g) {
             Found& out = found[g];
+            if (out.group_deletion)
+                group_deletions_.try_emplace(std::string(groups[g].key), *out.group_deletion);
             if (out.writes) {
                 out.writes->correlation_id = index_texts_.Store(out.writes->correlation_id);
                 writes_.emplace(index_texts_.Store(groups[g].key), *out.writes);

@@ -217,6 +217,13 @@ class Analyzer {
         CreationContext context = CreationContext::kNone;
     };
     std::unordered_map<std::string_view, WriteEntry> writes_;
+    // Resource group deletions that did not fail, by the group's lowercased id: the first one.
+    struct GroupDeletion {
+        int64_t request_us = 0;
+        int64_t completion_us = -1;
+        Principal by;
+    };
+    std::map<std::string, GroupDeletion, std::less<>> group_deletions_;
     void ResolveCreations();
     CreationContext ContextOf(std::string_view resource) const {
         auto it = writes_.find(resource);

@@ -131,6 +131,22 @@ Analyzer::BuildFinding(std::string_view resource,
         f.deletion_completed_at_us = deletion->completion_us;
         f.deleted_by = std::make_shared<const Principal>(PrincipalOf(*deletion->request));
     }
+    // Deleted with its resource group, when the group's deletion came after what the log shows
+    // of it.
+    if (f.deleted_at_us < 0 && f.status != "failed") {
+        std::string_view id = resource;
+        size_t providers = id.find("/providers/");
+        if (providers != std::string_view::npos)
+            if (auto it = group_deletions_.find(id.substr(0, providers));
+                it != group_deletions_.end() &&
+                it->second.request_us >= (creation ? creation->request_us : f.first_seen_us)) {
+                f.status = "deleted";
+                f.deleted_at_us = it->second.request_us;
+                f.deletion_completed_at_us = it->second.completion_us;
+                f.deleted_by = std::make_shared<const Principal>(it->second.by);
+                f.deleted_by_parent = it->first;
+            }
+    }
     // Details from the creating operation's bodies (request on Start, model on Accept); the size
     // fields then follow every later write (AddChanges).
     if (life.origin)

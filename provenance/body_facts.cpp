@@ -33,6 +33,24 @@ void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v,
         {kGrantRoleDefinitionId, {"properties", "roledefinitionid"}},
         {kGrantScope, {"properties", "scope"}},
     };
+    // Compute whose size and count sit elsewhere: Azure ML computes nest their own properties
+    // ({properties: {properties: {vmSize, vmPriority, scaleSettings}}}); AKS pools name count,
+    // vmSize and scaleSetPriority (alone, or as the cluster's agentPoolProfiles[]). Read only for
+    // those types, so no other body's `count` becomes a capacity.
+    static const Lookup kMachineLearning[] = {
+        {kVmSize, {"properties", "properties", "vmsize"}},
+        {kPriority, {"properties", "properties", "vmpriority"}},
+        {kCapacity, {"properties", "properties", "scalesettings", "maxnodecount"}},
+    };
+    static const Lookup kKubernetes[] = {
+        {kVmSize, {"properties", "agentpoolprofiles", "vmsize"}},
+        {kPriority, {"properties", "scalesetpriority"}},
+        {kPriority, {"properties", "agentpoolprofiles", "scalesetpriority"}},
+        {kCapacity, {"properties", "count"}},
+        {kCapacity, {"properties", "agentpoolprofiles", "count"}},
+    };
+    const bool machine_learning = e.resource_type.starts_with("microsoft.machinelearningservices/");
+    const bool kubernetes = e.resource_type.starts_with("microsoft.containerservice/");
     static constexpr std::string_view kAnywhere[] = {"targetdedicatednodes",
                                                      "targetlowprioritynodes", "image"};
     BodyReader& reader = scratch.reader;
@@ -47,6 +65,10 @@ void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v,
         if (text.empty()) continue;
         auto body = reader.Parse(text);
         if (!body) continue;
+        if (machine_learning)
+            for (const Lookup& l : kMachineLearning) look(*body, l);
+        if (kubernetes)
+            for (const Lookup& l : kKubernetes) look(*body, l);
         for (const Lookup& l : kLookups) look(*body, l);
         std::string* const anywhere[] = {&v[kTargetDedicatedNodes], &v[kTargetLowPriorityNodes],
                                          &v[kImage]};

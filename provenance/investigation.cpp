@@ -36,8 +36,10 @@ bool ShouldKeep(const Event& e, bool matched) {
     // Power actions and reads are not kept.
     std::string_view verb = e.operation.substr(e.operation.rfind('/') + 1);
     if (IsComputeType(e.resource_type) && (verb == "write" || verb == "delete")) return true;
+    // Resource group deletes: they delete everything in the group (deleted_by_parent).
     return e.operation == "microsoft.resources/deployments/write" ||
-           e.operation == "microsoft.authorization/roleassignments/write";
+           e.operation == "microsoft.authorization/roleassignments/write" ||
+           e.operation == "microsoft.resources/subscriptions/resourcegroups/delete";
 }
 
 // Appends the byte form of kept record `e` (retained_codec.hpp): views into the batch and

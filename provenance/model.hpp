@@ -310,6 +310,8 @@ struct ResourceFinding {
     int64_t deleted_at_us = -1;
     int64_t deletion_completed_at_us = -1;
     std::shared_ptr<const Principal> deleted_by;
+    // Deleted with its resource group: the group's id (the deletion fields are the group's).
+    std::string deleted_by_parent;
     std::string parent;
     std::map<std::string, std::string> details; // location, vm_size, priority, capacity, ...
     std::vector<Precursor> preparation;

@@ -100,6 +100,7 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
             AppendPrincipal(out, *f.deleted_by);
         else
             out += "null";
+        j.Str("deleted_by_parent", f.deleted_by_parent);
         j.Str("parent", f.parent);
         j.Key("details");
         {

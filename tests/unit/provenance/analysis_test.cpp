@@ -34,8 +34,11 @@ std::string Record(const std::string& time, const std::string& resource_path,
                    const std::string& operation, const std::string& phase,
                    const std::string& correlation, const TestCaller& who,
                    const std::string& request_body, const std::string& status_code = "") {
-    std::string id =
-        std::string("/SUBSCRIPTIONS/") + kSub + "/RESOURCEGROUPS/RG-A/PROVIDERS/" + resource_path;
+    // A path that starts with '/' is a whole id (resource groups, subscriptions).
+    std::string id = resource_path.rfind('/', 0) == 0
+                         ? resource_path
+                         : std::string("/SUBSCRIPTIONS/") + kSub +
+                               "/RESOURCEGROUPS/RG-A/PROVIDERS/" + resource_path;
     std::string r =
         "{\"time\":\"" + time + "\",\"resourceId\":\"" + id + "\",\"operationName\":\"" +
         operation + "\",\"category\":\"Administrative\",\"resultType\":\"" + phase +
@@ -256,4 +259,35 @@ TEST_CASE("Analysis: an operation is on the timeline once, in the role of its fi
     }
     CHECK(failed_entries == 1);
     CHECK(created_entries == 1);
+}
+
+TEST_CASE("Analysis: a resource group's deletion deletes what is in it", "[provenance]") {
+    const TestCaller attacker{"aaaaaaaa-0000-4000-8000-000000000021",
+                              "11111111-0000-4000-8000-000000000021", "203.0.113.61"};
+    const TestCaller cleaner{"aaaaaaaa-0000-4000-8000-000000000022",
+                             "11111111-0000-4000-8000-000000000022", "198.51.100.62"};
+    std::string log;
+    log +=
+        CreateVm("2026-10-05", 60, "gpu-in-group", "Standard_NC24ads_A100_v4", "eastus", attacker);
+    const std::string group = std::string("/SUBSCRIPTIONS/") + kSub + "/RESOURCEGROUPS/RG-A";
+    const std::string op = "MICROSOFT.RESOURCES/SUBSCRIPTIONS/RESOURCEGROUPS/DELETE";
+    log += Record("2026-10-06T09:00:00.0000000Z", group, op, "Start",
+                  "d0000000-0000-4000-8000-000000000021", cleaner, "");
+    log += Record("2026-10-06T09:04:00.0000000Z", group, op, "Success",
+                  "d0000000-0000-4000-8000-000000000021", cleaner, "", "OK");
+    const std::string path = WriteLog("group-delete", log);
+    Result result = Investigate(path, 2);
+    std::filesystem::remove(path);
+    std::map<std::string, std::string> found = ByName(result.resources);
+    REQUIRE(found.count("gpu-in-group"));
+    const std::string& vm = found["gpu-in-group"];
+    CHECK(vm.find("\"status\": \"deleted\"") != std::string::npos);
+    CHECK(vm.find("\"deleted_at\": \"2026-10-06T09:00:00.000000Z\"") != std::string::npos);
+    CHECK(vm.find("\"deletion_completed_at\": \"2026-10-06T09:04:00.000000Z\"") !=
+          std::string::npos);
+    CHECK(vm.find("\"deleted_by_parent\": \"/subscriptions/") != std::string::npos);
+    CHECK(vm.find("/resourcegroups/rg-a\"") != std::string::npos);
+    // The group's deleter, not the VM's creator, deleted it.
+    CHECK(vm.find("\"deleted_by\": {\"name\": \"11111111-0000-4000-8000-000000000022\"") !=
+          std::string::npos);
 }

@@ -1,3 +1,5 @@
+// BodyReader paths, and the body facts the analysis reads from each compute shape.
+#include "provenance/analysis.hpp"
 #include "provenance/body.hpp"
 
 #include <catch2/catch.hpp>
@@ -96,4 +98,43 @@ TEST_CASE("BodyReader: text that is not a JSON object or array is no body", "[pr
     CHECK_FALSE(reader.Parse("\"just a string\""));
     CHECK_FALSE(reader.Parse("{\"unterminated\":"));
     CHECK(reader.Parse(" \n[1,2]"));
+}
+
+TEST_CASE("Body facts: Azure ML computes and AKS pools give size, priority and node count",
+          "[provenance]") {
+    minetrace::analysis::AnalysisScratch scratch;
+    auto facts = [&](std::string_view type, std::string_view body) {
+        minetrace::Event e;
+        e.resource_type = type;
+        e.operation = "x/write";
+        e.request_body = body;
+        std::array<std::string, minetrace::analysis::kFactCount> v;
+        minetrace::analysis::ReadBodyFacts(e, v, scratch);
+        return v;
+    };
+    using minetrace::analysis::kCapacity;
+    using minetrace::analysis::kPriority;
+    using minetrace::analysis::kVmSize;
+    auto ml = facts("microsoft.machinelearningservices/workspaces/computes",
+                    R"({"location":"eastus","properties":{"computeType":"AmlCompute",
+                        "properties":{"vmSize":"Standard_NC24ads_A100_v4","vmPriority":
+                        "LowPriority","scaleSettings":{"minNodeCount":0,"maxNodeCount":40}}}})");
+    CHECK(ml[kVmSize] == "Standard_NC24ads_A100_v4");
+    CHECK(ml[kPriority] == "LowPriority");
+    CHECK(ml[kCapacity] == "40");
+    auto pool = facts("microsoft.containerservice/managedclusters/agentpools",
+                      R"({"properties":{"count":12,"vmSize":"Standard_NC6s_v3",
+                          "scaleSetPriority":"Spot"}})");
+    CHECK(pool[kVmSize] == "Standard_NC6s_v3");
+    CHECK(pool[kPriority] == "Spot");
+    CHECK(pool[kCapacity] == "12");
+    auto cluster = facts("microsoft.containerservice/managedclusters",
+                         R"({"properties":{"agentPoolProfiles":[{"name":"gpu","count":8,
+                             "vmSize":"Standard_NC24ads_A100_v4","scaleSetPriority":"Spot"}]}})");
+    CHECK(cluster[kVmSize] == "Standard_NC24ads_A100_v4");
+    CHECK(cluster[kPriority] == "Spot");
+    CHECK(cluster[kCapacity] == "8");
+    // Another type's `properties.count` is no capacity.
+    auto other = facts("microsoft.storage/storageaccounts", R"({"properties":{"count":3}})");
+    CHECK(other[kCapacity].empty());
 }
