@@ -62,7 +62,6 @@ bool RecordParser::Impl::WalkAuthorizationObject(od::object object) {
         if (route.text == nullptr || !(a.*route.text).empty()) continue;
         if (!TrimmedText(value, a.*route.text)) return false;
     }
-    fields.authorization_done = true;
     return true;
 }
 

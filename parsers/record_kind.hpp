@@ -80,7 +80,6 @@ struct RawFields {
     bool has_cost_column = false;
     bool has_wrapper_array = false;
     bool claims_done = false;
-    bool authorization_done = false;
     bool properties_done = false;
     bool http_done = false;
 };

@@ -30,6 +30,14 @@ void AppendPrincipal(std::string& out, const Principal& p) {
     j.Close();
 }
 
+// A principal, or null where there is none.
+void AppendPrincipalOrNull(std::string& out, const Principal* p) {
+    if (p)
+        AppendPrincipal(out, *p);
+    else
+        out += "null";
+}
+
 void AppendEvidence(std::string& out, const EvidenceRef& e) {
     Json j(out);
     j.Str("file", e.file).Int("line", e.line).Int("offset", e.offset).Int("length", e.length);
@@ -61,18 +69,12 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
         j.StrArray("content_unavailable", f.content_unavailable);
         j.Time("created_at", f.created_at_us).Time("completed_at", f.completed_at_us);
         j.Key("created_by");
-        if (f.created_by)
-            AppendPrincipal(out, *f.created_by);
-        else
-            out += "null";
+        AppendPrincipalOrNull(out, f.created_by.get());
         j.Str("creation_evidence", f.creation_evidence);
         j.Raw("pre_existing", f.pre_existing ? "true" : "false");
         j.Time("first_seen", f.first_seen_us);
         j.Key("actor");
-        if (f.actor)
-            AppendPrincipal(out, *f.actor);
-        else
-            out += "null";
+        AppendPrincipalOrNull(out, f.actor.get());
         j.Time("acted_at", f.acted_at_us).Str("act", f.act);
         j.Str("correlation_id", f.correlation_id).Str("deployment", f.deployment);
         j.Key("authorized_by");
@@ -96,10 +98,7 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
         j.Time("deleted_at", f.deleted_at_us)
             .Time("deletion_completed_at", f.deletion_completed_at_us);
         j.Key("deleted_by");
-        if (f.deleted_by)
-            AppendPrincipal(out, *f.deleted_by);
-        else
-            out += "null";
+        AppendPrincipalOrNull(out, f.deleted_by.get());
         j.Str("deleted_by_parent", f.deleted_by_parent);
         j.Str("parent", f.parent);
         j.Key("details");
@@ -128,10 +127,7 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
             Json cj(out);
             cj.Str("kind", c.kind).Str("operation", c.operation).Time("at", c.at_us);
             cj.Key("by");
-            if (c.by)
-                AppendPrincipal(out, *c.by);
-            else
-                out += "null";
+            AppendPrincipalOrNull(out, c.by.get());
             cj.Str("status_code", c.status_code);
             cj.Key("fields");
             {
