@@ -8,11 +8,17 @@ namespace minetrace {
 
 // `text` cut to at most `limit` bytes on a UTF-8 character boundary, with " [...]" appended when
 // it was cut.
-inline std::string CutUtf8(std::string_view text, size_t limit) {
-    if (text.size() <= limit) return std::string(text);
+// The longest prefix of `text` of at most `limit` bytes that ends on a character boundary.
+inline std::string_view Utf8Prefix(std::string_view text, size_t limit) {
+    if (text.size() <= limit) return text;
     size_t cut = limit;
     while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return std::string(text.substr(0, cut)) + " [...]";
+    return text.substr(0, cut);
+}
+
+inline std::string CutUtf8(std::string_view text, size_t limit) {
+    if (text.size() <= limit) return std::string(text);
+    return std::string(Utf8Prefix(text, limit)) + " [...]";
 }
 
 // The code points of `text`: every byte that is not a continuation byte.

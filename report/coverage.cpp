@@ -2,6 +2,7 @@
 
 #include "core/arm_id.hpp"
 #include "core/ascii.hpp"
+#include "core/utf8.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -100,12 +101,7 @@ void CoverageCollector::SetName(std::string_view subscription_id, std::string_vi
                                 int64_t at_us) {
     if (!IsGuidLike(subscription_id) || name.empty()) return;
     std::string id = Lower(subscription_id);
-    if (name.size() > kMaxNameBytes) {
-        size_t cut = kMaxNameBytes;
-        // Cut on a UTF-8 character boundary.
-        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
-        name = name.substr(0, cut);
-    }
+    name = Utf8Prefix(name, kMaxNameBytes);
     auto it = names_.find(id);
     if (it == names_.end()) {
         if (names_.size() >= kMaxNames) return;
