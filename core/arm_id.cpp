@@ -99,4 +99,17 @@ std::string ShortResourceType(std::string_view type) {
     return std::string(slash == std::string_view::npos ? type : type.substr(slash + 1));
 }
 
+std::string ResourceTypeOf(std::string_view id) {
+    const ArmIdParts parts = ParseArmId(id);
+    if (parts.provider_namespace.empty()) return "";
+    std::string type(parts.provider_namespace);
+    for (size_t i = 0; i < parts.type_count; ++i) {
+        type += '/';
+        type += parts.types[i];
+    }
+    for (char& c : type)
+        c = AsciiLower(c);
+    return type;
+}
+
 } // namespace minetrace

@@ -43,6 +43,10 @@ ArmIdParts ParseArmId(std::string_view id);
 bool IsGuidLike(std::string_view text);
 
 // Resource types.
+// The lowercased type an id names: "/subscriptions/s/resourceGroups/g/providers/Microsoft.Compute/
+// virtualMachines/vm" -> "microsoft.compute/virtualmachines"; "" when it names no provider.
+std::string ResourceTypeOf(std::string_view id);
+
 // "microsoft.compute/virtualmachines" -> "virtualmachines": a resource type without its
 // provider namespace, for one-line messages.
 std::string ShortResourceType(std::string_view type);

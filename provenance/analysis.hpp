@@ -34,6 +34,7 @@ enum Fact : size_t {
     kGrantPrincipalType,
     kGrantRoleDefinitionId,
     kGrantScope,
+    kChangeTicket,
     kFactCount
 };
 
@@ -52,7 +53,8 @@ template <typename Facts> auto& FactField(Facts& r, Fact fact) {
                                                 &r.grant_principal_id,
                                                 &r.grant_principal_type,
                                                 &r.grant_role_definition_id,
-                                                &r.grant_scope};
+                                                &r.grant_scope,
+                                                &r.change_ticket};
     return *fields[fact];
 }
 

@@ -19,6 +19,8 @@ void Analyzer::CollectIndexes() {
         std::vector<std::pair<Grant, OperationOrder>> grants;
         std::vector<std::pair<std::string_view, OperationOrder>> deployments; // correlation id
         std::string sweep_principal;                                          // empty if none
+        std::string compute_key; // principal|type of its creation, empty if none
+        int64_t compute_at_us = -1;
         std::pair<int64_t, std::string> creation;
         std::string miner_parent;
         MinerInstall install;
@@ -62,6 +64,9 @@ void Analyzer::CollectIndexes() {
                         grant.scope = AsciiLowerCopy(e->fact().grant_scope);
                         break;
                     }
+                    for (const RetainedEvent* e : op->events)
+                        if (grant.change_ticket.empty())
+                            grant.change_ticket = e->fact().change_ticket;
                     if (!grant.principal_id.empty()) {
                         std::string_view name = BuiltInRoleName(grant.role_definition_id);
                         grant.role = name.empty() ? grant.role_definition_id : std::string(name);
@@ -90,6 +95,13 @@ void Analyzer::CollectIndexes() {
             // Only compute of the swept types and extensions or run commands feed the indexes.
             if (!IsRelevant(group.ops)) return;
             std::string_view type = group.ops.front()->resource_type;
+            // Who creates compute of this type when, for the weekly repetition of a pipeline.
+            if (const Operation* made = life.creation ? life.creation : life.first_write;
+                IsComputeType(type) && made && made->request && made->request_us >= 0) {
+                Principal creator = PrincipalOf(*made->request);
+                out.compute_key = creator.object_id + "|" + creator.name + "|" + std::string(type);
+                out.compute_at_us = made->request_us;
+            }
             if (!IsSweptType(type) && !IsExtensionOrRunCommand(type)) return;
             // Where the principal wrote compute (its creation, else its first write): regions
             // swept in a day count either way.
@@ -147,6 +159,8 @@ void Analyzer::CollectIndexes() {
                 if (inserted) regions_.push_back(out.creation.second);
                 compute_regions_[out.sweep_principal].emplace_back(out.creation.first, it->second);
             }
+            if (!out.compute_key.empty())
+                compute_creations_[out.compute_key].push_back(out.compute_at_us);
             if (!out.miner_parent.empty()) {
                 auto [it, fresh] = miner_parents_.try_emplace(out.miner_parent, out.install);
                 if (!fresh && out.install.at_us < it->second.at_us) it->second = out.install;
@@ -159,6 +173,7 @@ void Analyzer::CollectIndexes() {
                   [](const PrecursorEntry& a, const PrecursorEntry& b) { return a.at < b.at; });
     for (auto& [principal, creations] : compute_regions_)
         std::sort(creations.begin(), creations.end());
+    for (auto& [key, creations] : compute_creations_) std::sort(creations.begin(), creations.end());
     // Grants in operation order: the latest grant before a creation wins, the first one of an
     // assignment id is the one named by evidence.
     std::sort(grants_.begin(), grants_.end(),

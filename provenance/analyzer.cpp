@@ -205,6 +205,7 @@ InvestigationResult Analyzer::Run() {
     CollectIndexes();
     RateResources();
     TraceSuspects();
+    LinkIdentityHosts();
     ReportFindings();
     Finish();
     BuildSubscriptions();

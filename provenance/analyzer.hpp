@@ -11,6 +11,7 @@
 #include "provenance/model.hpp"
 #include "provenance/operation_folding.hpp"
 #include "provenance/retained_store.hpp"
+#include "provenance/severity.hpp"
 
 #include <functional>
 #include <map>
@@ -75,6 +76,11 @@ class Analyzer {
 
     InvestigationResult Run();
 
+    // When `principal` (a PrincipalKey) first used address `ip` in the input, -1 if unknown.
+    // Called from the analysis's parallel passes: it must be safe to call concurrently.
+    using AddressHistory = std::function<int64_t(std::string_view principal, std::string_view ip)>;
+    void SetAddressHistory(AddressHistory history) { address_history_ = std::move(history); }
+
   private:
     // Visits the store's groups chunk by chunk, decoded and folded.
     // `select` skips groups by key before they are read; `wanted` skips groups by their records
@@ -86,6 +92,7 @@ class Analyzer {
     void RateResources();
     void Implicate(ResourceFinding& f) const;
     void TraceSuspects();
+    void LinkIdentityHosts();
     void ReportFindings();
     void Finish();
     void ForEachPartnerRecord(const std::function<void(const RetainedEvent*)>& visit);
@@ -142,6 +149,7 @@ class Analyzer {
         set("image", e.image);
         set("publisher", e.publisher);
         set("extension_type", e.extension_type);
+        set("change_ticket", e.change_ticket);
     }
     // The evidence of a reported finding: the records of its operations, at most kMaxEvidence;
     // distinct records only, except for supporting resources.
@@ -196,6 +204,11 @@ class Analyzer {
     // Per principal (object id|name): when and where it created compute, for region sweeps;
     // regions are indexes into regions_.
     std::map<std::string, std::vector<std::pair<int64_t, uint32_t>>> compute_regions_;
+    // Per principal and type (object id|name|type): when it created (else first wrote) compute,
+    // sorted; for the weekly repetition that marks a pipeline (WeighGrant).
+    std::map<std::string, std::vector<int64_t>, std::less<>> compute_creations_;
+    AddressHistory address_history_;
+    GrantContext WeighGrant(const ResourceFinding& f) const;
     std::vector<std::string> regions_;
     // Resources a miner was installed on, with who installed it first, when and how: the actor
     // of a parent that existed before the logs.
@@ -241,7 +254,7 @@ class Analyzer {
         std::string key;
         for (const std::string* field :
              {&p->name, &p->type, &p->object_id, &p->app_id, &p->tenant_id, &p->ip, &p->ip_claim,
-              &p->credential, &p->home_tenant})
+              &p->credential, &p->home_tenant, &p->identity_resource})
             PutText(key, *field);
         key += static_cast<char>('0' + static_cast<int>(p->mfa));
         key += p->foreign_tenant ? 'f' : '-';

@@ -3,7 +3,57 @@
 #include "provenance/analysis.hpp"
 #include "provenance/body.hpp"
 
+#include <algorithm>
+
 namespace minetrace::analysis {
+
+namespace {
+
+bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAsciiLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+// The first ticket-like token of a text: 2 to 8 letters, an optional '-' or '_', then 3 or more
+// digits, standing alone ("approved under CHG0041234" -> "CHG0041234"); "" if none.
+std::string_view TicketToken(std::string_view text) {
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (!IsAsciiLetter(text[i]) || (i > 0 && (IsAsciiLetter(text[i - 1]) ||
+                                                  IsAsciiDigit(text[i - 1]))))
+            continue;
+        size_t j = i;
+        while (j < text.size() && IsAsciiLetter(text[j])) ++j;
+        if (j - i < 2 || j - i > 8) continue;
+        size_t digits = j + (j < text.size() && (text[j] == '-' || text[j] == '_'));
+        size_t end = digits;
+        while (end < text.size() && IsAsciiDigit(text[end])) ++end;
+        if (end - digits < 3 || (end < text.size() && (IsAsciiLetter(text[end]) ||
+                                                       IsAsciiDigit(text[end]))))
+            continue;
+        return text.substr(i, end - i);
+    }
+    return {};
+}
+
+// A change ticket the body names (RetainedFacts::change_ticket); `found` is scratch.
+void ReadChangeTicket(const Event& e, simdjson::dom::element body, std::string& out,
+                      std::string& found) {
+    static constexpr std::string_view kTagKeys[] = {
+        "change", "changeticket", "change_ticket", "change-ticket", "changerequest",
+        "change_request", "change-request", "ticket", "cr", "rfc"};
+    for (std::string_view key : kTagKeys) {
+        const std::string_view path[] = {"tags", key};
+        if (!BodyReader::Find(body, path, found)) continue;
+        // A ticket has a number; "none" or "n/a" is no ticket.
+        if (std::none_of(found.begin(), found.end(), IsAsciiDigit)) continue;
+        out.assign(found, 0, std::min<size_t>(found.size(), 64));
+        return;
+    }
+    if (e.operation != "microsoft.authorization/roleassignments/write") return;
+    const std::string_view path[] = {"properties", "description"};
+    if (!BodyReader::Find(body, path, found)) return;
+    out = TicketToken(found);
+}
+
+} // namespace
 
 // See analysis.hpp. In steady state it allocates only for values longer than `v`'s strings have
 // held before.
@@ -77,6 +127,13 @@ void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v,
             text.data() == e.request_body.data())
             for (const Lookup& l : kGrantLookups) look(*body, l);
     }
+    if (v[kChangeTicket].empty())
+        for (std::string_view text : {e.request_body, e.response_body}) {
+            if (text.empty()) continue;
+            auto body = reader.Parse(text);
+            if (body) ReadChangeTicket(e, *body, v[kChangeTicket], found);
+            if (!v[kChangeTicket].empty()) break;
+        }
     AsciiLowerInPlace(v[kLocation]);
     AsciiLowerInPlace(v[kGrantPrincipalId]);
     // The role's GUID: the last segment of its id, cut in place.

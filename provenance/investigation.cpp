@@ -127,7 +127,8 @@ struct Investigation::Notes : BatchNotes {
         int64_t last_us = INT64_MIN;
         uint64_t events = 0;
         uint64_t failures = 0;
-        boost::container::small_vector<std::string_view, 2> ips; // distinct, first-seen order
+        // distinct, first-seen order; each with its earliest time in the batch
+        boost::container::small_vector<std::pair<std::string_view, int64_t>, 2> ips;
     };
     std::vector<uint32_t> keep;   // event indexes
     std::string encoded;          // the kept records, back to back
@@ -201,9 +202,14 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
         p.first_us = std::min(p.first_us, e.time_us);
         p.last_us = std::max(p.last_us, e.time_us);
         if (e.phase == Phase::kFailed) ++p.failures;
-        if (!e.caller_ip.empty() && p.ips.size() < kMaxIpsPerPrincipal &&
-            std::find(p.ips.begin(), p.ips.end(), e.caller_ip) == p.ips.end())
-            p.ips.push_back(e.caller_ip);
+        if (!e.caller_ip.empty()) {
+            auto ip = std::find_if(p.ips.begin(), p.ips.end(),
+                                   [&](const auto& seen) { return seen.first == e.caller_ip; });
+            if (ip != p.ips.end())
+                ip->second = std::min(ip->second, e.time_us);
+            else if (p.ips.size() < kMaxIpsPerPrincipal)
+                p.ips.emplace_back(e.caller_ip, e.time_us);
+        }
     }
     return notes;
 }
@@ -244,9 +250,12 @@ void Investigation::Consume(const Batch& batch) {
         p.failures += seen.failures;
         p.first_seen_us = std::min(p.first_seen_us, seen.first_us);
         p.last_seen_us = std::max(p.last_seen_us, seen.last_us);
-        for (std::string_view ip : seen.ips)
-            if (p.ips.size() < kMaxIpsPerPrincipal && p.ips.find(ip) == p.ips.end())
-                p.ips.emplace(ip);
+        for (const auto& [ip, at] : seen.ips) {
+            if (auto known = p.ips.find(ip); known != p.ips.end())
+                known->second = std::min(known->second, at);
+            else if (p.ips.size() < kMaxIpsPerPrincipal)
+                p.ips.emplace(ip, at);
+        }
     }
     size_t begin = 0;
     for (size_t k = 0; k < notes->keep.size(); ++k) {
@@ -268,6 +277,13 @@ void Investigation::Consume(const Batch& batch) {
 InvestigationResult Investigation::Analyze() {
     Analyzer analyzer(store_, partner_records_, rules_, paths_, subscription_tenants_,
                       spill_options_, *scratches_);
+    // When a principal (by PrincipalKey) first used an address: "a known address" for grants.
+    analyzer.SetAddressHistory([this](std::string_view principal, std::string_view ip) {
+        auto p = principals_.find(principal);
+        if (p == principals_.end()) return int64_t{-1};
+        auto at = p->second.ips.find(ip);
+        return at == p->second.ips.end() ? int64_t{-1} : at->second;
+    });
     InvestigationResult result = analyzer.Run();
     // Subscriptions seen only in activity logs, without a tenant.
     std::set<std::string> known;
@@ -291,7 +307,7 @@ InvestigationResult Investigation::Analyze() {
         s.last_seen_us = p.last_seen_us;
         s.events = p.events;
         s.failures = p.failures;
-        s.ips = p.ips;
+        for (const auto& [ip, at] : p.ips) s.ips.insert(ip);
     }
     for (const ResourceFinding& f : result.resources) {
         if (!f.created_by) continue;

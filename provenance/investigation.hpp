@@ -58,7 +58,8 @@ class Investigation : public BatchConsumer, public BatchPreparer {
         int64_t last_seen_us = INT64_MIN;
         uint64_t events = 0;
         uint64_t failures = 0;
-        std::set<std::string, std::less<>> ips;
+        // The first kMaxIpsPerPrincipal addresses, each with the earliest time it was used.
+        std::map<std::string, int64_t, std::less<>> ips;
     };
 
     struct Notes;

@@ -91,6 +91,9 @@ struct RetainedFacts {
     std::string_view grant_principal_type;
     std::string_view grant_role_definition_id;
     std::string_view grant_scope;
+    // A change ticket the request names: a change/ticket tag holding a number, or a ticket-like
+    // token (letters, then digits: CHG0041234, CR-1234) in a role assignment's description.
+    std::string_view change_ticket;
 };
 
 // Partner Center fields (rare among kept records, so held apart).
@@ -199,6 +202,9 @@ struct Principal {
     bool foreign_tenant = false; // token tenant differs from the resource's, or a B2B guest
     std::string home_tenant;     // a guest's home tenant (from idp): GUID, or "live.com" (MSA)
     std::string credential;      // public-client | secret | certificate (appidacr), apps only
+    // A managed identity's owner (the xms_mirid claim), lowercased: the resource whose code holds
+    // the identity (system-assigned), or the user-assigned identity resource itself.
+    std::string identity_resource;
 };
 
 struct Grant {
@@ -215,6 +221,7 @@ struct Grant {
     // authorization evidence of the calls it enabled (no time, no granter).
     std::string source = "record";
     bool completion_unknown = false; // its records show the request but no outcome
+    std::string change_ticket;       // named in its request (RetainedFacts::change_ticket)
 };
 
 // The texts of Precursor and InvokedAction view InvestigationResult::texts (or, where tests build
@@ -265,6 +272,8 @@ struct ResourceChange {
 
 // At most this many changes per finding (the earliest; `changes_omitted` counts the rest).
 inline constexpr size_t kMaxChanges = 32;
+// At most this many links from an identity's owner to what the identity did.
+inline constexpr size_t kMaxIdentityLinks = 64;
 
 struct ResourceFinding {
     std::string resource_id; // lowercased
@@ -323,6 +332,13 @@ struct ResourceFinding {
     std::vector<std::string> commands;
     std::vector<InvokedAction> actions;
     std::vector<EvidenceRef> evidence;
+    // Managed identities: on a finding its responsible principal is a managed identity of, the
+    // identity's owner (Principal::identity_resource), itself a finding; on that owner, the
+    // findings the identity created or acted on (sorted, at most kMaxIdentityLinks; the rest
+    // counted in identity_links_omitted).
+    std::string identity_host;
+    std::vector<std::string> identity_used_for;
+    size_t identity_links_omitted = 0;
 
     // Who answers for it: its creator when the log shows the creation, else the actor; and when.
     const Principal* responsible() const { return created_by ? created_by.get() : actor.get(); }

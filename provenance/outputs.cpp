@@ -27,6 +27,7 @@ void AppendPrincipal(std::string& out, const Principal& p) {
     j.Raw("foreign_tenant", p.foreign_tenant ? "true" : "false");
     if (!p.home_tenant.empty()) j.Str("home_tenant", p.home_tenant);
     if (!p.credential.empty()) j.Str("credential", p.credential);
+    if (!p.identity_resource.empty()) j.Str("identity_resource", p.identity_resource);
     j.Close();
 }
 
@@ -101,6 +102,9 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
         AppendPrincipalOrNull(out, f.deleted_by.get());
         j.Str("deleted_by_parent", f.deleted_by_parent);
         j.Str("parent", f.parent);
+        j.Str("identity_host", f.identity_host);
+        j.StrArray("identity_used_for", f.identity_used_for);
+        j.Int("identity_links_omitted", f.identity_links_omitted);
         j.Key("details");
         {
             Json d(out);

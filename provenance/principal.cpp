@@ -81,6 +81,7 @@ Principal PrincipalOf(const RetainedEvent& e) {
     if (!w.managed_identity_resource_id.empty() || type == "managedidentity") {
         p.type = "managed_identity";
         p.name = w.app_id.empty() ? w.caller : w.app_id;
+        p.identity_resource = AsciiLowerCopy(TrimAsciiSpace(w.managed_identity_resource_id));
     } else if (type == "serviceprincipal") {
         p.type = "service_principal";
         p.name = !w.app_id.empty() ? w.app_id : w.caller;

@@ -5,10 +5,10 @@
 
 namespace minetrace::analysis {
 
-// Reported: see IsNotable. Ordinary CPU compute by ordinary callers is not a finding; it stays in
-// principals.jsonl's counts.
+// Reported: see IsNotable, and the owner of a managed identity behind findings. Ordinary CPU
+// compute by ordinary callers is not a finding; it stays in principals.jsonl's counts.
 bool Analyzer::Notable(const ResourceFinding& f) {
-    return IsNotable(f.severity, f.signals);
+    return IsNotable(f.severity, f.signals) || !f.identity_used_for.empty();
 }
 
 bool Analyzer::Swept(const ResourceFinding& f) const {
@@ -42,6 +42,11 @@ void Analyzer::Rate(ResourceFinding& f, const std::vector<std::unique_ptr<Operat
         facts.vm_size = &size->second;
     facts.preparation = f.preparation;
     facts.authorized_by = f.authorized_by.get();
+    GrantContext context;
+    if (f.authorized_by) {
+        context = WeighGrant(f);
+        facts.grant_context = &context;
+    }
     facts.created_at_us = f.responsible_at_us();
     facts.sweep = f.responsible() && Swept(f);
     facts.miner_parent = miner_parents_.count(f.resource_id) > 0;

@@ -24,7 +24,7 @@ struct FixedPart {
     std::array<uint8_t, 32> sha256;
 };
 
-constexpr size_t kTextCount = 19 + 13 + 14 + 6;
+constexpr size_t kTextCount = 19 + 13 + 15 + 6;
 // Where the caller's object id is among them (see TextFields).
 constexpr size_t kObjectIdText = 21;
 
@@ -78,6 +78,7 @@ auto TextFields(Event& e, Identity& who, Facts& f, Partner& pc) {
                                                                 &f.grant_principal_type,
                                                                 &f.grant_role_definition_id,
                                                                 &f.grant_scope,
+                                                                &f.change_ticket,
                                                                 &pc.customer_name,
                                                                 &pc.partner_id,
                                                                 &pc.order_id,

@@ -37,16 +37,36 @@ Verdict RateFinding(const FindingFacts& f) {
         if (p.signal == signal_kind::kRpRegistration) registration = true;
         if (p.signal == signal_kind::kFailedAttempt) failed_attempts = true;
     }
-    // A fresh grant counts when it gave rights to create: Reader and data roles do not.
-    bool fresh_grant = f.authorized_by &&
-                       f.created_at_us - f.authorized_by->at_us <= analysis::kFreshGrantWindow &&
-                       analysis::IsPrivilegedRole(*f.authorized_by);
+    // A fresh grant counts when it gave rights to create (Reader and data roles do not) and its
+    // own context does not read as onboarding (GrantContext); the reason says which it was.
+    bool recent_grant = f.authorized_by && f.authorized_by->at_us >= 0 &&
+                        f.created_at_us - f.authorized_by->at_us <= analysis::kFreshGrantWindow &&
+                        analysis::IsPrivilegedRole(*f.authorized_by);
+    bool onboarding = recent_grant && f.grant_context && f.grant_context->onboarding;
+    bool fresh_grant = recent_grant && !onboarding;
     bool sweep = f.created_by && f.sweep;
     if (quota) prep.push_back("a quota increase requested by the same principal beforehand");
-    if (fresh_grant)
-        prep.push_back("the creator received the " + f.authorized_by->role + " role " +
-                       "shortly before (from " + DescribePrincipal(f.authorized_by->granted_by) +
-                       ")");
+    if (recent_grant) {
+        auto join = [](const std::vector<std::string>& parts) {
+            std::string text;
+            for (size_t i = 0; i < parts.size(); ++i)
+                text += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+            return text;
+        };
+        std::string grant = "the creator received the " + f.authorized_by->role + " role " +
+                            "shortly before (from " +
+                            DescribePrincipal(f.authorized_by->granted_by) + ")";
+        if (onboarding) {
+            grant += "; weighed as onboarding, not preparation: " + join(f.grant_context->seen);
+        } else if (f.grant_context) {
+            grant += "; counted as preparation";
+            if (!f.grant_context->missing.empty())
+                grant += ": " + join(f.grant_context->missing);
+            if (!f.grant_context->seen.empty())
+                grant += " (though " + join(f.grant_context->seen) + ")";
+        }
+        prep.push_back(std::move(grant));
+    }
     if (sweep)
         prep.push_back("compute created in " + std::to_string(analysis::kSweepRegions) +
                        "+ regions within a day by the same principal");

@@ -13,6 +13,18 @@
 
 namespace minetrace {
 
+// How the grant behind a finding reads in its own context (Analyzer::WeighGrant): a role given
+// shortly before is preparation unless it reads as onboarding. `onboarding` holds when a user of
+// the tenant who authenticated with MFA, not the grantee, made it and at least two of: it came
+// from an address the granter had used a day or more before, a change ticket names it (the
+// grant's description or the resource's tags), the grantee creates the same type again in 2+
+// later weeks. `seen` says what the weighing found, `missing` what kept it from onboarding.
+struct GrantContext {
+    bool onboarding = false;
+    std::vector<std::string> seen;
+    std::vector<std::string> missing;
+};
+
 // Everything the severity rules look at. Views: they live as long as the finding they describe.
 struct FindingFacts {
     std::span<const std::string> signals;   // the finding's rule signals, sorted, distinct
@@ -22,6 +34,7 @@ struct FindingFacts {
     const std::string* vm_size = nullptr;   // details["vm_size"], if any
     std::span<const Precursor> preparation; // attached preparation (AttachPreparation)
     const Grant* authorized_by = nullptr;   // the chain of rights, if any
+    const GrantContext* grant_context = nullptr; // its weighing, if any
     int64_t created_at_us = -1;
     bool sweep = false;        // compute in kSweepRegions+ regions within a day by the creator
     bool miner_parent = false; // a miner was installed on it through an extension or run command

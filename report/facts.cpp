@@ -33,6 +33,7 @@ void AddPrincipalFacts(std::vector<Fact>& facts, const Principal& p, const std::
     if (p.type == "user") AddFact(facts, prefix + "MFA", MfaText(p.mfa));
     AddFact(facts, prefix + "credential", p.credential);
     if (p.foreign_tenant) AddFact(facts, prefix + "foreign tenant", "yes");
+    AddFact(facts, prefix + "home tenant", p.home_tenant);
 }
 
 Severity Worse(Severity a, Severity b) {
@@ -126,6 +127,13 @@ ChainStep CreationStep(const ResourceFinding& f) {
     AddFact(item.facts, "correlation id", f.correlation_id);
     AddFact(item.facts, "deployment", f.deployment);
     AddFact(item.facts, "parent", f.parent);
+    // Managed identities: the owner whose identity did this, and on the owner what it did.
+    AddFact(item.facts, "identity owner (xms_mirid)", f.identity_host);
+    for (const std::string& used : f.identity_used_for)
+        AddFact(item.facts, "its identity acted on", used);
+    if (f.identity_links_omitted > 0)
+        AddFact(item.facts, "its identity acted on",
+                std::to_string(f.identity_links_omitted) + " more (see resources.jsonl)");
     step.items.push_back(std::move(item));
     // What was done to it afterwards (or, existing before the logs, at all): updates and actions.
     for (const ResourceChange& c : f.changes) {

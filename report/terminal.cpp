@@ -62,6 +62,14 @@ std::vector<SummaryRow> SummaryRows(const InvestigationResult& result, size_t li
         row.severity = f.severity;
         std::string& text = row.text;
         const Principal* who = f.responsible();
+        if (!f.identity_used_for.empty() && !f.created_by) {
+            // The owner of an identity behind findings: the host to isolate.
+            const size_t used = f.identity_used_for.size() + f.identity_links_omitted;
+            text += ShortResourceType(f.resource_type) + " " + f.name +
+                    " holds the managed identity behind " + std::to_string(used) + " finding" +
+                    (used == 1 ? "" : "s") + ": isolate it";
+            continue;
+        }
         if (who) {
             text += DescribePrincipal(*who);
             if (!who->ip.empty()) text += " from " + who->ip;
