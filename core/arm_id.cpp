@@ -107,8 +107,7 @@ std::string ResourceTypeOf(std::string_view id) {
         type += '/';
         type += parts.types[i];
     }
-    for (char& c : type)
-        c = AsciiLower(c);
+    for (char& c : type) c = AsciiLower(c);
     return type;
 }
 

@@ -9,15 +9,19 @@ namespace minetrace::analysis {
 
 namespace {
 
-bool IsAsciiDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiLetter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool IsAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
+}
+bool IsAsciiLetter(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
 
 // The first ticket-like token of a text: 2 to 8 letters, an optional '-' or '_', then 3 or more
 // digits, standing alone ("approved under CHG0041234" -> "CHG0041234"); "" if none.
 std::string_view TicketToken(std::string_view text) {
     for (size_t i = 0; i < text.size(); ++i) {
-        if (!IsAsciiLetter(text[i]) || (i > 0 && (IsAsciiLetter(text[i - 1]) ||
-                                                  IsAsciiDigit(text[i - 1]))))
+        if (!IsAsciiLetter(text[i]) ||
+            (i > 0 && (IsAsciiLetter(text[i - 1]) || IsAsciiDigit(text[i - 1]))))
             continue;
         size_t j = i;
         while (j < text.size() && IsAsciiLetter(text[j])) ++j;
@@ -25,8 +29,8 @@ std::string_view TicketToken(std::string_view text) {
         size_t digits = j + (j < text.size() && (text[j] == '-' || text[j] == '_'));
         size_t end = digits;
         while (end < text.size() && IsAsciiDigit(text[end])) ++end;
-        if (end - digits < 3 || (end < text.size() && (IsAsciiLetter(text[end]) ||
-                                                       IsAsciiDigit(text[end]))))
+        if (end - digits < 3 ||
+            (end < text.size() && (IsAsciiLetter(text[end]) || IsAsciiDigit(text[end]))))
             continue;
         return text.substr(i, end - i);
     }
@@ -36,9 +40,16 @@ std::string_view TicketToken(std::string_view text) {
 // A change ticket the body names (RetainedFacts::change_ticket); `found` is scratch.
 void ReadChangeTicket(const Event& e, simdjson::dom::element body, std::string& out,
                       std::string& found) {
-    static constexpr std::string_view kTagKeys[] = {
-        "change", "changeticket", "change_ticket", "change-ticket", "changerequest",
-        "change_request", "change-request", "ticket", "cr", "rfc"};
+    static constexpr std::string_view kTagKeys[] = {"change",
+                                                    "changeticket",
+                                                    "change_ticket",
+                                                    "change-ticket",
+                                                    "changerequest",
+                                                    "change_request",
+                                                    "change-request",
+                                                    "ticket",
+                                                    "cr",
+                                                    "rfc"};
     for (std::string_view key : kTagKeys) {
         const std::string_view path[] = {"tags", key};
         if (!BodyReader::Find(body, path, found)) continue;

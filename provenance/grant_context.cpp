@@ -1,7 +1,7 @@
 // WeighGrant: how the grant behind a finding reads in its own context (severity.hpp
 // GrantContext), so that a pipeline's onboarding is not taken for an intruder's preparation.
-#include "core/ascii.hpp"
 #include "core/arm_id.hpp"
+#include "core/ascii.hpp"
 #include "provenance/analyzer.hpp"
 #include "provenance/principal_wording.hpp"
 
@@ -60,8 +60,7 @@ GrantContext Analyzer::WeighGrant(const ResourceFinding& f) const {
             ++facts;
             c.seen.push_back("from an address the granter had used before (" + by.ip + ")");
         } else {
-            c.missing.push_back("from an address the granter had not used before (" + by.ip +
-                                ")");
+            c.missing.push_back("from an address the granter had not used before (" + by.ip + ")");
         }
     }
     // A change ticket on the grant or on the resource.
@@ -76,8 +75,8 @@ GrantContext Analyzer::WeighGrant(const ResourceFinding& f) const {
     }
     // The same creation by the grantee in later weeks: a pipeline's schedule, not a one-off.
     const int64_t at = f.responsible_at_us();
-    auto it = compute_creations_.find(grantee->object_id + "|" + grantee->name + "|" +
-                                      f.resource_type);
+    auto it =
+        compute_creations_.find(grantee->object_id + "|" + grantee->name + "|" + f.resource_type);
     size_t weeks = 0;
     if (it != compute_creations_.end() && at >= 0) {
         int64_t last_week = 0;

@@ -17,13 +17,17 @@ bool IsUserAssignedIdentity(std::string_view id_lower) {
 }
 
 // What the identity's owner is told about what its identity did.
-std::string HostReason(const Principal& identity, std::string_view host, size_t findings,
-                       size_t high, bool created_any) {
+std::string HostReason(const Principal& identity, std::string_view host, size_t created,
+                       size_t changed, size_t high) {
+    auto count = [](size_t n) {
+        return std::to_string(n) + " reported resource" + (n == 1 ? "" : "s");
+    };
+    std::string did = created && changed
+                          ? "created " + count(created) + " and changed " + std::to_string(changed)
+                      : created ? "created " + count(created)
+                                : "changed " + count(changed);
     std::string reason = "the owner (xms_mirid) of managed identity " +
-                         DescribePrincipal(identity) + ", which " +
-                         (created_any ? "created or changed " : "changed ") +
-                         std::to_string(findings) + " reported resource" +
-                         (findings == 1 ? "" : "s") +
+                         DescribePrincipal(identity) + ", which " + did +
                          (high ? " (" + std::to_string(high) + " high)" : std::string()) + "; ";
     if (IsUserAssignedIdentity(host))
         reason += "a user-assigned identity: the token does not name the host that used it, so "
@@ -46,7 +50,7 @@ void Analyzer::LinkIdentityHosts() {
         int64_t first_us = INT64_MAX;
         Severity worst = Severity::kLow;
         size_t high = 0;
-        bool created_any = false;
+        size_t created = 0; // of the findings, those it created (the rest it changed)
         std::vector<std::string> findings;
     };
     std::map<std::string, Use, std::less<>> hosts;
@@ -64,7 +68,7 @@ void Analyzer::LinkIdentityHosts() {
         }
         use.worst = std::max(use.worst, f.severity);
         use.high += f.severity == Severity::kHigh;
-        use.created_any = use.created_any || f.created_by != nullptr;
+        use.created += f.created_by != nullptr;
         use.findings.push_back(id);
     }
     if (hosts.empty()) return;
@@ -116,9 +120,9 @@ void Analyzer::LinkIdentityHosts() {
             f.identity_links_omitted = use.findings.size() - kMaxIdentityLinks;
             use.findings.resize(kMaxIdentityLinks);
         }
+        const size_t total = use.findings.size() + f.identity_links_omitted;
         f.reasons.push_back(
-            HostReason(*use.identity, host, use.findings.size() + f.identity_links_omitted,
-                       use.high, use.created_any));
+            HostReason(*use.identity, host, use.created, total - use.created, use.high));
         f.identity_used_for = std::move(use.findings);
         f.severity = std::max(f.severity, use.worst);
     }

@@ -340,9 +340,12 @@ struct ResourceFinding {
     std::vector<std::string> identity_used_for;
     size_t identity_links_omitted = 0;
 
-    // Who answers for it: its creator when the log shows the creation, else the actor; and when.
+    // Who answers for it: its creator when the log shows the creation, else the actor; and when
+    // (without either, as for the owner of a managed identity, when the log first shows it).
     const Principal* responsible() const { return created_by ? created_by.get() : actor.get(); }
-    int64_t responsible_at_us() const { return created_at_us >= 0 ? created_at_us : acted_at_us; }
+    int64_t responsible_at_us() const {
+        return created_at_us >= 0 ? created_at_us : acted_at_us >= 0 ? acted_at_us : first_seen_us;
+    }
 };
 
 struct SubscriptionFinding {

@@ -1,5 +1,7 @@
 #include "provenance/principal_wording.hpp"
 
+#include "core/arm_id.hpp"
+
 namespace minetrace {
 
 std::string PrincipalTypeLabel(std::string_view type) {
@@ -10,7 +12,10 @@ std::string PrincipalTypeLabel(std::string_view type) {
 
 std::string DescribePrincipal(const Principal& p) {
     std::string out = p.name.empty() ? "an unknown caller" : p.name;
-    if (p.type == "service_principal" || p.type == "managed_identity" || p.type == "application")
+    if (p.type == "managed_identity" && !p.identity_resource.empty())
+        out += " (managed identity of " + std::string(LastSegment(p.identity_resource)) + ")";
+    else if (p.type == "service_principal" || p.type == "managed_identity" ||
+             p.type == "application")
         out += " (" + PrincipalTypeLabel(p.type) + ")";
     if (!p.home_tenant.empty())
         out += " (guest from " +

@@ -60,8 +60,7 @@ Verdict RateFinding(const FindingFacts& f) {
             grant += "; weighed as onboarding, not preparation: " + join(f.grant_context->seen);
         } else if (f.grant_context) {
             grant += "; counted as preparation";
-            if (!f.grant_context->missing.empty())
-                grant += ": " + join(f.grant_context->missing);
+            if (!f.grant_context->missing.empty()) grant += ": " + join(f.grant_context->missing);
             if (!f.grant_context->seen.empty())
                 grant += " (though " + join(f.grant_context->seen) + ")";
         }

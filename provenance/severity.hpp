@@ -27,13 +27,13 @@ struct GrantContext {
 
 // Everything the severity rules look at. Views: they live as long as the finding they describe.
 struct FindingFacts {
-    std::span<const std::string> signals;   // the finding's rule signals, sorted, distinct
-    std::string_view resource_type;         // lowercased ARM type
-    std::string_view status;                // created | failed | deleted
-    std::string_view status_code;           // of the resource's first operation, "" if none
-    const std::string* vm_size = nullptr;   // details["vm_size"], if any
-    std::span<const Precursor> preparation; // attached preparation (AttachPreparation)
-    const Grant* authorized_by = nullptr;   // the chain of rights, if any
+    std::span<const std::string> signals;        // the finding's rule signals, sorted, distinct
+    std::string_view resource_type;              // lowercased ARM type
+    std::string_view status;                     // created | failed | deleted
+    std::string_view status_code;                // of the resource's first operation, "" if none
+    const std::string* vm_size = nullptr;        // details["vm_size"], if any
+    std::span<const Precursor> preparation;      // attached preparation (AttachPreparation)
+    const Grant* authorized_by = nullptr;        // the chain of rights, if any
     const GrantContext* grant_context = nullptr; // its weighing, if any
     int64_t created_at_us = -1;
     bool sweep = false;        // compute in kSweepRegions+ regions within a day by the creator

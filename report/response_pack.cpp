@@ -432,13 +432,14 @@ void WriteContainmentScript(std::ostream& out, const ReportContext& context, Lan
                          "created.\n",
                          "# 削除しません: 作成が記録されていないリソースの削除は提案しません。\n");
                 if (!f.identity_used_for.empty())
-                    why += L("# It owns the managed identity behind other findings (see "
-                             "identity_used_for): whatever runs on it holds that identity. "
-                             "Snapshot its disks for forensics before stopping it, and revoke the "
-                             "identity's role assignments.\n",
-                             "# 他の検出結果の操作を行ったマネージド ID の所有リソースです "
-                             "(identity_used_for)。停止前にフォレンジック用にディスクのスナップショッ"
-                             "トを取得し、その ID のロール割り当てを取り消してください。\n");
+                    why +=
+                        L("# It owns the managed identity behind other findings (see "
+                          "identity_used_for): whatever runs on it holds that identity. "
+                          "Snapshot its disks for forensics before stopping it, and revoke the "
+                          "identity's role assignments.\n",
+                          "# 他の検出結果の操作を行ったマネージド ID の所有リソースです "
+                          "(identity_used_for)。停止前にフォレンジック用にディスクのスナップショッ"
+                          "トを取得し、その ID のロール割り当てを取り消してください。\n");
                 auto capacity = f.size_changes.find("capacity");
                 bool scale_back = capacity != f.size_changes.end() &&
                                   !capacity->second.values.before.empty() &&

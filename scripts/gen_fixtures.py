@@ -13,7 +13,7 @@ script and re-run it:  python3 scripts/gen_fixtures.py
 fixtures instead: it lists every file that drifted and exits 1 (scripts/test runs it).
 All GUIDs are fictional; IPs are documentation ranges (RFC 5737) plus one foreign range.
 Three scenario shapes (rest-array, sdk-jsonl, la-csv) are written gzipped (mtime 0) to keep the
-fixtures under 2.6 MB; fixtures/README.md documents every folder and the sidecar schema.
+fixtures under 3.5 MB; fixtures/README.md documents every folder and the sidecar schema.
 """
 
 import base64
@@ -268,6 +268,8 @@ FRIENDLY = {
     "microsoft.storage/storageaccounts/write": "Create/Update Storage Account",
     "microsoft.web/serverfarms/write": "Create or Update App Service Plan",
     "microsoft.compute/virtualmachines/runcommand/action": "Run Command on Virtual Machine",
+    "microsoft.machinelearningservices/workspaces/computes/write": "Creates or updates the compute "
+                                                                   "resources",
 }
 
 HTTP_CODES = {"OK": 200, "Created": 201, "Accepted": 202, "NoContent": 204, "Conflict": 409}
@@ -1443,6 +1445,42 @@ G_ANA = Guest("g-ana", home=GUEST_HOME, mail="ana.silva@contoso-partners.com", g
               surname="Silva", oid=gid("oid", "guest-ana"), appid=AZURE_PORTAL_APP,
               appidacr="2", amr="pwd", ip="203.0.113.77", role_def=CONTRIBUTOR,
               ra_scope=f"/subscriptions/{S1}", ra_id=gid("role-assignment", "ana-contrib"))
+class ManagedIdentity(Who):
+    """A system-assigned managed identity: an app-only token whose xms_mirid claim names the
+    resource that owns the identity (the host whose code obtained the token)."""
+
+    def __init__(self, key, *, host, **kw):
+        super().__init__(key, "sp", **kw)
+        self.host = host
+
+    def claims(self, t):
+        c = super().claims(t)
+        c["xms_mirid"] = self.host
+        c["xms_az_rid"] = self.host
+        return c
+
+    def expected(self):
+        e = super().expected()
+        e.update({"type": "managed_identity", "identity_resource": self.host.lower()})
+        return e
+
+
+# The CI build agent, a VM created long before the logs (none of its records are in them). Its
+# system-assigned identity holds Contributor on rg-ci (an assignment made before the logs, named
+# only by the calls' evidence).
+CI_HOST = f"/subscriptions/{S1}/resourceGroups/rg-ci/providers/Microsoft.Compute/virtualMachines/build-agent-01"
+MI_BUILD_AGENT = ManagedIdentity("mi-build-agent", host=CI_HOST, oid=gid("oid", "mi-build-agent"),
+                                 appid=gid("appid", "mi-build-agent"), appidacr="2",
+                                 ip="10.20.0.4", role_def=CONTRIBUTOR,
+                                 ra_scope=f"/subscriptions/{S1}/resourceGroups/rg-ci",
+                                 ra_id=gid("role-assignment", "mi-build-agent-contrib"))
+# A training pipeline's service principal, onboarded on 2026-11-19 by Marco (MFA, from the
+# address he used before) under a change ticket; it creates a GPU cluster every week.
+CHANGE_TICKET = "CHG0041234"
+RA_ML = gid("role-assignment", "ml-pipeline-contrib")
+SP_ML = Who("sp-ml", "sp", oid=gid("oid", "sp-ml-training"), appid=gid("appid", "fab-ml-training"),
+            appidacr="2", ip="192.0.2.90", role_def=CONTRIBUTOR,
+            ra_scope=f"/subscriptions/{S1}/resourceGroups/rg-ml", ra_id=RA_ML)
 GROUP_RENDER_OPS = gid("oid", "group-render-ops")
 RA_GROUP = gid("role-assignment", "render-ops-contrib")
 U_LENA_VIA_GROUP = Who("u-lena", "user", upn=U_LENA.upn, given="Lena", surname="Novak",
@@ -1556,6 +1594,49 @@ def write_estate_story():
                          t5, ASYNC_CREATE(1_320, 128_004), req=vm5_req,
                          resp=vm_response(vm5, vm5_req, plus_ms(t5, 1_300)))
 
+    # 2026-11-17: code on the CI build agent (a VM not otherwise in the logs) uses the agent's
+    # managed identity to create an uncapped Spot GPU VM.
+    ci_nic = res_id(S1, "rg-ci", "Microsoft.Network/networkInterfaces/ci-gpu-runner-nic")
+    ci_vm = res_id(S1, "rg-ci", "Microsoft.Compute/virtualMachines/ci-gpu-runner")
+    t_ci = at("2026-11-17T03:12:48.551")
+    ci_req = vm_request("westeurope", "Standard_NC24ads_A100_v4", ci_nic, image=IMG_UBUNTU,
+                        priority="Spot")
+    mi_vm = operation("estate-mi-vm", MI_BUILD_AGENT, ci_vm,
+                      "Microsoft.Compute/virtualMachines/write", t_ci, ASYNC_CREATE(1_410, 133_870),
+                      req=ci_req, resp=vm_response(ci_vm, ci_req, plus_ms(t_ci, 1_400)))
+
+    # 2026-11-19: Marco grants the training pipeline Contributor on rg-ml under a change ticket;
+    # from the next day it creates a GPU cluster each week (four weeks in the logs).
+    ml_scope = f"/subscriptions/{S1}/resourceGroups/rg-ml"
+    ml_grant_rid = f"{ml_scope}/providers/Microsoft.Authorization/roleAssignments/{RA_ML}"
+    ml_grant = operation("estate-ml-grant", U_DEVOPS, ml_grant_rid,
+                         "Microsoft.Authorization/roleAssignments/write", "2026-11-19T14:30:02.310",
+                         SYNC_CREATE(1_204),
+                         req={"Id": RA_ML, "Properties": {
+                             "PrincipalId": SP_ML.oid, "PrincipalType": "ServicePrincipal",
+                             "RoleDefinitionId": f"/subscriptions/{S1}/providers/Microsoft."
+                                                 f"Authorization/roleDefinitions/{CONTRIBUTOR}",
+                             "Scope": ml_scope,
+                             "Description": f"Training pipeline onboarding, approved in "
+                                            f"{CHANGE_TICKET}"}})
+    ml_runs = []
+    for week, day in enumerate(("2026-11-20", "2026-11-27", "2026-12-04", "2026-12-11")):
+        crid = res_id(S1, "rg-ml", f"Microsoft.MachineLearningServices/workspaces/ws-train/"
+                                   f"computes/gpu-train-w{week + 1}")
+        body = {"location": "westeurope", "tags": {"change": CHANGE_TICKET},
+                "properties": {"computeType": "AmlCompute", "properties": {
+                    "vmSize": "Standard_NC6s_v3", "vmPriority": "Dedicated",
+                    "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 4}}}}
+        ml_runs.append(operation(f"estate-ml-run-{week}", SP_ML, crid,
+                                 "Microsoft.MachineLearningServices/workspaces/computes/write",
+                                 f"{day}T09:00:1{week}.4{week}0", ASYNC_CREATE(980, 62_500 + week),
+                                 req=body))
+    ml_grant_expected = {"source": "record", "completion": None,
+                         "role_assignment_id": ml_grant_rid.lower(), "role": "Contributor",
+                         "principal_id": SP_ML.oid, "principal_type": "ServicePrincipal",
+                         "scope": ml_scope.lower(), "name": U_DEVOPS.upn,
+                         "at": rfc_us(ml_grant["start"])}
+
     def existing(rid, severity, act_op, **more):
         sub, rgn, _, rtype, name = rid_info(rid)
         return {"resource_id": rid.lower(), "resource_type": rtype.lower(), "name": name,
@@ -1589,6 +1670,23 @@ def write_estate_story():
             # A guest's GPU VM with no preparation: medium (a principal of another tenant),
             # named by its unique_name, never by the portal's app id.
             created(guest_vm, "medium", "answered 201 Created", who=G_ANA),
+            # A managed identity's creation names the identity's owner, itself a finding: the
+            # host to isolate (it existed before the logs: stopped, never deleted).
+            created(mi_vm, "high", "answered 201 Created", who=MI_BUILD_AGENT,
+                    identity_host=CI_HOST.lower()),
+            {"resource_id": CI_HOST.lower(), "resource_type": "microsoft.compute/virtualmachines",
+             "name": "build-agent-01", "status": "pre-existing", "pre_existing": True,
+             "severity": "high", "created_at": None, "created_by": None,
+             "creation_evidence": None, "first_seen": rfc_us(mi_vm["start"]), "actor": None,
+             "act": None, "acted_at": None, "identity_used_for": [ci_vm.lower()],
+             "contain": "stop, never delete"},
+            # The pipeline's first GPU run, a day after its grant: the grant reads as onboarding
+            # (MFA admin, known address, change ticket, weekly runs), so it is not high.
+            created(ml_runs[0], "medium", "answered 201 Created", who=SP_ML,
+                    authorized_by=ml_grant_expected, grant_in_every_shape=True,
+                    reasons_contain=["weighed as onboarding", CHANGE_TICKET,
+                                     "again in 3 later weeks"],
+                    details={"vm_size": "Standard_NC6s_v3", "change_ticket": CHANGE_TICKET}),
         ],
         # The shapes that carry identity.authorization.evidence (REST and SDK EventData do not:
         # there no grant can be tied to the caller, and authorized_by is null).
@@ -2563,7 +2661,7 @@ ranges 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 plus one foreign address (1
 One crypto-mining incident (tenant Fabrikam Robotics, CSP partner Northwind) rendered in every
 input shape. Each subfolder holds the same activity-log facts exactly once (files partition the
 records; nothing is duplicated inside a folder), so ingesting one folder reproduces the story.
-`rest-array/`, `sdk-jsonl/` and `la-csv/` are gzipped to keep all fixtures under 2.6 MB (and to
+`rest-array/`, `sdk-jsonl/` and `la-csv/` are gzipped to keep all fixtures under 3.5 MB (and to
 exercise the gzip input path); plain-text samples of those formats are `rest-pages/`,
 `ingest/sdk-snake-case.jsonl` and `ingest/la-csv-us-locale.csv`.
 Inside an export blob records are in arrival order, not time order (as in real blobs).
@@ -2728,8 +2826,8 @@ def generate(report=True):
     for k in sorted(per):
         print(f"{per[k]:>9}  {k}")
     print(f"{total:>9}  total bytes in {len(WRITTEN)} files; {len(EVENTS)} activity records")
-    if total > 2_600_000:
-        sys.exit("fixtures exceed the 2.6 MB budget")
+    if total > 3_500_000:
+        sys.exit("fixtures exceed the 3.5 MB budget")
 
 
 def files_under(root):

@@ -32,6 +32,7 @@ struct Row {
     const char* status = "created";
     std::vector<const char*> preparation = {}; // precursor signals
     std::optional<GrantRow> grant = std::nullopt;
+    std::optional<GrantContext> context = std::nullopt; // the grant's weighing
     bool sweep = false;
     bool miner_parent = false;
     Who who = Who::kMfaUser;
@@ -97,6 +98,25 @@ TEST_CASE("RateFinding follows the README's severity rules", "[provenance][sever
         {.name = "GPU + fresh Owner grant", .signals = {"gpu-sku"},
          .grant = GrantRow{"Owner", kOwnerGuid, 1}, .severity = Severity::kHigh,
          .reasons = {kGpuPrep, kOwnerFresh}},
+        // A fresh grant is weighed in its own context: onboarding is no preparation, and the
+        // reason says what tipped it either way.
+        {.name = "GPU + fresh Owner grant that reads as onboarding", .signals = {"gpu-sku"},
+         .grant = GrantRow{"Owner", kOwnerGuid, 1},
+         .context = GrantContext{true, {"granted by admin with MFA", "under change ticket CHG1"},
+                                 {"no weekly repetition afterwards"}},
+         .who = Who::kServicePrincipal, .severity = Severity::kMedium,
+         .reasons = {kGpuLone, kOwnerFresh + "; weighed as onboarding, not preparation: granted "
+                                             "by admin with MFA and under change ticket CHG1"}},
+        {.name = "GPU + fresh Owner grant that does not", .signals = {"gpu-sku"},
+         .grant = GrantRow{"Owner", kOwnerGuid, 1},
+         .context = GrantContext{false, {"from a known address"},
+                                 {"the granter authenticated without MFA", "no change ticket",
+                                  "no weekly repetition afterwards"}},
+         .who = Who::kServicePrincipal, .severity = Severity::kHigh,
+         .reasons = {kGpuPrep, kOwnerFresh + "; counted as preparation: the granter authenticated "
+                                             "without MFA, no change ticket and no weekly "
+                                             "repetition afterwards (though from a known "
+                                             "address)"}},
         {.name = "GPU + region sweep", .signals = {"gpu-sku"}, .sweep = true,
          .severity = Severity::kHigh, .reasons = {kGpuPrep, kSweep}},
         {.name = "GPU + uncapped Spot", .signals = {"gpu-sku", "spot-unlimited"},
@@ -207,6 +227,7 @@ TEST_CASE("RateFinding follows the README's severity rules", "[provenance][sever
             facts.vm_size = &vm_size;
             facts.preparation = preparation;
             facts.authorized_by = row.grant ? &grant : nullptr;
+            facts.grant_context = row.context ? &*row.context : nullptr;
             facts.created_at_us = kCreatedAt;
             facts.sweep = row.sweep;
             facts.miner_parent = row.miner_parent;
