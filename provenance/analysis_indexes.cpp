@@ -62,11 +62,9 @@ void Analyzer::CollectIndexes() {
                         grant.principal_type = e->fact().grant_principal_type;
                         grant.role_definition_id = e->fact().grant_role_definition_id;
                         grant.scope = AsciiLowerCopy(e->fact().grant_scope);
+                        grant.change_ticket = e->fact().change_ticket; // its description's
                         break;
                     }
-                    for (const RetainedEvent* e : op->events)
-                        if (grant.change_ticket.empty())
-                            grant.change_ticket = e->fact().change_ticket;
                     if (!grant.principal_id.empty()) {
                         std::string_view name = BuiltInRoleName(grant.role_definition_id);
                         grant.role = name.empty() ? grant.role_definition_id : std::string(name);

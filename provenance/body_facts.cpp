@@ -137,14 +137,8 @@ void ReadBodyFacts(const Event& e, std::array<std::string, kFactCount>& v,
         if (e.operation == "microsoft.authorization/roleassignments/write" &&
             text.data() == e.request_body.data())
             for (const Lookup& l : kGrantLookups) look(*body, l);
+        if (v[kChangeTicket].empty()) ReadChangeTicket(e, *body, v[kChangeTicket], found);
     }
-    if (v[kChangeTicket].empty())
-        for (std::string_view text : {e.request_body, e.response_body}) {
-            if (text.empty()) continue;
-            auto body = reader.Parse(text);
-            if (body) ReadChangeTicket(e, *body, v[kChangeTicket], found);
-            if (!v[kChangeTicket].empty()) break;
-        }
     AsciiLowerInPlace(v[kLocation]);
     AsciiLowerInPlace(v[kGrantPrincipalId]);
     // The role's GUID: the last segment of its id, cut in place.
