@@ -44,7 +44,7 @@ void DuplicateIndex::Add(const EventIdentity& id, uint64_t sequence, uint32_t fi
 DuplicateIndex::Result DuplicateIndex::Resolve() {
     Result result;
     std::vector<EventIdentity> firsts; // of the current bucket
-    store_.ForEachChunk(1u << 16, 4u << 20, [&](const StoredChunk& chunk) {
+    store_.ForEachChunk(1u << 14, 1u << 20, [&](const StoredChunk& chunk) {
         for (const StoredGroup& group : chunk.groups) {
             firsts.clear();
             for (size_t r = group.first; r < group.first + group.count; ++r) {

@@ -22,10 +22,11 @@ using namespace analysis;
 
 namespace {
 
-// The identity index gets a quarter of the store's budget (at least 4 KiB): its entries are
-// small and read in one sequential pass, so spilling them costs little.
+// The identity index gets a sixteenth of the store's budget (at least 4 KiB; 2 MiB by default):
+// its entries are small and read in one sequential pass, so spilling them early costs little,
+// and the memory they would hold is the run's peak (measured in README).
 RetainedStoreOptions IdentityStoreOptions(RetainedStoreOptions options) {
-    options.budget_bytes = std::max<size_t>(options.budget_bytes / 4, size_t{4} << 10);
+    options.budget_bytes = std::max<size_t>(options.budget_bytes / 16, size_t{4} << 10);
     return options;
 }
 
@@ -171,11 +172,11 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
     auto subscription_key = [&](uint32_t at) { return notes->subscriptions[at].first; };
     for (size_t i = 0; i < batch.events.size(); ++i) {
         const Event& e = batch.events[i];
-        Notes::Identity* identity = nullptr;
+        size_t identity = SIZE_MAX; // this event's entry in notes->identities, if any
         if (EventIdentity id = EventIdentityOf(IdentityFieldsOf(e)); id.valid) {
+            identity = notes->identities.size();
             notes->identities.push_back(
                 {id, DuplicateIndex::kNoPrincipal, e.phase == Phase::kFailed});
-            identity = &notes->identities.back();
         }
         bool matched = i < batch.rule_ranges.size() && batch.rule_ranges[i].second > 0;
         if (ShouldKeep(e, matched)) {
@@ -224,7 +225,7 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
             notes->principals.back().key = key;
             notes->principals.back().first = &e;
         }
-        if (identity) identity->principal = at;
+        if (identity != SIZE_MAX) notes->identities[identity].principal = at;
         Notes::Seen& p = notes->principals[at];
         ++p.events;
         p.first_us = std::min(p.first_us, e.time_us);
