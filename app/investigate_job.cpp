@@ -145,6 +145,8 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
                FormatBytes(investigation.store().bytes()) + ", " +
                std::to_string(investigation.store().spilled_runs()) + " runs spilled");
     outcome.result = std::make_unique<InvestigationResult>(investigation.Analyze());
+    // The same event in overlapping exports is counted once: the manifest says how often not.
+    accounting.SetDuplicates(investigation.duplicates_per_file());
     const InvestigationResult& result = *outcome.result;
     // The analysis's chunks were freed on the worker threads' arenas as well: the outputs are
     // written with less, so give the pages back before they grow.

@@ -103,7 +103,8 @@ struct Event {
     SourceKind kind = SourceKind::kActivityExport;
     Phase phase = Phase::kOther;
     Tristate time_zone_assumed =
-        Tristate::kNo; // kYes when the source time had no zone (UTC assumed)
+        Tristate::kNo;       // kYes when the source time had no zone (UTC assumed)
+    uint8_t time_digits = 0; // fraction digits of the source time, 0..6 (ParsedTime)
 
     // Where the record came from. offset/length are bytes of the (decompressed) file content;
     // line is 1-based and names the line where the record starts.

@@ -21,7 +21,8 @@ struct Fields {
     int minute = 0;
     int second = 0;
     int micros = 0;
-    int offset_minutes = 0; // east of UTC is positive
+    int fraction_digits = 0; // as written, capped at 6 (what micros keeps)
+    int offset_minutes = 0;  // east of UTC is positive
     bool zone_assumed = true;
 };
 
@@ -66,7 +67,7 @@ class Cursor {
     }
 
     // A fraction of a second after the decimal point: 1..9 digits, truncated to microseconds.
-    bool Fraction(int& micros) {
+    bool Fraction(int& micros, int& digits) {
         size_t n = 0;
         int v = 0;
         while (pos_ + n < text_.size() && IsDigit(text_[pos_ + n])) {
@@ -77,6 +78,7 @@ class Cursor {
         for (size_t i = n; i < 6; ++i) v *= 10;
         pos_ += n;
         micros = v;
+        digits = static_cast<int>(n < 6 ? n : 6);
         return true;
     }
 
@@ -148,7 +150,7 @@ bool ParseIso(Cursor& cur, Fields& f) {
     }
     if (!(cur.Consume('T') || cur.Consume('t') || cur.Consume(' '))) return false;
     if (!ParseClock(cur, f)) return false;
-    if (cur.Consume('.') && !cur.Fraction(f.micros)) return false;
+    if (cur.Consume('.') && !cur.Fraction(f.micros, f.fraction_digits)) return false;
     if (cur.AtEnd()) return true;
     cur.Consume(' ');
     return ParseZone(cur, f) && cur.AtEnd();
@@ -162,7 +164,7 @@ bool ParseUs(Cursor& cur, Fields& f) {
     }
     cur.Consume(',');
     if (!cur.Spaces() || !ParseClock(cur, f)) return false;
-    if (cur.Consume('.') && !cur.Fraction(f.micros)) return false;
+    if (cur.Consume('.') && !cur.Fraction(f.micros, f.fraction_digits)) return false;
     if (cur.AtEnd()) return true;
     if (!cur.Spaces()) return false;
     bool am = cur.ConsumeWordCi("AM");
@@ -235,7 +237,8 @@ std::optional<ParsedTime> Finish(const Fields& f) {
         DaysFromCivil(f.year, static_cast<unsigned>(f.month), static_cast<unsigned>(f.day));
     int64_t seconds = days * kSecondsPerDay + f.hour * 3600 + f.minute * 60 + second -
                       static_cast<int64_t>(f.offset_minutes) * 60;
-    return ParsedTime{seconds * kMicrosPerSecond + f.micros, f.zone_assumed};
+    return ParsedTime{seconds * kMicrosPerSecond + f.micros, f.zone_assumed,
+                      static_cast<uint8_t>(f.fraction_digits)};
 }
 
 // 9-10 digits only: Unix seconds (JWT iat/nbf/exp). 9 digits start in 1973, 10 end in 2286.

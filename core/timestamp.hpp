@@ -16,6 +16,9 @@ namespace minetrace {
 struct ParsedTime {
     int64_t unix_us = 0;       // UTC microseconds since the Unix epoch
     bool zone_assumed = false; // the input had no zone/offset; UTC was assumed
+    // Fraction digits as written, capped at 6: 0 for whole seconds, 3 for ms, 6 for µs or finer.
+    // Event identity compares two copies' times at the coarser of their precisions.
+    uint8_t fraction_digits = 0;
 };
 
 // Parses one timestamp; surrounding ASCII whitespace is ignored. Accepted spellings:

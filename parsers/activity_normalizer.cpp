@@ -124,6 +124,7 @@ ParseOutcome RecordParser::Impl::Finish(Event& event, bool from_table) {
     Arena& a = *arena;
     event.kind = kind;
     event.time_us = time->unix_us;
+    event.time_digits = time->fraction_digits;
     event.time_zone_assumed = time->zone_assumed ? Tristate::kYes : Tristate::kNo;
     event.operation = Lower(operation);
     event.operation_display = display;

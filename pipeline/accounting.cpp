@@ -70,6 +70,15 @@ uint64_t Accounting::records_read() const {
     for (const auto& f : files_) total += f.records_read;
     return total;
 }
+uint64_t Accounting::duplicates() const {
+    uint64_t total = 0;
+    for (const auto& f : files_) total += f.duplicates;
+    return total;
+}
+void Accounting::SetDuplicates(const std::vector<uint64_t>& per_file) {
+    for (size_t i = 0; i < files_.size(); ++i)
+        files_[i].duplicates = i < per_file.size() ? per_file[i] : 0;
+}
 uint64_t Accounting::events() const {
     uint64_t total = 0;
     for (const auto& f : files_) total += f.events;
@@ -93,9 +102,12 @@ size_t Accounting::files_with_errors() const {
 
 std::string Accounting::Summary() const {
     return std::to_string(files_.size()) + " files, " + std::to_string(records_read()) +
-           " records read: " + std::to_string(events()) + " events, " + std::to_string(ignored()) +
-           " ignored, " + std::to_string(quarantined()) + " quarantined; " +
-           std::to_string(files_with_errors()) + " file errors";
+           " records read: " + std::to_string(events()) + " events" +
+           (duplicates() == 0 ? std::string()
+                              : " (" + std::to_string(unique_events()) + " unique, " +
+                                    std::to_string(duplicates()) + " duplicates)") +
+           ", " + std::to_string(ignored()) + " ignored, " + std::to_string(quarantined()) +
+           " quarantined; " + std::to_string(files_with_errors()) + " file errors";
 }
 
 void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
@@ -126,6 +138,7 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
         AppendJsonStringOrNull(s, f.summary.container);
         s += ",\n     \"records_read\": " + std::to_string(f.records_read);
         s += ", \"events\": " + std::to_string(f.events);
+        s += ", \"duplicates\": " + std::to_string(f.duplicates);
         s += ", \"ignored\": " + std::to_string(f.ignored_total());
         s += ", \"quarantined\": " + std::to_string(f.quarantined_total());
         s += ", \"reconciled\": ";
@@ -147,6 +160,8 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
     s += ", \"files_with_errors\": " + std::to_string(files_with_errors());
     s += ", \"records_read\": " + std::to_string(records_read());
     s += ", \"events\": " + std::to_string(events());
+    s += ", \"duplicates\": " + std::to_string(duplicates());
+    s += ", \"unique_events\": " + std::to_string(unique_events());
     s += ", \"ignored\": " + std::to_string(ignored());
     s += ", \"quarantined\": " + std::to_string(quarantined());
     s += ", \"reconciled\": ";

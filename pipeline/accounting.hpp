@@ -21,6 +21,9 @@ struct FileAccount {
     FileSummary summary;
     uint64_t records_read = 0;
     uint64_t events = 0;
+    // Of `events`, the later copies of an event an earlier record (of this file or an earlier
+    // one) already gave: the same event in overlapping exports. Set after ingest (SetDuplicates).
+    uint64_t duplicates = 0;
     std::map<std::string, uint64_t> ignored;     // by kind
     std::map<std::string, uint64_t> quarantined; // by reason
     std::array<uint64_t, 5> kind_counts{};       // events by SourceKind (indexed by its value)
@@ -56,6 +59,10 @@ class Accounting : public BatchConsumer {
     const std::vector<FileAccount>& files() const { return files_; }
     uint64_t records_read() const;
     uint64_t events() const;
+    uint64_t duplicates() const;
+    uint64_t unique_events() const { return events() - duplicates(); }
+    // Per-file duplicates by file id (Investigation::duplicates_per_file), after ingest.
+    void SetDuplicates(const std::vector<uint64_t>& per_file);
     uint64_t ignored() const;
     uint64_t quarantined() const;
     size_t files_with_errors() const;

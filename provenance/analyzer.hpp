@@ -127,12 +127,32 @@ class Analyzer {
         ref.sha256 = e.sha256;
         return ref;
     }
+    EvidenceRef Evidence(const RetainedEvent::Copy& c) const {
+        EvidenceRef ref;
+        if (c.file_id < result_.files.size()) ref.file = result_.files[c.file_id];
+        ref.line = c.line;
+        ref.offset = c.offset;
+        ref.length = c.length;
+        ref.sha256 = c.sha256;
+        return ref;
+    }
     void AddEvidenceFields(TimelineEntry& t, const RetainedEvent& e) const {
         EvidenceRef ref = Evidence(e);
         t.fields["source_file"] = ref.file;
         t.fields["record_offset"] = std::to_string(ref.offset);
         t.fields["record_line"] = std::to_string(ref.line);
         t.fields["record_sha256"] = ToHex(ref.sha256);
+        // The same event in other exports: "file:line@offset sha256" each, "; " between.
+        if (!e.copies.empty()) {
+            std::string copies;
+            for (const RetainedEvent::Copy& c : e.copies) {
+                EvidenceRef other = Evidence(c);
+                if (!copies.empty()) copies += "; ";
+                copies += std::string(other.file) + ":" + std::to_string(other.line) + "@" +
+                          std::to_string(other.offset) + " " + ToHex(other.sha256);
+            }
+            t.fields["record_copies"] = std::move(copies);
+        }
     }
     static void AddDetails(ResourceFinding& f, const RetainedEvent& event) {
         const RetainedFacts& e = event.fact();
@@ -161,6 +181,12 @@ class Analyzer {
                 if (f.evidence.size() >= kMaxEvidence) return;
                 if (distinct && !seen.emplace(e->file_id, e->offset).second) continue;
                 f.evidence.push_back(Evidence(*e));
+                // Every copy of the event in other exports stays a reference of its own.
+                for (const RetainedEvent::Copy& c : e->copies) {
+                    if (f.evidence.size() >= kMaxEvidence) return;
+                    if (distinct && !seen.emplace(c.file_id, c.offset).second) continue;
+                    f.evidence.push_back(Evidence(c));
+                }
             }
     }
 

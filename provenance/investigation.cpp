@@ -20,10 +20,23 @@ namespace minetrace {
 
 using namespace analysis;
 
+namespace {
+
+// The identity index gets a sixteenth of the store's budget (at least 4 KiB; 2 MiB by default):
+// its entries are small and read in one sequential pass, so spilling them early costs little,
+// and the memory they would hold is the run's peak (measured in README).
+RetainedStoreOptions IdentityStoreOptions(RetainedStoreOptions options) {
+    options.budget_bytes = std::max<size_t>(options.budget_bytes / 16, size_t{4} << 10);
+    return options;
+}
+
+} // namespace
+
 Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules,
                              RetainedStoreOptions store)
     : paths_(std::move(paths)), rules_(std::move(rules)), spill_options_(store), store_(store),
-      partner_records_(std::move(store)), scratches_(std::make_unique<ScratchPool>()) {}
+      partner_records_(store), identities_(IdentityStoreOptions(store)),
+      scratches_(std::make_unique<ScratchPool>()) {}
 
 Investigation::~Investigation() = default;
 
@@ -68,6 +81,9 @@ void EncodeKept(const Batch& batch, size_t i, const Sha256Digest& digest,
     r.status_code = e.status_code;
     r.correlation_id = e.correlation_id;
     r.caller_ip = e.caller_ip;
+    r.operation_id = e.operation_id;
+    r.event_data_id = e.event_data_id;
+    r.time_digits = e.time_digits;
     const RetainedIdentity who = IdentityOf(e.caller);
     r.identity = &who;
     r.evidence_role = e.authorization.evidence_role;
@@ -136,6 +152,13 @@ struct Investigation::Notes : BatchNotes {
     std::vector<Seen> principals; // first-seen order, so merging is deterministic
     std::vector<std::pair<std::string_view, std::string_view>> subscriptions; // id, tenant
     std::deque<std::string> folded; // keys of callers without an object id, lowercased
+    // Every event with an identity, in batch order (DuplicateIndex).
+    struct Identity {
+        EventIdentity id;
+        uint32_t principal = DuplicateIndex::kNoPrincipal; // index in `principals`
+        bool failed = false;
+    };
+    std::vector<Identity> identities;
 };
 
 std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
@@ -150,6 +173,12 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
     auto subscription_key = [&](uint32_t at) { return notes->subscriptions[at].first; };
     for (size_t i = 0; i < batch.events.size(); ++i) {
         const Event& e = batch.events[i];
+        size_t identity = SIZE_MAX; // this event's entry in notes->identities, if any
+        if (EventIdentity id = EventIdentityOf(IdentityFieldsOf(e)); id.valid) {
+            identity = notes->identities.size();
+            notes->identities.push_back(
+                {id, DuplicateIndex::kNoPrincipal, e.phase == Phase::kFailed});
+        }
         bool matched = i < batch.rule_ranges.size() && batch.rule_ranges[i].second > 0;
         if (ShouldKeep(e, matched)) {
             notes->keep.push_back(static_cast<uint32_t>(i));
@@ -197,6 +226,7 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
             notes->principals.back().key = key;
             notes->principals.back().first = &e;
         }
+        if (identity != SIZE_MAX) notes->identities[identity].principal = at;
         Notes::Seen& p = notes->principals[at];
         ++p.events;
         p.first_us = std::min(p.first_us, e.time_us);
@@ -230,11 +260,17 @@ void Investigation::Consume(const Batch& batch) {
         if (subscriptions_seen_.find(id) == subscriptions_seen_.end())
             subscriptions_seen_.emplace(id);
     }
+    std::vector<uint32_t>& ordinal_of = ordinal_of_; // notes->principals index -> ordinal
+    ordinal_of.clear();
     for (const Notes::Seen& seen : notes->principals) {
         auto found = principals_.find(seen.key);
-        if (found == principals_.end())
+        if (found == principals_.end()) {
             found = principals_.emplace(std::string(seen.key), PrincipalAggregate{}).first;
+            found->second.ordinal = static_cast<uint32_t>(by_ordinal_.size());
+            by_ordinal_.push_back(&found->second);
+        }
         PrincipalAggregate& p = found->second;
+        ordinal_of.push_back(p.ordinal);
         if (p.events == 0) {
             const Event& e = *seen.first;
             const RetainedIdentity who = IdentityOf(e.caller);
@@ -257,6 +293,12 @@ void Investigation::Consume(const Batch& batch) {
                 p.ips.emplace(ip, at);
         }
     }
+    for (const Notes::Identity& identity : notes->identities)
+        identities_.Add(identity.id, identity_sequence_++, batch.file_id,
+                        identity.principal == DuplicateIndex::kNoPrincipal
+                            ? DuplicateIndex::kNoPrincipal
+                            : ordinal_of[identity.principal],
+                        identity.failed);
     size_t begin = 0;
     for (size_t k = 0; k < notes->keep.size(); ++k) {
         const Event& e = batch.events[notes->keep[k]];
@@ -274,7 +316,20 @@ void Investigation::Consume(const Batch& batch) {
     }
 }
 
+void Investigation::ResolveDuplicates() {
+    if (duplicates_resolved_) return;
+    duplicates_resolved_ = true;
+    duplicates_ = identities_.Resolve();
+    for (const auto& [ordinal, counts] : duplicates_.per_principal) {
+        if (ordinal >= by_ordinal_.size()) continue;
+        PrincipalAggregate& p = *by_ordinal_[ordinal];
+        p.events -= std::min(p.events, counts.events);
+        p.failures -= std::min(p.failures, counts.failures);
+    }
+}
+
 InvestigationResult Investigation::Analyze() {
+    ResolveDuplicates();
     Analyzer analyzer(store_, partner_records_, rules_, paths_, subscription_tenants_,
                       spill_options_, *scratches_);
     // When a principal (by PrincipalKey) first used an address: "a known address" for grants.

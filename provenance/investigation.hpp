@@ -16,6 +16,7 @@
 #pragma once
 
 #include "pipeline/ingest.hpp"
+#include "provenance/duplicate_index.hpp"
 #include "provenance/model.hpp"
 #include "provenance/retained_store.hpp"
 
@@ -49,6 +50,12 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     InvestigationResult Analyze();
 
     uint64_t retained_count() const { return store_.records() + partner_records_.records(); }
+
+    // Later copies of events seen earlier in the input (event_identity.hpp), by file id (empty
+    // for files without any) and in all; set by the first Analyze. The principals' event and
+    // failure counts leave them out.
+    const std::vector<uint64_t>& duplicates_per_file() const { return duplicates_.per_file; }
+    uint64_t duplicates() const { return duplicates_.duplicates; }
     const RetainedStore& store() const { return store_; }
 
   private:
@@ -60,9 +67,13 @@ class Investigation : public BatchConsumer, public BatchPreparer {
         uint64_t failures = 0;
         // The first kMaxIpsPerPrincipal addresses, each with the earliest time it was used.
         std::map<std::string, int64_t, std::less<>> ips;
+        uint32_t ordinal = 0; // index in by_ordinal_
     };
 
     struct Notes;
+
+    // Takes the duplicates' share out of the principals' counts, once.
+    void ResolveDuplicates();
 
     std::vector<std::string> paths_;
     std::vector<RuleInfo> rules_;
@@ -73,6 +84,12 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     std::set<std::string, std::less<>> subscriptions_seen_;
     std::map<std::string, std::string, std::less<>> subscription_tenants_;
     uint64_t sequence_ = 0;
+    std::vector<PrincipalAggregate*> by_ordinal_; // into principals_ (its nodes never move)
+    std::vector<uint32_t> ordinal_of_;            // Consume's scratch
+    DuplicateIndex identities_;
+    uint64_t identity_sequence_ = 0;
+    bool duplicates_resolved_ = false;
+    DuplicateIndex::Result duplicates_;
     // Per-thread scratch for Prepare (which runs in parallel) and the analysis passes.
     std::unique_ptr<analysis::ScratchPool> scratches_;
 };

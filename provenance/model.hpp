@@ -120,6 +120,7 @@ struct RetainedEvent {
     uint64_t length = 0;
     std::array<uint8_t, 32> sha256{}; // of the record's bytes
     uint64_t sequence = 0;            // input order, for stable sorting
+    uint8_t time_digits = 0;          // fraction digits of the source time (event_identity.hpp)
 
     std::string_view subscription_id;
     std::string_view tenant_id;
@@ -132,6 +133,8 @@ struct RetainedEvent {
     std::string_view status_code;
     std::string_view correlation_id;
     std::string_view caller_ip;
+    std::string_view operation_id;  // lowercased; read only by event identity
+    std::string_view event_data_id; // lowercased; read only by event identity
 
     std::string_view evidence_role;
     std::string_view role_assignment_id;
@@ -152,6 +155,17 @@ struct RetainedEvent {
     const RetainedPartner* partner = nullptr;
 
     std::vector<RuleRef> rules;
+
+    // The other copies of this event in the input (other exports of the same log), in input
+    // order, folded in by the analysis (copy_folding.hpp); never encoded.
+    struct Copy {
+        uint32_t file_id = 0;
+        uint64_t line = 0;
+        uint64_t offset = 0;
+        uint64_t length = 0;
+        std::array<uint8_t, 32> sha256{};
+    };
+    std::vector<Copy> copies;
 
     const RetainedIdentity& who() const { return identity ? *identity : kNoIdentity; }
     const RetainedFacts& fact() const { return facts ? *facts : kNoFacts; }

@@ -3,6 +3,7 @@
 #include "core/arm_id.hpp"
 #include "core/ascii.hpp"
 #include "provenance/analysis.hpp"
+#include "provenance/copy_folding.hpp"
 #include "rules/signal_kind.hpp"
 
 #include <algorithm>
@@ -185,11 +186,10 @@ std::vector<ResourceGroup> LoadGroups(const StoredChunk& chunk, const std::vecto
         group.count = stored.count;
         if (wanted && std::none_of(group.records, group.records + group.count, wanted)) return;
         group.events = std::make_unique<DecodedEvent[]>(stored.count);
-        std::vector<const RetainedEvent*> events(stored.count);
-        for (size_t r = 0; r < stored.count; ++r) {
+        for (size_t r = 0; r < stored.count; ++r)
             DecodeRetained(group.records[r].bytes, group.records[r].sequence, group.events[r]);
-            events[r] = &group.events[r].event;
-        }
+        // Copies of one event from overlapping exports become one record (copy_folding.hpp).
+        std::vector<const RetainedEvent*> events = FoldCopies(group.events.get(), stored.count);
         group.ops = FoldOperations(events, rules, scratches.local());
     });
     return groups;

@@ -243,7 +243,7 @@ void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
     std::string out =
         "datetime,timestamp,timestamp_desc,source,source_long,message,parser,display_name,tag";
     for (const std::string& k : kExtra) out += "," + k;
-    out += "\r\n";
+    out += ",record_copies\r\n"; // the same event's records in other exports, when any
     result.timeline.ForEach([&](const TimelineEntry& t) {
         AppendCsvField(out, TimelineDatetime(t.time_us));
         out += ',';
@@ -269,6 +269,9 @@ void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
             auto it = t.fields.find(k);
             if (it != t.fields.end()) AppendCsvField(out, it->second);
         }
+        out += ',';
+        if (auto copies = t.fields.find("record_copies"); copies != t.fields.end())
+            AppendCsvField(out, copies->second);
         out += "\r\n";
         FlushIfLarge(stream, out);
     });

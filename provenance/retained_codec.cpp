@@ -21,10 +21,11 @@ struct FixedPart {
     uint8_t phase;
     uint8_t mfa;
     uint8_t has_partner;
+    uint8_t time_digits;
     std::array<uint8_t, 32> sha256;
 };
 
-constexpr size_t kTextCount = 19 + 13 + 15 + 6;
+constexpr size_t kTextCount = 19 + 13 + 15 + 6 + 2;
 // Where the caller's object id is among them (see TextFields).
 constexpr size_t kObjectIdText = 21;
 
@@ -84,7 +85,9 @@ auto TextFields(Event& e, Identity& who, Facts& f, Partner& pc) {
                                                                 &pc.order_id,
                                                                 &pc.record_id,
                                                                 &pc.resource_new_value,
-                                                                &pc.customized_data};
+                                                                &pc.customized_data,
+                                                                &e.operation_id,
+                                                                &e.event_data_id};
 }
 
 } // namespace
@@ -105,6 +108,7 @@ void EncodeRetained(const RetainedEvent& e, std::string& out) {
     fixed.phase = static_cast<uint8_t>(e.phase);
     fixed.mfa = static_cast<uint8_t>(who.mfa);
     fixed.has_partner = e.partner != nullptr;
+    fixed.time_digits = e.time_digits;
     fixed.sha256 = e.sha256;
     out.append(reinterpret_cast<const char*>(&fixed), sizeof fixed);
     for (const std::string_view* text : TextFields(e, who, facts, pc)) PutText(out, *text);
@@ -119,8 +123,8 @@ void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out
     in.Copy(&fixed, sizeof fixed);
     if (fixed.kind > static_cast<uint8_t>(SourceKind::kPartnerCenterAudit) ||
         fixed.phase > static_cast<uint8_t>(Phase::kOther) ||
-        fixed.mfa > static_cast<uint8_t>(Tristate::kYes) || fixed.rule_count > bytes.size() ||
-        fixed.subscription_count > bytes.size())
+        fixed.mfa > static_cast<uint8_t>(Tristate::kYes) || fixed.time_digits > 6 ||
+        fixed.rule_count > bytes.size() || fixed.subscription_count > bytes.size())
         in.Damaged();
     RetainedEvent& e = out.event;
     e = RetainedEvent{};
@@ -136,6 +140,7 @@ void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out
     e.length = fixed.length;
     e.sha256 = fixed.sha256;
     e.sequence = sequence;
+    e.time_digits = fixed.time_digits;
     out.identity.mfa = static_cast<Tristate>(fixed.mfa);
     for (std::string_view* text : TextFields(e, out.identity, out.facts, out.partner))
         *text = in.Text();
@@ -152,6 +157,14 @@ void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out
     e.identity = &out.identity;
     e.facts = &out.facts;
     e.partner = fixed.has_partner ? &out.partner : nullptr;
+}
+
+void FillEmptyFields(DecodedEvent& into, const DecodedEvent& from) {
+    auto to = TextFields(into.event, into.identity, into.facts, into.partner);
+    auto source = TextFields(from.event, from.identity, from.facts, from.partner);
+    for (size_t i = 0; i < kTextCount; ++i)
+        if (to[i]->empty()) *to[i] = *source[i];
+    if (into.identity.mfa == Tristate::kUnknown) into.identity.mfa = from.identity.mfa;
 }
 
 std::string_view PeekCallerObjectId(std::string_view bytes) {

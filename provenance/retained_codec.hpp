@@ -34,6 +34,10 @@ void EncodeRetained(const RetainedEvent& event, std::string& out);
 // (a damaged spill file): the analysis must not run on a partial record.
 void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out);
 
+// Copies into `into` every text field it lacks (empty) that `from` has, and its MFA flag when
+// unknown: a copy of one event in another export fills what this one's shape leaves out.
+void FillEmptyFields(DecodedEvent& into, const DecodedEvent& from);
+
 // The caller's object id in a byte form, without decoding the rest (a view into `bytes`), so a
 // pass can tell which resources a set of principals touched. Throws like DecodeRetained.
 std::string_view PeekCallerObjectId(std::string_view bytes);

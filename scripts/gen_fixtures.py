@@ -1717,6 +1717,125 @@ def write_estate(writers):
         EVENTS, OPS = saved
 
 
+
+# --------------------------------------------------------------------------------------------
+# scenarios/overlap: the intrusion in four overlapping exports (event identity, deduplication)
+# --------------------------------------------------------------------------------------------
+
+OVERLAP_DIR = FIXTURES / "scenarios" / "overlap"
+
+# Each export covers a window of the intrusion's records in time order ([start, end) indexes),
+# and writes times at its own precision. In input (path) order: the Event Hub dump (7 digits, no
+# eventDataId, no operationId), the portal CSV (ms, locale times), the az CLI array (7 digits),
+# the SDK JSON Lines (7 digits). The first records are only in the CSV (so ms is all there is);
+# where the CSV comes first and a 7-digit copy follows, the µs time must win.
+OVERLAP_WINDOWS = {"eventhub-records": (45, 105), "la-csv": (0, 66), "rest-array": (12, 70),
+                   "sdk-jsonl": (62, 105)}
+OVERLAP_DIGITS = {"eventhub-records": 6, "la-csv": 3, "rest-array": 6, "sdk-jsonl": 6}
+
+
+def overlap_time(t):
+    """The intrusion's times are whole ms: a sub-ms part per time, so precision shows."""
+    return t + dt.timedelta(microseconds=hint(1, 999, "overlap-jitter", rfc_us(t)))
+
+
+def overlap_events():
+    """The intrusion's records in time order, with sub-ms times."""
+    return [dict(e, time=overlap_time(e["time"])) for e in chronological(EVENTS)]
+
+
+def write_overlap_file(folder, evs):
+    out = OVERLAP_DIR / folder
+    if folder == "eventhub-records":
+        name = "partition-0.jsonl.gz"
+        lines = [cjson({"records": [export_record(e, eventhub=True) for e in batch]})
+                 for batch in eh_batches(evs)]
+        write(out / name, gz("".join(line + "\n" for line in lines)))
+    elif folder == "la-csv":
+        name = "query_data.csv.gz"
+        write(out / name, gz("\ufeff" + csv_text(CSV_COLUMNS, [la_csv_row(e) for e in evs])))
+    elif folder == "rest-array":
+        name = "az-monitor-activity-log-list.json.gz"
+        write(out / name, gz(json.dumps([rest_record(e) for e in reversed(evs)], indent=2,
+                                        ensure_ascii=False) + "\n"))
+    else:
+        name = "activity.jsonl.gz"
+        write(out / name, gz("".join(cjson(sdk_record(e)) + "\n" for e in evs)))
+    return f"{folder}/{name}"
+
+
+def overlap_expected(intrusion_expected, evs, files):
+    """Ground truth of the overlap: the intrusion's findings with each time from its most
+    precise copy, the per-file duplicates, unique counts per principal, evidence files."""
+    best = {}  # original time -> the time minetrace must report
+    for i, e in enumerate(evs):
+        digits = max(OVERLAP_DIGITS[f] for f, (a, b) in OVERLAP_WINDOWS.items() if a <= i < b)
+        t = e["time"] if digits == 6 else e["time"].replace(microsecond=e["time"].microsecond
+                                                             // 1000 * 1000)
+        orig = rfc_us(e["time"].replace(microsecond=e["time"].microsecond // 1000 * 1000))
+        assert best.get(orig, rfc_us(t)) == rfc_us(t), orig
+        best[orig] = rfc_us(t)
+
+    # The findings worth comparing (the low ones are the intrusion test's business): the times
+    # as they must read; every other field is the intrusion's (its expected.json).
+    resources = []
+    for r in intrusion_expected["resources"]:
+        if r["severity"] == "low":
+            continue
+        rid = r["resource_id"]
+        resources.append({
+            "resource_id": rid,
+            **{k: best.get(r[k], r[k]) for k in ("created_at", "completed_at", "deleted_at")},
+            "evidence_in": sorted(f for f, (a, b) in OVERLAP_WINDOWS.items()
+                                  if any(e["rid"].lower() == rid for e in evs[a:b])),
+            "records": sum(1 for f, (a, b) in OVERLAP_WINDOWS.items()
+                           for e in evs[a:b] if e["rid"].lower() == rid)})
+    per_file, seen = {}, set()
+    for folder in sorted(OVERLAP_WINDOWS):
+        a, b = OVERLAP_WINDOWS[folder]
+        per_file[files[folder]] = {"records": b - a,
+                                   "duplicates": sum(1 for i in range(a, b) if i in seen)}
+        seen.update(range(a, b))
+    assert seen == set(range(len(evs)))
+    principals = {}
+    for e in evs:
+        p = principals.setdefault(e["who"].oid.lower(), {"events": 0, "failures": 0})
+        p["events"] += 1
+        p["failures"] += e["phase"] == "Failure"
+    return {
+        "schema_version": 1, "scenario": "overlap",
+        "summary": "the intrusion in four overlapping exports (gen_fixtures.py)",
+        "windows": {f: {"first": a, "end": b, "fraction_digits": OVERLAP_DIGITS[f]}
+                    for f, (a, b) in sorted(OVERLAP_WINDOWS.items())},
+        "files": per_file, "unique_events": len(evs), "principals": principals,
+        "resources": resources,
+    }
+
+
+def write_overlap(intrusion_expected):
+    """Renders scenarios/overlap/ from the intrusion's records (call after write_story)."""
+    evs = overlap_events()
+    files = {f: write_overlap_file(f, evs[a:b]) for f, (a, b) in OVERLAP_WINDOWS.items()}
+    write(OVERLAP_DIR / "expected.json", overlap_json(overlap_expected(intrusion_expected, evs,
+                                                                       files)))
+
+
+def overlap_json(doc):
+    """One line per top-level key, and per entry of a top-level list or map (size budget)."""
+    def one(v):
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+    parts = []
+    for k, v in doc.items():
+        if isinstance(v, list):
+            v = "[\n  " + ",\n  ".join(one(x) for x in v) + "\n ]"
+        elif isinstance(v, dict):
+            v = "{\n  " + ",\n  ".join(f"{one(a)}:{one(b)}" for a, b in v.items()) + "\n }"
+        else:
+            v = one(v)
+        parts.append(f" {one(k)}: {v}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def expected_resource(rid_lower, ann, ra_op):
     op = ann["op"]
     who = op["who"]
@@ -2787,7 +2906,7 @@ def validate():
 
 
 def generate(report=True):
-    for d in (SCENARIO_DIR, ESTATE_DIR, INGEST_DIR):
+    for d in (SCENARIO_DIR, ESTATE_DIR, OVERLAP_DIR, INGEST_DIR):
         if d.exists():
             shutil.rmtree(d)
     ra_op = write_story()
@@ -2809,8 +2928,10 @@ def generate(report=True):
     files, n = write_partner_center(SCENARIO_DIR / "partner-center", recs)
     shapes["partner-center"] = {"source_kind": "partner-center-audit", "files": files,
                                 "compression": "none", "activity_records": 0, "partner_records": n}
+    intrusion_expected = build_expected(ra_op, recs, shapes)
     write(SCENARIO_DIR / "expected.json",
-          json.dumps(build_expected(ra_op, recs, shapes), indent=2, ensure_ascii=False) + "\n")
+          json.dumps(intrusion_expected, indent=2, ensure_ascii=False) + "\n")
+    write_overlap(intrusion_expected)
     write_estate(writers)
     write_ingest()
     write(FIXTURES / "README.md", README)
@@ -2833,7 +2954,7 @@ def generate(report=True):
 def files_under(root):
     """The generated files below root (the folders this script owns), as relative paths."""
     out = set()
-    for sub in ("scenarios/intrusion", "scenarios/estate", "ingest"):
+    for sub in ("scenarios/intrusion", "scenarios/estate", "scenarios/overlap", "ingest"):
         base = root / sub
         if base.is_dir():
             out.update(p.relative_to(root).as_posix() for p in base.rglob("*") if p.is_file())
@@ -2845,12 +2966,13 @@ def files_under(root):
 def check():
     """Regenerates into a temporary directory; exit 1 listing the files that differ from
     fixtures/ (missing, extra or different bytes)."""
-    global FIXTURES, SCENARIO_DIR, ESTATE_DIR, INGEST_DIR
+    global FIXTURES, SCENARIO_DIR, ESTATE_DIR, OVERLAP_DIR, INGEST_DIR
     committed = FIXTURES
     with tempfile.TemporaryDirectory(prefix="minetrace-fixtures-") as tmp:
         FIXTURES = Path(tmp)
         SCENARIO_DIR = FIXTURES / "scenarios" / "intrusion"
         ESTATE_DIR = FIXTURES / "scenarios" / "estate"
+        OVERLAP_DIR = FIXTURES / "scenarios" / "overlap"
         INGEST_DIR = FIXTURES / "ingest"
         generate(report=False)
         fresh, have = files_under(FIXTURES), files_under(committed)

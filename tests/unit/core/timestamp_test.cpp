@@ -231,3 +231,21 @@ TEST_CASE("Timestamp: Elastic corner-case dataset all parse to the same instant"
     }
     CHECK(count == 11);
 }
+
+TEST_CASE("Timestamp: fraction digits as written, capped at 6", "[core][timestamp]") {
+    auto digits = [](std::string_view text) {
+        auto parsed = ParseTimestamp(text);
+        INFO("input: " << std::string(text));
+        REQUIRE(parsed.has_value());
+        return int(parsed->fraction_digits);
+    };
+    CHECK(digits("2026-10-12T08:03:11Z") == 0);
+    CHECK(digits("2026-10-12T08:03:11.1Z") == 1);
+    CHECK(digits("2026-10-12T08:03:11.123Z") == 3);
+    CHECK(digits("2026-10-12T08:03:11.123456Z") == 6);
+    CHECK(digits("2026-10-12T08:03:11.1234567Z") == 6);
+    CHECK(digits("10/12/2026, 8:03:11.123 AM") == 3);
+    CHECK(digits("10/12/2026 8:03:11 AM") == 0);
+    CHECK(digits("Fri, 21 Jul 2017 01:00:51 GMT") == 0);
+    CHECK(digits("1760256191") == 0);
+}
