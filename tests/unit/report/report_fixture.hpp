@@ -135,7 +135,7 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
         file.quarantined[payload] = 1;
         in->files.push_back(file);
 
-        in->rules.push_back(RuleInfo{payload, payload, payload, payload});
+        in->rules.push_back(RuleInfo{payload, payload, payload, payload, payload});
         t += 60000000;
         ++i;
     }
