@@ -55,7 +55,7 @@ void Analyzer::RateResources() {
         });
         for (size_t g = 0; g < groups.size(); ++g) {
             if (built[g]) Keep(std::move(*built[g]));
-            for (const Detection& d : hits[g]) detection_candidates_.Add(d);
+            for (const Detection& d : hits[g]) result_.detections.Add(d);
         }
     });
     for (const auto& [id, f] : findings_)
@@ -213,7 +213,7 @@ InvestigationResult Analyzer::Run() {
     RateResources();
     TraceSuspects();
     ReportFindings();
-    KeepDetections();
+    AddDetectionTimeline();
     Finish();
     BuildSubscriptions();
     AddPartnerTimeline();

@@ -72,7 +72,6 @@ class Analyzer {
         timeline_spill.budget_bytes = std::min(spill.budget_bytes, kTimelineBudget);
         result_.timeline = Timeline(timeline_spill);
         result_.detections = Detections(timeline_spill);
-        detection_candidates_ = Detections(timeline_spill);
     }
 
     InvestigationResult Run();
@@ -108,11 +107,10 @@ class Analyzer {
     void Keep(ResourceFinding f);
     void BuildSubscriptions();
     void AddPartnerTimeline();
-    // Detections (detections_pass.cpp): the rule hits of a resource pass 2 does not rate, as
-    // candidates; after pass 3, those not on a reported finding, with their timeline entries.
-    // DetectionsOf is thread-safe.
+    // Detections (detections_pass.cpp): the rule hits of a resource pass 2 does not rate; after
+    // the last Add, their timeline entries. DetectionsOf is thread-safe.
     std::vector<Detection> DetectionsOf(const ResourceGroup& group) const;
-    void KeepDetections();
+    void AddDetectionTimeline();
     TimelineEntry OperationEntry(const Operation& op, const std::string& role,
                                  const ResourceFinding* finding) const;
     const RuleInfo* Rule(uint32_t index) const {
@@ -236,9 +234,6 @@ class Analyzer {
         auto it = writes_.find(resource);
         return it == writes_.end() ? CreationContext::kNone : it->second.context;
     }
-
-    // Rule hits of resources pass 2 did not rate, until KeepDetections drops those on findings.
-    Detections detection_candidates_;
 
     // What may be reported, by resource id, until ReportFindings moves it to the result.
     std::map<std::string, ResourceFinding, std::less<>> findings_;

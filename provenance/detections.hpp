@@ -2,12 +2,13 @@
 // timeline's "detection" rows, the reports' "Other detections"). One per (record, rule): a record
 // that two rules matched is two detections.
 //
-// Which hits: those on records of resources that are not compute the analysis rated (no compute
-// write and no compute, size, content or execution signal among the resource's operations) and
-// not a reported finding (the supporting resources of pass 3). Elevated access, diagnostic
-// settings, alert rules, action groups, Defender plans, role grants, quota requests, provider
-// registrations, resource groups and Sigma hits on such resources land here; Partner Center
-// records do not (subscriptions.jsonl and the timeline hold them).
+// Which hits: those on records of resources that are not compute the analysis rates, i.e. none
+// of whose operations is a compute write or carries a compute, size, spot, content or execution
+// signal (operation_folding.hpp IsRelevant). Their hits are in no finding's rating. Elevated
+// access, diagnostic settings, alert rules, action groups, Defender plans, role grants, quota
+// requests, provider registrations, resource groups and Sigma hits on such resources land here,
+// also when pass 3 reports the resource as supporting a suspect's compute (a grant, a network).
+// Partner Center records do not (subscriptions.jsonl and the timeline hold them).
 //
 // Held like the timeline: in a RetainedStore ordered by (time, file, offset, rule id), spilling to
 // a temporary file beyond its budget, so a log full of hits does not grow the heap. Not

@@ -1,11 +1,8 @@
 // The detections (detections.hpp): pass 2 turns the rule hits of every resource it does not rate
-// into candidates; once pass 3 has added the supporting resources, KeepDetections keeps those not
-// on a reported finding and gives each its timeline row.
+// into detections; once they are all in, each gets its timeline row.
 #include "core/arm_id.hpp"
 #include "provenance/analyzer.hpp"
 #include "provenance/principal_wording.hpp"
-
-#include <set>
 
 namespace minetrace::analysis {
 
@@ -87,18 +84,13 @@ TimelineEntry DetectionEntry(const Detection& d) {
 
 } // namespace
 
-void Analyzer::KeepDetections() {
-    std::set<std::string_view> reported;
-    for (const ResourceFinding& f : result_.resources) reported.insert(f.resource_id);
+void Analyzer::AddDetectionTimeline() {
     size_t position = 0;
-    detection_candidates_.ForEach([&](const Detection& d) {
-        if (!d.resource_id.empty() && reported.count(d.resource_id)) return;
-        result_.detections.Add(d);
+    result_.detections.ForEach([&](const Detection& d) {
         // After every finding's rows among rows of the same time and message (MentionOrder).
         result_.timeline.Add(DetectionEntry(d),
                              MentionOrder(result_.resources.size(), true, position++));
     });
-    detection_candidates_ = Detections();
 }
 
 } // namespace minetrace::analysis

@@ -13,7 +13,7 @@ script and re-run it:  python3 scripts/gen_fixtures.py
 fixtures instead: it lists every file that drifted and exits 1 (scripts/test runs it).
 All GUIDs are fictional; IPs are documentation ranges (RFC 5737) plus one foreign range.
 Three scenario shapes (rest-array, sdk-jsonl, la-csv) are written gzipped (mtime 0) to keep the
-fixtures under 2.6 MB; fixtures/README.md documents every folder and the sidecar schema.
+fixtures under 2.7 MB; fixtures/README.md documents every folder and the sidecar schema.
 """
 
 import base64
@@ -806,6 +806,76 @@ def write_story():
                   "2026-10-14T06:16:30.118", SYNC_OK(4_090), method="DELETE")
     deletes(o)
     return ra_op
+
+
+# --------------------------------------------------------------------------------------------
+# Detections: rule hits outside rated compute (detections.jsonl), added to the intrusion story
+# --------------------------------------------------------------------------------------------
+
+DETECTIONS = []  # (op, rule id, level, phases the rule matches: None for every phase)
+
+
+def write_detection_story():
+    """After the miners run, the compromised user elevates to User Access Administrator over the
+    tenant (logged under S1 here), and P blinds the defenders: the subscription's diagnostic setting deleted, an
+    activity-log alert disabled, the SecOps action group deleted, Defender for Servers set to
+    Free. None is compute: each hit is a detection, with its rule and level."""
+    U, P = U_COMPROMISED, SP_ATTACKER
+    DETECTIONS.clear()
+    FRIENDLY.update({
+        "microsoft.authorization/elevateaccess/action": "Assigns the caller to User Access Administrator role",
+        "microsoft.insights/diagnosticsettings/delete": "Delete diagnostic setting",
+        "microsoft.insights/activitylogalerts/write": "Create or update activity log alert",
+        "microsoft.insights/actiongroups/delete": "Delete action group",
+        "microsoft.security/pricings/write": "Update pricing"})
+    # Logged at the tenant root in Azure; here under S1, as the fixtures' shapes are per
+    # subscription (the rule looks at the operation only).
+    o = operation("det-elevate", U, f"/subscriptions/{S1}/providers/Microsoft.Authorization",
+                  "Microsoft.Authorization/elevateAccess/action", "2026-10-12T10:02:11.406",
+                  SYNC_OK(412), method="POST")
+    DETECTIONS.append((o, "mt-priv-elevate-access", "high", None))
+    o = operation("det-diag", P,
+                  f"/subscriptions/{S1}/providers/microsoft.insights/diagnosticSettings/activity-to-la",
+                  "Microsoft.Insights/diagnosticSettings/delete", "2026-10-12T10:05:37.118",
+                  SYNC_OK(655), method="DELETE")
+    DETECTIONS.append((o, "mt-evasion-diagnostic-settings", "medium", None))
+    alert = res_id(S1, "rg-monitoring", "Microsoft.Insights/activityLogAlerts/alert-vm-create")
+    o = operation("det-alert", P, alert, "Microsoft.Insights/activityLogAlerts/write",
+                  "2026-10-12T10:06:02.940", SYNC_OK(1_204),
+                  req={"location": "Global", "properties": {
+                      "enabled": False, "scopes": [f"/subscriptions/{S1}"],
+                      "condition": {"allOf": [{"field": "operationName",
+                                               "equals": "Microsoft.Compute/virtualMachines/write"}]}}})
+    DETECTIONS.append((o, "mt-evasion-alert-disabled", "high", {"Start"}))
+    o = operation("det-ag", P, res_id(S1, "rg-monitoring", "Microsoft.Insights/actionGroups/ag-secops"),
+                  "Microsoft.Insights/actionGroups/delete", "2026-10-12T10:06:44.371",
+                  SYNC_OK(803), method="DELETE")
+    DETECTIONS.append((o, "mt-evasion-alerting-removed", "high", None))
+    o = operation("det-defender", P, f"/subscriptions/{S1}/providers/Microsoft.Security/pricings/VirtualMachines",
+                  "Microsoft.Security/pricings/write", "2026-10-12T10:07:19.552", SYNC_OK(977),
+                  req={"properties": {"pricingTier": "Free"}})
+    DETECTIONS.append((o, "mt-evasion-defender-plan", "medium", None))
+    DETECTIONS.append((o, "mt-evasion-defender-disabled", "high", {"Start"}))
+
+
+PHASE_NAMES = {"Start": "started", "Accept": "accepted", "Success": "succeeded",
+               "Failure": "failed"}
+
+
+def expected_detections():
+    """One entry per (record, rule) of DETECTIONS, in time order."""
+    out = []
+    for op, rule, level, phases in DETECTIONS:
+        for ev in op["events"]:
+            if phases is not None and ev["phase"] not in phases:
+                continue
+            out.append({"time": rfc_us(ev["time"]), "rule": rule, "level": level,
+                        "operation": op["op"].lower(), "phase": PHASE_NAMES[ev["phase"]],
+                        "resource_id": op["rid"].lower(), "subscription_id": rid_info(op["rid"])[0] or None,
+                        "principal": op["who"].expected(), "caller_ip": op["who"].ip})
+    out.sort(key=lambda d: (d["time"], d["rule"]))
+    return out
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -2563,7 +2633,7 @@ ranges 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24 plus one foreign address (1
 One crypto-mining incident (tenant Fabrikam Robotics, CSP partner Northwind) rendered in every
 input shape. Each subfolder holds the same activity-log facts exactly once (files partition the
 records; nothing is duplicated inside a folder), so ingesting one folder reproduces the story.
-`rest-array/`, `sdk-jsonl/` and `la-csv/` are gzipped to keep all fixtures under 2.6 MB (and to
+`rest-array/`, `sdk-jsonl/` and `la-csv/` are gzipped to keep all fixtures under 2.7 MB (and to
 exercise the gzip input path); plain-text samples of those formats are `rest-pages/`,
 `ingest/sdk-snake-case.jsonl` and `ingest/la-csv-us-locale.csv`.
 Inside an export blob records are in arrival order, not time order (as in real blobs).
@@ -2693,6 +2763,7 @@ def generate(report=True):
         if d.exists():
             shutil.rmtree(d)
     ra_op = write_story()
+    write_detection_story()
     recs = partner_records()
     shapes = {}
     writers = [("export-jsonl", write_export_jsonl, "activity-export"),
@@ -2711,8 +2782,10 @@ def generate(report=True):
     files, n = write_partner_center(SCENARIO_DIR / "partner-center", recs)
     shapes["partner-center"] = {"source_kind": "partner-center-audit", "files": files,
                                 "compression": "none", "activity_records": 0, "partner_records": n}
+    expected = build_expected(ra_op, recs, shapes)
+    expected["detections"] = expected_detections()
     write(SCENARIO_DIR / "expected.json",
-          json.dumps(build_expected(ra_op, recs, shapes), indent=2, ensure_ascii=False) + "\n")
+          json.dumps(expected, indent=2, ensure_ascii=False) + "\n")
     write_estate(writers)
     write_ingest()
     write(FIXTURES / "README.md", README)
@@ -2728,8 +2801,8 @@ def generate(report=True):
     for k in sorted(per):
         print(f"{per[k]:>9}  {k}")
     print(f"{total:>9}  total bytes in {len(WRITTEN)} files; {len(EVENTS)} activity records")
-    if total > 2_600_000:
-        sys.exit("fixtures exceed the 2.6 MB budget")
+    if total > 2_700_000:
+        sys.exit("fixtures exceed the 2.7 MB budget")
 
 
 def files_under(root):
