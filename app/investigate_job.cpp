@@ -153,6 +153,13 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
     malloc_trim(0);
     timer.Lap("analyze");
 
+    // The reports' facts are read from the result here, before the task below reads it: the
+    // detections and the timeline are stores that one reader at a time may pass over.
+    InputCoverage input_coverage = coverage.Result();
+    ReportContext context{result,     accounting.files(), input_coverage,
+                          rule_infos, inputs.errors,      {}};
+    CachedFacts(context);
+
     auto write = [&](const char* name, auto&& writer) {
         WriteOutputFile(dir / name, [&](std::ostream& file) { writer(file, result); });
     };
@@ -164,6 +171,7 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
         write("resources.jsonl", WriteResources);
         write("subscriptions.jsonl", WriteSubscriptions);
         write("principals.jsonl", WritePrincipals);
+        write("detections.jsonl", WriteDetections);
         write("timeline.jsonl", WriteTimelineJsonl);
         write("timeline.csv", WriteTimelineCsv);
     });
@@ -179,9 +187,6 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
         if (!manifest) throw std::runtime_error("writing manifest.json failed");
 
         // The reports for people, from the same result and the manifest's accounting.
-        InputCoverage input_coverage = coverage.Result();
-        ReportContext context{result,     accounting.files(), input_coverage,
-                              rule_infos, inputs.errors,      {}};
         outcome.report_files = WriteReportFiles(dir, context, config.languages);
     } catch (...) {
         machine_outputs.wait(); // the task reads `result`: it must end before the unwinding

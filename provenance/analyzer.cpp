@@ -39,7 +39,12 @@ void Analyzer::Keep(ResourceFinding f) {
 void Analyzer::RateResources() {
     ForEachGroups([&](std::vector<ResourceGroup>& groups) {
         std::vector<std::optional<ResourceFinding>> built(groups.size());
+        std::vector<std::vector<Detection>> hits(groups.size());
         tbb::parallel_for(size_t{0}, groups.size(), [&](size_t g) {
+            if (!IsRelevant(groups[g].ops)) {
+                hits[g] = DetectionsOf(groups[g]); // not compute: its hits are detections
+                return;
+            }
             if (groups[g].key.empty()) return;
             std::optional<ResourceFinding> f = BuildFinding(groups[g].key, groups[g].ops);
             if (!f) return;
@@ -48,8 +53,10 @@ void Analyzer::RateResources() {
             if (!Notable(*f)) return;
             built[g] = std::move(f);
         });
-        for (size_t g = 0; g < groups.size(); ++g)
+        for (size_t g = 0; g < groups.size(); ++g) {
             if (built[g]) Keep(std::move(*built[g]));
+            for (const Detection& d : hits[g]) result_.detections.Add(d);
+        }
     });
     for (const auto& [id, f] : findings_)
         if (const Principal* who = f.responsible();
@@ -207,6 +214,7 @@ InvestigationResult Analyzer::Run() {
     TraceSuspects();
     LinkIdentityHosts();
     ReportFindings();
+    AddDetectionTimeline();
     Finish();
     BuildSubscriptions();
     AddPartnerTimeline();

@@ -72,6 +72,7 @@ class Analyzer {
         RetainedStoreOptions timeline_spill = spill;
         timeline_spill.budget_bytes = std::min(spill.budget_bytes, kTimelineBudget);
         result_.timeline = Timeline(timeline_spill);
+        result_.detections = Detections(timeline_spill);
     }
 
     InvestigationResult Run();
@@ -113,6 +114,10 @@ class Analyzer {
     void Keep(ResourceFinding f);
     void BuildSubscriptions();
     void AddPartnerTimeline();
+    // Detections (detections_pass.cpp): the rule hits of a resource pass 2 does not rate; after
+    // the last Add, their timeline entries. DetectionsOf is thread-safe.
+    std::vector<Detection> DetectionsOf(const ResourceGroup& group) const;
+    void AddDetectionTimeline();
     TimelineEntry OperationEntry(const Operation& op, const std::string& role,
                                  const ResourceFinding* finding) const;
     const RuleInfo* Rule(uint32_t index) const {

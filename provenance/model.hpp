@@ -7,7 +7,7 @@
 //                   operation + resource), with request time, completion time, final status
 //   ResourceFinding one suspicious resource: lifecycle, attribution, chain of rights,
 //                   preparation, severity with reasons, evidence
-//   SubscriptionFinding, PrincipalSummary, TimelineEntry: the other outputs
+//   SubscriptionFinding, PrincipalSummary, TimelineEntry, Detection: the other outputs
 //
 // All types are plain values; an InvestigationResult owns everything it points to.
 #pragma once
@@ -15,6 +15,7 @@
 #include "core/arena.hpp"
 #include "core/event.hpp"
 #include "core/sha256.hpp"
+#include "provenance/detections.hpp"
 #include "provenance/timeline.hpp"
 
 #include <algorithm>
@@ -36,6 +37,7 @@ struct RuleInfo {
     std::string title;
     std::string signal;
     std::string content_note;
+    std::string level; // informational | low | medium | high | critical (Rule::level)
 };
 
 struct RuleRef {
@@ -393,6 +395,8 @@ struct InvestigationResult {
     std::vector<SubscriptionFinding> subscriptions;
     std::vector<PrincipalSummary> principals;
     Timeline timeline; // sorted by time
+    // The rule hits outside rated compute (detections.hpp says which), sorted by time.
+    Detections detections;
     // The input paths, by file id: what evidence references' `file` views. Set once, before
     // any reference is made (the strings never move, even when the result does).
     std::vector<std::string> files;

@@ -239,7 +239,8 @@ void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
         "operation", "resource_id", "resource_type", "subscription_id", "correlation_id",
         "status",    "status_code", "caller",        "caller_type",     "caller_object_id",
         "caller_ip", "severity",    "rules",         "customer_id",     "customer_name",
-        "order_id",  "source_file", "record_line",   "record_offset",   "record_sha256"};
+        "order_id",  "source_file", "record_line",   "record_offset",   "record_sha256",
+        "level"};
     std::string out =
         "datetime,timestamp,timestamp_desc,source,source_long,message,parser,display_name,tag";
     for (const std::string& k : kExtra) out += "," + k;
@@ -273,6 +274,29 @@ void WriteTimelineCsv(std::ostream& stream, const InvestigationResult& result) {
         if (auto copies = t.fields.find("record_copies"); copies != t.fields.end())
             AppendCsvField(out, copies->second);
         out += "\r\n";
+        FlushIfLarge(stream, out);
+    });
+    stream << out;
+}
+
+void WriteDetections(std::ostream& stream, const InvestigationResult& result) {
+    std::string out;
+    result.detections.ForEach([&](const Detection& d) {
+        Json j(out);
+        j.Time("time", d.time_us).Str("rule", d.rule_id).Str("rule_title", d.rule_title);
+        j.Str("level", d.level).Str("signal", d.signal);
+        j.Raw("content_unavailable", d.content_unavailable ? "true" : "false");
+        j.Str("operation", d.operation).Str("phase", d.phase).Str("status", d.status);
+        j.Str("status_code", d.status_code).Str("resource_id", d.resource_id);
+        j.Str("resource_type", d.resource_type).Str("subscription_id", d.subscription_id);
+        j.Str("correlation_id", d.correlation_id);
+        j.Key("principal");
+        AppendPrincipalOrNull(out, d.principal.get());
+        j.Str("caller_ip", d.caller_ip);
+        j.Key("evidence");
+        AppendEvidence(out, EvidenceRef{d.file, d.line, d.offset, d.length, d.sha256});
+        j.Close();
+        out += '\n';
         FlushIfLarge(stream, out);
     });
     stream << out;

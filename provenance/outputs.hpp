@@ -1,5 +1,6 @@
 // Writers for the investigation outputs (field by field documented in README.md):
-// resources.jsonl, subscriptions.jsonl, principals.jsonl, timeline.jsonl (Timesketch JSONL),
+// resources.jsonl, subscriptions.jsonl, principals.jsonl, detections.jsonl,
+// timeline.jsonl (Timesketch JSONL),
 // timeline.csv (psort "dynamic"-style CSV, formula-injection safe). Every writer escapes for its
 // medium; output is deterministic.
 #pragma once
@@ -15,6 +16,7 @@ namespace minetrace {
 void WriteResources(std::ostream& out, const InvestigationResult& result);
 void WriteSubscriptions(std::ostream& out, const InvestigationResult& result);
 void WritePrincipals(std::ostream& out, const InvestigationResult& result);
+void WriteDetections(std::ostream& out, const InvestigationResult& result);
 void WriteTimelineJsonl(std::ostream& out, const InvestigationResult& result);
 void WriteTimelineCsv(std::ostream& out, const InvestigationResult& result);
 

@@ -67,7 +67,7 @@ std::vector<RuleInfo> DescribeRules(const RuleSet& rules) {
     out.reserve(rules.size());
     for (uint32_t i = 0; i < rules.size(); ++i) {
         const Rule& r = rules.rule(i);
-        out.push_back({r.id, r.title, r.signal, r.content_note});
+        out.push_back({r.id, r.title, r.signal, r.content_note, r.level});
     }
     return out;
 }

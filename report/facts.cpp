@@ -365,6 +365,8 @@ ReportFacts BuildFacts(const ReportContext& context) {
         if (location != f.details.end()) card.region = location->second;
         facts.cards.push_back(std::move(card));
     }
+    facts.shown = SelectCards(facts.cards);
+    facts.detections = DigestDetections(result.detections);
     return facts;
 }
 

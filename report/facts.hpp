@@ -1,7 +1,8 @@
 // The facts every human-readable report shows, derived once from an InvestigationResult so that
 // report.html, report.md and the response pack state the same things: the summary (severities,
 // affected subscriptions, creators, time span, input accounting), one card per resource with its
-// provenance chain (grant -> preparation -> creation -> execution -> deletion), and rule use.
+// provenance chain (grant -> preparation -> creation -> execution -> deletion), rule use, and which
+// findings and detections get a card or a table row (report_limits.hpp).
 //
 // Every string in these structs may come from the logs (attacker-controlled): writers escape all
 // of them for their medium; nothing here is markup. BuildFacts is deterministic (same context,
@@ -92,8 +93,27 @@ struct ReportSummary {
     std::map<std::string, uint64_t> quarantined_by_reason;
 };
 
+// Which cards a report shows in full and which as a table row (report_limits.hpp): indexes into
+// ReportFacts::cards, each list in card order.
+struct CardSelection {
+    std::vector<size_t> full;
+    std::vector<size_t> rows;
+    size_t omitted = 0; // neither: only in resources.jsonl
+};
+
+// What the reports show of the detections (report_limits.hpp), read in one pass.
+struct DetectionDigest {
+    uint64_t total = 0;
+    std::map<std::string, uint64_t> by_level;
+    std::vector<Detection> cards; // high and critical first, then medium; each in time order
+    std::vector<Detection> rows;  // the others, in time order
+    uint64_t omitted = 0;         // neither: only in detections.jsonl
+};
+
 struct ReportFacts {
     ReportSummary summary;
+    CardSelection shown;
+    DetectionDigest detections;
     std::vector<ResourceCard> cards;         // in result.resources order
     std::map<std::string, size_t> rule_hits; // rule id -> resources it flagged
     // Children (extensions, run commands, pools) by parent id, in result order: their commands
@@ -102,6 +122,10 @@ struct ReportFacts {
 };
 
 ReportFacts BuildFacts(const ReportContext& context);
+// The selections of report_limits.hpp (report_selection.cpp). DigestDetections passes over the
+// store once: call it from one thread at a time.
+CardSelection SelectCards(const std::vector<ResourceCard>& cards);
+DetectionDigest DigestDetections(const Detections& detections);
 // The provenance chain of one card: grant, preparation, creation, execution, deletion.
 // Thread-safe (reads only).
 std::array<ChainStep, 5> ChainOf(const ReportFacts& facts, const ResourceCard& card);

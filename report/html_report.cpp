@@ -9,6 +9,7 @@
 #include "parsers/format_detect.hpp"
 #include "parsers/input_source.hpp"
 #include "report/report.hpp"
+#include "report/report_limits.hpp"
 
 namespace minetrace {
 
@@ -300,6 +301,105 @@ void Card(Html& h, const ReportFacts& facts, const ResourceCard& card, size_t in
     h.raw("</p>\n</article>\n");
 }
 
+// The findings without a full card (report_limits.hpp): one row each, then what was left out.
+void OtherFindings(Html& h, std::ostream& out, const ReportFacts& facts) {
+    const CardSelection& shown = facts.shown;
+    if (shown.rows.empty() && shown.omitted == 0) return;
+    h.raw("<h3>Other findings</h3>\n<p class=\"note\">");
+    h.text(std::to_string(shown.full.size()) + " findings have a card above (at most " +
+           std::to_string(kFullCards) + ", high then medium); the " +
+           std::to_string(shown.rows.size() + shown.omitted) +
+           " others are listed here, each in full in resources.jsonl.");
+    h.raw("</p>\n<table>");
+    h.th_row({"severity", "resource", "type", "status", "region", "created", "by", "subscription"});
+    for (size_t i : shown.rows) {
+        FlushIfLarge(out, h.s);
+        const ResourceFinding& f = *facts.cards[i].finding;
+        h.raw("<tr><td>");
+        Badge(h, f.severity);
+        h.raw("</td>").td(DisplayName(f)).td(ShortResourceType(f.resource_type)).td(f.status);
+        h.td(Or(facts.cards[i].region)).td(ReportTime(f.responsible_at_us()));
+        h.td(f.responsible() ? DescribePrincipal(*f.responsible()) : "-");
+        h.td(f.subscription_id, "mono").raw("</tr>\n");
+    }
+    h.raw("</tbody></table>\n");
+    if (shown.omitted > 0)
+        h.el("p", std::to_string(shown.omitted) + " more in resources.jsonl.", "note");
+}
+
+// The badge class of a rule level: a fixed word, never the level's own text.
+std::string_view LevelClass(std::string_view level) {
+    if (level == "high" || level == "critical") return "high";
+    if (level == "medium") return "medium";
+    return "low";
+}
+
+void LevelBadge(Html& h, std::string_view level) {
+    h.raw("<span class=\"badge ").raw(LevelClass(level)).raw("\">");
+    h.text(Upper(level)).raw("</span>");
+}
+
+void DetectionCard(Html& h, const Detection& d) {
+    h.raw("<article class=\"card ").raw(LevelClass(d.level)).raw("\">\n<header>");
+    LevelBadge(h, d.level);
+    h.el("h3", d.rule_title);
+    h.el("span", d.rule_id + " | " + d.signal, "meta");
+    h.raw("</header>\n");
+    h.el("div", Or(d.resource_id, "(no resource)"), "rid mono");
+    std::vector<Fact> facts = {{"time", ReportTime(d.time_us)},
+                               {"operation", d.operation},
+                               {"phase", d.phase + (d.status.empty() ? "" : " (" + d.status + ")")},
+                               {"by", d.principal ? DescribePrincipal(*d.principal) : "-"},
+                               {"IP", Or(d.caller_ip)},
+                               {"subscription", Or(d.subscription_id)}};
+    if (!d.correlation_id.empty()) facts.push_back({"correlation id", d.correlation_id});
+    if (d.content_unavailable) facts.push_back({"content", "not in the log"});
+    Facts(h, facts);
+    h.raw("\n<table class=\"evidence\">");
+    h.th_row({"evidence file", "line", "offset", "length", "record SHA-256"});
+    h.raw("<tr>").td(d.file, "mono").num(d.line).num(d.offset).num(d.length);
+    h.td(ToHex(d.sha256), "mono").raw("</tr>\n</tbody></table>\n</article>\n");
+}
+
+// Rule hits outside rated compute (detections.jsonl): counts by level, cards, then rows.
+void OtherDetections(Html& h, std::ostream& out, const DetectionDigest& digest) {
+    h.raw("<section id=\"detections\"><h2>Other detections</h2>\n<p class=\"note\">");
+    h.text("Rule hits on resources that are not rated compute (elevated access, diagnostic "
+           "settings, alert rules and action groups, Defender plans, role grants, Sigma rules, "
+           "...): " +
+           std::to_string(digest.total) + " in detections.jsonl");
+    std::string levels;
+    for (const auto& [level, count] : digest.by_level)
+        levels += (levels.empty() ? "" : ", ") + std::to_string(count) + " " + level;
+    if (!levels.empty()) h.text(" (" + levels + ")");
+    h.text(". Cards for high and critical, then medium ones (at most " +
+           std::to_string(kDetectionCards) + "); the others in the table.");
+    h.raw("</p>\n");
+    for (const Detection& d : digest.cards) {
+        FlushIfLarge(out, h.s);
+        DetectionCard(h, d);
+    }
+    if (!digest.rows.empty()) {
+        h.raw("<table>");
+        h.th_row({"level", "time", "rule", "operation", "phase", "resource", "by", "IP",
+                  "evidence"});
+        for (const Detection& d : digest.rows) {
+            FlushIfLarge(out, h.s);
+            h.raw("<tr><td>");
+            LevelBadge(h, d.level);
+            h.raw("</td>").td(ReportTime(d.time_us)).td(d.rule_id, "mono").td(d.operation);
+            h.td(d.phase).td(Or(d.resource_id), "mono");
+            h.td(d.principal ? DescribePrincipal(*d.principal) : "-").td(Or(d.caller_ip), "mono");
+            h.td(d.file + ":" + std::to_string(d.line), "mono").raw("</tr>\n");
+        }
+        h.raw("</tbody></table>\n");
+    }
+    if (digest.omitted > 0)
+        h.el("p", std::to_string(digest.omitted) + " more in detections.jsonl.", "note");
+    if (digest.total == 0) h.el("p", "No other rule hit.", "note");
+    h.raw("</section>\n");
+}
+
 void Principals(Html& h, const InvestigationResult& result) {
     h.raw("<section id=\"principals\"><h2>Principals</h2>\n<table>");
     h.th_row({"principal", "type", "object id", "app id", "token tenant", "first seen", "last seen",
@@ -381,7 +481,8 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
            "the record. Written by minetrace " +
            std::string(kVersion) + ".");
     h.raw("</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#timeline\">Timeline</a>"
-          "<a href=\"#resources\">Resources</a><a href=\"#principals\">Principals</a>"
+          "<a href=\"#resources\">Resources</a><a href=\"#detections\">Other detections</a>"
+          "<a href=\"#principals\">Principals</a>"
           "<a href=\"#manifest\">Input manifest</a><a href=\"#rules\">Rules</a>"
           "<a href=\"#verify\">Verifying</a></nav></header>\n");
 
@@ -401,29 +502,15 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
     h.raw("</section>\n");
 
     h.raw("<section id=\"resources\"><h2>Resources</h2>\n");
-    size_t low = 0;
-    for (size_t i = 0; i < facts.cards.size(); ++i) {
-        if (facts.cards[i].finding->severity == Severity::kLow) {
-            ++low;
-            continue;
-        }
+    for (size_t i : facts.shown.full) {
         FlushIfLarge(out, h.s);
         Card(h, facts, facts.cards[i], i);
     }
-    if (low > 0) {
-        h.raw("<details><summary>");
-        h.text(std::to_string(low) + " low-severity resources (likely routine; review)");
-        h.raw("</summary>\n");
-        for (size_t i = 0; i < facts.cards.size(); ++i)
-            if (facts.cards[i].finding->severity == Severity::kLow) {
-                FlushIfLarge(out, h.s);
-                Card(h, facts, facts.cards[i], i);
-            }
-        h.raw("</details>\n");
-    }
+    OtherFindings(h, out, facts);
     if (facts.cards.empty()) h.el("p", "No suspicious resource was found.", "note");
     h.raw("</section>\n");
 
+    OtherDetections(h, out, facts.detections);
     Principals(h, context.result);
     Manifest(h, context);
     Rules(h, context, facts);
@@ -434,7 +521,8 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
     h.raw("<code>tail -c +$((OFFSET+1)) FILE | head -c LENGTH | sha256sum</code>");
     h.text(" (for .gz or .zst files, decompress first: zcat FILE | tail -c ...). The machine-"
            "readable outputs next to this page (resources.jsonl, subscriptions.jsonl, "
-           "principals.jsonl, timeline.jsonl, timeline.csv, manifest.json, quarantine.jsonl) "
+           "principals.jsonl, detections.jsonl, timeline.jsonl, timeline.csv, manifest.json, "
+           "quarantine.jsonl) "
            "hold the same facts.");
     h.raw("</p>\n</footer>\n</main>\n</body>\n</html>\n");
     out << h.s;

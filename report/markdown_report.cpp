@@ -9,6 +9,7 @@
 #include "parsers/format_detect.hpp"
 #include "parsers/input_source.hpp"
 #include "report/report.hpp"
+#include "report/report_limits.hpp"
 
 #include <map>
 #include <set>
@@ -79,6 +80,68 @@ std::string Join(const std::vector<std::string>& values) {
     std::string out;
     for (const std::string& v : values) out += (out.empty() ? "" : ", ") + v;
     return out;
+}
+
+// The findings without a full card (report_limits.hpp): one row each, then what was left out.
+void OtherFindings(Md& m, std::ostream& out, const ReportFacts& facts) {
+    const CardSelection& shown = facts.shown;
+    if (shown.rows.empty() && shown.omitted == 0) return;
+    m.raw("\n### Other findings\n\n");
+    m.text(N(shown.full.size()) + " findings have a card above (at most " + N(kFullCards) +
+           ", high then medium); the " + N(shown.rows.size() + shown.omitted) +
+           " others are listed here, each in full in resources.jsonl.");
+    m.raw("\n\n");
+    m.head({"severity", "resource", "type", "status", "region", "created", "by", "subscription"});
+    for (size_t i : shown.rows) {
+        FlushIfLarge(out, m.s);
+        const ResourceFinding& f = *facts.cards[i].finding;
+        m.row({std::string(ToString(f.severity)), DisplayName(f), ShortResourceType(f.resource_type),
+               f.status, facts.cards[i].region, ReportTime(f.responsible_at_us()),
+               f.responsible() ? DescribePrincipal(*f.responsible()) : "", f.subscription_id});
+    }
+    if (shown.omitted > 0) m.raw("\n").text(N(shown.omitted) + " more in resources.jsonl.");
+    m.raw("\n");
+}
+
+// Rule hits outside rated compute (detections.jsonl): counts by level, cards, then rows.
+void OtherDetections(Md& m, std::ostream& out, const DetectionDigest& digest) {
+    m.raw("\n## Other detections\n\n");
+    std::string levels;
+    for (const auto& [level, count] : digest.by_level)
+        levels += (levels.empty() ? "" : ", ") + N(count) + " " + level;
+    m.text("Rule hits on resources that are not rated compute: " + N(digest.total) +
+           " in detections.jsonl" + (levels.empty() ? "" : " (" + levels + ")") +
+           ". Cards for high and critical, then medium ones (at most " + N(kDetectionCards) +
+           "); the others in the table.");
+    m.raw("\n");
+    for (const Detection& d : digest.cards) {
+        FlushIfLarge(out, m.s);
+        m.raw("\n### ").text(Upper(d.level) + ": " + d.rule_title).raw("\n\n");
+        m.item("Rule", d.rule_id + " (" + d.signal + ")");
+        m.item("Time", ReportTime(d.time_us));
+        m.item("Operation", d.operation);
+        m.item("Phase", d.phase + (d.status.empty() ? "" : " (" + d.status + ")"));
+        m.item("Resource", d.resource_id);
+        m.item("Subscription", d.subscription_id);
+        m.item("By", d.principal ? DescribePrincipal(*d.principal) : "");
+        m.item("IP", d.caller_ip);
+        if (!d.correlation_id.empty()) m.item("Correlation id", d.correlation_id);
+        m.item("Evidence", d.file + " line " + N(d.line) + ", offset " + N(d.offset) + ", length " +
+                               N(d.length) + ", SHA-256 " + ToHex(d.sha256));
+    }
+    if (!digest.rows.empty()) {
+        m.raw("\n");
+        m.head({"level", "time", "rule", "operation", "phase", "resource", "by", "IP", "evidence"});
+        for (const Detection& d : digest.rows) {
+            FlushIfLarge(out, m.s);
+            m.row({d.level, ReportTime(d.time_us), d.rule_id, d.operation, d.phase, d.resource_id,
+                   d.principal ? DescribePrincipal(*d.principal) : "", d.caller_ip,
+                   d.file + ":" + N(d.line)});
+        }
+    }
+    if (digest.omitted > 0) m.raw("\n").text(N(digest.omitted) + " more in detections.jsonl.");
+    if (digest.total == 0) m.raw("\nNo other rule hit.");
+    m.raw("\n");
 }
 
 } // namespace
@@ -207,11 +270,15 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
                N(context.coverage.partner_center_events), "", "",
                "not computed (audit records are sparse)"});
 
-    // The chart of report.html as a table: creations and precursors in time order.
+    // The chart of report.html as a table: creations and precursors in time order, of the
+    // findings with a full card (report_limits.hpp); timeline.jsonl holds every one.
     m.raw("\n## Timeline\n\n");
+    if (facts.shown.full.size() < facts.cards.size())
+        m.text("The findings with a card below; timeline.jsonl holds them all.").raw("\n\n");
     m.head({"time", "event", "severity", "region", "type", "name", "by"});
     std::map<std::tuple<int64_t, int, std::string, std::string>, std::vector<std::string>> rows;
-    for (const ResourceCard& card : facts.cards) {
+    for (size_t index : facts.shown.full) {
+        const ResourceCard& card = facts.cards[index];
         const ResourceFinding& f = *card.finding;
         if (f.created_at_us >= 0)
             rows[{f.created_at_us, 1, f.resource_id, "created"}] = {
@@ -265,7 +332,8 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
     }
 
     m.raw("\n## Resources\n");
-    for (const ResourceCard& card : facts.cards) {
+    for (size_t index : facts.shown.full) {
+        const ResourceCard& card = facts.cards[index];
         FlushIfLarge(out, m.s);
         const ResourceFinding& f = *card.finding;
         m.raw("\n### ").raw(Upper(ToString(f.severity))).raw(": ");
@@ -307,7 +375,9 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
         for (const EvidenceRef& e : f.evidence)
             m.row({std::string(e.file), N(e.line), N(e.offset), N(e.length), ToHex(e.sha256)});
     }
+    OtherFindings(m, out, facts);
     if (facts.cards.empty()) m.raw("\nNo suspicious resource was found.\n");
+    OtherDetections(m, out, facts.detections);
 
     m.raw("\n## Principals\n\n");
     m.head({"principal", "type", "object id", "app id", "token tenant", "first seen", "last seen",

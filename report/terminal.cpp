@@ -115,6 +115,16 @@ void WriteInvestigateSummary(std::ostream& out, const InvestigationResult& resul
         << " low) in " << result.subscriptions.size() << " subscriptions\n";
     for (const SummaryRow& row : SummaryRows(result, limit))
         out << "  " << RowLine(row, color) << "\n";
+    // The rule hits outside rated compute, by level (level names are the rules' and may come
+    // from a user's rule file: terminal-safe like log text).
+    std::string levels;
+    for (const auto& [level, count] : result.detections.by_level())
+        levels += (levels.empty() ? "" : ", ") + std::to_string(count) + " " + level;
+    std::string detections = std::to_string(result.detections.size()) + " other detections" +
+                             (levels.empty() ? "" : " (" + levels + ")") + " in detections.jsonl";
+    std::string safe_detections;
+    AppendTerminalSafe(safe_detections, detections);
+    out << "  " << safe_detections << "\n";
     for (const SubscriptionFinding& s : result.subscriptions) {
         if (s.created_by.empty()) continue;
         std::string line = "subscription " + s.subscription_id + " created by " + s.created_by +
@@ -127,7 +137,8 @@ void WriteInvestigateSummary(std::ostream& out, const InvestigationResult& resul
     std::string shown_dir;
     AppendTerminalSafe(shown_dir, out_dir);
     out << "  reports: " << Paint(shown_dir, kBold, color)
-        << "/{resources,subscriptions,principals,timeline}.jsonl, timeline.csv, manifest.json, "
+        << "/{resources,subscriptions,principals,detections,timeline}.jsonl, timeline.csv, "
+           "manifest.json, "
            "quarantine.jsonl";
     for (const std::string& name : report_files) out << ", " << name;
     out << "\n";

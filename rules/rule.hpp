@@ -38,8 +38,9 @@ struct Rule {
     std::vector<std::string> tags;
     // Signal kind: one of rules/signal_kind.hpp (kSigma for Sigma rules).
     std::string signal;
-    // Sigma `level` (validated, listed by `rules list`; it changes no severity); empty for
-    // native rules.
+    // Sigma's `level`, or a native rule's (`level:`, else signal_kind::DefaultLevel): one of
+    // informational, low, medium, high, critical. Listed by `rules list` and given with every
+    // detection; it changes no severity.
     std::string level;
     std::string source_file;
     int source_line = 0;

@@ -860,7 +860,7 @@ void LoadNativeRule(LoadContext& ctx, const YAML::Node& node, size_t path_index,
     static const std::set<std::string> kKeys = {
         "id",           "title",    "description", "references",
         "tags",         "signal",   "condition",   "content_unavailable",
-        "content_note", "examples", "enabled"};
+        "content_note", "examples", "enabled",     "level"};
     if (node["enabled"]) {
         std::optional<std::string> enabled = ScalarText(node["enabled"]);
         if (!enabled || (*enabled != "true" && *enabled != "false")) {
@@ -903,6 +903,15 @@ void LoadNativeRule(LoadContext& ctx, const YAML::Node& node, size_t path_index,
         ctx.Error(node["signal"] ? node["signal"] : node, std::move(signal_problem));
     } else {
         rule.signal = *signal;
+    }
+
+    if (node["level"]) {
+        rule.level = ScalarText(node["level"]).value_or("");
+        if (!IsSigmaLevel(rule.level))
+            ctx.Error(node["level"], "level '" + rule.level +
+                                         "' is not informational, low, medium, high or critical");
+    } else if (!rule.signal.empty()) {
+        rule.level = std::string(signal_kind::DefaultLevel(rule.signal));
     }
 
     NativeRuleParser parser(ctx, draft);

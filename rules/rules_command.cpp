@@ -111,7 +111,7 @@ int RunRulesTest(const std::vector<std::string>& paths, std::ostream& out, std::
 
 int RunRulesList(const std::vector<std::string>& paths, std::ostream& out, std::ostream& err) {
     RuleSet set = LoadReporting(paths, err);
-    out << "id\tsignal\tsigma_level\tsource\ttitle\n";
+    out << "id\tsignal\tlevel\tsource\ttitle\n";
     for (uint32_t index = 0; index < set.size(); ++index) {
         const Rule& rule = set.rule(index);
         out << Safe(rule.id) << '\t' << Safe(rule.signal) << '\t'

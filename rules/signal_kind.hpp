@@ -58,4 +58,14 @@ constexpr bool IsNative(std::string_view name) {
     return false;
 }
 
+// The level (Sigma's five: informational, low, medium, high, critical) of a native rule that
+// states none: how much a lone hit of this kind deserves a responder's look when no compute
+// finding rates it (detections.jsonl, the reports' "Other detections"). It changes no severity.
+constexpr std::string_view DefaultLevel(std::string_view signal) {
+    if (signal == kMinerContent || signal == kDefenseEvasion) return "high";
+    if (signal == kRpRegistration || signal == kResourceGroupCreate || signal == kFailedAttempt)
+        return "low";
+    return "medium";
+}
+
 } // namespace minetrace::signal_kind

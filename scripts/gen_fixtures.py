@@ -811,6 +811,76 @@ def write_story():
 
 
 # --------------------------------------------------------------------------------------------
+# Detections: rule hits outside rated compute (detections.jsonl), added to the intrusion story
+# --------------------------------------------------------------------------------------------
+
+DETECTIONS = []  # (op, rule id, level, phases the rule matches: None for every phase)
+
+
+def write_detection_story():
+    """After the miners run, the compromised user elevates to User Access Administrator over the
+    tenant (logged under S1 here), and P blinds the defenders: the subscription's diagnostic setting deleted, an
+    activity-log alert disabled, the SecOps action group deleted, Defender for Servers set to
+    Free. None is compute: each hit is a detection, with its rule and level."""
+    U, P = U_COMPROMISED, SP_ATTACKER
+    DETECTIONS.clear()
+    FRIENDLY.update({
+        "microsoft.authorization/elevateaccess/action": "Assigns the caller to User Access Administrator role",
+        "microsoft.insights/diagnosticsettings/delete": "Delete diagnostic setting",
+        "microsoft.insights/activitylogalerts/write": "Create or update activity log alert",
+        "microsoft.insights/actiongroups/delete": "Delete action group",
+        "microsoft.security/pricings/write": "Update pricing"})
+    # Logged at the tenant root in Azure; here under S1, as the fixtures' shapes are per
+    # subscription (the rule looks at the operation only).
+    o = operation("det-elevate", U, f"/subscriptions/{S1}/providers/Microsoft.Authorization",
+                  "Microsoft.Authorization/elevateAccess/action", "2026-10-12T10:02:11.406",
+                  SYNC_OK(412), method="POST")
+    DETECTIONS.append((o, "mt-priv-elevate-access", "high", None))
+    o = operation("det-diag", P,
+                  f"/subscriptions/{S1}/providers/microsoft.insights/diagnosticSettings/activity-to-la",
+                  "Microsoft.Insights/diagnosticSettings/delete", "2026-10-12T10:05:37.118",
+                  SYNC_OK(655), method="DELETE")
+    DETECTIONS.append((o, "mt-evasion-diagnostic-settings", "medium", None))
+    alert = res_id(S1, "rg-monitoring", "Microsoft.Insights/activityLogAlerts/alert-vm-create")
+    o = operation("det-alert", P, alert, "Microsoft.Insights/activityLogAlerts/write",
+                  "2026-10-12T10:06:02.940", SYNC_OK(1_204),
+                  req={"location": "Global", "properties": {
+                      "enabled": False, "scopes": [f"/subscriptions/{S1}"],
+                      "condition": {"allOf": [{"field": "operationName",
+                                               "equals": "Microsoft.Compute/virtualMachines/write"}]}}})
+    DETECTIONS.append((o, "mt-evasion-alert-disabled", "high", {"Start"}))
+    o = operation("det-ag", P, res_id(S1, "rg-monitoring", "Microsoft.Insights/actionGroups/ag-secops"),
+                  "Microsoft.Insights/actionGroups/delete", "2026-10-12T10:06:44.371",
+                  SYNC_OK(803), method="DELETE")
+    DETECTIONS.append((o, "mt-evasion-alerting-removed", "high", None))
+    o = operation("det-defender", P, f"/subscriptions/{S1}/providers/Microsoft.Security/pricings/VirtualMachines",
+                  "Microsoft.Security/pricings/write", "2026-10-12T10:07:19.552", SYNC_OK(977),
+                  req={"properties": {"pricingTier": "Free"}})
+    DETECTIONS.append((o, "mt-evasion-defender-plan", "medium", None))
+    DETECTIONS.append((o, "mt-evasion-defender-disabled", "high", {"Start"}))
+
+
+PHASE_NAMES = {"Start": "started", "Accept": "accepted", "Success": "succeeded",
+               "Failure": "failed"}
+
+
+def expected_detections():
+    """One entry per (record, rule) of DETECTIONS, in time order."""
+    out = []
+    for op, rule, level, phases in DETECTIONS:
+        for ev in op["events"]:
+            if phases is not None and ev["phase"] not in phases:
+                continue
+            out.append({"time": rfc_us(ev["time"]), "rule": rule, "level": level,
+                        "operation": op["op"].lower(), "phase": PHASE_NAMES[ev["phase"]],
+                        "resource_id": op["rid"].lower(), "subscription_id": rid_info(op["rid"])[0] or None,
+                        "principal": op["who"].expected(), "caller_ip": op["who"].ip})
+    out.sort(key=lambda d: (d["time"], d["rule"]))
+    return out
+
+
+
+# --------------------------------------------------------------------------------------------
 # Per-phase vocabulary of each shape
 # --------------------------------------------------------------------------------------------
 
@@ -1728,9 +1798,11 @@ OVERLAP_DIR = FIXTURES / "scenarios" / "overlap"
 # and writes times at its own precision. In input (path) order: the Event Hub dump (7 digits, no
 # eventDataId, no operationId), the portal CSV (ms, locale times), the az CLI array (7 digits),
 # the SDK JSON Lines (7 digits). The first records are only in the CSV (so ms is all there is);
-# where the CSV comes first and a 7-digit copy follows, the µs time must win.
-OVERLAP_WINDOWS = {"eventhub-records": (45, 105), "la-csv": (0, 66), "rest-array": (12, 70),
-                   "sdk-jsonl": (62, 105)}
+# where the CSV comes first and a 7-digit copy follows, the µs time must win. An end of None is
+# the last record (the scenario grows; the windows still cover every record).
+OVERLAP_WINDOW_SPEC = {"eventhub-records": (45, None), "la-csv": (0, 66), "rest-array": (12, 70),
+                       "sdk-jsonl": (62, None)}
+OVERLAP_WINDOWS = {}  # the spec resolved against the intrusion's record count (write_overlap)
 OVERLAP_DIGITS = {"eventhub-records": 6, "la-csv": 3, "rest-array": 6, "sdk-jsonl": 6}
 
 
@@ -1815,6 +1887,9 @@ def overlap_expected(intrusion_expected, evs, files):
 def write_overlap(intrusion_expected):
     """Renders scenarios/overlap/ from the intrusion's records (call after write_story)."""
     evs = overlap_events()
+    OVERLAP_WINDOWS.clear()
+    OVERLAP_WINDOWS.update({f: (a, len(evs) if b is None else b)
+                            for f, (a, b) in OVERLAP_WINDOW_SPEC.items()})
     files = {f: write_overlap_file(f, evs[a:b]) for f, (a, b) in OVERLAP_WINDOWS.items()}
     write(OVERLAP_DIR / "expected.json", overlap_json(overlap_expected(intrusion_expected, evs,
                                                                        files)))
@@ -2910,6 +2985,7 @@ def generate(report=True):
         if d.exists():
             shutil.rmtree(d)
     ra_op = write_story()
+    write_detection_story()
     recs = partner_records()
     shapes = {}
     writers = [("export-jsonl", write_export_jsonl, "activity-export"),
@@ -2929,6 +3005,7 @@ def generate(report=True):
     shapes["partner-center"] = {"source_kind": "partner-center-audit", "files": files,
                                 "compression": "none", "activity_records": 0, "partner_records": n}
     intrusion_expected = build_expected(ra_op, recs, shapes)
+    intrusion_expected["detections"] = expected_detections()
     write(SCENARIO_DIR / "expected.json",
           json.dumps(intrusion_expected, indent=2, ensure_ascii=False) + "\n")
     write_overlap(intrusion_expected)

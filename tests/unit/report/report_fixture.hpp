@@ -135,7 +135,19 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
         file.quarantined[payload] = 1;
         in->files.push_back(file);
 
-        in->rules.push_back(RuleInfo{payload, payload, payload, payload});
+        in->rules.push_back(RuleInfo{payload, payload, payload, payload, payload});
+
+        // A detection whose every text is the payload: a card (high) or a row (low).
+        Detection d;
+        d.time_us = t + 120000000;
+        d.rule_id = d.rule_title = d.signal = d.operation = d.status = payload;
+        d.status_code = d.resource_id = d.resource_type = d.subscription_id = payload;
+        d.correlation_id = d.caller_ip = d.file = payload;
+        d.level = i % 2 == 0 ? "high" : "low";
+        d.phase = "succeeded";
+        d.principal = std::make_shared<const Principal>(EvilPrincipal(payload));
+        d.file_id = static_cast<uint32_t>(i);
+        in->result.detections.Add(d);
         t += 60000000;
         ++i;
     }

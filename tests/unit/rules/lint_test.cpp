@@ -203,10 +203,10 @@ TEST_CASE("Rules list: one line per rule, overrides named", "[rules]") {
                      out, err) == 0);
     CHECK(err.str().empty());
     std::string text = out.str();
-    CHECK(text.rfind("id\tsignal\tsigma_level\tsource\ttitle\n", 0) == 0);
-    CHECK(text.find("mt-compute-vm-write\tcompute-create\t-\t") != std::string::npos);
+    CHECK(text.rfind("id\tsignal\tlevel\tsource\ttitle\n", 0) == 0);
+    CHECK(text.find("mt-compute-vm-write\tcompute-create\tmedium\t") != std::string::npos);
     CHECK(text.find("Local override of the VM write rule (replaces ") != std::string::npos);
-    CHECK(text.find("mt-sku-gpu\tgpu-sku\t-\t") != std::string::npos);
+    CHECK(text.find("mt-sku-gpu\tgpu-sku\tmedium\t") != std::string::npos);
 }
 
 TEST_CASE("Rules: enabled: false in a later path removes a shipped rule", "[rules]") {
