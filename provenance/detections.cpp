@@ -20,8 +20,8 @@ std::string SortKey(const Detection& d) {
 }
 
 void PutPrincipal(std::string& out, const Principal& p) {
-    for (const std::string* field : {&p.name, &p.type, &p.object_id, &p.app_id, &p.tenant_id,
-                                     &p.ip, &p.ip_claim, &p.home_tenant, &p.credential})
+    for (const std::string* field : {&p.name, &p.type, &p.object_id, &p.app_id, &p.tenant_id, &p.ip,
+                                     &p.ip_claim, &p.home_tenant, &p.credential})
         PutText(out, *field);
     PutVarint(out, static_cast<uint64_t>(p.mfa));
     PutVarint(out, p.foreign_tenant ? 1 : 0);
@@ -71,8 +71,8 @@ void Detections::ForEach(const std::function<void(const Detection&)>& visit) con
             ByteFormReader in(record.bytes, "damaged entry in the detections' spill file");
             d.time_us = static_cast<int64_t>(in.Varint());
             for (std::string* text :
-                 {&d.rule_id, &d.rule_title, &d.level, &d.signal, &d.operation, &d.phase,
-                  &d.status, &d.status_code, &d.resource_id, &d.resource_type, &d.subscription_id,
+                 {&d.rule_id, &d.rule_title, &d.level, &d.signal, &d.operation, &d.phase, &d.status,
+                  &d.status_code, &d.resource_id, &d.resource_type, &d.subscription_id,
                   &d.correlation_id, &d.caller_ip, &d.file})
                 *text = in.Text();
             d.content_unavailable = in.Varint() != 0;
@@ -82,7 +82,8 @@ void Detections::ForEach(const std::function<void(const Detection&)>& visit) con
             d.length = in.Varint();
             in.Copy(d.sha256.data(), d.sha256.size());
             d.principal.reset();
-            if (in.Varint() != 0) d.principal = std::make_shared<const Principal>(ReadPrincipal(in));
+            if (in.Varint() != 0)
+                d.principal = std::make_shared<const Principal>(ReadPrincipal(in));
             if (!in.done()) in.Damaged();
             visit(d);
         }

@@ -43,7 +43,8 @@ struct Detection {
     std::string resource_type;
     std::string subscription_id;
     std::string correlation_id;
-    std::shared_ptr<const Principal> principal; // who made the call; null when the record names none
+    std::shared_ptr<const Principal>
+        principal; // who made the call; null when the record names none
     std::string caller_ip;
     // The record's evidence: file (the input path), line, offset, length, SHA-256.
     std::string file;

@@ -56,10 +56,10 @@ TimelineEntry DetectionEntry(const Detection& d) {
     t.data_type = "azure:arm:operation";
     t.timestamp_desc = "Record time (detection)";
     std::string who = d.principal ? DescribePrincipal(*d.principal) : "(no caller)";
-    std::string_view target = d.resource_id.empty() ? std::string_view("(no resource)")
-                                                    : LastSegment(d.resource_id);
-    t.message = who + " " + d.operation + " on " + std::string(target) + " [" + d.phase + "]: " +
-                d.rule_title + " (" + d.rule_id + ", " + d.level + ")";
+    std::string_view target =
+        d.resource_id.empty() ? std::string_view("(no resource)") : LastSegment(d.resource_id);
+    t.message = who + " " + d.operation + " on " + std::string(target) + " [" + d.phase +
+                "]: " + d.rule_title + " (" + d.rule_id + ", " + d.level + ")";
     t.fields["operation"] = d.operation;
     t.fields["resource_id"] = d.resource_id;
     t.fields["resource_type"] = d.resource_type;

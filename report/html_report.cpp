@@ -381,8 +381,8 @@ void OtherDetections(Html& h, std::ostream& out, const DetectionDigest& digest) 
     }
     if (!digest.rows.empty()) {
         h.raw("<table>");
-        h.th_row({"level", "time", "rule", "operation", "phase", "resource", "by", "IP",
-                  "evidence"});
+        h.th_row(
+            {"level", "time", "rule", "operation", "phase", "resource", "by", "IP", "evidence"});
         for (const Detection& d : digest.rows) {
             FlushIfLarge(out, h.s);
             h.raw("<tr><td>");

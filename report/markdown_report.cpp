@@ -95,8 +95,9 @@ void OtherFindings(Md& m, std::ostream& out, const ReportFacts& facts) {
     for (size_t i : shown.rows) {
         FlushIfLarge(out, m.s);
         const ResourceFinding& f = *facts.cards[i].finding;
-        m.row({std::string(ToString(f.severity)), DisplayName(f), ShortResourceType(f.resource_type),
-               f.status, facts.cards[i].region, ReportTime(f.responsible_at_us()),
+        m.row({std::string(ToString(f.severity)), DisplayName(f),
+               ShortResourceType(f.resource_type), f.status, facts.cards[i].region,
+               ReportTime(f.responsible_at_us()),
                f.responsible() ? DescribePrincipal(*f.responsible()) : "", f.subscription_id});
     }
     if (shown.omitted > 0) m.raw("\n").text(N(shown.omitted) + " more in resources.jsonl.");
