@@ -17,7 +17,16 @@ void Merge(DecodedEvent& first, const DecodedEvent& copy) {
         e.time_digits = c.time_digits;
     }
     FillEmptyFields(first, copy);
-    e.rules.insert(e.rules.end(), c.rules.begin(), c.rules.end());
+    // A rule that matched several copies is one hit: its content is unavailable only when no
+    // copy had it.
+    for (const RuleRef& hit : c.rules) {
+        auto same = std::find_if(e.rules.begin(), e.rules.end(),
+                                 [&](const RuleRef& r) { return r.rule == hit.rule; });
+        if (same == e.rules.end())
+            e.rules.push_back(hit);
+        else
+            same->content_unavailable = same->content_unavailable && hit.content_unavailable;
+    }
     e.copies.push_back({c.file_id, c.line, c.offset, c.length, c.sha256});
 }
 

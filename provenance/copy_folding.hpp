@@ -5,9 +5,10 @@
 // The first copy in input order is the event. From each later copy it takes the time when the
 // copy's has more fraction digits (µs beats ms beats whole seconds), every field it lacks
 // (claims, bodies, IP, authorization evidence, ...; the first copy's value wins where both have
-// one), the copy's rule hits, and the copy's evidence reference (RetainedEvent::copies), so
-// every copy stays verifiable. Copies are compared by the fields the first copy had as read, so
-// the result is the same as over compact identities (duplicate_index.hpp).
+// one), the copy's rule hits (once per rule), and the copy's evidence reference
+// (RetainedEvent::copies), so every copy stays verifiable. Copies are compared by the fields the
+// first copy had as read, so the result is the same as over compact identities
+// (duplicate_index.hpp).
 #pragma once
 
 #include "provenance/retained_codec.hpp"

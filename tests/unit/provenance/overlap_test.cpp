@@ -214,7 +214,13 @@ TEST_CASE("Overlap: outputs are identical at any thread count, batch size and me
           "[provenance][dedup]") {
     Outputs a = Investigate(OverlapPaths(), 1, 4u << 20);
     Outputs b = Investigate(OverlapPaths(), 2, 8192, 4096); // both stores spill
-    CHECK(a.duplicates == 122);
+    simdjson::dom::parser parser;
+    simdjson::dom::element expected = parser.load(kOverlap + "expected.json");
+    uint64_t want = 0;
+    for (auto [name, file] : simdjson::dom::object(expected["files"]))
+        want += uint64_t(file["duplicates"]);
+    CHECK(want > 0);
+    CHECK(a.duplicates == want);
     CHECK(a.duplicates == b.duplicates);
     CHECK(a.resources == b.resources);
     CHECK(a.principals == b.principals);
