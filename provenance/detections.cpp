@@ -60,6 +60,14 @@ void Detections::Add(const Detection& d) {
     bytes.append(reinterpret_cast<const char*>(d.sha256.data()), d.sha256.size());
     PutVarint(bytes, d.principal ? 1 : 0);
     if (d.principal) PutPrincipal(bytes, *d.principal);
+    PutVarint(bytes, d.copies.size());
+    for (const Detection::Copy& c : d.copies) {
+        PutText(bytes, c.file);
+        PutVarint(bytes, c.line);
+        PutVarint(bytes, c.offset);
+        PutVarint(bytes, c.length);
+        bytes.append(reinterpret_cast<const char*>(c.sha256.data()), c.sha256.size());
+    }
     store_->Append(SortKey(d), ++added_, bytes);
     ++by_level_[d.level];
 }
@@ -84,6 +92,17 @@ void Detections::ForEach(const std::function<void(const Detection&)>& visit) con
             d.principal.reset();
             if (in.Varint() != 0)
                 d.principal = std::make_shared<const Principal>(ReadPrincipal(in));
+            uint64_t copies = in.Varint();
+            // Each copy takes at least 36 bytes: a count beyond the entry is damage.
+            if (copies > record.bytes.size()) in.Damaged();
+            d.copies.resize(copies);
+            for (Detection::Copy& c : d.copies) {
+                c.file = in.Text();
+                c.line = in.Varint();
+                c.offset = in.Varint();
+                c.length = in.Varint();
+                in.Copy(c.sha256.data(), c.sha256.size());
+            }
             if (!in.done()) in.Damaged();
             visit(d);
         }

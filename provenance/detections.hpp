@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace minetrace {
 
@@ -53,6 +54,15 @@ struct Detection {
     uint64_t offset = 0;
     uint64_t length = 0;
     Sha256Digest sha256{};
+    // The same event's records in other exports (copy_folding.hpp), each verifiable like `file`.
+    struct Copy {
+        std::string file;
+        uint64_t line = 0;
+        uint64_t offset = 0;
+        uint64_t length = 0;
+        Sha256Digest sha256{};
+    };
+    std::vector<Copy> copies;
 
     // The levels that get cards first in the reports.
     bool urgent() const { return level == "high" || level == "critical"; }

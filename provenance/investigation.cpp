@@ -33,7 +33,7 @@ RetainedStoreOptions IdentityStoreOptions(RetainedStoreOptions options) {
 } // namespace
 
 Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules,
-                             RetainedStoreOptions store)
+                             const RetainedStoreOptions& store)
     : paths_(std::move(paths)), rules_(std::move(rules)), spill_options_(store), store_(store),
       partner_records_(store), identities_(IdentityStoreOptions(store)),
       scratches_(std::make_unique<ScratchPool>()) {}

@@ -40,7 +40,7 @@ class Investigation : public BatchConsumer, public BatchPreparer {
   public:
     // `paths` are the input files in pipeline order; `rules[i]` describes rule index i.
     Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules,
-                  RetainedStoreOptions store = {});
+                  const RetainedStoreOptions& store = {});
     ~Investigation() override;
 
     void Consume(const Batch& batch) override;

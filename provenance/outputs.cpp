@@ -295,6 +295,14 @@ void WriteDetections(std::ostream& stream, const InvestigationResult& result) {
         j.Str("caller_ip", d.caller_ip);
         j.Key("evidence");
         AppendEvidence(out, EvidenceRef{d.file, d.line, d.offset, d.length, d.sha256});
+        j.Key("copies");
+        out += '[';
+        for (size_t i = 0; i < d.copies.size(); ++i) {
+            const Detection::Copy& c = d.copies[i];
+            if (i) out += ", ";
+            AppendEvidence(out, EvidenceRef{c.file, c.line, c.offset, c.length, c.sha256});
+        }
+        out += ']';
         j.Close();
         out += '\n';
         FlushIfLarge(stream, out);

@@ -24,7 +24,7 @@ const std::string kOverlap = kFixtures + "overlap/";
 const std::vector<std::string> kShapes = {"eventhub-records", "la-csv", "rest-array", "sdk-jsonl"};
 
 struct Outputs {
-    std::string resources, principals, timeline, timeline_csv, manifest;
+    std::string resources, principals, timeline, timeline_csv, manifest, detections;
     uint64_t duplicates = 0;
 };
 
@@ -48,13 +48,14 @@ Outputs Investigate(const std::vector<std::string>& paths, unsigned threads, siz
     InvestigationResult result = investigation.Analyze();
     accounting.SetDuplicates(investigation.duplicates_per_file());
     Outputs out;
-    std::ostringstream r, p, t, c, m;
+    std::ostringstream r, p, t, c, m, d;
     WriteResources(r, result);
     WritePrincipals(p, result);
     WriteTimelineJsonl(t, result);
     WriteTimelineCsv(c, result);
     accounting.WriteManifest(m, RunInfo{}); // "run" holds no times here: comparable as is
-    out = {r.str(), p.str(), t.str(), c.str(), m.str(), investigation.duplicates()};
+    WriteDetections(d, result);
+    out = {r.str(), p.str(), t.str(), c.str(), m.str(), d.str(), investigation.duplicates()};
     return out;
 }
 
@@ -208,6 +209,28 @@ TEST_CASE("Overlap: the same intrusion in four overlapping exports, field by fie
     for (const std::string& row : rows)
         if (row.find("\"record_copies\"") != std::string::npos) ++with_copies;
     CHECK(with_copies > 0);
+
+    // Detections: one per event and rule however many exports hold it, every copy referenced.
+    std::vector<std::string> detections = Lines(out.detections);
+    std::vector<std::string> single_detections = Lines(single.detections);
+    CHECK(!single_detections.empty());
+    CHECK(detections.size() == single_detections.size());
+    size_t detections_with_copies = 0;
+    std::set<std::string> detection_keys;
+    for (const std::string& line : detections) {
+        simdjson::dom::element d = parser.parse(line);
+        detection_keys.insert(Str(d, "/rule") + " " + Str(d, "/time") + " " +
+                              Str(d, "/correlation_id") + " " + Str(d, "/phase"));
+        simdjson::dom::array copies;
+        REQUIRE(!d["copies"].get(copies));
+        for (simdjson::dom::element c : copies) {
+            CHECK(Str(c, "/sha256").size() == 64);
+            CHECK(Str(c, "/file") != Str(d, "/evidence/file"));
+        }
+        if (copies.size() > 0) ++detections_with_copies;
+    }
+    CHECK(detection_keys.size() == detections.size());
+    CHECK(detections_with_copies > 0);
 }
 
 TEST_CASE("Overlap: outputs are identical at any thread count, batch size and memory budget",
@@ -227,4 +250,5 @@ TEST_CASE("Overlap: outputs are identical at any thread count, batch size and me
     CHECK(a.timeline == b.timeline);
     CHECK(a.timeline_csv == b.timeline_csv);
     CHECK(a.manifest == b.manifest);
+    CHECK(a.detections == b.detections);
 }
