@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <sys/ioctl.h>
@@ -51,6 +52,44 @@ std::optional<uint64_t> ParseByteSize(std::string_view text) {
     return value << shift;
 }
 
+// Number options as typed. Boost's own parser takes "-1" for an unsigned as its wrapped-around
+// maximum (then a huge allocation or worse), so these parse the text themselves: a Count is
+// decimal digits only, a Size also takes a K/M/G suffix; each is checked against its option's
+// range (InRange) after parsing. Either error is a usage error (exit 2).
+struct Count {
+    uint64_t value = 0;
+};
+struct Size {
+    uint64_t value = 0;
+};
+
+void validate(boost::any& v, const std::vector<std::string>& values, Count*, int) {
+    po::validators::check_first_occurrence(v);
+    const std::string& text = po::validators::get_single_string(values);
+    std::optional<uint64_t> n = ParseByteSize(text);
+    bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    if (!n || !digits) throw po::invalid_option_value(text);
+    v = Count{*n};
+}
+
+void validate(boost::any& v, const std::vector<std::string>& values, Size*, int) {
+    po::validators::check_first_occurrence(v);
+    const std::string& text = po::validators::get_single_string(values);
+    std::optional<uint64_t> n = ParseByteSize(text);
+    if (!n) throw po::invalid_option_value(text);
+    v = Size{*n};
+}
+
+template <typename Number>
+std::function<void(const Number&)> InRange(const char* option, uint64_t min, uint64_t max) {
+    return [option, min, max](const Number& n) {
+        if (n.value < min || n.value > max)
+            throw po::error(std::string("the argument for option '--") + option +
+                            "' must be between " + std::to_string(min) + " and " +
+                            std::to_string(max) + " (got " + std::to_string(n.value) + ")");
+    };
+}
+
 #if defined(__SANITIZE_ADDRESS__)
 constexpr bool kSanitized = true;
 #else
@@ -78,10 +117,10 @@ Exit codes: 0 clean, 1 internal failure, 2 usage/configuration error,
 
 struct CommonOptions {
     std::vector<std::string> paths;
-    unsigned threads = 0;
-    size_t batch_bytes = 2u << 20;
-    size_t max_record_bytes = 64u << 20;
-    uint64_t max_expansion_ratio = 1000;
+    Count threads{0};
+    Size batch_bytes{2u << 20};
+    Size max_record_bytes{64u << 20};
+    Count max_expansion_ratio{1000};
     bool quiet = false;
     bool no_progress = false;
     bool no_color = false;
@@ -91,15 +130,27 @@ struct CommonOptions {
 
 po::options_description CommonDescription(CommonOptions& o) {
     po::options_description d("Input options");
-    d.add_options()("threads,j", po::value(&o.threads)->default_value(0),
-                    "worker threads (0: all cores)")(
-        "max-record-bytes", po::value(&o.max_record_bytes)->default_value(64u << 20),
-        "longest record accepted; longer ones are quarantined")(
-        "max-expansion-ratio", po::value(&o.max_expansion_ratio)->default_value(1000),
-        "decompression-bomb guard: decompressed/compressed ratio (after the first 64 MiB)")(
-        "batch-bytes", po::value(&o.batch_bytes)->default_value(2u << 20),
-        "content bytes per pipeline batch")("quiet,q", po::bool_switch(&o.quiet),
-                                            "no summary or progress bar on stderr")(
+    d.add_options()("threads,j",
+                    po::value(&o.threads)
+                        ->default_value(o.threads, "0")
+                        ->notifier(InRange<Count>("threads", 0, 1024)),
+                    "worker threads, 0 to 1024 (0: all cores)")(
+        "max-record-bytes",
+        po::value(&o.max_record_bytes)
+            ->default_value(o.max_record_bytes, "64M")
+            ->notifier(InRange<Size>("max-record-bytes", 1u << 10, uint64_t{4} << 30)),
+        "longest record accepted, 1K to 4G; longer ones are quarantined")(
+        "max-expansion-ratio",
+        po::value(&o.max_expansion_ratio)
+            ->default_value(o.max_expansion_ratio, "1000")
+            ->notifier(InRange<Count>("max-expansion-ratio", 2, 1000000)),
+        "decompression-bomb guard: decompressed/compressed ratio (after the first 64 MiB), 2 to "
+        "1000000")("batch-bytes",
+                   po::value(&o.batch_bytes)
+                       ->default_value(o.batch_bytes, "2M")
+                       ->notifier(InRange<Size>("batch-bytes", 4u << 10, 1u << 30)),
+                   "content bytes per pipeline batch, 4K to 1G")(
+        "quiet,q", po::bool_switch(&o.quiet), "no summary or progress bar on stderr")(
         "no-progress", po::bool_switch(&o.no_progress), "no progress bar on stderr")(
         "no-color", po::bool_switch(&o.no_color), "no colours on stdout (also: NO_COLOR=1)")(
         "rules", po::value(&o.rule_dirs)->composing(),
@@ -155,15 +206,19 @@ bool LoadRules(const CommonOptions& common, RuleSet& rules, std::vector<std::str
                                      m.message);
         err << line << "\n";
     }
+    if (errors.empty() && rules.size() == 0) {
+        err << "minetrace: no detection rules loaded (no shipped packs found and no --rules)\n";
+        return false;
+    }
     return errors.empty();
 }
 
 IngestOptions MakeIngestOptions(const CommonOptions& common) {
     IngestOptions options;
-    options.threads = common.threads;
-    options.reader.batch_bytes = std::max<size_t>(common.batch_bytes, 4096);
-    options.reader.max_record_bytes = std::max<size_t>(common.max_record_bytes, 1024);
-    options.reader.limits.max_expansion_ratio = common.max_expansion_ratio;
+    options.threads = static_cast<unsigned>(common.threads.value); // ranges: CommonDescription
+    options.reader.batch_bytes = common.batch_bytes.value;
+    options.reader.max_record_bytes = common.max_record_bytes.value;
+    options.reader.limits.max_expansion_ratio = common.max_expansion_ratio.value;
     return options;
 }
 

@@ -83,6 +83,11 @@ bool CheckConfig(const InvestigateConfig& config, RetainedStoreOptions& store, R
     for (const LintMessage& m : outcome.rule_errors)
         outcome.config_errors.push_back(m.file + ":" + std::to_string(m.line) + ": " + m.rule_id +
                                         ": " + m.message);
+    // A run without rules would find nothing and look clean (a binary copied without its packs).
+    if (outcome.rule_errors.empty() && rules.size() == 0)
+        outcome.config_errors.push_back(
+            "no detection rules loaded (no shipped packs found beside the binary or in its "
+            "install prefix, and no --rules): a run without rules cannot find anything");
     if (!outcome.config_errors.empty()) return false;
     fs::create_directories(config.out_dir, ec);
     if (ec) {

@@ -85,3 +85,43 @@ TEST_CASE("CLI: investigate writes every report, identical at any thread count",
           std::string::npos);
     fs::remove_all(dir);
 }
+
+TEST_CASE("CLI: bad numbers and a run without rules are usage errors, before any output", "[cli]") {
+    fs::path dir = fs::temp_directory_path() / "minetrace-cli-usage";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "empty-rules");
+    const std::string investigate = "investigate " + kScenario + "export-jsonl --out ";
+    // Every number option: negative (boost would wrap it round), non-digits, overflow, out of
+    // its range. None may start the run.
+    for (const char* option :
+         {"--threads", "-j", "--batch-bytes", "--max-record-bytes", "--max-expansion-ratio"})
+        for (const char* value : {"-1", "-5", "x", "1.5", "", "99999999999999999999", "1T"}) {
+            INFO(option << " '" << value << "'");
+            fs::path out = dir / "numbers";
+            CHECK(Run(investigate + out.string() + " " + option + " '" + value + "'") == 2);
+            CHECK(!fs::exists(out));
+            CHECK(Run("events " + kScenario + "export-jsonl " + option + " '" + value + "'") == 2);
+        }
+    for (const char* args :
+         {"--threads 1025", "--batch-bytes 4095", "--batch-bytes 2G", "--max-record-bytes 1023",
+          "--max-record-bytes 5G", "--max-expansion-ratio 1", "--threads 1K"}) {
+        INFO(args);
+        CHECK(Run(investigate + (dir / "numbers").string() + " " + args) == 2);
+        CHECK(!fs::exists(dir / "numbers"));
+    }
+    // In range, suffixes included, the run goes ahead.
+    CHECK(Run(investigate + (dir / "ok").string() +
+              " --threads 1 --batch-bytes 4K --max-record-bytes 1M --max-expansion-ratio 2") == 0);
+
+    // No rules loaded: the shipped packs dropped and none given, or a packs folder that is empty
+    // (a binary copied without its packs); for investigate and events alike.
+    CHECK(Run(investigate + (dir / "norules").string() + " --no-default-rules") == 2);
+    CHECK(Run(investigate + (dir / "norules").string() + " --no-default-rules --rules " +
+              (dir / "empty-rules").string()) == 2);
+    CHECK(Run("events " + kScenario + "export-jsonl --no-default-rules") == 2);
+    CHECK(ShellStatus("MINETRACE_RULES_DIR=" + (dir / "empty-rules").string() + " " +
+                      std::string(MINETRACE_BINARY) + " " + investigate +
+                      (dir / "norules").string() + " >/dev/null 2>&1") == 2);
+    CHECK(!fs::exists(dir / "norules"));
+    fs::remove_all(dir);
+}
