@@ -2,6 +2,7 @@
 
 #include "app/investigate_job.hpp"
 #include "core/escape.hpp"
+#include "core/output_set.hpp"
 #include "core/version.hpp"
 #include "pipeline/accounting.hpp"
 #include "pipeline/event_json.hpp"
@@ -278,23 +279,41 @@ int RunEvents(const std::vector<std::string>& args, std::ostream& out, std::ostr
     ExpandedInputs inputs;
     if (!ResolveInputs(common, inputs, err)) return kExitUsage;
 
-    std::ofstream file_out;
+    // An output file that is one of the inputs would be truncated before it is read.
+    for (const std::string* path : {&out_path, &quarantine_path}) {
+        if (path->empty() || *path == "-") continue;
+        for (const std::string& input : inputs.given)
+            if (input != "-" && IsInside(*path, input)) {
+                std::string shown;
+                AppendTerminalSafe(shown, *path);
+                err << "minetrace: the output " << shown << " is one of the inputs\n";
+                return kExitUsage;
+            }
+    }
+    // Each output file is written to a temporary beside it and renamed into place when complete
+    // (output_set.hpp): never through a planted symlink, never half-written under its name.
+    auto pending = [&](const std::string& path) -> std::unique_ptr<PendingOutput> {
+        fs::path p(path);
+        fs::path dir = p.parent_path().empty() ? fs::path(".") : p.parent_path();
+        try {
+            return std::make_unique<PendingOutput>(dir, p.filename().string());
+        } catch (const std::runtime_error&) {
+            std::string shown;
+            AppendTerminalSafe(shown, path);
+            err << "minetrace: cannot write " << shown << "\n";
+            return nullptr;
+        }
+    };
+    std::unique_ptr<PendingOutput> file_out, quarantine_file;
     std::ostream* events_out = &out;
     if (!out_path.empty() && out_path != "-") {
-        file_out.open(out_path, std::ios::binary | std::ios::trunc);
-        if (!file_out) {
-            err << "minetrace: cannot write " << out_path << "\n";
-            return kExitUsage;
-        }
-        events_out = &file_out;
+        if (!(file_out = pending(out_path))) return kExitUsage;
+        events_out = &file_out->stream();
     }
-    std::ofstream quarantine_out;
+    std::ostream* quarantine_stream = nullptr;
     if (!quarantine_path.empty()) {
-        quarantine_out.open(quarantine_path, std::ios::binary | std::ios::trunc);
-        if (!quarantine_out) {
-            err << "minetrace: cannot write " << quarantine_path << "\n";
-            return kExitUsage;
-        }
+        if (!(quarantine_file = pending(quarantine_path))) return kExitUsage;
+        quarantine_stream = &quarantine_file->stream();
     }
     RuleSet rules;
     std::vector<std::string> rule_sources;
@@ -303,13 +322,15 @@ int RunEvents(const std::vector<std::string>& args, std::ostream& out, std::ostr
     std::vector<std::string> rule_ids;
     for (const RuleInfo& info : DescribeRules(rules)) rule_ids.push_back(info.id);
 
-    Accounting accounting(inputs.files, quarantine_path.empty() ? nullptr : &quarantine_out);
+    Accounting accounting(inputs.files, quarantine_stream);
     EventJsonWriter writer(*events_out, inputs.files, rule_ids);
     IngestOptions ingest = MakeIngestOptions(common);
     ingest.matcher = &matcher;
     RunIngestWithProgress(inputs.files, ingest, {&accounting, &writer}, common, err);
     events_out->flush();
     if (!*events_out) throw std::runtime_error("writing events failed");
+    if (file_out) file_out->Finish();
+    if (quarantine_file) quarantine_file->Finish();
     for (const std::string& e : inputs.errors) err << "minetrace: " << e << "\n";
     ReportFileErrors(accounting, err);
     if (!common.quiet) err << "minetrace: " << accounting.Summary() << "\n";
@@ -325,6 +346,8 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     std::string spill_after = std::to_string(config.store.budget_bytes >> 20) + "M";
     po::options_description options = CommonDescription(common);
     options.add_options()("out,o", po::value(&out_dir), "output directory (created if needed)")(
+        "force", po::bool_switch(&config.force),
+        "replace an earlier run's results in --out (other files there are left alone)")(
         "lang", po::value(&lang)->default_value("both"), "response pack language: en, ja or both")(
         "spill-dir", po::value(&config.store.spill_dir),
         "where kept records go past --spill-after (default $TMPDIR, else /tmp); the file is "
@@ -370,6 +393,11 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
         err << line << "\n";
     }
     if (!outcome->ran()) return kExitUsage;
+    for (const std::string& note : outcome->output_notes) {
+        std::string line = "minetrace: ";
+        AppendTerminalSafe(line, note);
+        err << line << "\n";
+    }
 
     // The answer first, on stdout: the top findings, one line each.
     bool color = UseColor(&out == &std::cout && isatty(STDOUT_FILENO), common.no_color,

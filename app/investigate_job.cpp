@@ -1,8 +1,10 @@
 #include "app/investigate_job.hpp"
 
 #include "core/escape.hpp"
+#include "core/output_set.hpp"
 #include "core/text_output.hpp"
 #include "core/timestamp.hpp"
+#include "core/version.hpp"
 #include "pipeline/progress.hpp"
 #include "provenance/outputs.hpp"
 #include "provenance/rules_glue.hpp"
@@ -12,6 +14,7 @@
 #include <fstream>
 #include <malloc.h>
 #include <ostream>
+#include <set>
 #include <stdexcept>
 #include <tbb/global_control.h>
 #include <tbb/task_group.h>
@@ -88,14 +91,22 @@ bool CheckConfig(const InvestigateConfig& config, RetainedStoreOptions& store, R
         outcome.config_errors.push_back(
             "no detection rules loaded (no shipped packs found beside the binary or in its "
             "install prefix, and no --rules): a run without rules cannot find anything");
-    if (!outcome.config_errors.empty()) return false;
-    fs::create_directories(config.out_dir, ec);
-    if (ec) {
-        outcome.config_errors.push_back("cannot create " + config.out_dir.string() + ": " +
-                                        ec.message());
-        return false;
-    }
-    return true;
+    // An input that is the output directory or inside it would read back a run's own outputs.
+    for (const std::string& path : config.inputs.given)
+        if (path != "-" && IsInside(path, config.out_dir))
+            outcome.config_errors.push_back("the input " + path +
+                                            " is the output directory or inside it (--out)");
+    return outcome.config_errors.empty();
+}
+
+// Every name an investigate run may write, in any language: an earlier run's files are known.
+std::set<std::string> OwnedNames() {
+    std::set<std::string> names = {"resources.jsonl",  "subscriptions.jsonl", "principals.jsonl",
+                                   "detections.jsonl", "timeline.jsonl",      "timeline.csv",
+                                   "manifest.json",    "quarantine.jsonl"};
+    for (const std::string& name : ReportFileNames({Language::kEnglish, Language::kJapanese}))
+        names.insert(name);
+    return names;
 }
 
 } // namespace
@@ -110,13 +121,27 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
     RetainedStoreOptions store = config.store;
     RuleSet rules;
     if (!CheckConfig(config, store, rules, outcome)) return outcome;
+    std::unique_ptr<OutputSet> claimed;
+    try {
+        claimed = std::make_unique<OutputSet>(config.out_dir, OwnedNames(), config.force);
+    } catch (const OutputSetRefused& e) {
+        outcome.config_errors.push_back(e.what());
+        return outcome;
+    }
+    OutputSet& outputs = *claimed;
+    outcome.output_notes = outputs.notes();
     RuleSetMatcher matcher(rules);
-    const fs::path& dir = config.out_dir;
-    const ExpandedInputs& inputs = config.inputs;
+    // Files inside the output directory (an input folder that holds it) are never read back.
+    ExpandedInputs inputs = config.inputs;
+    std::erase_if(inputs.files,
+                  [&](const std::string& f) { return f != "-" && IsInside(f, config.out_dir); });
+    if (size_t skipped = config.inputs.files.size() - inputs.files.size())
+        outcome.output_notes.push_back(std::to_string(skipped) +
+                                       " files inside the output directory are not read as input");
     outcome.input_errors = inputs.errors;
 
-    std::ofstream quarantine_out(dir / "quarantine.jsonl", std::ios::binary | std::ios::trunc);
-    if (!quarantine_out) throw std::runtime_error("cannot write quarantine.jsonl");
+    PendingOutput quarantine_file(outputs.dir(), "quarantine.jsonl");
+    std::ostream& quarantine_out = quarantine_file.stream();
     RunInfo run;
     run.rule_sources = config.rule_sources;
     run.command_line = config.command_line;
@@ -166,7 +191,7 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
     CachedFacts(context);
 
     auto write = [&](const char* name, auto&& writer) {
-        WriteOutputFile(dir / name, [&](std::ostream& file) { writer(file, result); });
+        outputs.Write(name, [&](std::ostream& file) { writer(file, result); });
     };
     // The machine-readable outputs are written by a task while this thread writes the reports
     // for people (themselves one task per file); all only read the (immutable) result, and the
@@ -184,20 +209,20 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
         run.finished_at = UtcNow();
         run.duration_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        quarantine_out.flush();
-        if (!quarantine_out) throw std::runtime_error("writing quarantine.jsonl failed");
-        std::ofstream manifest(dir / "manifest.json", std::ios::binary | std::ios::trunc);
-        accounting.WriteManifest(manifest, run);
-        manifest.flush();
-        if (!manifest) throw std::runtime_error("writing manifest.json failed");
+        outputs.Record(quarantine_file.Finish());
+        outputs.Write("manifest.json",
+                      [&](std::ostream& manifest) { accounting.WriteManifest(manifest, run); });
 
         // The reports for people, from the same result and the manifest's accounting.
-        outcome.report_files = WriteReportFiles(dir, context, config.languages);
+        outcome.report_files = WriteReportFiles(outputs, context, config.languages);
     } catch (...) {
         machine_outputs.wait(); // the task reads `result`: it must end before the unwinding
         throw;
     }
     machine_outputs.wait(); // rethrows a write failure
+    // Last: the completion marker with every file's hash. Until it is there the set reads as
+    // incomplete (a killed or failed run leaves no marker and its in-progress file).
+    outputs.Commit(std::string("minetrace ") + kVersion);
     timer.Lap("outputs");
     return outcome;
 }

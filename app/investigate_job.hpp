@@ -25,7 +25,8 @@ class ProgressMeter;
 
 struct InvestigateConfig {
     ExpandedInputs inputs;         // resolved by the caller; `missing` must be empty
-    std::filesystem::path out_dir; // created if needed
+    std::filesystem::path out_dir; // created if needed; claimed as an OutputSet (output_set.hpp)
+    bool force = false;            // replace an earlier run's files there (never other files)
     std::vector<Language> languages = {Language::kEnglish, Language::kJapanese};
     std::vector<std::string> rule_sources; // rule files and directories, in load order
     // Threads and reader limits; the job sets the matcher and its own preparers.
@@ -36,7 +37,8 @@ struct InvestigateConfig {
     std::ostream* timings = nullptr;       // wall time and memory of each phase, when set
 };
 
-// What a run produced. `config_errors` non-empty: nothing ran and no output was written.
+// What a run produced. `config_errors` non-empty: nothing ran and no output was written (a
+// refused output directory is left as it was).
 // Otherwise every output is in out_dir and the members describe it; they stay valid as long as
 // the outcome lives.
 struct InvestigateOutcome {
@@ -47,6 +49,7 @@ struct InvestigateOutcome {
     std::unique_ptr<InvestigationResult> result;
     std::vector<std::string> report_files; // the reports for people, by name in out_dir
     std::vector<std::string> input_errors; // directories that could not be listed
+    std::vector<std::string> output_notes; // what claiming out_dir did (an earlier run removed)
 
     bool ran() const { return config_errors.empty(); }
     // Every input readable and no record quarantined.

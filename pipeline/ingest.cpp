@@ -16,6 +16,7 @@ namespace fs = std::filesystem;
 
 ExpandedInputs ExpandInputs(const std::vector<std::string>& paths) {
     ExpandedInputs out;
+    out.given = paths;
     for (const std::string& path : paths) {
         if (path == "-") {
             out.files.push_back(path);

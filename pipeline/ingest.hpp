@@ -46,6 +46,7 @@ struct IngestOptions {
 // (recursively, sorted byte-wise, so runs are reproducible), "-" is standard input. Paths that
 // do not exist are returned in `missing`; unreadable directories are reported in `errors`.
 struct ExpandedInputs {
+    std::vector<std::string> given; // the paths as given
     std::vector<std::string> files;
     std::vector<std::string> missing;
     std::vector<std::string> errors;

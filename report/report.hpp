@@ -14,6 +14,7 @@
 // the context (no clock, host or locale), so the same result gives byte-identical files.
 #pragma once
 
+#include "core/output_set.hpp"
 #include "report/facts.hpp"
 
 #include <filesystem>
@@ -38,12 +39,14 @@ std::string TimelineSvg(const ReportFacts& facts);
 // The response-pack file name for `language`: "containment.sh" -> "containment.ja.sh".
 std::string PackFileName(std::string_view base, Language language);
 
-// Writes report.html, report.md and the response pack for each of `languages` into `dir`
-// (which must exist). containment scripts get mode 0644: they are never made executable.
-// Returns the file names written, in order. Throws std::runtime_error when a file cannot be
-// written.
-std::vector<std::string> WriteReportFiles(const std::filesystem::path& dir,
-                                          const ReportContext& context,
+// The names WriteReportFiles writes for `languages`, in its order.
+std::vector<std::string> ReportFileNames(const std::vector<Language>& languages);
+
+// Writes report.html, report.md and the response pack for each of `languages` into `outputs`
+// (each atomically, output_set.hpp). containment scripts get mode 0644: they are never made
+// executable. Returns the file names written, in order. Throws std::runtime_error when a file
+// cannot be written.
+std::vector<std::string> WriteReportFiles(OutputSet& outputs, const ReportContext& context,
                                           const std::vector<Language>& languages);
 
 // Shell-quotes one word for bash: '...' with embedded ' as '\''. Safe for any bytes except NUL,

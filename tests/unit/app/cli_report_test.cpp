@@ -40,11 +40,12 @@ TEST_CASE("CLI reports: --lang selects the response pack; scripts are mode 0644"
         REQUIRE(stat((dir / "both" / script).c_str(), &st) == 0);
         CHECK((st.st_mode & 07777) == 0644);
     }
-    // A pre-existing executable file is made non-executable too.
+    // A pre-existing executable file is replaced by a non-executable one (--force: it has an
+    // output's name, so it counts as an earlier run's).
     fs::create_directories(dir / "en");
     std::ofstream(dir / "en" / "containment.sh") << "old";
     fs::permissions(dir / "en" / "containment.sh", fs::perms::all);
-    REQUIRE(ShellStatus(kBinary + " investigate " + kInputs + " -q --lang en --out " +
+    REQUIRE(ShellStatus(kBinary + " investigate " + kInputs + " -q --lang en --force --out " +
                         (dir / "en").string() + " > /dev/null") == 0);
     CHECK(fs::exists(dir / "en" / "support-request.txt"));
     CHECK_FALSE(fs::exists(dir / "en" / "support-request.ja.txt"));
@@ -73,8 +74,8 @@ TEST_CASE("CLI reports: colours only on a terminal; --no-color and NO_COLOR turn
     fs::remove_all(dir);
     fs::create_directories(dir);
     auto on_tty = [&](const std::string& env, const std::string& flags, const char* log) {
-        std::string inner = env + " " + kBinary + " investigate " + kInputs + " --no-progress " +
-                            flags + " --out " + (dir / "out").string();
+        std::string inner = env + " " + kBinary + " investigate " + kInputs +
+                            " --no-progress --force " + flags + " --out " + (dir / "out").string();
         // script(1) gives the command a pseudo-terminal for stdout and stderr.
         ShellStatus("script -qec '" + inner + "' " + (dir / log).string() + " > /dev/null 2>&1");
         return ReadFile(dir / log);
@@ -85,8 +86,9 @@ TEST_CASE("CLI reports: colours only on a terminal; --no-color and NO_COLOR turn
     CHECK(on_tty("env -u NO_COLOR", "--no-color", "b.log").find("\x1b[") == std::string::npos);
     CHECK(on_tty("env NO_COLOR=1", "", "c.log").find("\x1b[") == std::string::npos);
     // Not a terminal: no colours.
-    REQUIRE(ShellStatus("env -u NO_COLOR " + kBinary + " investigate " + kInputs + " --out " +
-                        (dir / "out").string() + " > " + (dir / "d.log").string() + " 2>&1") == 0);
+    REQUIRE(ShellStatus("env -u NO_COLOR " + kBinary + " investigate " + kInputs +
+                        " --force --out " + (dir / "out").string() + " > " +
+                        (dir / "d.log").string() + " 2>&1") == 0);
     CHECK(ReadFile(dir / "d.log").find('\x1b') == std::string::npos);
     fs::remove_all(dir);
 }
