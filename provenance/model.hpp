@@ -286,6 +286,9 @@ struct ResourceChange {
     bool routine = false; // the same caller did the same operation here on kRoutineDays+ days
 };
 
+// At most this many preparation entries per finding (ResourceFinding::preparation): a busy
+// principal's failed attempts must not make every finding carry hundreds.
+inline constexpr size_t kMaxPreparation = 32;
 // At most this many changes per finding (the earliest; `changes_omitted` counts the rest).
 inline constexpr size_t kMaxChanges = 32;
 // At most this many links from an identity's owner to what the identity did.
@@ -339,7 +342,10 @@ struct ResourceFinding {
     std::string deleted_by_parent;
     std::string parent;
     std::map<std::string, std::string> details; // location, vm_size, priority, capacity, ...
+    // At most kMaxPreparation: the latest before the act, and the latest of each signal kind
+    // among the older ones (the rating needs only which kinds there are); the rest counted.
     std::vector<Precursor> preparation;
+    size_t preparation_omitted = 0;
     // What the reports read from the resource's operations, taken in the analysis's last pass
     // (operations live only as long as the chunk of the store they were folded from): the command
     // lines and scripts in its request/response bodies (extension commandToExecute, run command

@@ -160,6 +160,7 @@ void WriteResources(std::ostream& stream, const InvestigationResult& result) {
             pj.Close();
         }
         out += ']';
+        j.Int("preparation_omitted", f.preparation_omitted);
         j.Key("evidence");
         out += '[';
         for (size_t i = 0; i < f.evidence.size(); ++i) {

@@ -315,7 +315,8 @@ void OtherFindings(Html& h, std::ostream& out, const ReportFacts& facts) {
     for (size_t i : shown.rows) {
         FlushIfLarge(out, h.s);
         const ResourceFinding& f = *facts.cards[i].finding;
-        h.raw("<tr><td>");
+        // The chart's marks link here as they link to the cards (#rN).
+        h.raw("<tr id=\"r").raw(std::to_string(i)).raw("\"><td>");
         Badge(h, f.severity);
         h.raw("</td>").td(DisplayName(f)).td(ShortResourceType(f.resource_type)).td(f.status);
         h.td(Or(facts.cards[i].region)).td(ReportTime(f.responsible_at_us()));
@@ -497,6 +498,12 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
               "per type; the top lane marks the preparation (quota requests, provider "
               "registrations, failed attempts, role grants). The window covers the medium and "
               "high findings; hover a mark for details, click it to open its card.</p>\n");
+        if (facts.shown.omitted > 0)
+            h.el("p",
+                 "Drawn: the " + std::to_string(facts.shown.full.size() + facts.shown.rows.size()) +
+                     " resources this report lists; the other " +
+                     std::to_string(facts.shown.omitted) + " are in resources.jsonl.",
+                 "note");
         h.raw(svg);
     }
     h.raw("</section>\n");

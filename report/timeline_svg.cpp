@@ -81,12 +81,17 @@ std::string TickLabel(int64_t us, bool with_time) {
 } // namespace
 
 std::string TimelineSvg(const ReportFacts& facts) {
+    // The resources the report shows (its cards and table rows, report_limits.hpp), so the chart
+    // stays bounded at any scale; the others are only in resources.jsonl.
+    std::vector<size_t> drawn(facts.shown.full);
+    drawn.insert(drawn.end(), facts.shown.rows.begin(), facts.shown.rows.end());
+    std::sort(drawn.begin(), drawn.end());
     // The window: creations and precursors of medium/high findings, else of every finding.
     auto window_of = [&](bool serious_only, int64_t& t0, int64_t& t1) {
         t0 = INT64_MAX;
         t1 = INT64_MIN;
-        for (const ResourceCard& card : facts.cards) {
-            const ResourceFinding& f = *card.finding;
+        for (size_t i : drawn) {
+            const ResourceFinding& f = *facts.cards[i].finding;
             if (serious_only && f.severity == Severity::kLow) continue;
             auto take = [&](int64_t at) {
                 if (at < 0) return;
@@ -111,8 +116,9 @@ std::string TimelineSvg(const ReportFacts& facts) {
 
     // Types -> colours, by name so the legend is stable.
     std::set<std::string> types;
-    for (const ResourceCard& card : facts.cards)
-        if (inside(card.finding->created_at_us)) types.insert(card.finding->resource_type);
+    for (size_t i : drawn)
+        if (inside(facts.cards[i].finding->created_at_us))
+            types.insert(facts.cards[i].finding->resource_type);
     std::map<std::string, const char*> colour;
     size_t next = 0;
     for (const std::string& t : types)
@@ -121,7 +127,7 @@ std::string TimelineSvg(const ReportFacts& facts) {
     // Lanes by region; markers placed greedily on sub-rows so labels do not overlap.
     std::map<std::string, std::vector<Marker>> lanes;
     size_t outside = 0;
-    for (size_t i = 0; i < facts.cards.size(); ++i) {
+    for (size_t i : drawn) {
         const ResourceCard& card = facts.cards[i];
         const ResourceFinding& f = *card.finding;
         if (f.created_at_us < 0) continue;
@@ -181,8 +187,8 @@ std::string TimelineSvg(const ReportFacts& facts) {
 
     // Precursors, deduplicated (many resources share the same preparation).
     std::map<std::tuple<int64_t, std::string, std::string>, PrepMark> preps;
-    for (const ResourceCard& card : facts.cards) {
-        const ResourceFinding& f = *card.finding;
+    for (size_t i : drawn) {
+        const ResourceFinding& f = *facts.cards[i].finding;
         for (const Precursor& p : f.preparation) {
             if (!inside(p.at_us)) continue;
             preps[{p.at_us, std::string(p.operation), std::string(p.resource_id)}] = {

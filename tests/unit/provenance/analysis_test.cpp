@@ -291,3 +291,65 @@ TEST_CASE("Analysis: a resource group's deletion deletes what is in it", "[prove
     CHECK(vm.find("\"deleted_by\": {\"name\": \"11111111-0000-4000-8000-000000000022\"") !=
           std::string::npos);
 }
+
+TEST_CASE("Analysis: a busy principal's preparation is bounded per finding, every kind kept",
+          "[provenance]") {
+    const TestCaller who{"aaaaaaaa-0000-4000-8000-00000000000b",
+                         "11111111-0000-4000-8000-00000000000b", "203.0.113.61"};
+    const std::string op = "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE";
+    const std::string gpu_body =
+        "{\"location\":\"eastus\",\"properties\":{\"hardwareProfile\":{\"vmSize\":"
+        "\"Standard_NC24ads_A100_v4\"}}}";
+    // A quota request first (the oldest precursor), then 3 * kMaxPreparation failed GPU
+    // attempts, then the GPU VM: the finding keeps the latest attempts and the quota request.
+    std::string log =
+        Record("2026-10-01T00:00:00.0000000Z",
+               "/SUBSCRIPTIONS/" + std::string(kSub) +
+                   "/PROVIDERS/MICROSOFT.CAPACITY/RESOURCEPROVIDERS/MICROSOFT.COMPUTE/LOCATIONS/"
+                   "EASTUS/SERVICELIMITS/STANDARDNCADSA100V4FAMILY",
+               "MICROSOFT.CAPACITY/RESOURCEPROVIDERS/LOCATIONS/SERVICELIMITS/WRITE", "Success",
+               "q0000000-0000-4000-8000-000000000001", who, "{\"limit\":96}");
+    const size_t attempts = 3 * kMaxPreparation;
+    for (size_t i = 0; i < attempts; ++i) {
+        char time[40], correlation[40], name[16];
+        std::snprintf(time, sizeof time, "2026-10-01T%02zu:%02zu:00.0000000Z", 1 + i / 60, i % 60);
+        std::snprintf(correlation, sizeof correlation, "f0000000-0000-4000-8000-%012zu", i);
+        std::snprintf(name, sizeof name, "VM-TRY-%03zu", i);
+        log += Record(time, std::string("MICROSOFT.COMPUTE/VIRTUALMACHINES/") + name, op, "Start",
+                      correlation, who, gpu_body) +
+               Record(time, std::string("MICROSOFT.COMPUTE/VIRTUALMACHINES/") + name, op, "Failure",
+                      correlation, who, "");
+    }
+    log += CreateVm("2026-10-02", 600, "VM-GPU-BUSY", "Standard_NC24ads_A100_v4", "eastus", who);
+    const std::string path = WriteLog("busy-preparation", log);
+    Result two = Investigate(path, 2);
+    Result one = Investigate(path, 1, 1);
+    std::filesystem::remove(path);
+    CHECK(one.resources == two.resources);
+
+    std::map<std::string, std::string> found = ByName(two.resources);
+    REQUIRE(found.count("vm-gpu-busy"));
+    simdjson::dom::parser parser;
+    simdjson::dom::element f = parser.parse(found["vm-gpu-busy"]);
+    simdjson::dom::array prep = f["preparation"];
+    CHECK(prep.size() <= kMaxPreparation + 1); // + one per older signal kind
+    CHECK(uint64_t(f["preparation_omitted"]) + prep.size() == attempts + 1);
+    size_t quota = 0, failed = 0;
+    std::string previous;
+    for (simdjson::dom::element p : prep) {
+        std::string at{std::string_view(p["at"])};
+        CHECK(at >= previous); // in operation order
+        previous = at;
+        std::string_view signal = p["signal"];
+        if (signal == "quota-increase") ++quota;
+        if (signal == "failed-attempt") ++failed;
+    }
+    CHECK(quota == 1);
+    CHECK(failed == kMaxPreparation);
+    // The kept attempts are the latest ones, nearest the creation.
+    char latest[16];
+    std::snprintf(latest, sizeof latest, "vm-try-%03zu\"", attempts - 1);
+    CHECK(found["vm-gpu-busy"].find(latest) != std::string::npos);
+    CHECK(found["vm-gpu-busy"].find("/vm-try-000\"") == std::string::npos);
+    CHECK(std::string_view(f["severity"]) == "high");
+}

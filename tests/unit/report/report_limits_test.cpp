@@ -69,7 +69,7 @@ TEST_CASE("Report limits: past kFullCards findings get a table row each, high ca
     CHECK(Count(html, "<article class=\"card high\"") == kFullCards - 3);
     CHECK(Count(html, "<article class=\"card medium\"") == 3);
     CHECK(html.find("<h3>Other findings</h3>") != std::string::npos);
-    CHECK(Count(html, "<tr><td><span class=\"badge medium\">") == extra);
+    CHECK(Count(html, "\"><td><span class=\"badge medium\">") == extra);
     CHECK(html.find("more in resources.jsonl") == std::string::npos);
 
     std::string md = Render(WriteMarkdownReport, in->Context());
@@ -92,6 +92,20 @@ TEST_CASE("Report limits: past kTableRows the rest is counted and left to resour
     CHECK(md.find("5 more in resources.jsonl.") != std::string::npos);
     // Readable at any scale: a few MB for thousands of findings.
     CHECK(html.size() < (10u << 20));
+    // The chart draws what the report lists, and every mark's link has its target.
+    size_t marks = 0;
+    for (size_t at = html.find("<a href=\"#r"); at != std::string::npos;
+         at = html.find("<a href=\"#r", at + 1)) {
+        size_t from = at + 11;
+        std::string index = html.substr(from, html.find('"', from) - from);
+        if (index.find_first_not_of("0123456789") != std::string::npos) continue; // #resources
+        ++marks;
+        INFO("mark #r" << index);
+        CHECK(html.find("id=\"r" + index + "\"") != std::string::npos);
+    }
+    CHECK(marks > 0);
+    CHECK(marks <= kFullCards + kTableRows);
+    CHECK(html.find("the other 5 are in resources.jsonl") != std::string::npos);
 }
 
 TEST_CASE("Report limits: detections past kDetectionCards are table rows, then counted",
