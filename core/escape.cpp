@@ -55,6 +55,13 @@ void AppendHexByte(std::string& out, const char* prefix, unsigned char b) {
     out.push_back(kHex[b & 0xF]);
 }
 
+// C1 controls and the bidi controls that reorder what a reader sees (embeddings, overrides,
+// isolates, and the invisible marks LRM, RLM, ALM): escaped in every sink that keeps text.
+bool IsHiddenControl(uint32_t cp) {
+    return (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F || cp == 0x061C;
+}
+
 void AppendU4(std::string& out, uint32_t cp) {
     out.append("\\u");
     out.push_back(kHex[(cp >> 12) & 0xF]);
@@ -128,7 +135,7 @@ void AppendJsonEscaped(std::string& out, std::string_view text) {
         if (b >= 0x80) {
             uint32_t cp = 0;
             size_t len = DecodeUtf8(text, i, cp);
-            if (len != 0 && cp != 0x2028 && cp != 0x2029) {
+            if (len != 0 && cp != 0x2028 && cp != 0x2029 && !IsHiddenControl(cp)) {
                 i += len;
                 continue;
             }
@@ -211,6 +218,9 @@ void AppendCsvField(std::string& out, std::string_view text) {
             if (len == 0) {
                 out.append(kReplacement);
                 i += 1;
+            } else if (IsHiddenControl(cp)) {
+                AppendU4(out, cp);
+                i += len;
             } else {
                 out.append(text.data() + i, len);
                 i += len;
@@ -255,10 +265,7 @@ void AppendTerminalSafe(std::string& out, std::string_view text) {
             run = i;
             continue;
         }
-        const bool hide = (cp >= 0x80 && cp <= 0x9F) || (cp >= 0x202A && cp <= 0x202E) ||
-                          (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E || cp == 0x200F ||
-                          cp == 0x061C;
-        if (hide) {
+        if (IsHiddenControl(cp)) {
             flush();
             AppendU4(out, cp);
             i += len;
@@ -268,6 +275,16 @@ void AppendTerminalSafe(std::string& out, std::string_view text) {
         i += len;
     }
     flush();
+}
+
+bool HasHiddenControl(std::string_view text) {
+    for (size_t i = 0; i < text.size();) {
+        uint32_t cp = 0;
+        size_t len = static_cast<unsigned char>(text[i]) >= 0x80 ? DecodeUtf8(text, i, cp) : 0;
+        if (len != 0 && IsHiddenControl(cp)) return true;
+        i += len != 0 ? len : 1;
+    }
+    return false;
 }
 
 void AppendHtmlEscaped(std::string& out, std::string_view text) {

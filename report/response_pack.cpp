@@ -28,10 +28,11 @@ std::string Safe(std::string_view text) {
     return out;
 }
 
-// True when `word` can be given to the shell as an argument: no control characters, valid
-// UTF-8. (Quoting handles every other byte.)
+// True when `word` can be given to the shell as an argument: no control characters (C0, DEL,
+// C1, bidi: a reviewer must see the command as it runs), valid UTF-8. (Quoting handles every
+// other byte.)
 bool Quotable(std::string_view word) {
-    if (word.empty() || !IsValidUtf8(word)) return false;
+    if (word.empty() || !IsValidUtf8(word) || HasHiddenControl(word)) return false;
     for (unsigned char c : word)
         if (c < 0x20 || c == 0x7f) return false;
     return true;

@@ -1,7 +1,9 @@
 #include "core/escape.hpp"
 
 #include <catch2/catch.hpp>
+#include <cstdio>
 #include <string>
+#include <vector>
 
 using namespace minetrace;
 
@@ -164,4 +166,44 @@ TEST_CASE("Escape: every sink yields valid UTF-8 for arbitrary bytes", "[core]")
         const auto b = static_cast<unsigned char>(c);
         CHECK((b >= 0x20 && b != 0x7F));
     }
+}
+
+TEST_CASE("Escape: C1 and bidi controls are escaped in JSON and CSV as on the terminal",
+          "[core][reliability]") {
+    // Every C1 control and every bidi control, encoded as UTF-8, alone and inside text.
+    std::vector<uint32_t> hidden;
+    for (uint32_t cp = 0x80; cp <= 0x9F; ++cp) hidden.push_back(cp);
+    for (uint32_t cp = 0x202A; cp <= 0x202E; ++cp) hidden.push_back(cp);
+    for (uint32_t cp = 0x2066; cp <= 0x2069; ++cp) hidden.push_back(cp);
+    for (uint32_t cp : {0x200Eu, 0x200Fu, 0x061Cu}) hidden.push_back(cp);
+    auto utf8 = [](uint32_t cp) {
+        std::string s;
+        if (cp < 0x800) {
+            s += static_cast<char>(0xC0 | (cp >> 6));
+        } else {
+            s += static_cast<char>(0xE0 | (cp >> 12));
+            s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        }
+        s += static_cast<char>(0x80 | (cp & 0x3F));
+        return s;
+    };
+    for (uint32_t cp : hidden) {
+        char want[8];
+        std::snprintf(want, sizeof want, "\\u%04x", cp);
+        std::string text = "vm" + utf8(cp) + "exe";
+        INFO("U+" << std::hex << cp);
+        std::string json, csv, terminal;
+        AppendJsonEscaped(json, text);
+        AppendCsvField(csv, text);
+        AppendTerminalSafe(terminal, text);
+        CHECK(json == "vm" + std::string(want) + "exe");
+        CHECK(csv == "vm" + std::string(want) + "exe");
+        CHECK(terminal == "vm" + std::string(want) + "exe");
+    }
+    // Ordinary non-ASCII text still passes through.
+    std::string json, csv;
+    AppendJsonEscaped(json, "東京 café ü");
+    AppendCsvField(csv, "東京 café ü");
+    CHECK(json == "東京 café ü");
+    CHECK(csv == "東京 café ü");
 }

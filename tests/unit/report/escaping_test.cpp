@@ -165,6 +165,11 @@ TEST_CASE("Report escaping: containment.sh quotes every id; bash parses it", "[r
                language == Language::kJapanese));
         CHECK(script.find('\x1b') == std::string::npos);
         CHECK(script.find('\r') == std::string::npos);
+        // Bidi and C1 controls never reach a command (the reviewer would not see what runs)
+        // nor a comment: ids holding them are skipped, names show them as \uXXXX.
+        CHECK(script.find("\u202e") == std::string::npos);
+        CHECK(script.find("\u0085") == std::string::npos);
+        CHECK(script.find("vm\\u202ehs.exe-") != std::string::npos);
     }
     fs::remove_all(dir);
 }

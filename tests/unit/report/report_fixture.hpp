@@ -27,6 +27,9 @@ inline const std::vector<std::string>& Payloads() {
         "`rm -rf ~`",
         "'; rm -rf ~; '",
         "x\nrm -rf ~ #\r\x1b[31m\u202e|*_[a](javascript:alert(1))",
+        // No C0 control: a bidi override (shows "vm-exe.sh" reversed) and a C1 control (NEL).
+        "vm\u202ehs.exe-",
+        "vm\u0085next",
     };
     return kPayloads;
 }
