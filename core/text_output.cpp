@@ -1,18 +1,8 @@
 #include "core/text_output.hpp"
 
-#include <fstream>
 #include <iterator>
-#include <stdexcept>
 
 namespace minetrace {
-
-void WriteOutputFile(const std::filesystem::path& path,
-                     const std::function<void(std::ostream&)>& writer) {
-    std::ofstream file(path, std::ios::binary | std::ios::trunc);
-    writer(file);
-    file.flush();
-    if (!file) throw std::runtime_error("writing " + path.filename().string() + " failed");
-}
 
 std::string FormatBytes(uint64_t bytes) {
     static const char* const kUnits[] = {"KiB", "MiB", "GiB", "TiB", "PiB"};

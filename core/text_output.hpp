@@ -1,21 +1,14 @@
 // Small helpers for writing text outputs: sizes for people, and block-wise handing of a string
-// being built to its stream.
+// being built to its stream (the files themselves: core/output_set.hpp).
 //
 // Pure and thread-safe (FlushIfLarge touches only its arguments).
 #pragma once
 
 #include <cstdint>
-#include <filesystem>
-#include <functional>
 #include <ostream>
 #include <string>
 
 namespace minetrace {
-
-// Writes the whole file at `path` (created or truncated) through `writer`; throws
-// std::runtime_error("writing <file name> failed") when the stream fails.
-void WriteOutputFile(const std::filesystem::path& path,
-                     const std::function<void(std::ostream&)>& writer);
 
 // "812 B", "45.3 MiB", "2.6 GiB": binary units, one decimal, integer arithmetic only, so the
 // text never depends on floating-point formatting or locale.

@@ -147,17 +147,18 @@ class Analyzer {
         t.fields["record_offset"] = std::to_string(ref.offset);
         t.fields["record_line"] = std::to_string(ref.line);
         t.fields["record_sha256"] = ToHex(ref.sha256);
-        // The same event in other exports: "file:line@offset sha256" each, "; " between.
-        if (!e.copies.empty()) {
-            std::string copies;
-            for (const RetainedEvent::Copy& c : e.copies) {
-                EvidenceRef other = Evidence(c);
-                if (!copies.empty()) copies += "; ";
-                copies += std::string(other.file) + ":" + std::to_string(other.line) + "@" +
-                          std::to_string(other.offset) + " " + ToHex(other.sha256);
-            }
-            t.fields["record_copies"] = std::move(copies);
+        if (!e.copies.empty()) t.fields["record_copies"] = CopiesText(e.copies);
+    }
+    // The same event in other exports: "file:line@offset sha256" each, "; " between.
+    std::string CopiesText(const std::vector<EvidenceCopy>& copies) const {
+        std::string text;
+        for (const EvidenceCopy& c : copies) {
+            EvidenceRef other = Evidence(c);
+            if (!text.empty()) text += "; ";
+            text += std::string(other.file) + ":" + std::to_string(other.line) + "@" +
+                    std::to_string(other.offset) + " " + ToHex(other.sha256);
         }
+        return text;
     }
     static void AddDetails(ResourceFinding& f, const RetainedEvent& event) {
         const RetainedFacts& e = event.fact();

@@ -61,8 +61,8 @@ void Detections::Add(const Detection& d) {
     PutVarint(bytes, d.principal ? 1 : 0);
     if (d.principal) PutPrincipal(bytes, *d.principal);
     PutVarint(bytes, d.copies.size());
-    for (const Detection::Copy& c : d.copies) {
-        PutText(bytes, c.file);
+    for (const EvidenceCopy& c : d.copies) {
+        PutVarint(bytes, c.file_id);
         PutVarint(bytes, c.line);
         PutVarint(bytes, c.offset);
         PutVarint(bytes, c.length);
@@ -96,8 +96,8 @@ void Detections::ForEach(const std::function<void(const Detection&)>& visit) con
             // Each copy takes at least 36 bytes: a count beyond the entry is damage.
             if (copies > record.bytes.size()) in.Damaged();
             d.copies.resize(copies);
-            for (Detection::Copy& c : d.copies) {
-                c.file = in.Text();
+            for (EvidenceCopy& c : d.copies) {
+                c.file_id = static_cast<uint32_t>(in.Varint());
                 c.line = in.Varint();
                 c.offset = in.Varint();
                 c.length = in.Varint();

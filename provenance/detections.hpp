@@ -16,6 +16,7 @@
 #pragma once
 
 #include "core/sha256.hpp"
+#include "provenance/evidence_copy.hpp"
 #include "provenance/retained_store.hpp"
 
 #include <cstdint>
@@ -55,14 +56,7 @@ struct Detection {
     uint64_t length = 0;
     Sha256Digest sha256{};
     // The same event's records in other exports (copy_folding.hpp), each verifiable like `file`.
-    struct Copy {
-        std::string file;
-        uint64_t line = 0;
-        uint64_t offset = 0;
-        uint64_t length = 0;
-        Sha256Digest sha256{};
-    };
-    std::vector<Copy> copies;
+    std::vector<EvidenceCopy> copies;
 
     // The levels that get cards first in the reports.
     bool urgent() const { return level == "high" || level == "critical"; }

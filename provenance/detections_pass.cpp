@@ -41,11 +41,7 @@ std::vector<Detection> Analyzer::DetectionsOf(const ResourceGroup& group) const 
                 d.offset = ref.offset;
                 d.length = ref.length;
                 d.sha256 = ref.sha256;
-                for (const RetainedEvent::Copy& c : e->copies) {
-                    EvidenceRef other = Evidence(c);
-                    d.copies.push_back({std::string(other.file), other.line, other.offset,
-                                        other.length, c.sha256});
-                }
+                d.copies = e->copies;
                 out.push_back(std::move(d));
             }
         }
@@ -84,16 +80,6 @@ TimelineEntry DetectionEntry(const Detection& d) {
     t.fields["record_offset"] = std::to_string(d.offset);
     t.fields["record_line"] = std::to_string(d.line);
     t.fields["record_sha256"] = ToHex(d.sha256);
-    // As on the other rows (Analyzer::AddEvidenceFields): "file:line@offset sha256", "; " between.
-    if (!d.copies.empty()) {
-        std::string copies;
-        for (const Detection::Copy& c : d.copies) {
-            if (!copies.empty()) copies += "; ";
-            copies += c.file + ":" + std::to_string(c.line) + "@" + std::to_string(c.offset) + " " +
-                      ToHex(c.sha256);
-        }
-        t.fields["record_copies"] = std::move(copies);
-    }
     return t;
 }
 
@@ -103,7 +89,9 @@ void Analyzer::AddDetectionTimeline() {
     size_t position = 0;
     result_.detections.ForEach([&](const Detection& d) {
         // After every finding's rows among rows of the same time and message (MentionOrder).
-        result_.timeline.Add(DetectionEntry(d),
+        TimelineEntry entry = DetectionEntry(d);
+        if (!d.copies.empty()) entry.fields["record_copies"] = CopiesText(d.copies);
+        result_.timeline.Add(std::move(entry),
                              MentionOrder(result_.resources.size(), true, position++));
     });
 }

@@ -16,6 +16,7 @@
 #include "core/event.hpp"
 #include "core/sha256.hpp"
 #include "provenance/detections.hpp"
+#include "provenance/evidence_copy.hpp"
 #include "provenance/timeline.hpp"
 
 #include <algorithm>
@@ -160,13 +161,7 @@ struct RetainedEvent {
 
     // The other copies of this event in the input (other exports of the same log), in input
     // order, folded in by the analysis (copy_folding.hpp); never encoded.
-    struct Copy {
-        uint32_t file_id = 0;
-        uint64_t line = 0;
-        uint64_t offset = 0;
-        uint64_t length = 0;
-        std::array<uint8_t, 32> sha256{};
-    };
+    using Copy = EvidenceCopy;
     std::vector<Copy> copies;
 
     const RetainedIdentity& who() const { return identity ? *identity : kNoIdentity; }

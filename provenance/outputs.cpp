@@ -299,9 +299,11 @@ void WriteDetections(std::ostream& stream, const InvestigationResult& result) {
         j.Key("copies");
         out += '[';
         for (size_t i = 0; i < d.copies.size(); ++i) {
-            const Detection::Copy& c = d.copies[i];
+            const EvidenceCopy& c = d.copies[i];
+            std::string_view file =
+                c.file_id < result.files.size() ? result.files[c.file_id] : std::string_view();
             if (i) out += ", ";
-            AppendEvidence(out, EvidenceRef{c.file, c.line, c.offset, c.length, c.sha256});
+            AppendEvidence(out, EvidenceRef{file, c.line, c.offset, c.length, c.sha256});
         }
         out += ']';
         j.Close();
