@@ -11,6 +11,7 @@ constexpr int64_t kMicrosPerSecond = 1'000'000;
 constexpr int64_t kSecondsPerDay = 86'400;
 constexpr int kMinYear = 1900;
 constexpr int kMaxYear = 9999;
+constexpr int kMaxOffsetMinutes = 14 * 60;
 
 // Fields as written in the input, before validation.
 struct Fields {
@@ -124,7 +125,8 @@ bool ParseOffsetBody(Cursor& cur, Fields& f, int sign) {
     if (!cur.Digits(2, 2, hours)) return false;
     cur.Consume(':');
     if (!cur.Digits(2, 2, minutes)) return false;
-    if (hours > 23 || minutes > 59) return false;
+    // Real zones span -12:00 to +14:00; anything past ±14:00 is not a time anyone wrote.
+    if (minutes > 59 || hours * 60 + minutes > kMaxOffsetMinutes) return false;
     f.offset_minutes = sign * (hours * 60 + minutes);
     f.zone_assumed = false;
     return true;

@@ -28,9 +28,10 @@ struct ParsedTime {
 //     (24-hour clock without AM/PM; regular, no-break or narrow no-break space separators)
 //   RFC 1123: Fri, 21 Jul 2017 01:00:51 GMT (weekday optional; GMT|UTC|Z|+HHMM|-HHMM)
 //   Unix epoch seconds: a digit-only string of 9 or 10 digits (JWT iat/nbf/exp)
-// Offsets are subtracted to yield UTC. Leap second :60 is clamped to :59.
-// Returns nullopt for anything else: empty text, trailing junk, out-of-range fields, impossible
-// dates (Feb 30), or a calendar year outside 1900..9999 (checked as written, before the offset).
+// Offsets are subtracted to yield UTC; an offset beyond ±14:00 is rejected. Leap second :60 is
+// clamped to :59. Returns nullopt for anything else: empty text, trailing junk, out-of-range
+// fields, impossible dates (Feb 30), or a calendar year outside 1900..9999 (checked as written,
+// before the offset).
 std::optional<ParsedTime> ParseTimestamp(std::string_view text);
 
 // Appends "YYYY-MM-DDTHH:MM:SS.ffffffZ" (always 6 fraction digits, UTC). Defined for every

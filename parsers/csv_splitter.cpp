@@ -13,6 +13,13 @@ inline size_t Find(const char* d, size_t from, size_t to, char c) {
     return hit == nullptr ? to : static_cast<size_t>(static_cast<const char*>(hit) - d);
 }
 
+// The first CR or LF in d[from, to), `to` when absent: a bare CR (old Mac line ends) ends a
+// record like LF does; the LF of a CRLF then ends an empty record, which yields no span.
+inline size_t FindLineEnd(const char* d, size_t from, size_t to) {
+    const size_t newline = Find(d, from, to, '\n');
+    return Find(d, from, newline, '\r');
+}
+
 } // namespace
 
 void CsvStreamSplitter::EndRecord(const char* d, size_t newline_index,
@@ -79,8 +86,9 @@ void CsvStreamSplitter::Feed(const char* data, size_t size, uint64_t offset,
             if (static_cast<unsigned char>(data[i]) == kBom[bom_matched_]) {
                 ++i;
                 if (++bom_matched_ == 3) {
+                    // Stay in kBom: some files carry the mark twice.
                     record_start_ = base_ + i;
-                    state_ = State::kFieldStart;
+                    bom_matched_ = 0;
                 }
             } else {
                 // Not a BOM: bytes matched so far are ordinary cell text.
@@ -95,7 +103,7 @@ void CsvStreamSplitter::Feed(const char* data, size_t size, uint64_t offset,
                 ++i;
             } else if (c == ',') {
                 ++i;
-            } else if (c == '\n') {
+            } else if (c == '\n' || c == '\r') {
                 EndRecord(data, i, out);
                 ++i;
             } else {
@@ -105,7 +113,7 @@ void CsvStreamSplitter::Feed(const char* data, size_t size, uint64_t offset,
         }
         case State::kUnquoted: {
             if (next_newline == kUnknown || next_newline < i)
-                next_newline = Find(data, i, size, '\n');
+                next_newline = FindLineEnd(data, i, size);
             if (next_quote == kUnknown || next_quote < i)
                 next_quote = Find(data, i, next_newline, '"');
             if (next_quote < next_newline) {

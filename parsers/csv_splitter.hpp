@@ -12,16 +12,17 @@
 
 namespace minetrace {
 
-// Streaming RFC 4180 record boundary finder: a record ends at an unquoted LF (CRLF and bare LF
-// both accepted); quoted fields may contain commas, quotes ("") and CR/LF. A quote opens a quoted
-// field only at the start of a field; elsewhere it is literal (as SplitCsvRecord reads it).
-// Empty lines produce no span; the header line is an ordinary span; a UTF-8 BOM at content start
-// is skipped. State is O(1). Not thread-safe.
+// Streaming RFC 4180 record boundary finder: a record ends at an unquoted line end (CRLF, bare LF
+// or bare CR, as old Mac tools and some converters write); quoted fields may contain commas, quotes
+// ("") and CR/LF. A quote opens a quoted field only at the start of a field; elsewhere it is
+// literal (as SplitCsvRecord reads it). Empty lines produce no span; the header line is an ordinary
+// span; a UTF-8 BOM at content start is skipped (several, when a file carries the mark more than
+// once). State is O(1). Not thread-safe.
 class CsvStreamSplitter {
   public:
     // Consumes bytes at absolute offsets [offset, offset+size), continuing from the previous call
     // (offset must equal the end of the previous Feed; a gap ends the open record as kTruncated).
-    // Appends every record completed in them; spans exclude the line terminator (CR LF or LF).
+    // Appends every record completed in them; spans exclude the line terminator (CR LF, LF or CR).
     void Feed(const char* data, size_t size, uint64_t offset, std::vector<RecordSpan>& out);
     // End of content: an unterminated quoted field -> kTruncated; a last record without newline
     // -> kRecord. The splitter must not be fed afterwards.

@@ -49,7 +49,7 @@ bool LooksLikeCsvHeader(std::string_view head, size_t start) {
         const char c = head[i];
         if (c == '"') {
             quoted = !quoted;
-        } else if (c == '\n' && !quoted) {
+        } else if ((c == '\n' || c == '\r') && !quoted) {
             return cells >= 3;
         } else if (c == ',' && !quoted) {
             ++cells;
@@ -80,11 +80,13 @@ std::string_view ToString(ContentShape s) {
 }
 
 size_t Utf8BomLength(std::string_view head) {
-    return head.size() >= 3 && static_cast<unsigned char>(head[0]) == 0xEF &&
-                   static_cast<unsigned char>(head[1]) == 0xBB &&
-                   static_cast<unsigned char>(head[2]) == 0xBF
-               ? 3
-               : 0;
+    // Files re-saved by editors and tools sometimes carry the mark twice or more.
+    size_t length = 0;
+    while (head.size() - length >= 3 && static_cast<unsigned char>(head[length]) == 0xEF &&
+           static_cast<unsigned char>(head[length + 1]) == 0xBB &&
+           static_cast<unsigned char>(head[length + 2]) == 0xBF)
+        length += 3;
+    return length;
 }
 
 ContentShape DetectShape(std::string_view head, bool at_end) {

@@ -30,6 +30,7 @@ inline constexpr size_t kDetectHeadBytes = 64 * 1024;
 //   whitespace that is not the whole content).
 ContentShape DetectShape(std::string_view head, bool at_end);
 
-size_t Utf8BomLength(std::string_view head); // 3 or 0
+// Length of the UTF-8 BOMs at the start of `head`: 3 per mark (a file may carry several), or 0.
+size_t Utf8BomLength(std::string_view head);
 
 } // namespace minetrace

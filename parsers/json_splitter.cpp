@@ -203,12 +203,12 @@ void JsonStreamSplitter::Emit(std::vector<RecordSpan>& out, uint64_t begin, uint
 }
 
 void JsonStreamSplitter::EmitLine(std::vector<RecordSpan>& out, const char* d, size_t newline_index,
-                                  uint64_t begin) {
+                                  uint64_t begin, SpanKind kind) {
     uint64_t end = Abs(newline_index);
     if (end <= begin) return;
     const char prev = newline_index > 0 ? d[newline_index - 1] : last_byte_;
     if (prev == '\r') --end;
-    Emit(out, begin, end, SpanKind::kGarbage);
+    Emit(out, begin, end, kind);
 }
 
 void JsonStreamSplitter::Push(Role role, bool is_array, uint64_t start) {
@@ -273,8 +273,15 @@ uint64_t JsonStreamSplitter::DamageStart(uint64_t at) const {
     return hold_kind_ != HoldKind::kNone ? hold_ : at;
 }
 
+size_t JsonStreamSplitter::DeepDamage(const char* d, size_t i, std::vector<RecordSpan>& out) {
+    const size_t next = Damage(d, i, false, out);
+    skip_kind_ = SpanKind::kTooDeep;
+    return next;
+}
+
 size_t JsonStreamSplitter::Damage(const char* d, size_t i, bool raw_newline,
                                   std::vector<RecordSpan>& out) {
+    skip_kind_ = SpanKind::kGarbage;
     const uint64_t begin = DamageStart(Abs(i));
     if (raw_newline) {
         EmitLine(out, d, i, begin);
@@ -293,7 +300,7 @@ void JsonStreamSplitter::FlushOpen(std::vector<RecordSpan>& out) {
     case Mode::kSkipLine: {
         uint64_t end = fed_end_;
         if (end > skip_start_ && last_byte_ == '\r') --end;
-        Emit(out, skip_start_, end, SpanKind::kGarbage);
+        Emit(out, skip_start_, end, skip_kind_);
         break;
     }
     case Mode::kBom:
@@ -369,7 +376,7 @@ void JsonStreamSplitter::Feed(const char* data, size_t size, uint64_t offset,
                 break;
             }
             const size_t j = static_cast<size_t>(static_cast<const char*>(nl) - data);
-            EmitLine(out, data, j, skip_start_);
+            EmitLine(out, data, j, skip_start_, skip_kind_);
             Release();
             mode_ = Mode::kStructure;
             i = j + 1;
@@ -386,6 +393,7 @@ void JsonStreamSplitter::Feed(const char* data, size_t size, uint64_t offset,
             } else {
                 // Not a BOM: damage from its first byte; data[i] is examined in kSkipLine.
                 mode_ = Mode::kSkipLine;
+                skip_kind_ = SpanKind::kGarbage;
                 skip_start_ = hold_;
             }
             break;
@@ -440,7 +448,7 @@ size_t JsonStreamSplitter::ScanPlain(const char* d, size_t i, size_t n,
                 continue;
             }
             if (c == '{' || c == '[') {
-                if (depth_ >= kMaxDepth) return Damage(d, at, false, out);
+                if (depth_ >= kMaxDepth) return DeepDamage(d, at, out);
                 Push(Role::kPlain, c == '[', Abs(at));
                 ++pos;
                 continue;
@@ -501,7 +509,7 @@ size_t JsonStreamSplitter::ScanPlainTail(const char* d, size_t i, size_t n,
             continue;
         }
         if (c == '{' || c == '[') {
-            if (depth_ >= kMaxDepth) return Damage(d, i, false, out);
+            if (depth_ >= kMaxDepth) return DeepDamage(d, i, out);
             Push(Role::kPlain, c == '[', Abs(i));
             ++i;
             continue;
@@ -607,7 +615,7 @@ size_t JsonStreamSplitter::StartElement(const char* d, size_t i, std::vector<Rec
         return i + 1;
     }
     if (c == '}') return Damage(d, i, false, out);
-    if ((c == '{' || c == '[') && depth_ >= kMaxDepth) return Damage(d, i, false, out);
+    if ((c == '{' || c == '[') && depth_ >= kMaxDepth) return DeepDamage(d, i, out);
     if (level.role == Role::kPendingArray) {
         Level& parent = levels_[depth_ - 1];
         if (c == '{' || parent.role == Role::kWrapper) {
@@ -706,14 +714,14 @@ size_t JsonStreamSplitter::ObjectByte(const char* d, size_t i, std::vector<Recor
         return i + 1;
     case '{':
         level.pending_key = Key::kNone;
-        if (depth_ >= kMaxDepth) return Damage(d, i, false, out);
+        if (depth_ >= kMaxDepth) return DeepDamage(d, i, out);
         HoldWrapperValue(level, Abs(i));
         Push(Role::kPlain, false, Abs(i));
         return i + 1;
     case '[': {
         const Key key = level.pending_key;
         level.pending_key = Key::kNone;
-        if (depth_ >= kMaxDepth) return Damage(d, i, false, out);
+        if (depth_ >= kMaxDepth) return DeepDamage(d, i, out);
         if (level.role == Role::kTable) {
             if (key != Key::kRows) HoldWrapperValue(level, Abs(i));
             if (key == Key::kColumns) {

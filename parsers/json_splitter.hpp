@@ -16,12 +16,14 @@
 //     (a bare record may have "value":[1,2]). Otherwise the whole object is one record.
 //   - Damage: a byte that cannot stand where it is (stray closer, text at the top level, nesting
 //     deeper than kMaxDepth) turns the open value (or the byte) up to the end of its line into
-//     one kGarbage span; a raw newline inside a string does the same up to the newline. Scanning
-//     then resumes at the top level on the next line. A UTF-8 BOM at the top level is skipped.
+//     one kGarbage span (kTooDeep for the nesting); a raw newline inside a string does the same up
+//     to the newline. Scanning then resumes at the top level on the next line. A UTF-8 BOM at the
+//     top level is skipped.
 //
 // Thread-safety: not thread-safe; one reader thread owns a splitter. One splitter per content.
 #pragma once
 
+#include "parsers/json_validator.hpp"
 #include "parsers/record_span.hpp"
 
 #include <cstddef>
@@ -36,7 +38,7 @@ namespace minetrace {
 class JsonStreamSplitter {
   public:
     // Deeper nesting is treated as damage (a kGarbage span up to the end of the line).
-    static constexpr uint32_t kMaxDepth = 256;
+    static constexpr uint32_t kMaxDepth = kMaxJsonDepth;
     // A Log Analytics "columns" array larger than this is dropped (its rows get columns=null) so
     // that a hostile file cannot make the serial stage buffer unbounded text.
     static constexpr size_t kMaxColumnsBytes = 4u << 20;
@@ -125,6 +127,8 @@ class JsonStreamSplitter {
     // Damage at d[i]. A raw newline inside a string emits the damaged bytes up to it and resumes
     // on the next line; any other damage skips to the end of the line first.
     size_t Damage(const char* d, size_t i, bool raw_newline, std::vector<RecordSpan>& out);
+    // Damage because nesting went past kMaxDepth: the same skip, reported as kTooDeep.
+    size_t DeepDamage(const char* d, size_t i, std::vector<RecordSpan>& out);
     uint64_t DamageStart(uint64_t at) const;
     void Push(Role role, bool is_array, uint64_t start);
     void Commit(Level& object, Key key);
@@ -137,8 +141,8 @@ class JsonStreamSplitter {
     void Emit(std::vector<RecordSpan>& out, uint64_t begin, uint64_t end, SpanKind kind,
               std::shared_ptr<const std::string> columns = nullptr);
     // Emits [begin, newline_at) minus a CR right before the newline.
-    void EmitLine(std::vector<RecordSpan>& out, const char* d, size_t newline_index,
-                  uint64_t begin);
+    void EmitLine(std::vector<RecordSpan>& out, const char* d, size_t newline_index, uint64_t begin,
+                  SpanKind kind = SpanKind::kGarbage);
     void AppendCapture(const char* d, size_t from, size_t to);
     void ResetToTop();
     void FlushOpen(std::vector<RecordSpan>& out);
@@ -156,7 +160,8 @@ class JsonStreamSplitter {
     uint64_t fed_end_ = 0;
     HoldKind hold_kind_ = HoldKind::kNone;
     uint64_t hold_ = 0;
-    uint64_t skip_start_ = 0; // kSkipLine: start of the damaged region
+    uint64_t skip_start_ = 0;                 // kSkipLine: start of the damaged region
+    SpanKind skip_kind_ = SpanKind::kGarbage; // kSkipLine: what the damaged region is reported as
     uint8_t bom_matched_ = 0;
     DocKind doc_ = DocKind::kNone;
 

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <simdjson.h>
 #include <utility>
 
@@ -48,11 +49,63 @@ bool HasTrailingContent(od::document& doc) {
 std::string JsonErrorDetail(simdjson::error_code error) {
     return std::string("JSON error: ") + simdjson::error_message(error);
 }
+
+// True when `text` starts with one complete object or array that more bytes follow (several
+// records on one JSON Lines line, separated by a bare CR or nothing at all).
+bool StartsSeveralValues(od::parser& parser, std::string_view text) {
+    od::document doc;
+    if (parser.iterate(text.data(), text.size(), text.size() + RecordParser::kJsonPadding).get(doc))
+        return false;
+    od::json_type type;
+    if (doc.type().get(type)) return false;
+    std::string_view raw;
+    if (type == od::json_type::object) {
+        od::object object;
+        if (doc.get_object().get(object) || object.raw_json().get(raw)) return false;
+    } else if (type == od::json_type::array) {
+        od::array array;
+        if (doc.get_array().get(array) || array.raw_json().get(raw)) return false;
+    } else {
+        return false;
+    }
+    return HasTrailingContent(doc);
+}
+
+// True when a valid array's first element is an object or an array: records to split out.
+// Arrays of scalars and empty arrays are not records.
+bool HoldsRecords(od::document& doc) {
+    od::array array;
+    if (doc.get_array().get(array)) return false;
+    for (auto element : array) {
+        od::json_type type;
+        if (element.type().get(type)) return false;
+        return type == od::json_type::object || type == od::json_type::array;
+    }
+    return false;
+}
 } // namespace
+
+std::optional<ParseOutcome> RecordParser::Impl::Validate(std::string_view record,
+                                                         bool several_allowed) {
+    std::string detail;
+    switch (validator.Check(record, &detail)) {
+    case JsonValidity::kValid:
+        return std::nullopt;
+    case JsonValidity::kTooDeep:
+        return Quarantine(QuarantineReason::kTooDeep,
+                          "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+    case JsonValidity::kInvalid:
+        break;
+    }
+    if (several_allowed && StartsSeveralValues(primary, record)) return Wrapper();
+    return Quarantine(QuarantineReason::kInvalidJson, std::move(detail));
+}
 
 ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena, Event& event) {
     Impl& impl = *impl_;
     impl.Reset(arena);
+    if (std::optional<ParseOutcome> early = impl.Validate(record, /*several_allowed=*/true))
+        return std::move(*early);
     od::document doc;
     auto error =
         impl.primary.iterate(record.data(), record.size(), record.size() + kJsonPadding).get(doc);
@@ -62,40 +115,9 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
     error = doc.type().get(type);
     if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
     if (type != od::json_type::object) {
-        // Valid JSON of the wrong type is unrecognized; text that only starts like JSON is not.
-        bool valid = false;
-        switch (type) {
-        case od::json_type::array: {
-            od::array array;
-            std::string_view raw;
-            valid = !doc.get_array().get(array) && !array.raw_json().get(raw);
-            break;
-        }
-        case od::json_type::string: {
-            std::string_view text;
-            valid = !doc.get_string().get(text);
-            break;
-        }
-        case od::json_type::number: {
-            od::number number;
-            valid = !doc.get_number().get(number);
-            break;
-        }
-        case od::json_type::boolean: {
-            bool flag = false;
-            valid = !doc.get_bool().get(flag);
-            break;
-        }
-        case od::json_type::null: {
-            bool is_null = false;
-            valid = !doc.is_null().get(is_null) && is_null;
-            break;
-        }
-        default:
-            break;
-        }
-        if (!valid || HasTrailingContent(doc))
-            return impl.Quarantine(QuarantineReason::kInvalidJson, "not a JSON value");
+        // Validated already: valid JSON of another type. A JSON Lines line holding an array of
+        // records is split by the caller; any other value is not a record.
+        if (type == od::json_type::array && HoldsRecords(doc)) return Impl::Wrapper();
         return impl.Quarantine(QuarantineReason::kUnrecognizedRecord,
                                "a JSON value that is not an object");
     }
@@ -131,6 +153,8 @@ ParseOutcome RecordParser::ParseTableRow(std::string_view row, const ColumnKeys&
                                          Arena& arena, Event& event) {
     Impl& impl = *impl_;
     impl.Reset(arena);
+    if (std::optional<ParseOutcome> early = impl.Validate(row, /*several_allowed=*/false))
+        return std::move(*early);
     od::document doc;
     auto error = impl.primary.iterate(row.data(), row.size(), row.size() + kJsonPadding).get(doc);
     impl.StartDocument(row);

@@ -4,10 +4,13 @@
 // parsers/.
 #pragma once
 
+#include "parsers/json_validator.hpp"
 #include "parsers/ondemand_text.hpp"
 #include "parsers/record_keys.hpp"
 #include "parsers/record_kind.hpp"
 #include "parsers/record_parser.hpp"
+
+#include <optional>
 
 namespace minetrace {
 
@@ -15,6 +18,7 @@ using namespace record_parsing;
 
 struct RecordParser::Impl : OnDemandText {
     RawFields fields;
+    JsonValidator validator;
 
     // ---- nested objects ------------------------------------------------------------------
 
@@ -57,6 +61,17 @@ struct RecordParser::Impl : OnDemandText {
         out.detail = std::move(detail);
         return out;
     }
+
+    static ParseOutcome Wrapper() {
+        ParseOutcome out;
+        out.outcome = RecordOutcome::kWrapper;
+        return out;
+    }
+
+    // Validates the whole record first (On-Demand reads only what it is asked for). Several
+    // values in one record text (a JSON Lines line holding `{..}\r{..}`) come back as a wrapper
+    // for the caller to split; nullopt when the record is one valid value.
+    std::optional<ParseOutcome> Validate(std::string_view record, bool several_allowed);
 
     static ParseOutcome Ignored(std::string_view kind) {
         ParseOutcome out;

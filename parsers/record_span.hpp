@@ -13,6 +13,7 @@ enum class SpanKind : uint8_t {
     kRecord,    // a complete record to parse
     kGarbage,   // bytes that cannot start/contain a record at this point (quarantine them)
     kTruncated, // a record still open at the end of the content (quarantine it)
+    kTooDeep,   // a value nested deeper than the splitter follows (quarantine it as too-deep)
 };
 
 struct RecordSpan {

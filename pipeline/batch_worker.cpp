@@ -1,5 +1,8 @@
 #include "pipeline/batch_worker.hpp"
 
+#include "parsers/format_detect.hpp"
+#include "parsers/json_validator.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -15,6 +18,10 @@ bool IsBlank(std::string_view text) {
     for (char c : text)
         if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
     return true;
+}
+
+std::string TooDeepDetail() {
+    return "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
 }
 
 uint64_t CountNewlines(const char* data, size_t size) {
@@ -70,10 +77,19 @@ void BatchWorker::ProcessLines(Batch& batch) {
             newline ? static_cast<size_t>(static_cast<const char*>(newline) - data) : batch.size;
         std::string_view text(data + position, end - position);
         if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
-        if (!IsBlank(text)) {
-            // Skip leading whitespace so offsets name the record's first byte.
-            size_t lead = 0;
-            while (lead < text.size() && (text[lead] == ' ' || text[lead] == '\t')) ++lead;
+        // Skip leading whitespace and byte-order marks (a line that starts a concatenated
+        // file's content) so that offsets name the record's first byte.
+        size_t lead = 0;
+        while (lead < text.size()) {
+            if (text[lead] == ' ' || text[lead] == '\t') {
+                ++lead;
+            } else if (size_t bom = Utf8BomLength(text.substr(lead)); bom > 0) {
+                lead += bom;
+            } else {
+                break;
+            }
+        }
+        if (!IsBlank(text.substr(lead))) {
             bool last_unterminated = newline == nullptr && batch.ends_content;
             ParseJsonRecord(batch, batch.base_offset + position + lead, text.size() - lead, line,
                             nullptr, last_unterminated, 0);
@@ -96,6 +112,10 @@ void BatchWorker::ProcessSpans(Batch& batch) {
         case SpanKind::kTruncated:
             Quarantine(batch, QuarantineReason::kTruncated,
                        "record cut off at the end of the content", span.offset, span.length, line);
+            break;
+        case SpanKind::kTooDeep:
+            Quarantine(batch, QuarantineReason::kTooDeep, TooDeepDetail(), span.offset, span.length,
+                       line);
             break;
         case SpanKind::kRecord:
             if (batch.shape == ContentShape::kCsv)
@@ -170,14 +190,17 @@ void BatchWorker::ParseJsonRecord(Batch& batch, uint64_t offset, uint64_t length
             if (span.kind == SpanKind::kRecord) {
                 ParseJsonRecord(batch, span.offset, span.length, element_line, span.columns, false,
                                 depth + 1);
+            } else if (span.kind == SpanKind::kTruncated) {
+                Quarantine(batch, QuarantineReason::kTruncated,
+                           "element cut off inside a container", span.offset, span.length,
+                           element_line);
+            } else if (span.kind == SpanKind::kTooDeep) {
+                Quarantine(batch, QuarantineReason::kTooDeep, TooDeepDetail(), span.offset,
+                           span.length, element_line);
             } else {
-                Quarantine(batch,
-                           span.kind == SpanKind::kTruncated ? QuarantineReason::kTruncated
-                                                             : QuarantineReason::kInvalidJson,
-                           span.kind == SpanKind::kTruncated ? "element cut off inside a container"
-                                                             : "bytes inside a container that are "
-                                                               "not a JSON record",
-                           span.offset, span.length, element_line);
+                Quarantine(batch, QuarantineReason::kInvalidJson,
+                           "bytes inside a container that are not a JSON record", span.offset,
+                           span.length, element_line);
             }
         }
         return;

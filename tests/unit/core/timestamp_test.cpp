@@ -61,6 +61,21 @@ TEST_CASE("Timestamp: offsets are applied to yield UTC", "[core]") {
     CHECK_FALSE(ParseTimestamp("2007-01-09T11:41:00+02:00Z"));
 }
 
+TEST_CASE("Timestamp: offsets beyond ±14:00 and years outside the range are rejected", "[core]") {
+    // The widest real zones: Line Islands +14:00, Baker Island -12:00.
+    CHECK(ParseOk("2007-01-09T23:41:00+14:00") == 1168335660000000);
+    CHECK(ParseOk("2007-01-08T19:41:00-14:00") == 1168335660000000);
+    for (const char* text :
+         {"2007-01-09T11:41:00+14:01", "2007-01-09T11:41:00-14:01", "2007-01-09T11:41:00+15:00",
+          "2007-01-09T11:41:00+2359", "2007-01-09T11:41:00-23:59",
+          "Tue, 09 Jan 2007 11:41:00 +1500", "1/9/2007 11:41:00 AM +20:00", "0000-01-09T11:41:00Z",
+          "0001-01-09T11:41:00Z", "1899-12-31T23:59:59Z", "10000-01-09T11:41:00Z",
+          "+012007-01-09T11:41:00Z"}) {
+        INFO(text);
+        CHECK_FALSE(ParseTimestamp(text));
+    }
+}
+
 TEST_CASE("Timestamp: no zone means UTC assumed", "[core]") {
     CHECK(ParseOk("2007-01-09T09:41:00") == 1168335660000000);
     CHECK(Assumed("2007-01-09T09:41:00"));

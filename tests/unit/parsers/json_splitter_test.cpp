@@ -30,6 +30,8 @@ const char* KindName(SpanKind kind) {
         return "garbage";
     case SpanKind::kTruncated:
         return "truncated";
+    case SpanKind::kTooDeep:
+        return "too-deep";
     }
     return "?";
 }
@@ -433,11 +435,11 @@ TEST_CASE("JsonStreamSplitter: escapes and brackets inside strings", "[parsers]"
     CHECK(Render(escaped, e.spans) == RenderWant(escaped, {{escaped}}));
 }
 
-TEST_CASE("JsonStreamSplitter: nesting deeper than the cap is garbage", "[parsers]") {
+TEST_CASE("JsonStreamSplitter: nesting deeper than the cap is too-deep", "[parsers]") {
     const std::string deep_arrays = std::string(300, '[') + "\n{\"a\":1}\n";
     SplitResult r = Split(deep_arrays);
     REQUIRE(r.spans.size() == 2);
-    CHECK(r.spans[0].kind == SpanKind::kGarbage);
+    CHECK(r.spans[0].kind == SpanKind::kTooDeep);
     CHECK(r.spans[0].offset == JsonStreamSplitter::kMaxDepth); // the first byte too deep
     CHECK(r.spans[0].length == 300 - JsonStreamSplitter::kMaxDepth);
     CHECK(r.spans[1].kind == SpanKind::kRecord);
@@ -446,7 +448,7 @@ TEST_CASE("JsonStreamSplitter: nesting deeper than the cap is garbage", "[parser
     const std::string in_record = "[{\"a\":" + std::string(400, '{') + "\n{\"b\":1}\n";
     r = Split(in_record);
     REQUIRE(r.spans.size() == 2);
-    CHECK(r.spans[0].kind == SpanKind::kGarbage);
+    CHECK(r.spans[0].kind == SpanKind::kTooDeep);
     CHECK(r.spans[0].offset == 1);
     CHECK(r.spans[0].length == in_record.find('\n') - 1);
     CHECK(r.spans[1].kind == SpanKind::kRecord);

@@ -182,8 +182,11 @@ TEST_CASE("RecordParser REST: malformed variants quarantine with their reason", 
     CHECK(out.outcome == RecordOutcome::kQuarantined);
     CHECK(out.reason == QuarantineReason::kInvalidJson);
 
-    // Two JSON values in one record.
+    // Two JSON values in one record text (a JSON Lines line with two records): the caller
+    // splits it like a container; a first value that is not complete is invalid JSON.
     out = h.Json(R"({"eventTimestamp":"2026-10-13T09:15:02Z"} {"x":1})", e);
+    CHECK(out.outcome == RecordOutcome::kWrapper);
+    out = h.Json(R"({"eventTimestamp":"2026-10-13T09:15:02Z" {"x":1})", e);
     CHECK(out.outcome == RecordOutcome::kQuarantined);
     CHECK(out.reason == QuarantineReason::kInvalidJson);
 
