@@ -10,15 +10,19 @@ namespace minetrace {
 
 bool RecordParser::Impl::WalkClaims(od::object object) {
     Caller& c = fields.claims;
+    SeenKeys seen;
     for (auto result : object) {
         if (result.error()) return false;
         od::field& field = result.value_unsafe();
-        std::string_view key;
-        if (FieldKey(field, key)) return false;
+        std::string_view full_key;
+        if (FieldKey(field, full_key)) return false;
         // Claim URIs: only the last segment names the claim.
+        std::string_view key = full_key;
         size_t slash = key.rfind('/');
         if (slash != std::string_view::npos) key = key.substr(slash + 1);
-        std::string_view Caller::*member = kClaimRoutes.FindKey(key);
+        const uint8_t id = kClaimRoutes.FindId(key);
+        if (!seen.Add(id, full_key)) NoteRepeatedKey(full_key);
+        std::string_view Caller::*member = kClaimRoutes.At(id);
         if (member == nullptr || !(c.*member).empty()) continue;
         if (!TrimmedText(field.value(), c.*member)) return false;
     }
@@ -28,12 +32,15 @@ bool RecordParser::Impl::WalkClaims(od::object object) {
 
 bool RecordParser::Impl::WalkEvidence(od::object object) {
     Authorization& a = fields.authorization;
+    SeenKeys seen;
     for (auto result : object) {
         if (result.error()) return false;
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
-        std::string_view Authorization::*member = kEvidenceRoutes.FindKey(key);
+        const uint8_t id = kEvidenceRoutes.FindId(key);
+        if (!seen.Add(id, key)) NoteRepeatedKey(key);
+        std::string_view Authorization::*member = kEvidenceRoutes.At(id);
         if (member == nullptr || !(a.*member).empty()) continue;
         if (!TrimmedText(field.value(), a.*member)) return false;
     }
@@ -42,13 +49,16 @@ bool RecordParser::Impl::WalkEvidence(od::object object) {
 
 bool RecordParser::Impl::WalkAuthorizationObject(od::object object) {
     Authorization& a = fields.authorization;
+    SeenKeys seen;
     for (auto result : object) {
         if (result.error()) return false;
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
         od::value& value = field.value();
-        const AuthorizationRoute& route = kAuthorizationRoutes.FindKey(key);
+        const uint8_t id = kAuthorizationRoutes.FindId(key);
+        if (!seen.Add(id, key)) NoteRepeatedKey(key);
+        const AuthorizationRoute& route = kAuthorizationRoutes.At(id);
         if (route.evidence) {
             od::json_type type;
             if (value.type().get(type)) return false;
@@ -92,12 +102,15 @@ bool RecordParser::Impl::WalkAuthorization(od::value& value) {
 
 bool RecordParser::Impl::WalkProperties(od::object object) {
     RawFields& f = fields;
+    SeenKeys seen;
     for (auto result : object) {
         if (result.error()) return false;
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
-        const PropertyRoute& route = kPropertyRoutes.FindKey(key);
+        const uint8_t id = kPropertyRoutes.FindId(key);
+        if (!seen.Add(id, key)) NoteRepeatedKey(key);
+        const PropertyRoute& route = kPropertyRoutes.At(id);
         if (route.text == nullptr) continue;
         std::string_view& target = f.*route.text;
         if (!target.empty()) continue;
@@ -109,12 +122,15 @@ bool RecordParser::Impl::WalkProperties(od::object object) {
 }
 
 bool RecordParser::Impl::WalkHttpRequest(od::object object) {
+    SeenKeys seen;
     for (auto result : object) {
         if (result.error()) return false;
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
-        std::string_view RawFields::*member = kHttpRequestRoutes.FindKey(key);
+        const uint8_t id = kHttpRequestRoutes.FindId(key);
+        if (!seen.Add(id, key)) NoteRepeatedKey(key);
+        std::string_view RawFields::*member = kHttpRequestRoutes.At(id);
         if (member == nullptr) continue;
         if (!TrimmedText(field.value(), fields.*member)) return false;
     }
@@ -123,12 +139,14 @@ bool RecordParser::Impl::WalkHttpRequest(od::object object) {
 }
 
 bool RecordParser::Impl::WalkIdentity(od::object object) {
+    SeenKeys seen;
     for (auto result : object) {
         if (result.error()) return false;
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
         uint8_t k = kIdentityKeys.FindKey(key);
+        if (!seen.Add(k, key)) NoteRepeatedKey(key);
         if (k == kIdentityClaims) {
             if (!ObjectOrText(field.value(), &Impl::WalkClaims)) return false;
         } else if (k == kIdentityAuthorization) {
@@ -161,12 +179,14 @@ bool RecordParser::Impl::Localizable(od::value& value, std::string_view& out_val
     if (type != od::json_type::object) return TrimmedText(value, out_value);
     od::object object;
     if (value.get_object().get(object)) return false;
+    SeenKeys seen;
     for (auto result : object) {
         if (result.error()) return false;
         od::field& field = result.value_unsafe();
         std::string_view key;
         if (FieldKey(field, key)) return false;
         uint8_t k = kLocalizableKeys.FindKey(key);
+        if (!seen.Add(k, key)) NoteRepeatedKey(key);
         if (k == kLocalizableValue) {
             if (!TrimmedText(field.value(), out_value)) return false;
         } else if (k == kLocalizableLocalized && out_localized != nullptr) {

@@ -227,6 +227,12 @@ template <typename Route, size_t N> class RouteTable {
     // The route of a key as written in a log (see KeyTable::FindKey).
     const Route& FindKey(std::string_view key) const { return routes_[keys_.FindKey(key)]; }
 
+    // The row of a key as written in a log (0: not mapped), and the route of a row.
+    uint8_t FindId(std::string_view key) const { return keys_.FindKey(key); }
+    const Route& At(uint8_t id) const { return routes_[id]; }
+    // The row of an already normalized key (0: not mapped).
+    uint8_t FindNormalizedId(std::string_view key) const { return keys_.FindNormalized(key); }
+
     // The route of an already normalized key.
     const Route& FindNormalized(std::string_view key) const {
         return routes_[keys_.FindNormalized(key)];

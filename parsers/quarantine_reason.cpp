@@ -20,6 +20,8 @@ std::string_view ToString(QuarantineReason reason) {
         return "record-too-large";
     case QuarantineReason::kTooDeep:
         return "too-deep";
+    case QuarantineReason::kAmbiguousKey:
+        return "ambiguous-key";
     }
     return "unknown";
 }

@@ -16,6 +16,7 @@ enum class QuarantineReason : uint8_t {
     kTruncated,
     kRecordTooLarge,
     kTooDeep,
+    kAmbiguousKey,
 };
 std::string_view ToString(QuarantineReason reason);
 

@@ -82,6 +82,9 @@ struct RawFields {
     bool claims_done = false;
     bool properties_done = false;
     bool http_done = false;
+    // A key written twice in one object (SeenKeys): the record is quarantined as ambiguous-key.
+    bool repeated_key = false;
+    std::string_view repeated_key_name; // the key as written (arena copy, at most 64 bytes)
 };
 
 inline void SetIfEmpty(std::string_view& slot, std::string_view value) {

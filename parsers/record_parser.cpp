@@ -35,6 +35,15 @@ std::string NormalizeKey(std::string_view key) {
     return std::string(normalized);
 }
 
+std::string RepeatedColumn(const std::vector<std::string_view>& names) {
+    SeenKeys seen;
+    for (std::string_view name : names) {
+        const uint8_t id = kTopLevelRoutes.FindId(name);
+        if (!seen.Add(id, name)) return std::string(name);
+    }
+    return {};
+}
+
 RecordParser::RecordParser() : impl_(std::make_unique<Impl>()) {}
 RecordParser::~RecordParser() = default;
 
@@ -124,6 +133,7 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
     od::object object;
     error = doc.get_object().get(object);
     if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
+    SeenKeys seen;
     for (auto result : object) {
         error = result.error();
         if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
@@ -131,7 +141,9 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
         std::string_view key;
         error = impl.FieldKey(field, key);
         if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
-        const TopRoute& route = kTopLevelRoutes.FindKey(key);
+        const uint8_t id = kTopLevelRoutes.FindId(key);
+        if (!seen.Add(id, key)) impl.NoteRepeatedKey(key);
+        const TopRoute& route = kTopLevelRoutes.At(id);
         if (route.slot == Slot::kNone) continue;
         if (route.mark == KeyMark::kTime) {
             if (key.find('_') != std::string_view::npos) impl.fields.snake_case_time = true;
@@ -146,6 +158,8 @@ ParseOutcome RecordParser::ParseJsonObject(std::string_view record, Arena& arena
     // On-Demand parses lazily: make sure the whole record was well-formed.
     if (HasTrailingContent(doc))
         return impl.Quarantine(QuarantineReason::kInvalidJson, "trailing content after the record");
+    if (std::optional<ParseOutcome> repeated = impl.RepeatedKeyOutcome())
+        return std::move(*repeated);
     return impl.Finish(event, false);
 }
 
@@ -162,6 +176,7 @@ ParseOutcome RecordParser::ParseTableRow(std::string_view row, const ColumnKeys&
     od::array cells;
     error = doc.get_array().get(cells);
     if (error) return impl.Quarantine(QuarantineReason::kInvalidJson, JsonErrorDetail(error));
+    if (!columns.repeated.empty()) impl.NoteRepeatedKey(columns.repeated);
     size_t index = 0;
     for (auto cell : cells) {
         od::value value;
@@ -182,6 +197,8 @@ ParseOutcome RecordParser::ParseTableRow(std::string_view row, const ColumnKeys&
                                "row has " + std::to_string(index) + " cells for " +
                                    std::to_string(columns.keys.size()) + " columns");
     }
+    if (std::optional<ParseOutcome> repeated = impl.RepeatedKeyOutcome())
+        return std::move(*repeated);
     return impl.Finish(event, true);
 }
 
@@ -194,11 +211,14 @@ ParseOutcome RecordParser::ParseCsvRow(const std::vector<std::string_view>& cell
                                "row has " + std::to_string(cells.size()) + " cells for " +
                                    std::to_string(header.keys.size()) + " header columns");
     }
+    if (!header.repeated.empty()) impl.NoteRepeatedKey(header.repeated);
     for (size_t i = 0; i < cells.size(); ++i) {
         const TopRoute& route = LookupRoute(header.keys[i]);
         if (route.slot == Slot::kNone) continue;
         impl.TopText(route, TrimAsciiSpace(cells[i]));
     }
+    if (std::optional<ParseOutcome> repeated = impl.RepeatedKeyOutcome())
+        return std::move(*repeated);
     ParseOutcome outcome = impl.Finish(event, true);
     if (header.times_are_utc) event.time_zone_assumed = Tristate::kNo;
     return outcome;
@@ -224,10 +244,14 @@ bool RecordParser::ParseColumns(std::string_view columns_json, ColumnKeys& out) 
             if (!EqualsIgnoreCase(key, "name") && !EqualsIgnoreCase(key, "ColumnName")) continue;
             std::string_view value;
             if (field.value().get_string().get(value)) return false;
-            name = NormalizeKey(value);
+            name = value;
         }
         out.keys.push_back(std::move(name));
     }
+    // Names as written first, to find a repeated column; then normalized for matching.
+    std::vector<std::string_view> names(out.keys.begin(), out.keys.end());
+    out.repeated = RepeatedColumn(names);
+    for (std::string& key : out.keys) key = NormalizeKey(key);
     return true;
 }
 

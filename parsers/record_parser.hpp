@@ -52,7 +52,13 @@ struct ColumnKeys {
     // The header said its times are UTC (portal CSV "TimeGenerated [UTC]"), so times written
     // without a zone are not "assumed" UTC.
     bool times_are_utc = false;
+    // A mapped column the header names twice (up to ASCII case), as written: every row is
+    // quarantined as ambiguous-key. Empty when there is none.
+    std::string repeated;
 };
+
+// The first mapped column named twice (up to ASCII case) in a header, as written; empty if none.
+std::string RepeatedColumn(const std::vector<std::string_view>& names);
 
 class RecordParser {
   public:

@@ -9,6 +9,7 @@
 #include "parsers/record_keys.hpp"
 #include "parsers/record_kind.hpp"
 #include "parsers/record_parser.hpp"
+#include "parsers/repeated_keys.hpp"
 
 #include <optional>
 
@@ -51,6 +52,22 @@ struct RecordParser::Impl : OnDemandText {
 
     // Handles one top-level field given as text (CSV cells, and scalar JSON values).
     bool TopText(const TopRoute& route, std::string_view text);
+
+    // Notes a repeated key (see SeenKeys); the record is quarantined when it is finished.
+    void NoteRepeatedKey(std::string_view key) {
+        if (fields.repeated_key) return;
+        fields.repeated_key = true;
+        fields.repeated_key_name = arena->Store(key.substr(0, 64));
+    }
+
+    // The quarantine of a record with a repeated key, if it has one.
+    std::optional<ParseOutcome> RepeatedKeyOutcome() {
+        if (!fields.repeated_key) return std::nullopt;
+        return Quarantine(QuarantineReason::kAmbiguousKey,
+                          "key \"" + std::string(fields.repeated_key_name) +
+                              "\" written twice in one object (ASCII case and _ - ignored): "
+                              "which copy counts cannot be told");
+    }
 
     // ---- kind decision and normalization -------------------------------------------------
 

@@ -250,6 +250,7 @@ void BatchReader::ReadCsvHeader(std::vector<RecordSpan>& spans) {
             keys->keys.push_back(NormalizeKey(cell));
             if (cell.find("[UTC]") != std::string_view::npos) keys->times_are_utc = true;
         }
+        keys->repeated = RepeatedColumn(cells);
     } else {
         summary_.error = "CSV header line is malformed";
     }

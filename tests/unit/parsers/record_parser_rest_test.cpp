@@ -154,22 +154,75 @@ TEST_CASE("RecordParser REST: claims and httpRequest given as JSON text", "[pars
     CHECK(e.resource_type == "microsoft.storage/storageaccounts");
 }
 
-TEST_CASE("RecordParser REST: the first of repeated keys wins, LocalizableString the last",
+TEST_CASE("RecordParser: a key written twice in one object is ambiguous, never a chosen decoy",
           "[parsers]") {
     test::ParserHarness h;
     Event e;
-    ParseOutcome out = h.Json(
-        R"({"eventTimestamp":"2026-10-13T09:15:02Z","eventTimestamp":"2020-01-01T00:00:00Z",)"
+    const std::string head =
+        R"({"eventTimestamp":"2026-10-13T09:15:02Z",)"
         R"("operationName":{"value":"Microsoft.Network/publicIPAddresses/write"},)"
-        R"("status":{"value":"Started"},"status":{"value":"Succeeded"},)"
-        R"("caller":"first@contoso.example","caller":"second@contoso.example",)"
-        R"("category":{"value":"Administrative"},)"
-        R"("resourceId":"/subscriptions/s1/resourceGroups/g1/providers/Microsoft.Network/publicIPAddresses/ip1"})",
-        e);
-    REQUIRE(out.outcome == RecordOutcome::kEvent);
-    CHECK(e.time_us == 1791882902000000);
-    CHECK(e.caller.caller == "first@contoso.example");
-    CHECK(e.status == "Succeeded");
+        R"("status":{"value":"Succeeded"},"category":{"value":"Administrative"},)";
+    const std::string tail =
+        R"("resourceId":"/subscriptions/s1/resourceGroups/g1/providers/Microsoft.Network/publicIPAddresses/ip1"})";
+    // The class: the same key again, exactly or in another case, at the top level or inside
+    // any object minetrace reads (claims, authorization, evidence, properties, httpRequest,
+    // identity, LocalizableString).
+    const char* repeats[] = {
+        R"("caller":"victim@contoso.example","caller":"attacker@contoso.example",)",
+        R"("caller":"victim@contoso.example","Caller":"attacker@contoso.example",)",
+        R"("eventTimestamp":"2020-01-01T00:00:00Z",)",
+        R"("EVENTTIMESTAMP":"2020-01-01T00:00:00Z",)",
+        R"("claims":{"name":"a","NAME":"b"},)",
+        R"("claims":{"http://schemas.microsoft.com/identity/claims/objectidentifier":"1",)"
+        R"("http://schemas.microsoft.com/identity/claims/OBJECTIDENTIFIER":"2"},)",
+        R"("authorization":{"action":"x/write","Action":"x/delete"},)",
+        R"("authorization":{"evidence":{"principalId":"p1","principalid":"p2"}},)",
+        R"("properties":{"statusCode":"Created","StatusCode":"OK"},)",
+        R"("httpRequest":{"clientIpAddress":"1.1.1.1","clientIPAddress":"2.2.2.2"},)",
+        R"("identity":{"claims":{"upn":"a"},"Claims":{"upn":"b"}},)",
+        R"("subStatus":{"value":"Created","Value":"OK"},)",
+    };
+    for (const char* repeat : repeats) {
+        INFO(repeat);
+        ParseOutcome out = h.Json(head + repeat + tail, e);
+        CHECK(out.outcome == RecordOutcome::kQuarantined);
+        CHECK(out.reason == QuarantineReason::kAmbiguousKey);
+        CHECK(out.detail.find("written twice") != std::string::npos);
+    }
+    // Not repeats: a repeated key minetrace does not read, and different keys for one field
+    // (their precedence is the key table's: the first non-empty one).
+    const char* fine[] = {
+        R"("x":1,"x":2,"X":3,)",
+        R"("time":"2020-01-01T00:00:00Z",)",
+        R"("claims":{"name":"Ada Lovelace",)"
+        R"("http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name":"ada@contoso.example"},)",
+        R"("resourceUri":"/subscriptions/s1/other",)",
+    };
+    for (const char* other : fine) {
+        INFO(other);
+        ParseOutcome out = h.Json(head + other + tail, e);
+        CHECK(out.outcome == RecordOutcome::kEvent);
+        CHECK(e.time_us == 1791882902000000);
+    }
+    // Log Analytics rows and CSV headers: a column named twice makes every row ambiguous;
+    // `ResourceId` and `_ResourceId` are two columns.
+    ParseOutcome out = h.Csv({"TimeGenerated [UTC]", "OperationNameValue", "Caller", "caller",
+                              "CategoryValue", "ResourceId"},
+                             {"2026-10-13T09:15:02Z", "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE",
+                              "victim@contoso.example", "attacker@contoso.example",
+                              "Administrative", "/subscriptions/s1/resourceGroups/g1"},
+                             e);
+    CHECK(out.reason == QuarantineReason::kAmbiguousKey);
+    out = h.Csv({"TimeGenerated [UTC]", "OperationNameValue", "Caller", "CategoryValue",
+                 "ResourceId", "_ResourceId"},
+                {"2026-10-13T09:15:02Z", "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE",
+                 "victim@contoso.example", "Administrative", "/subscriptions/s1/resourceGroups/g1",
+                 "/subscriptions/s1/resourcegroups/g1"},
+                e);
+    CHECK(out.outcome == RecordOutcome::kEvent);
+    out = h.Row(R"([{"name":"TimeGenerated"},{"name":"Caller"},{"name":"CALLER"}])",
+                R"(["2026-10-13T09:15:02Z","a","b"])", e);
+    CHECK(out.reason == QuarantineReason::kAmbiguousKey);
 }
 
 TEST_CASE("RecordParser REST: malformed variants quarantine with their reason", "[parsers]") {

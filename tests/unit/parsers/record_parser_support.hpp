@@ -39,6 +39,7 @@ class ParserHarness {
                      Event& event, bool times_are_utc = false) {
         ColumnKeys keys;
         for (const std::string& name : header) keys.keys.push_back(NormalizeKey(name));
+        keys.repeated = RepeatedColumn(std::vector<std::string_view>(header.begin(), header.end()));
         keys.times_are_utc = times_are_utc;
         std::vector<std::string_view> views;
         for (const std::string& cell : cells) views.push_back(Keep(cell));
