@@ -34,6 +34,15 @@ struct QuarantineEntry {
     std::string excerpt; // raw bytes, escaped by the sink for its medium
 };
 
+// The detail of a record-too-large entry, the same whichever stage finds the record (the reader
+// when it is longer than what it holds, a worker otherwise), so outputs do not depend on the
+// batch size.
+inline std::string RecordTooLargeDetail(uint64_t length, uint64_t limit, bool cut_off) {
+    return "record of " + std::to_string(length) + " bytes exceeds --max-record-bytes (" +
+           std::to_string(limit) + ")" +
+           (cut_off ? ", and was cut off at the end of the content" : "");
+}
+
 // What the reader learned about a whole file; sent with the file's last batch.
 struct FileSummary {
     std::string path;

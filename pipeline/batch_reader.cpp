@@ -49,6 +49,14 @@ QuarantineEntry BatchReader::TooLarge(std::string_view what, std::string_view co
     return entry;
 }
 
+QuarantineEntry BatchReader::FinishLongRecord(uint64_t end, bool cut_off) {
+    QuarantineEntry entry = std::move(*long_record_);
+    long_record_.reset();
+    entry.length = end - entry.offset;
+    entry.detail = RecordTooLargeDetail(entry.length, options_.max_record_bytes, cut_off);
+    return entry;
+}
+
 BatchPtr BatchReader::NewBatch() {
     auto batch = std::make_unique<Batch>();
     batch->seq = next_seq_++;
@@ -74,8 +82,8 @@ bool BatchReader::OpenNextFile() {
     buffer_line_ = 1;
     fed_until_ = 0;
     skipping_long_line_ = false;
+    long_record_.reset();
     splitter_finished_ = false;
-    draining_ = false;
     digest_in_stage_ = false;
     digest_prefix_.clear();
     json_splitter_.reset();
@@ -206,13 +214,21 @@ BatchPtr BatchReader::TakeBuffer(size_t cut, bool parse) {
 
 BatchPtr BatchReader::CutLines() {
     if (skipping_long_line_) {
-        // Skip the rest of an over-long line, up to and including its newline.
+        // Skip the rest of an over-long line, up to and including its newline; its entry is
+        // complete (with the line's real length) once the newline or the content end is seen.
         const void* newline = std::memchr(buffer_.get(), '\n', length_);
-        size_t drop =
-            newline ? static_cast<size_t>(static_cast<const char*>(newline) - buffer_.get()) + 1
+        const size_t at =
+            newline ? static_cast<size_t>(static_cast<const char*>(newline) - buffer_.get())
                     : length_;
-        if (newline) skipping_long_line_ = false;
-        return drop > 0 ? TakeBuffer(drop, /*parse=*/false) : nullptr;
+        const bool cr = newline != nullptr && at > 0 && buffer_[at - 1] == '\r';
+        const uint64_t end = buffer_offset_ + at - (cr ? 1 : 0);
+        const size_t drop = newline ? at + 1 : length_;
+        if (newline == nullptr && !eof_) return drop > 0 ? TakeBuffer(drop, false) : nullptr;
+        skipping_long_line_ = false;
+        QuarantineEntry entry = FinishLongRecord(end, /*cut_off=*/false);
+        BatchPtr batch = TakeBuffer(drop, /*parse=*/false);
+        batch->reader_quarantine.push_back(std::move(entry));
+        return batch;
     }
     if (length_ == 0) return nullptr;
     size_t cut = 0;
@@ -226,12 +242,10 @@ BatchPtr BatchReader::CutLines() {
     }
     if (cut > 0) return TakeBuffer(cut);
     if (length_ >= options_.max_record_bytes) {
-        // One line longer than the record limit: quarantine it, then skip to its end.
-        QuarantineEntry entry = TooLarge("line", "skipped to its end");
-        BatchPtr batch = TakeBuffer(length_, /*parse=*/false);
-        batch->reader_quarantine.push_back(std::move(entry));
+        // One line longer than the record limit: skip to its end, then quarantine it.
+        long_record_ = TooLarge("line", "skipped to its end");
         skipping_long_line_ = true;
-        return batch;
+        return TakeBuffer(length_, /*parse=*/false);
     }
     return nullptr;
 }
@@ -282,23 +296,44 @@ BatchPtr BatchReader::CutSpans() {
     }
     if (csv_splitter_) ReadCsvHeader(pending_spans_);
     size_t cut = static_cast<size_t>(std::max(safe, buffer_offset_) - buffer_offset_);
-    if (cut == 0) {
+    // Spans that start before the buffer are the over-long record being skipped (its head was
+    // dropped): it is quarantined with its real length.
+    std::vector<QuarantineEntry> finished;
+    if (long_record_) {
+        auto first_kept = pending_spans_.begin();
+        while (first_kept != pending_spans_.end() && first_kept->offset < buffer_offset_) {
+            const bool cut_off = first_kept->kind == SpanKind::kTruncated;
+            if (long_record_) {
+                finished.push_back(
+                    FinishLongRecord(first_kept->offset + first_kept->length, cut_off));
+            } else {
+                // A second span inside dropped bytes (a wrapper decided late): count it too.
+                long_record_ = TooLarge("record", "");
+                long_record_->offset = first_kept->offset;
+                long_record_->excerpt.clear();
+                finished.push_back(
+                    FinishLongRecord(first_kept->offset + first_kept->length, cut_off));
+            }
+            ++first_kept;
+        }
+        pending_spans_.erase(pending_spans_.begin(), first_kept);
+        if (long_record_) {
+            // Still open: everything held lies inside it.
+            return length_ > 0 ? TakeBuffer(length_, /*parse=*/false) : nullptr;
+        }
+    }
+    if (cut == 0 && finished.empty()) {
         if (!eof_ && length_ >= options_.max_record_bytes) {
-            // One JSON value or CSV record larger than the limit: we cannot find its end
-            // without holding it, so the rest of this file is reported and skipped.
-            QuarantineEntry entry = TooLarge("record", "rest of the file skipped");
-            summary_.error = entry.detail;
-            // The splitter has seen bytes that are dropped here: it must not be fed again.
-            draining_ = true;
-            pending_spans_.clear();
-            BatchPtr batch = TakeBuffer(length_, /*parse=*/false);
-            batch->reader_quarantine.push_back(std::move(entry));
-            return batch;
+            // One JSON value or CSV record larger than the limit: the splitter follows it to
+            // its end while its bytes are hashed and dropped; then it is quarantined.
+            long_record_ = TooLarge("record", "skipped");
+            return TakeBuffer(length_, /*parse=*/false);
         }
         return nullptr;
     }
     uint64_t end = buffer_offset_ + cut;
     BatchPtr batch = TakeBuffer(cut);
+    for (QuarantineEntry& entry : finished) batch->reader_quarantine.push_back(std::move(entry));
     auto split = std::find_if(pending_spans_.begin(), pending_spans_.end(),
                               [&](const RecordSpan& s) { return s.offset + s.length > end; });
     batch->spans.assign(std::make_move_iterator(pending_spans_.begin()),
@@ -340,7 +375,6 @@ BatchPtr BatchReader::Drain() {
 }
 
 BatchPtr BatchReader::CutBatch() {
-    if (draining_) return Drain();
     switch (summary_.shape) {
     case ContentShape::kJsonLines:
         return CutLines();
@@ -366,7 +400,15 @@ BatchPtr BatchReader::Next() {
         BatchPtr batch = CutBatch();
         if (batch) return batch;
         if (eof_ && length_ == 0) {
-            skipping_long_line_ = false;
+            if (long_record_) {
+                // The content ended inside the over-long record.
+                // A JSON Lines line without a line end is not cut off; an open JSON value is.
+                QuarantineEntry entry = FinishLongRecord(buffer_offset_, !skipping_long_line_);
+                skipping_long_line_ = false;
+                BatchPtr last = TakeBuffer(0, /*parse=*/false);
+                last->reader_quarantine.push_back(std::move(entry));
+                return last;
+            }
             return FinishFile();
         }
         // No complete record yet: the open record is longer than what we hold, so read more.

@@ -4,8 +4,10 @@
 // wrappers; CSV records), so workers can parse batches independently.
 //
 // Memory stays bounded: a batch holds about `batch_bytes` of content; a single record may grow
-// the buffer up to `max_record_bytes`, beyond which it is quarantined (JSON Lines) or the rest of
-// the file is reported as a file error (one giant JSON value).
+// the buffer up to `max_record_bytes`. A longer record (a JSON Lines line, an element of a big
+// array, a CSV record) is quarantined as record-too-large with its real length: its bytes are
+// hashed and dropped as they arrive while the splitter follows it to its end, and the records
+// after it are read.
 //
 // The SHA-256 of an uncompressed file is left to BatchDigester, the stage after the reader: the
 // reader hands it every byte of the file in its batches (Batch::digest_in_stage), so hashing one
@@ -54,13 +56,16 @@ class BatchReader {
     BatchPtr CutLines();
     BatchPtr CutSpans();
     BatchPtr FinishFile();
+    // The pending over-long record's quarantine entry, completed: it ends at content offset
+    // `end`; `cut_off` when the content ended first.
+    QuarantineEntry FinishLongRecord(uint64_t end, bool cut_off);
     BatchPtr NewBatch();
     // A quarantine entry for the over-long record at the start of the buffer.
     QuarantineEntry TooLarge(std::string_view what, std::string_view consequence) const;
     // Hands buffer_[0, cut) to a new batch, to parse or (`parse` false) only to hash.
     BatchPtr TakeBuffer(size_t cut, bool parse = true);
-    // Content nobody parses (no known format, the rest after a record past the limit): read to
-    // the end of the file all the same, for the digest.
+    // Content nobody parses (no known format): read to the end of the file all the same, for
+    // the digest.
     BatchPtr Drain();
     // A buffer of `capacity` bytes plus padding: a recycled one when it has the standard size.
     std::unique_ptr<char[]> NewBuffer(size_t capacity);
@@ -84,8 +89,9 @@ class BatchReader {
     uint64_t buffer_line_ = 1;   // line number of buffer_[0]
     uint64_t fed_until_ = 0;     // content offset up to which the splitter has seen bytes
     bool skipping_long_line_ = false;
+    // The record longer than max_record_bytes being skipped (its entry waits for its length).
+    std::optional<QuarantineEntry> long_record_;
     bool splitter_finished_ = false;
-    bool draining_ = false;        // the rest of the file is read only for its digest
     bool digest_in_stage_ = false; // BatchDigester hashes this file (it is not compressed)
     std::string digest_prefix_;    // dropped bytes (a BOM) for the next batch's digest_prefix
     std::optional<JsonStreamSplitter> json_splitter_;

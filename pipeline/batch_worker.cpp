@@ -110,6 +110,13 @@ void BatchWorker::ProcessSpans(Batch& batch) {
                        line);
             break;
         case SpanKind::kTruncated:
+            if (span.length > batch.max_record_bytes) {
+                // Too large whether or not it was cut off, as when the reader skips it.
+                Quarantine(batch, QuarantineReason::kRecordTooLarge,
+                           RecordTooLargeDetail(span.length, batch.max_record_bytes, true),
+                           span.offset, span.length, line);
+                break;
+            }
             Quarantine(batch, QuarantineReason::kTruncated,
                        "record cut off at the end of the content", span.offset, span.length, line);
             break;
@@ -146,9 +153,8 @@ void BatchWorker::ParseJsonRecord(Batch& batch, uint64_t offset, uint64_t length
     std::string_view text(record, static_cast<size_t>(length));
     if (length > batch.max_record_bytes) {
         Quarantine(batch, QuarantineReason::kRecordTooLarge,
-                   "record of " + std::to_string(length) + " bytes exceeds --max-record-bytes (" +
-                       std::to_string(batch.max_record_bytes) + ")",
-                   offset, length, line);
+                   RecordTooLargeDetail(length, batch.max_record_bytes, false), offset, length,
+                   line);
         return;
     }
     Event event;
@@ -242,8 +248,8 @@ void BatchWorker::ParseCsvRecord(Batch& batch, const RecordSpan& span, uint64_t 
     if (IsBlank(text)) return;
     if (span.length > batch.max_record_bytes) {
         Quarantine(batch, QuarantineReason::kRecordTooLarge,
-                   "record of " + std::to_string(span.length) + " bytes exceeds --max-record-bytes",
-                   span.offset, span.length, line);
+                   RecordTooLargeDetail(span.length, batch.max_record_bytes, false), span.offset,
+                   span.length, line);
         return;
     }
     cells_.clear();
