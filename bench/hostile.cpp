@@ -77,9 +77,9 @@ struct Caller {
 
 Caller CallerOf(uint64_t n) {
     char ip[32];
-    std::snprintf(ip, sizeof ip, "10.%llu.%llu.%llu", static_cast<unsigned long long>(n >> 16 & 255),
-                  static_cast<unsigned long long>(n >> 8 & 255),
-                  static_cast<unsigned long long>(n & 255));
+    std::snprintf(
+        ip, sizeof ip, "10.%llu.%llu.%llu", static_cast<unsigned long long>(n >> 16 & 255),
+        static_cast<unsigned long long>(n >> 8 & 255), static_cast<unsigned long long>(n & 255));
     return {Guid(0xca11e7ULL + n, n), "user" + std::to_string(n) + "@contoso.example", ip};
 }
 
@@ -149,10 +149,14 @@ bool ParseHostile(std::string_view name, Hostile& out) {
 
 std::string_view ToString(Hostile profile) {
     switch (profile) {
-    case Hostile::kSweep: return "sweep";
-    case Hostile::kOneResource: return "one-resource";
-    case Hostile::kCallers: return "callers";
-    case Hostile::kGarbage: return "garbage";
+    case Hostile::kSweep:
+        return "sweep";
+    case Hostile::kOneResource:
+        return "one-resource";
+    case Hostile::kCallers:
+        return "callers";
+    case Hostile::kGarbage:
+        return "garbage";
     }
     return "";
 }
@@ -227,8 +231,9 @@ uint64_t WriteHostile(Hostile profile, uint64_t count, uint64_t seed,
             uint64_t r = SplitMix(rng);
             if (i % 1000 == 0) {
                 AppendRecord(out, kStartUs + static_cast<int64_t>(i) * 1000000,
-                             VmId("RG-GARBAGE", i / 1000), "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE",
-                             CallerOf(7), Guid(r, i), "Created", body);
+                             VmId("RG-GARBAGE", i / 1000),
+                             "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", CallerOf(7), Guid(r, i),
+                             "Created", body);
             } else {
                 size_t length = 1 + r % 60;
                 out += kJunk[(r >> 8) % 26];

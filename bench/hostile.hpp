@@ -10,7 +10,8 @@
 //   garbage       about `count` bytes of lines that are not JSON (1 to 60 bytes each), with a
 //                 valid record first and every 1000th line.
 //
-// Every record is one complete Success record; but for garbage, `count` is the number of records. The output is a pure function of (profile, count, seed).
+// Every record is one complete Success record; but for garbage, `count` is the number of records.
+// The output is a pure function of (profile, count, seed).
 #pragma once
 
 #include <cstdint>

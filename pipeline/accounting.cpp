@@ -127,10 +127,9 @@ std::string Accounting::Summary() const {
                                     std::to_string(duplicates()) + " duplicates)") +
            ", " + std::to_string(ignored()) + " ignored, " + std::to_string(quarantined()) +
            " quarantined" +
-           (quarantine_unwritten() == 0
-                ? std::string()
-                : " (" + std::to_string(quarantine_unwritten()) +
-                      " beyond the quarantine.jsonl cap, counted only)") +
+           (quarantine_unwritten() == 0 ? std::string()
+                                        : " (" + std::to_string(quarantine_unwritten()) +
+                                              " beyond the quarantine.jsonl cap, counted only)") +
            "; " + std::to_string(files_with_errors()) + " file errors";
 }
 

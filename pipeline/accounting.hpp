@@ -29,7 +29,7 @@ struct FileAccount {
     std::map<std::string, uint64_t> quarantined; // by reason
     // Of `quarantined`, those not written to quarantine.jsonl (QuarantineLimits), by reason.
     std::map<std::string, uint64_t> quarantine_unwritten;
-    std::array<uint64_t, 5> kind_counts{};       // events by SourceKind (indexed by its value)
+    std::array<uint64_t, 5> kind_counts{}; // events by SourceKind (indexed by its value)
     std::map<std::string, uint64_t> record_kinds() const; // events by source kind name
     uint64_t ignored_total() const;
     uint64_t quarantined_total() const;

@@ -14,10 +14,10 @@ using Span = std::pair<Positions::const_iterator, Positions::const_iterator>;
 // The positions of `perm` (sorted by key(position)) whose key is `value`.
 template <typename Key, typename Value>
 Span EqualRange(const Positions& perm, const Value& value, Key key) {
-    auto first = std::partition_point(perm.begin(), perm.end(),
-                                      [&](uint32_t p) { return key(p) < value; });
-    return {first, std::partition_point(first, perm.end(),
-                                        [&](uint32_t p) { return !(value < key(p)); })};
+    auto first =
+        std::partition_point(perm.begin(), perm.end(), [&](uint32_t p) { return key(p) < value; });
+    return {first,
+            std::partition_point(first, perm.end(), [&](uint32_t p) { return !(value < key(p)); })};
 }
 
 // Of `span` (ascending positions), those in [lo, hi).
@@ -52,12 +52,12 @@ PrecursorIndex::Selection PrecursorIndex::Select(int64_t from_us, int64_t to_us,
                                                  std::string_view subscription_id,
                                                  size_t max) const {
     Selection out;
-    auto first = std::lower_bound(
-        entries_.begin(), entries_.end(), from_us,
-        [](const PrecursorEntry& e, int64_t at) { return e.at.request_us < at; });
-    auto last = std::upper_bound(
-        first, entries_.end(), to_us,
-        [](int64_t at, const PrecursorEntry& e) { return at < e.at.request_us; });
+    auto first =
+        std::lower_bound(entries_.begin(), entries_.end(), from_us,
+                         [](const PrecursorEntry& e, int64_t at) { return e.at.request_us < at; });
+    auto last =
+        std::upper_bound(first, entries_.end(), to_us,
+                         [](int64_t at, const PrecursorEntry& e) { return at < e.at.request_us; });
     const auto lo = static_cast<uint32_t>(first - entries_.begin());
     const auto hi = static_cast<uint32_t>(last - entries_.begin());
     if (lo >= hi) return out;
@@ -66,9 +66,9 @@ PrecursorIndex::Selection PrecursorIndex::Select(int64_t from_us, int64_t to_us,
     std::string_view subscriptions[2] = {std::string_view(), subscription_id};
     const size_t lists = subscription_id.empty() ? 1 : 2;
     auto subscription = [&](std::string_view sub) {
-        return Within(EqualRange(by_subscription_, sub,
-                                 [&](uint32_t p) { return SubscriptionOf(p); }),
-                      lo, hi);
+        return Within(
+            EqualRange(by_subscription_, sub, [&](uint32_t p) { return SubscriptionOf(p); }), lo,
+            hi);
     };
     auto own = [&](uint32_t p) { return entries_[p].at.resource_id == resource_id; };
 
@@ -76,10 +76,11 @@ PrecursorIndex::Selection PrecursorIndex::Select(int64_t from_us, int64_t to_us,
     Span walk[2] = {subscription(subscriptions[0]), {}};
     if (lists == 2) walk[1] = subscription(subscriptions[1]);
     uint64_t matching = 0;
-    for (size_t i = 0; i < lists; ++i) matching += static_cast<uint64_t>(walk[i].second - walk[i].first);
-    Span mine = Within(
-        EqualRange(by_resource_, resource_id, [&](uint32_t p) { return entries_[p].at.resource_id; }),
-        lo, hi);
+    for (size_t i = 0; i < lists; ++i)
+        matching += static_cast<uint64_t>(walk[i].second - walk[i].first);
+    Span mine = Within(EqualRange(by_resource_, resource_id,
+                                  [&](uint32_t p) { return entries_[p].at.resource_id; }),
+                       lo, hi);
     for (auto p = mine.first; p != mine.second; ++p) {
         std::string_view sub = SubscriptionOf(*p);
         matching -= sub.empty() || sub == subscription_id;

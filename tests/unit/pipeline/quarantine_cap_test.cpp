@@ -47,7 +47,8 @@ TEST_CASE("Quarantine cap: capped file, exact counts, deterministic", "[pipeline
     WriteMalformed(dir / "b.jsonl", 2000);
     const std::vector<std::string> inputs = {dir.string()};
 
-    IngestOutput full = RunIngestToStrings(inputs, 2, 2u << 20, 64u << 20, {UINT64_MAX, UINT64_MAX});
+    IngestOutput full =
+        RunIngestToStrings(inputs, 2, 2u << 20, 64u << 20, {UINT64_MAX, UINT64_MAX});
     const QuarantineLimits cap{1000, 1500};
     IngestOutput one = RunIngestToStrings(inputs, 1, 2u << 20, 64u << 20, cap);
     IngestOutput two = RunIngestToStrings(inputs, 2, 4096, 64u << 20, cap);

@@ -86,8 +86,7 @@ TEST_CASE("RegionSweep: one region after another, many creations", "[region_swee
     // 60% in region 0, 39% in region 1, the rest in region 2: the walk's worst case.
     constexpr int64_t kN = 200000;
     RegionSweep sweep;
-    for (int64_t i = 0; i < kN; ++i)
-        sweep.Add(i, i < kN * 6 / 10 ? 0 : i < kN * 99 / 100 ? 1 : 2);
+    for (int64_t i = 0; i < kN; ++i) sweep.Add(i, i < kN * 6 / 10 ? 0 : i < kN * 99 / 100 ? 1 : 2);
     sweep.Seal(3);
     CHECK(sweep.Swept(0, kN));
     CHECK(sweep.Swept(kN * 6 / 10 - 1, kN * 99 / 100));
