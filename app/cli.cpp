@@ -127,6 +127,11 @@ struct CommonOptions {
     bool no_color = false;
     std::vector<std::string> rule_dirs;
     bool no_default_rules = false;
+    Count max_quarantine{QuarantineLimits{}.total};
+    Count max_quarantine_per_file{QuarantineLimits{}.per_file};
+    QuarantineLimits quarantine_limits() const {
+        return {max_quarantine_per_file.value, max_quarantine.value};
+    }
 };
 
 po::options_description CommonDescription(CommonOptions& o) {
@@ -151,6 +156,17 @@ po::options_description CommonDescription(CommonOptions& o) {
                        ->default_value(o.batch_bytes, "2M")
                        ->notifier(InRange<Size>("batch-bytes", 4u << 10, 1u << 30)),
                    "content bytes per pipeline batch, 4K to 1G")(
+        "max-quarantine",
+        po::value(&o.max_quarantine)
+            ->default_value(o.max_quarantine, std::to_string(o.max_quarantine.value))
+            ->notifier(InRange<Count>("max-quarantine", 0, uint64_t{1} << 40)),
+        "quarantined records written to the quarantine file in all; the rest are counted only")(
+        "max-quarantine-per-file",
+        po::value(&o.max_quarantine_per_file)
+            ->default_value(o.max_quarantine_per_file,
+                            std::to_string(o.max_quarantine_per_file.value))
+            ->notifier(InRange<Count>("max-quarantine-per-file", 0, uint64_t{1} << 40)),
+        "quarantined records written to the quarantine file per input file")(
         "quiet,q", po::bool_switch(&o.quiet), "no summary or progress bar on stderr")(
         "no-progress", po::bool_switch(&o.no_progress), "no progress bar on stderr")(
         "no-color", po::bool_switch(&o.no_color), "no colours on stdout (also: NO_COLOR=1)")(
@@ -322,7 +338,7 @@ int RunEvents(const std::vector<std::string>& args, std::ostream& out, std::ostr
     std::vector<std::string> rule_ids;
     for (const RuleInfo& info : DescribeRules(rules)) rule_ids.push_back(info.id);
 
-    Accounting accounting(inputs.files, quarantine_stream);
+    Accounting accounting(inputs.files, quarantine_stream, common.quarantine_limits());
     EventJsonWriter writer(*events_out, inputs.files, rule_ids);
     IngestOptions ingest = MakeIngestOptions(common);
     ingest.matcher = &matcher;
@@ -381,6 +397,7 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     config.out_dir = out_dir;
     config.rule_sources = RuleLocations(common.rule_dirs, !common.no_default_rules);
     config.ingest = MakeIngestOptions(common);
+    config.quarantine = common.quarantine_limits();
     config.command_line = argv;
     std::unique_ptr<ProgressMeter> progress = MakeProgress(common, config.inputs.files, err);
     config.progress = progress.get();

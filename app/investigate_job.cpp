@@ -154,7 +154,8 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
     auto started = std::chrono::steady_clock::now();
     PhaseTimer timer(config.timings);
 
-    outcome.accounting = std::make_unique<Accounting>(inputs.files, &quarantine_out);
+    outcome.accounting =
+        std::make_unique<Accounting>(inputs.files, &quarantine_out, config.quarantine);
     Accounting& accounting = *outcome.accounting;
     std::vector<RuleInfo> rule_infos = DescribeRules(rules);
     outcome.investigation = std::make_unique<Investigation>(inputs.files, rule_infos, store);

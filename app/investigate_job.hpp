@@ -31,6 +31,7 @@ struct InvestigateConfig {
     std::vector<std::string> rule_sources; // rule files and directories, in load order
     // Threads and reader limits; the job sets the matcher and its own preparers.
     IngestOptions ingest;
+    QuarantineLimits quarantine;           // how many quarantined records quarantine.jsonl holds
     RetainedStoreOptions store;            // an empty spill_dir means DefaultSpillDir()
     std::vector<std::string> command_line; // recorded in manifest.json
     ProgressMeter* progress = nullptr;     // last consumer of the ingest, finished when it ends

@@ -2,11 +2,16 @@
 // benchmarks. See bench/generator.hpp for what it contains and scripts/bench for its use.
 //
 //   minetrace-gen --bytes 1G [--seed 1] [--shape jsonl|rest-array] [--out FILE] [--stats FILE]
+//   minetrace-gen --profile sweep|one-resource|callers|garbage --count N [--seed 1] [--out FILE]
+//
+// --profile writes one of bench/hostile.hpp's lopsided shapes instead (N records, or N bytes for
+// garbage), with its stats {"profile", "seed", "count", "records", "bytes"}.
 //
 // The stats file (JSON) holds the record counts and the generator's own answer to the core
 // question, which the benchmark uses to check every tool's answer.
 
 #include "bench/generator.hpp"
+#include "bench/hostile.hpp"
 
 #include <cerrno>
 #include <charconv>
@@ -27,6 +32,8 @@ using minetrace::bench::Shape;
 constexpr const char* kUsage =
     "usage: minetrace-gen --bytes SIZE [--seed N] [--shape jsonl|rest-array] [--out FILE]\n"
     "                     [--mining-share FRACTION] [--stats FILE]\n"
+    "       minetrace-gen --profile sweep|one-resource|callers|garbage --count N [--seed N]\n"
+    "                     [--out FILE] [--stats FILE]\n"
     "  SIZE accepts K, M, G suffixes (powers of 1024). FILE - (default) is standard output.\n"
     "  The output ends after the first whole operation that reaches SIZE.\n";
 
@@ -86,6 +93,40 @@ std::string StatsJson(const GeneratorStats& s, uint64_t bytes, const GeneratorOp
     return out;
 }
 
+bool WriteStats(const std::string& path, const std::string& stats) {
+    if (path.empty()) return std::fputs(stats.c_str(), stderr) >= 0;
+    FILE* f = std::fopen(path.c_str(), "w");
+    if (f == nullptr || std::fputs(stats.c_str(), f) < 0 || std::fclose(f) != 0) {
+        std::fprintf(stderr, "minetrace-gen: cannot write %s\n", path.c_str());
+        return false;
+    }
+    return true;
+}
+
+// --profile: one of bench/hostile.hpp's shapes to `fd`.
+int WriteProfile(int fd, const std::string& out_path, const std::string& stats_path,
+                 minetrace::bench::Hostile profile, uint64_t count, uint64_t seed) {
+    uint64_t written = 0;
+    uint64_t records = minetrace::bench::WriteHostile(profile, count, seed, [&](std::string& text) {
+        if (!WriteAll(fd, text)) {
+            std::fprintf(stderr, "minetrace-gen: write failed: %s\n", std::strerror(errno));
+            std::exit(1);
+        }
+        written += text.size();
+    });
+    if (fd != 1 && close(fd) != 0) {
+        std::fprintf(stderr, "minetrace-gen: closing %s failed: %s\n", out_path.c_str(),
+                     std::strerror(errno));
+        return 1;
+    }
+    std::string stats = "{\"profile\": \"" + std::string(minetrace::bench::ToString(profile)) +
+                        "\", \"seed\": " + std::to_string(seed) +
+                        ", \"count\": " + std::to_string(count) +
+                        ", \"records\": " + std::to_string(records) +
+                        ", \"bytes\": " + std::to_string(written) + "}\n";
+    return WriteStats(stats_path, stats) ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -94,6 +135,9 @@ int main(int argc, char** argv) {
     bool have_budget = false;
     std::string out_path = "-";
     std::string stats_path;
+    minetrace::bench::Hostile profile{};
+    bool hostile = false;
+    uint64_t count = 0;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         auto value = [&]() -> std::string_view {
@@ -138,6 +182,17 @@ int main(int argc, char** argv) {
                 std::fprintf(stderr, "minetrace-gen: --mining-share is in [0, 1]\n");
                 return 2;
             }
+        } else if (arg == "--profile") {
+            hostile = minetrace::bench::ParseHostile(value(), profile);
+            if (!hostile) {
+                std::fprintf(stderr, "minetrace-gen: unknown --profile\n%s", kUsage);
+                return 2;
+            }
+        } else if (arg == "--count") {
+            if (!ParseSize(value(), count) || count == 0) {
+                std::fprintf(stderr, "minetrace-gen: bad --count\n");
+                return 2;
+            }
         } else if (arg == "--out" || arg == "-o") {
             out_path = value();
         } else if (arg == "--stats") {
@@ -147,7 +202,7 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    if (!have_budget) {
+    if (hostile ? count == 0 : !have_budget) {
         std::fputs(kUsage, stderr);
         return 2;
     }
@@ -161,6 +216,8 @@ int main(int argc, char** argv) {
             return 1;
         }
     }
+
+    if (hostile) return WriteProfile(fd, out_path, stats_path, profile, count, options.seed);
 
     ActivityGenerator generator(options);
     constexpr size_t kFlushBytes = 4u << 20;

@@ -30,9 +30,13 @@ std::map<std::string, uint64_t> FileAccount::record_kinds() const {
 uint64_t FileAccount::quarantined_total() const {
     return Sum(quarantined);
 }
+uint64_t FileAccount::quarantine_unwritten_total() const {
+    return Sum(quarantine_unwritten);
+}
 
-Accounting::Accounting(std::vector<std::string> paths, std::ostream* quarantine_out)
-    : paths_(std::move(paths)), quarantine_out_(quarantine_out) {
+Accounting::Accounting(std::vector<std::string> paths, std::ostream* quarantine_out,
+                       QuarantineLimits limits)
+    : paths_(std::move(paths)), quarantine_out_(quarantine_out), limits_(limits) {
     files_.resize(paths_.size());
     for (size_t i = 0; i < paths_.size(); ++i) files_[i].summary.path = paths_[i];
 }
@@ -48,9 +52,19 @@ void Accounting::Consume(const Batch& batch) {
     account.events += batch.events.size();
     for (const Event& event : batch.events) ++account.kind_counts[static_cast<size_t>(event.kind)];
     for (const auto& [kind, count] : batch.ignored) account.ignored[std::string(kind)] += count;
+    if (written_per_file_.size() <= batch.file_id) written_per_file_.resize(batch.file_id + 1);
+    uint64_t& written_here = written_per_file_[batch.file_id];
     for (const QuarantineEntry& entry : batch.quarantined) {
-        ++account.quarantined[std::string(ToString(entry.reason))];
+        std::string reason(ToString(entry.reason));
+        ++account.quarantined[reason];
         if (quarantine_out_ == nullptr) continue;
+        // Batches come in input order (the sink is serial and ordered): the first ones written.
+        if (written_here >= limits_.per_file || quarantine_written_ >= limits_.total) {
+            ++account.quarantine_unwritten[reason];
+            continue;
+        }
+        ++written_here;
+        ++quarantine_written_;
         line_.clear();
         // Every member always present, "" when empty.
         JsonObjectWriter j(line_, JsonEmpty::kKeep);
@@ -94,6 +108,11 @@ uint64_t Accounting::quarantined() const {
     for (const auto& f : files_) total += f.quarantined_total();
     return total;
 }
+uint64_t Accounting::quarantine_unwritten() const {
+    uint64_t total = 0;
+    for (const auto& f : files_) total += f.quarantine_unwritten_total();
+    return total;
+}
 size_t Accounting::files_with_errors() const {
     size_t count = 0;
     for (const auto& f : files_) count += f.summary.error.empty() ? 0 : 1;
@@ -107,7 +126,11 @@ std::string Accounting::Summary() const {
                               : " (" + std::to_string(unique_events()) + " unique, " +
                                     std::to_string(duplicates()) + " duplicates)") +
            ", " + std::to_string(ignored()) + " ignored, " + std::to_string(quarantined()) +
-           " quarantined; " + std::to_string(files_with_errors()) + " file errors";
+           " quarantined" +
+           (quarantine_unwritten() == 0 ? std::string()
+                                        : " (" + std::to_string(quarantine_unwritten()) +
+                                              " beyond the quarantine.jsonl cap, counted only)") +
+           "; " + std::to_string(files_with_errors()) + " file errors";
 }
 
 void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
@@ -149,6 +172,9 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
         AppendJsonCounts(s, f.ignored);
         s += ", \"quarantined_by_reason\": ";
         AppendJsonCounts(s, f.quarantined);
+        s += ",\n     \"quarantine_unwritten\": " + std::to_string(f.quarantine_unwritten_total());
+        s += ", \"quarantine_unwritten_by_reason\": ";
+        AppendJsonCounts(s, f.quarantine_unwritten);
         s += ", \"error\": ";
         AppendJsonStringOrNull(s, f.summary.error);
         s += "}";
@@ -164,6 +190,9 @@ void Accounting::WriteManifest(std::ostream& out, const RunInfo& run) const {
     s += ", \"unique_events\": " + std::to_string(unique_events());
     s += ", \"ignored\": " + std::to_string(ignored());
     s += ", \"quarantined\": " + std::to_string(quarantined());
+    s += ", \"quarantine_unwritten\": " + std::to_string(quarantine_unwritten());
+    s += ", \"quarantine_cap\": {\"per_file\": " + std::to_string(limits_.per_file) +
+         ", \"total\": " + std::to_string(limits_.total) + "}";
     s += ", \"reconciled\": ";
     s += reconciled ? "true" : "false";
     s += "},\n  \"run\": {\"started_at\": ";

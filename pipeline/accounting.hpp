@@ -1,7 +1,8 @@
 // Accounting: the sink that makes sure no record is lost silently. For every input file it
 // keeps its identity (path, size, SHA-256, compression, detected shape) and its record counts
-// (read = events + ignored + quarantined), writes quarantine.jsonl as records are quarantined,
-// and writes manifest.json at the end.
+// (read = events + ignored + quarantined), writes quarantine.jsonl as records are quarantined
+// (at most QuarantineLimits of them; every one is counted either way), and writes manifest.json at
+// the end.
 //
 // Thread-safety: Consume runs on the pipeline's serial sink only.
 #pragma once
@@ -26,10 +27,13 @@ struct FileAccount {
     uint64_t duplicates = 0;
     std::map<std::string, uint64_t> ignored;     // by kind
     std::map<std::string, uint64_t> quarantined; // by reason
-    std::array<uint64_t, 5> kind_counts{};       // events by SourceKind (indexed by its value)
+    // Of `quarantined`, those not written to quarantine.jsonl (QuarantineLimits), by reason.
+    std::map<std::string, uint64_t> quarantine_unwritten;
+    std::array<uint64_t, 5> kind_counts{}; // events by SourceKind (indexed by its value)
     std::map<std::string, uint64_t> record_kinds() const; // events by source kind name
     uint64_t ignored_total() const;
     uint64_t quarantined_total() const;
+    uint64_t quarantine_unwritten_total() const;
     bool reconciled() const {
         return records_read == events + ignored_total() + quarantined_total();
     }
@@ -48,11 +52,22 @@ struct RunInfo {
     unsigned threads = 0;
 };
 
+// How many quarantined records quarantine.jsonl holds: the first `per_file` of each file and the
+// first `total` of the run, in input order (files in pipeline order, records in file order), so
+// the same at any thread count and batch size. A line is at most about 1.3 KB (the excerpt is the
+// record's first 160 bytes), so the file stays below `total` x 1.3 KB however large or broken
+// the input; the records beyond are counted (FileAccount::quarantine_unwritten), never dropped.
+struct QuarantineLimits {
+    uint64_t per_file = 10000;
+    uint64_t total = 100000;
+};
+
 class Accounting : public BatchConsumer {
   public:
     // `paths` are the input files in pipeline order (file_id indexes them); `quarantine_out`
-    // receives one JSON line per quarantined record and may be null.
-    Accounting(std::vector<std::string> paths, std::ostream* quarantine_out);
+    // receives one JSON line per quarantined record (within `limits`) and may be null.
+    Accounting(std::vector<std::string> paths, std::ostream* quarantine_out,
+               QuarantineLimits limits = {});
 
     void Consume(const Batch& batch) override;
 
@@ -65,6 +80,9 @@ class Accounting : public BatchConsumer {
     void SetDuplicates(const std::vector<uint64_t>& per_file);
     uint64_t ignored() const;
     uint64_t quarantined() const;
+    // Quarantined records beyond QuarantineLimits: counted, not in quarantine.jsonl.
+    uint64_t quarantine_unwritten() const;
+    const QuarantineLimits& quarantine_limits() const { return limits_; }
     size_t files_with_errors() const;
     // True when every file was read to its end and nothing was quarantined.
     bool clean() const { return files_with_errors() == 0 && quarantined() == 0; }
@@ -78,6 +96,9 @@ class Accounting : public BatchConsumer {
 
     std::vector<std::string> paths_;
     std::ostream* quarantine_out_;
+    QuarantineLimits limits_;
+    uint64_t quarantine_written_ = 0;
+    std::vector<uint64_t> written_per_file_; // quarantine.jsonl lines by file id
     std::vector<FileAccount> files_;
     std::string line_;
 };

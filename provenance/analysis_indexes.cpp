@@ -139,7 +139,7 @@ void Analyzer::CollectIndexes() {
             for (auto& [key, p] : out.precursors) {
                 p.at = Indexed(p.at, true);
                 p.subscription_id = Intern(p.subscription_id);
-                by_principal_[key].push_back(p);
+                by_principal_[key].Add(p);
             }
             for (auto& [grant, at] : out.grants)
                 grants_.emplace_back(std::make_shared<const Grant>(std::move(grant)),
@@ -155,7 +155,7 @@ void Analyzer::CollectIndexes() {
                 auto [it, inserted] = region_ids.try_emplace(
                     out.creation.second, static_cast<uint32_t>(regions_.size()));
                 if (inserted) regions_.push_back(out.creation.second);
-                compute_regions_[out.sweep_principal].emplace_back(out.creation.first, it->second);
+                compute_regions_[out.sweep_principal].Add(out.creation.first, it->second);
             }
             if (!out.compute_key.empty())
                 compute_creations_[out.compute_key].push_back(out.compute_at_us);
@@ -166,11 +166,8 @@ void Analyzer::CollectIndexes() {
         }
     });
     ResolveCreations();
-    for (auto& [key, ops] : by_principal_)
-        std::sort(ops.begin(), ops.end(),
-                  [](const PrecursorEntry& a, const PrecursorEntry& b) { return a.at < b.at; });
-    for (auto& [principal, creations] : compute_regions_)
-        std::sort(creations.begin(), creations.end());
+    for (auto& [key, ops] : by_principal_) ops.Seal();
+    for (auto& [principal, creations] : compute_regions_) creations.Seal(kSweepRegions);
     for (auto& [key, creations] : compute_creations_) std::sort(creations.begin(), creations.end());
     // Grants in operation order: the latest grant before a creation wins, the first one of an
     // assignment id is the one named by evidence.

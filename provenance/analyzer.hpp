@@ -10,6 +10,8 @@
 #include "provenance/analysis_limits.hpp"
 #include "provenance/model.hpp"
 #include "provenance/operation_folding.hpp"
+#include "provenance/precursor_index.hpp"
+#include "provenance/region_sweep.hpp"
 #include "provenance/retained_store.hpp"
 #include "provenance/severity.hpp"
 
@@ -26,33 +28,6 @@
 #include <vector>
 
 namespace minetrace::analysis {
-
-// Where an operation stands in operation order (OperationBefore). The texts are views: into the
-// operation's records while a pass builds it, into the Analyzer's index texts once an index keeps
-// it (Analyzer::Indexed), so an index entry holds no string of its own.
-struct OperationOrder {
-    int64_t request_us = 0;
-    std::string_view operation;
-    std::string_view resource_id;
-    uint64_t sequence = 0; // of the operation's first record: identifies it
-
-    static OperationOrder Of(const Operation& op) {
-        return {op.request_us, op.operation, op.resource_id_lower, op.events.front()->sequence};
-    }
-    bool operator<(const OperationOrder& o) const {
-        return std::tie(request_us, operation, resource_id, sequence) <
-               std::tie(o.request_us, o.operation, o.resource_id, o.sequence);
-    }
-};
-
-// A compact entry of the preparation index: an operation that can be preparation
-// (PrecursorSignal), by principal, in operation order.
-struct PrecursorEntry {
-    OperationOrder at;
-    std::string_view subscription_id; // like `at`'s texts
-    std::string_view signal;          // static text
-    Phase final_phase = Phase::kOther;
-};
 
 // Everything Analyze builds, with the lookups between the parts. The store is read in passes
 // (see Run); between passes only compact indexes and the findings that may be reported stay.
@@ -232,10 +207,10 @@ class Analyzer {
     // resource_id is the deployment's
     std::unordered_map<std::string_view, OperationOrder> deployments_;
     // principal key -> the operations that may be preparation, in operation order
-    std::unordered_map<std::string, std::vector<PrecursorEntry>> by_principal_;
+    std::unordered_map<std::string, PrecursorIndex> by_principal_;
     // Per principal (object id|name): when and where it created compute, for region sweeps;
-    // regions are indexes into regions_.
-    std::map<std::string, std::vector<std::pair<int64_t, uint32_t>>> compute_regions_;
+    // regions are indexes into regions_. Sealed at the end of CollectIndexes.
+    std::map<std::string, RegionSweep> compute_regions_;
     // Per principal and type (object id|name|type): when it created (else first wrote) compute,
     // sorted; for the weekly repetition that marks a pipeline (WeighGrant).
     std::map<std::string, std::vector<int64_t>, std::less<>> compute_creations_;

@@ -77,16 +77,16 @@ GrantContext Analyzer::WeighGrant(const ResourceFinding& f) const {
     const int64_t at = f.responsible_at_us();
     auto it =
         compute_creations_.find(grantee->object_id + "|" + grantee->name + "|" + f.resource_type);
+    // The later weeks (1, 2, ... after `at`) holding a creation: from each one's first creation
+    // a search jumps to the next week's, so a busy grantee costs its weeks, not its creations.
     size_t weeks = 0;
     if (it != compute_creations_.end() && at >= 0) {
-        int64_t last_week = 0;
-        for (auto t = std::upper_bound(it->second.begin(), it->second.end(), at);
-             t != it->second.end(); ++t) {
-            int64_t week = (*t - at) / kWeek;
-            if (week >= 1 && week != last_week) {
-                ++weeks;
-                last_week = week;
-            }
+        const std::vector<int64_t>& times = it->second;
+        auto t = std::lower_bound(times.begin(), times.end(), at + kWeek);
+        while (t != times.end()) {
+            ++weeks;
+            const int64_t next_week = at + ((*t - at) / kWeek + 1) * kWeek;
+            t = std::lower_bound(t, times.end(), next_week);
         }
     }
     if (weeks >= kRepeatWeeks) {

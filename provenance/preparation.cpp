@@ -28,26 +28,12 @@ void Analyzer::AttachPreparation(ResourceFinding& f) const {
     std::string key = !who->object_id.empty() ? who->object_id : AsciiLowerCopy(who->name);
     auto it = by_principal_.find(key);
     if (it == by_principal_.end()) return;
-    // A principal's operations are in request-time order: visit only the window.
-    const std::vector<PrecursorEntry>& ops = it->second;
-    auto from = std::lower_bound(
-        ops.begin(), ops.end(), acted - kPreparationWindow,
-        [](const PrecursorEntry& op, int64_t at) { return op.at.request_us < at; });
-    auto to = std::upper_bound(from, ops.end(), acted, [](int64_t at, const PrecursorEntry& op) {
-        return at < op.at.request_us;
-    });
-    // Newest first: the latest kMaxPreparation, then only a signal kind not seen yet.
-    std::vector<std::string_view> kinds;
-    for (auto op = to; op != from;) {
-        --op;
-        if (op->at.resource_id == f.resource_id) continue;
-        if (!op->subscription_id.empty() && op->subscription_id != f.subscription_id) continue;
-        bool new_kind = std::find(kinds.begin(), kinds.end(), op->signal) == kinds.end();
-        if (new_kind) kinds.push_back(op->signal);
-        if (f.preparation.size() >= kMaxPreparation && !new_kind) {
-            ++f.preparation_omitted;
-            continue;
-        }
+    // The latest kMaxPreparation before the act, then the latest of each signal kind not among
+    // them (PrecursorIndex::Select).
+    PrecursorIndex::Selection chosen = it->second.Select(
+        acted - kPreparationWindow, acted, f.resource_id, f.subscription_id, kMaxPreparation);
+    f.preparation_omitted += chosen.omitted;
+    for (const PrecursorEntry* op : chosen.kept) {
         Precursor p;
         p.at_us = op->at.request_us;
         p.operation = op->at.operation;
@@ -57,7 +43,6 @@ void Analyzer::AttachPreparation(ResourceFinding& f) const {
         p.source_sequence = op->at.sequence;
         f.preparation.push_back(std::move(p));
     }
-    std::reverse(f.preparation.begin(), f.preparation.end()); // in operation order
 }
 
 } // namespace minetrace::analysis

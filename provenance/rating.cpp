@@ -11,23 +11,14 @@ bool Analyzer::Notable(const ResourceFinding& f) {
     return IsNotable(f.severity, f.signals) || !f.identity_used_for.empty();
 }
 
+// Compute in kSweepRegions+ regions within a day either side of the finding's act
+// (RegionSweep: O(log n) per finding, whatever the principal's count of creations).
 bool Analyzer::Swept(const ResourceFinding& f) const {
     const Principal* who = f.responsible();
     auto it = compute_regions_.find(who->object_id + "|" + who->name);
     if (it == compute_regions_.end()) return false;
-    // The principal's creations are sorted by time: look only within a day either side.
-    const auto& creations = it->second;
-    auto from =
-        std::lower_bound(creations.begin(), creations.end(),
-                         std::make_pair(f.responsible_at_us() - kMicrosPerDay, uint32_t{0}));
-    std::vector<uint32_t> regions;
-    for (auto c = from; c != creations.end() && c->first <= f.responsible_at_us() + kMicrosPerDay;
-         ++c) {
-        if (std::find(regions.begin(), regions.end(), c->second) != regions.end()) continue;
-        regions.push_back(c->second);
-        if (regions.size() >= kSweepRegions) return true;
-    }
-    return false;
+    const int64_t at = f.responsible_at_us();
+    return it->second.Swept(at - kMicrosPerDay, at + kMicrosPerDay);
 }
 
 // The rating of a finding: its facts and the cross-resource indexes (regions per principal,

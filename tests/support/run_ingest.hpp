@@ -23,13 +23,14 @@ struct IngestOutput {
 
 inline IngestOutput RunIngestToStrings(const std::vector<std::string>& paths, unsigned threads = 2,
                                        size_t batch_bytes = 2u << 20,
-                                       size_t max_record_bytes = 64u << 20) {
+                                       size_t max_record_bytes = 64u << 20,
+                                       QuarantineLimits limits = {}) {
     IngestOutput out;
     ExpandedInputs inputs = ExpandInputs(paths);
     out.files = inputs.files;
     std::ostringstream events;
     std::ostringstream quarantine;
-    out.accounting = std::make_unique<Accounting>(inputs.files, &quarantine);
+    out.accounting = std::make_unique<Accounting>(inputs.files, &quarantine, limits);
     EventJsonWriter writer(events, inputs.files, {});
     IngestOptions options;
     options.threads = threads;

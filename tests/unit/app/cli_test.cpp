@@ -2,6 +2,7 @@
 // outputs at --threads 1 and 2 (the manifest's "run" key aside).
 #include "unit/test_util.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -123,5 +124,30 @@ TEST_CASE("CLI: bad numbers and a run without rules are usage errors, before any
                       std::string(MINETRACE_BINARY) + " " + investigate +
                       (dir / "norules").string() + " >/dev/null 2>&1") == 2);
     CHECK(!fs::exists(dir / "norules"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("CLI: --max-quarantine caps the quarantine file, the manifest counts the rest",
+          "[cli][quarantine]") {
+    fs::path dir = fs::temp_directory_path() / "minetrace-cli-qcap";
+    fs::remove_all(dir);
+    const std::string input =
+        std::string(MINETRACE_FIXTURES_DIR) + "/ingest/unrecognized-and-missing.jsonl";
+    CHECK(Run("events " + input + " --max-quarantine -1") == 2);
+    CHECK(Run("events " + input + " --max-quarantine-per-file x") == 2);
+    // The fixture has 5 quarantined records: 2 written, 3 counted only.
+    REQUIRE(Run("investigate " + input + " --max-quarantine-per-file 2 --out " +
+                (dir / "inv").string()) == 3);
+    const std::string quarantine = ReadFile(dir / "inv" / "quarantine.jsonl");
+    CHECK(std::count(quarantine.begin(), quarantine.end(), '\n') == 2);
+    const std::string manifest = ReadFile(dir / "inv" / "manifest.json");
+    CHECK(manifest.find("\"quarantined\": 5") != std::string::npos);
+    CHECK(manifest.find("\"quarantine_unwritten\": 3") != std::string::npos);
+    CHECK(manifest.find("\"quarantine_cap\": {\"per_file\": 2, \"total\": 100000}") !=
+          std::string::npos);
+    REQUIRE(Run("events " + input + " --out " + (dir / "e.jsonl").string() + " --quarantine " +
+                (dir / "q.jsonl").string() + " --max-quarantine 1") == 3);
+    const std::string events_quarantine = ReadFile(dir / "q.jsonl");
+    CHECK(std::count(events_quarantine.begin(), events_quarantine.end(), '\n') == 1);
     fs::remove_all(dir);
 }
