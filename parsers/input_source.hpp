@@ -88,9 +88,13 @@ class InputSource {
 
     bool Detect(std::string* error);
     void Fail(std::string message);
+    // A corrupt or truncated stream: the message names where (compressed bytes consumed, and
+    // content bytes returned before it including `produced`, the bytes this call returns).
+    void FailDecode(std::string message, size_t produced);
     size_t DecodePlain(char* out, size_t capacity);
     size_t DecodeGzip(char* out, size_t capacity);
     size_t DecodeZstd(char* out, size_t capacity);
+    size_t ZstdUnitSize() const; // bytes of the next unit the zstd decoder consumes
 
     int fd_;
     bool owns_fd_;
@@ -117,6 +121,7 @@ class InputSource {
     std::unique_ptr<z_stream_s> zlib_;
     bool zlib_initialized_ = false;
     bool at_boundary_ = true;
+    size_t zstd_unit_left_ = 0; // bytes of the current zstd unit not yet given to the decoder
 };
 
 } // namespace minetrace
