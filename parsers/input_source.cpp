@@ -38,6 +38,31 @@ bool IsZstdMagic(const unsigned char* p, size_t n) {
     return (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18;
 }
 
+bool IsSymlink(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+// Why stat(path) failed, naming the symlink cases (a dangling link reads as ENOENT).
+std::string StatError(const std::string& path, int err) {
+    if (err == ELOOP) return "symlink loop (too many levels of symbolic links): not read";
+    if (err == ENOENT && IsSymlink(path)) return "dangling symlink (its target does not exist)";
+    return ErrnoMessage("open", err);
+}
+
+std::string NotRegularError(const std::string& path, mode_t mode) {
+    if (S_ISDIR(mode))
+        return IsSymlink(path) ? "symlink to a directory: not followed (give the directory itself)"
+                               : ErrnoMessage("open", EISDIR);
+    const char* kind = S_ISFIFO(mode)   ? "a FIFO"
+                       : S_ISSOCK(mode) ? "a socket"
+                       : S_ISCHR(mode)  ? "a character device"
+                       : S_ISBLK(mode)  ? "a block device"
+                                        : "an unknown kind";
+    return std::string("not a regular file (") + kind +
+           "): never opened; give its content on standard input (-) instead";
+}
+
 uint64_t SaturatingMul(uint64_t a, uint64_t b) {
     uint64_t out = 0;
     if (__builtin_mul_overflow(a, b, &out)) return std::numeric_limits<uint64_t>::max();
@@ -83,8 +108,21 @@ std::unique_ptr<InputSource> InputSource::Open(const std::string& path, const In
     int fd = 0;
     bool owns = false;
     if (path != "-") {
+        // Classified before opening: a FIFO, socket or device is never opened (an open can
+        // block or have side effects; a read can block forever or never end, /dev/zero).
+        struct stat target {};
+        if (::stat(path.c_str(), &target) != 0) {
+            *error = StatError(path, errno);
+            return nullptr;
+        }
+        if (!S_ISREG(target.st_mode)) {
+            *error = NotRegularError(path, target.st_mode);
+            return nullptr;
+        }
+        // O_NONBLOCK: should the path have become a FIFO since the stat, the open still
+        // returns at once; the fstat below then refuses it.
         do {
-            fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+            fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         } while (fd < 0 && errno == EINTR);
         if (fd < 0) {
             *error = ErrnoMessage("open", errno);
@@ -99,7 +137,18 @@ std::unique_ptr<InputSource> InputSource::Open(const std::string& path, const In
         *error = ErrnoMessage("open", errno);
         return nullptr;
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (owns) {
+        // What is read is decided on the open file itself, not on the path stat-ed above.
+        if (!S_ISREG(st.st_mode)) {
+            *error = NotRegularError(path, st.st_mode);
+            return nullptr;
+        }
+        int flags = ::fcntl(fd, F_GETFL);
+        if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+            *error = ErrnoMessage("open", errno);
+            return nullptr;
+        }
+    } else if (S_ISDIR(st.st_mode)) {
         *error = ErrnoMessage("open", EISDIR);
         return nullptr;
     }

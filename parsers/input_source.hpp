@@ -48,8 +48,12 @@ struct RawFileDigest {
 // A file (or stdin) as a stream of decompressed content bytes.
 class InputSource {
   public:
-    // path "-" means standard input (not closed by the destructor). Returns nullptr and sets
-    // *error ("open: No such file or directory", "open: Is a directory", "read: ...") on failure.
+    // path "-" means standard input (not closed by the destructor; read whatever it is). Any
+    // other path must be a regular file or a symlink to one: a FIFO, socket or device is refused
+    // without being opened, and so are dangling symlinks, symlink loops and directories (the
+    // open file is fstat-ed again, so a path swapped after the check is refused too). Returns
+    // nullptr and sets *error ("open: No such file or directory", "dangling symlink ...",
+    // "not a regular file (a FIFO) ...", "read: ...") on failure.
     static std::unique_ptr<InputSource> Open(const std::string& path, const InputLimits& limits,
                                              std::string* error);
 
