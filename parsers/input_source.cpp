@@ -209,7 +209,7 @@ void InputSource::Fail(std::string message) {
     if (error_.empty()) error_ = std::move(message);
 }
 
-void InputSource::FailDecode(std::string message, size_t produced) {
+void InputSource::FailDecode(const std::string& message, size_t produced) {
     Fail(message + " (at compressed byte " + std::to_string(RawConsumed()) + ", after " +
          std::to_string(content_bytes_ + produced) + " decompressed bytes)");
 }

@@ -94,7 +94,7 @@ class InputSource {
     void Fail(std::string message);
     // A corrupt or truncated stream: the message names where (compressed bytes consumed, and
     // content bytes returned before it including `produced`, the bytes this call returns).
-    void FailDecode(std::string message, size_t produced);
+    void FailDecode(const std::string& message, size_t produced);
     size_t DecodePlain(char* out, size_t capacity);
     size_t DecodeGzip(char* out, size_t capacity);
     size_t DecodeZstd(char* out, size_t capacity);
