@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <utility>
 #include <zlib.h>
+// For ZSTD_nextSrcSizeToDecompress and ZSTD_frameHeaderSize (exported by libzstd 1.5).
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 namespace minetrace {
@@ -34,6 +36,31 @@ bool IsZstdMagic(const unsigned char* p, size_t n) {
     if (n < 4) return false;
     if (p[0] == 0x28 && p[1] == 0xb5 && p[2] == 0x2f && p[3] == 0xfd) return true;
     return (p[0] & 0xf0) == 0x50 && p[1] == 0x2a && p[2] == 0x4d && p[3] == 0x18;
+}
+
+bool IsSymlink(const std::string& path) {
+    struct stat st {};
+    return ::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+}
+
+// Why stat(path) failed, naming the symlink cases (a dangling link reads as ENOENT).
+std::string StatError(const std::string& path, int err) {
+    if (err == ELOOP) return "symlink loop (too many levels of symbolic links): not read";
+    if (err == ENOENT && IsSymlink(path)) return "dangling symlink (its target does not exist)";
+    return ErrnoMessage("open", err);
+}
+
+std::string NotRegularError(const std::string& path, mode_t mode) {
+    if (S_ISDIR(mode))
+        return IsSymlink(path) ? "symlink to a directory: not followed (give the directory itself)"
+                               : ErrnoMessage("open", EISDIR);
+    const char* kind = S_ISFIFO(mode)   ? "a FIFO"
+                       : S_ISSOCK(mode) ? "a socket"
+                       : S_ISCHR(mode)  ? "a character device"
+                       : S_ISBLK(mode)  ? "a block device"
+                                        : "an unknown kind";
+    return std::string("not a regular file (") + kind +
+           "): never opened; give its content on standard input (-) instead";
 }
 
 uint64_t SaturatingMul(uint64_t a, uint64_t b) {
@@ -81,8 +108,21 @@ std::unique_ptr<InputSource> InputSource::Open(const std::string& path, const In
     int fd = 0;
     bool owns = false;
     if (path != "-") {
+        // Classified before opening: a FIFO, socket or device is never opened (an open can
+        // block or have side effects; a read can block forever or never end, /dev/zero).
+        struct stat target {};
+        if (::stat(path.c_str(), &target) != 0) {
+            *error = StatError(path, errno);
+            return nullptr;
+        }
+        if (!S_ISREG(target.st_mode)) {
+            *error = NotRegularError(path, target.st_mode);
+            return nullptr;
+        }
+        // O_NONBLOCK: should the path have become a FIFO since the stat, the open still
+        // returns at once; the fstat below then refuses it.
         do {
-            fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+            fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         } while (fd < 0 && errno == EINTR);
         if (fd < 0) {
             *error = ErrnoMessage("open", errno);
@@ -97,7 +137,18 @@ std::unique_ptr<InputSource> InputSource::Open(const std::string& path, const In
         *error = ErrnoMessage("open", errno);
         return nullptr;
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (owns) {
+        // What is read is decided on the open file itself, not on the path stat-ed above.
+        if (!S_ISREG(st.st_mode)) {
+            *error = NotRegularError(path, st.st_mode);
+            return nullptr;
+        }
+        int flags = ::fcntl(fd, F_GETFL);
+        if (flags < 0 || ::fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+            *error = ErrnoMessage("open", errno);
+            return nullptr;
+        }
+    } else if (S_ISDIR(st.st_mode)) {
         *error = ErrnoMessage("open", EISDIR);
         return nullptr;
     }
@@ -156,6 +207,11 @@ bool InputSource::EnsureAvailable(size_t n) {
 
 void InputSource::Fail(std::string message) {
     if (error_.empty()) error_ = std::move(message);
+}
+
+void InputSource::FailDecode(const std::string& message, size_t produced) {
+    Fail(message + " (at compressed byte " + std::to_string(RawConsumed()) + ", after " +
+         std::to_string(content_bytes_ + produced) + " decompressed bytes)");
 }
 
 bool InputSource::Detect(std::string* error) {
@@ -246,44 +302,72 @@ size_t InputSource::DecodePlain(char* out, size_t capacity) {
     return n;
 }
 
+// One zstd "unit" is what the decoder consumes in one step: a frame header, a block header, a
+// block body or the checksum. ZSTD_decompressStream leaves output->pos stale when it fails, so
+// bytes it flushed earlier in the failing call are lost, and how many depends on the output
+// size (the batch size): 34 records instead of 160. So each call either only flushes (no input:
+// it cannot fail) or, once nothing is pending, gets exactly one unit (it decodes before it
+// flushes). Every byte of the blocks before the damage is then returned, at any capacity.
+size_t InputSource::ZstdUnitSize() const {
+    if (at_boundary_) {
+        const unsigned char* p = Data();
+        if ((p[0] & 0xf0) == 0x50) return ZSTD_SKIPPABLEHEADERSIZE;
+        size_t n = ZSTD_frameHeaderSize(p, Available());
+        // Too few bytes to tell: give what there is (the decoder keeps it and asks for more).
+        return ZSTD_isError(n) ? Available() : n;
+    }
+    // 0 only while the decoder holds back the frame's last byte until it has flushed: give it.
+    return std::max<size_t>(ZSTD_nextSrcSizeToDecompress(zstd_), 1);
+}
+
 size_t InputSource::DecodeZstd(char* out, size_t capacity) {
     ZSTD_outBuffer output{out, capacity, 0};
-    while (output.pos == 0) {
-        if (at_boundary_) {
-            // Between frames: end cleanly at EOF, otherwise the next bytes must start a frame.
-            EnsureAvailable(kMagicBytes);
-            if (read_failed_) return 0;
-            if (Available() == 0) return 0;
-            if (!IsZstdMagic(Data(), Available())) {
-                Fail("zstd: trailing data after the last frame is not a zstd frame");
-                return 0;
-            }
-        } else if (Available() == 0) {
-            Fill();
-            if (read_failed_) return 0;
-        }
-        ZSTD_inBuffer input{Data(), Available(), 0};
-        size_t ret = ZSTD_decompressStream(zstd_, &output, &input);
-        Consume(input.pos);
+    for (;;) {
+        ZSTD_inBuffer none{Data(), 0, 0};
+        size_t ret = ZSTD_decompressStream(zstd_, &output, &none);
         if (ZSTD_isError(ret)) {
-            Fail(std::string("zstd: ") + ZSTD_getErrorName(ret));
+            FailDecode(std::string("zstd: ") + ZSTD_getErrorName(ret), output.pos);
+            return output.pos;
+        }
+        if (ret == 0) at_boundary_ = true;
+        // Full: more may be pending. Otherwise the decoder holds nothing more to flush.
+        if (output.pos > 0) return output.pos;
+        if (zstd_unit_left_ == 0) {
+            if (at_boundary_) {
+                // Between frames: end cleanly at EOF, otherwise the next bytes must start a frame.
+                EnsureAvailable(ZSTD_FRAMEHEADERSIZE_MAX);
+                if (read_failed_) return 0;
+                if (Available() == 0) return 0;
+                if (!IsZstdMagic(Data(), Available())) {
+                    FailDecode("zstd: trailing data after the last frame is not a zstd frame", 0);
+                    return 0;
+                }
+            }
+            zstd_unit_left_ = ZstdUnitSize();
+        }
+        EnsureAvailable(std::min(zstd_unit_left_, block_));
+        if (read_failed_) return 0;
+        if (Available() == 0) {
+            FailDecode("zstd: truncated stream (ended inside a frame)", 0);
+            return 0;
+        }
+        ZSTD_inBuffer input{Data(), std::min(Available(), zstd_unit_left_), 0};
+        ret = ZSTD_decompressStream(zstd_, &output, &input);
+        Consume(input.pos);
+        zstd_unit_left_ -= input.pos;
+        if (ZSTD_isError(ret)) {
+            FailDecode(std::string("zstd: ") + ZSTD_getErrorName(ret), output.pos);
             return output.pos;
         }
         // 0: a frame is complete and fully flushed.
         at_boundary_ = ret == 0;
-        if (output.pos == 0 && input.pos == 0 && !at_boundary_) {
-            if (eof_) {
-                Fail("zstd: truncated stream (ended inside a frame)");
-                return 0;
-            }
-            // The decoder wants more than is buffered: make room and read more.
-            if (!Fill() && !eof_) {
-                if (!read_failed_) Fail("zstd: decoder made no progress");
-                return 0;
-            }
+        if (output.pos > 0) return output.pos;
+        if (input.pos == 0 && !at_boundary_) {
+            // Every byte of the unit was offered and none taken: never loop on it.
+            FailDecode("zstd: decoder made no progress", 0);
+            return 0;
         }
     }
-    return output.pos;
 }
 
 size_t InputSource::DecodeGzip(char* out, size_t capacity) {
@@ -297,7 +381,8 @@ size_t InputSource::DecodeGzip(char* out, size_t capacity) {
             if (read_failed_) return 0;
             if (Available() == 0) return 0;
             if (!IsGzipMagic(Data(), Available())) {
-                Fail("gzip: trailing data after the last member is not a gzip member");
+                FailDecode("gzip: trailing data after the last member is not a gzip member",
+                           produced);
                 return 0;
             }
             if (inflateReset(zs) != Z_OK) {
@@ -327,20 +412,21 @@ size_t InputSource::DecodeGzip(char* out, size_t capacity) {
             break;
         case Z_BUF_ERROR: // no progress possible with the input given
             if (eof_ && Available() == 0) {
-                Fail("gzip: unexpected end of stream");
+                FailDecode("gzip: unexpected end of stream", produced);
                 return produced;
             }
             if (Available() > 0) { // input and output space but no progress: never loop on it
-                Fail("gzip: decoder made no progress");
+                FailDecode("gzip: decoder made no progress", produced);
                 return produced;
             }
             break;
         case Z_DATA_ERROR:
-            Fail(std::string("gzip: data error: ") +
-                 (zs->msg != nullptr ? zs->msg : "invalid compressed data"));
+            FailDecode(std::string("gzip: data error: ") +
+                           (zs->msg != nullptr ? zs->msg : "invalid compressed data"),
+                       produced);
             return produced;
         case Z_NEED_DICT:
-            Fail("gzip: data error: stream requires a preset dictionary");
+            FailDecode("gzip: data error: stream requires a preset dictionary", produced);
             return produced;
         case Z_MEM_ERROR:
             Fail("gzip: out of memory");
@@ -350,7 +436,7 @@ size_t InputSource::DecodeGzip(char* out, size_t capacity) {
             return produced;
         }
         if (produced == 0 && rc == Z_OK && eof_ && Available() == 0 && in_size == 0) {
-            Fail("gzip: unexpected end of stream");
+            FailDecode("gzip: unexpected end of stream", produced);
             return 0;
         }
     }

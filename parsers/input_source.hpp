@@ -48,8 +48,12 @@ struct RawFileDigest {
 // A file (or stdin) as a stream of decompressed content bytes.
 class InputSource {
   public:
-    // path "-" means standard input (not closed by the destructor). Returns nullptr and sets
-    // *error ("open: No such file or directory", "open: Is a directory", "read: ...") on failure.
+    // path "-" means standard input (not closed by the destructor; read whatever it is). Any
+    // other path must be a regular file or a symlink to one: a FIFO, socket or device is refused
+    // without being opened, and so are dangling symlinks, symlink loops and directories (the
+    // open file is fstat-ed again, so a path swapped after the check is refused too). Returns
+    // nullptr and sets *error ("open: No such file or directory", "dangling symlink ...",
+    // "not a regular file (a FIFO) ...", "read: ...") on failure.
     static std::unique_ptr<InputSource> Open(const std::string& path, const InputLimits& limits,
                                              std::string* error);
 
@@ -88,9 +92,13 @@ class InputSource {
 
     bool Detect(std::string* error);
     void Fail(std::string message);
+    // A corrupt or truncated stream: the message names where (compressed bytes consumed, and
+    // content bytes returned before it including `produced`, the bytes this call returns).
+    void FailDecode(const std::string& message, size_t produced);
     size_t DecodePlain(char* out, size_t capacity);
     size_t DecodeGzip(char* out, size_t capacity);
     size_t DecodeZstd(char* out, size_t capacity);
+    size_t ZstdUnitSize() const; // bytes of the next unit the zstd decoder consumes
 
     int fd_;
     bool owns_fd_;
@@ -117,6 +125,7 @@ class InputSource {
     std::unique_ptr<z_stream_s> zlib_;
     bool zlib_initialized_ = false;
     bool at_boundary_ = true;
+    size_t zstd_unit_left_ = 0; // bytes of the current zstd unit not yet given to the decoder
 };
 
 } // namespace minetrace

@@ -22,13 +22,16 @@ ExpandedInputs ExpandInputs(const std::vector<std::string>& paths) {
             out.files.push_back(path);
             continue;
         }
+        // Only a path with no directory entry is missing: a dangling symlink, a loop or a FIFO
+        // is a file the reader reports (InputSource::Open), so the manifest lists it.
         std::error_code ec;
-        fs::file_status status = fs::status(path, ec);
-        if (ec || !fs::exists(status)) {
+        fs::file_status entry = fs::symlink_status(path, ec);
+        if (ec || !fs::exists(entry)) {
             out.missing.push_back(path);
             continue;
         }
-        if (!fs::is_directory(status)) {
+        std::error_code target_ec;
+        if (!fs::is_directory(fs::status(path, target_ec))) {
             out.files.push_back(path);
             continue;
         }
@@ -44,8 +47,11 @@ ExpandedInputs ExpandInputs(const std::vector<std::string>& paths) {
                 out.errors.push_back(path + ": " + ec.message());
                 break;
             }
+            // Every entry but a directory (which the walk enters) is listed, whatever its kind:
+            // the reader reads regular files and symlinks to them and reports the rest.
             std::error_code type_ec;
-            if (it->is_regular_file(type_ec)) found.push_back(it->path().string());
+            if (!fs::is_directory(it->symlink_status(type_ec)))
+                found.push_back(it->path().string());
         }
         std::sort(found.begin(), found.end());
         out.files.insert(out.files.end(), found.begin(), found.end());

@@ -42,9 +42,12 @@ struct IngestOptions {
     std::vector<const BatchPreparer*> preparers;
 };
 
-// Expands PATH arguments: a file stays itself, a directory becomes every regular file under it
-// (recursively, sorted byte-wise, so runs are reproducible), "-" is standard input. Paths that
-// do not exist are returned in `missing`; unreadable directories are reported in `errors`.
+// Expands PATH arguments: a file stays itself, a directory becomes every entry under it that is
+// not a directory (recursively, sorted byte-wise, so runs are reproducible; symlinked
+// directories are not entered), "-" is standard input. Entries that are not regular files
+// (FIFOs, sockets, devices, dangling symlinks, loops, symlinks to directories) are listed all
+// the same: the reader refuses them without reading, so each is a file error in the manifest.
+// Paths with no directory entry are returned in `missing`; unreadable directories in `errors`.
 struct ExpandedInputs {
     std::vector<std::string> given; // the paths as given
     std::vector<std::string> files;

@@ -201,7 +201,7 @@ TEST_CASE("InputSource: truncated zstd reports an error and returns the prefix",
         INFO("keep " << keep);
         auto source = MustOpen(dir.Write("cut.zst", full.substr(0, keep)));
         std::string got = ReadAll(*source, 65536);
-        CHECK(source->error() == "zstd: truncated stream (ended inside a frame)");
+        CHECK(StartsWith(source->error(), "zstd: truncated stream (ended inside a frame)"));
         CHECK(got.size() > 0);
         CHECK(got.size() < content.size());
         CHECK(content.compare(0, got.size(), got) == 0);
@@ -218,7 +218,7 @@ TEST_CASE("InputSource: truncated gzip reports an error and returns the prefix",
         auto source = MustOpen(dir.Write("cut.gz", full.substr(0, keep)));
         CHECK(source->compression() == Compression::kGzip);
         std::string got = ReadAll(*source, 65536);
-        CHECK(source->error() == "gzip: unexpected end of stream");
+        CHECK(StartsWith(source->error(), "gzip: unexpected end of stream"));
         CHECK(got.size() <= content.size());
         CHECK(content.compare(0, got.size(), got) == 0);
         if (keep == full.size() / 2) CHECK(got.size() > 0);
@@ -248,16 +248,54 @@ TEST_CASE("InputSource: corrupt bytes in the middle are an error", "[parsers]") 
     }
 }
 
+// ZSTD_decompressStream drops the output it flushed in a failing call: what a damaged stream
+// yields must not depend on how much the caller asks for at a time (the batch size).
+TEST_CASE("InputSource: a damaged stream yields the same prefix at any read size", "[parsers]") {
+    TempDir dir;
+    const std::string content = MakeContent(3u << 20);
+    std::vector<std::pair<std::string, std::string>> cases;
+    std::string zst = ZstdFrame(content, 3, true);
+    std::string gz = Gzip(content);
+    std::string flipped_zst = zst;
+    flipped_zst[zst.size() / 2] = static_cast<char>(flipped_zst[zst.size() / 2] ^ 0x55);
+    std::string flipped_gz = gz;
+    flipped_gz[gz.size() / 2] = static_cast<char>(flipped_gz[gz.size() / 2] ^ 0x55);
+    cases.emplace_back("flip.zst", flipped_zst);
+    cases.emplace_back("cut.zst", zst.substr(0, zst.size() / 2));
+    cases.emplace_back("flip.gz", flipped_gz);
+    cases.emplace_back("cut.gz", gz.substr(0, gz.size() / 2));
+    for (const auto& [name, bytes] : cases) {
+        INFO(name);
+        std::string path = dir.Write(name, bytes);
+        auto first = MustOpen(path);
+        const std::string expected = ReadAll(*first, 4096);
+        const std::string error = first->error();
+        INFO(error);
+        CHECK_FALSE(error.empty());
+        CHECK(error.find("after " + std::to_string(expected.size()) + " decompressed bytes") !=
+              std::string::npos);
+        CHECK(expected.size() > content.size() / 8); // the blocks before the damage count
+        for (size_t block : {size_t{1} << 16, size_t{1} << 20, size_t{64} << 20}) {
+            INFO("read size " << block);
+            auto source = MustOpen(path);
+            CHECK(ReadAll(*source, block) == expected);
+            CHECK(source->error() == error);
+        }
+    }
+}
+
 TEST_CASE("InputSource: trailing garbage after the last frame or member is an error", "[parsers]") {
     TempDir dir;
     const std::string content = MakeContent(300000);
     for (const std::string& tail : {std::string("garbage!"), std::string(1, '\0')}) {
         auto zst = MustOpen(dir.Write("t.zst", ZstdFrame(content) + tail));
         CHECK(ReadAll(*zst, 8192) == content);
-        CHECK(zst->error() == "zstd: trailing data after the last frame is not a zstd frame");
+        CHECK(StartsWith(zst->error(),
+                         "zstd: trailing data after the last frame is not a zstd frame"));
         auto gz = MustOpen(dir.Write("t.gz", Gzip(content) + tail));
         CHECK(ReadAll(*gz, 8192) == content);
-        CHECK(gz->error() == "gzip: trailing data after the last member is not a gzip member");
+        CHECK(StartsWith(gz->error(),
+                         "gzip: trailing data after the last member is not a gzip member"));
     }
 }
 
