@@ -16,6 +16,8 @@
 
 namespace {
 
+constexpr size_t kByteByByteMax = 4096;
+
 using minetrace::CsvStreamSplitter;
 using minetrace::RecordSpan;
 using minetrace::SpanKind;
@@ -119,7 +121,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         }
     }
 
-    FUZZ_CHECK(Same(whole, Feed(content, 1, minetrace::fuzz::Rng(seed))));
+    // Byte by byte for short inputs; pieces of 1..7 bytes cut almost as often on long ones.
+    if (size <= kByteByByteMax)
+        FUZZ_CHECK(Same(whole, Feed(content, 1, minetrace::fuzz::Rng(seed))));
     FUZZ_CHECK(Same(whole, Feed(content, 7, minetrace::fuzz::Rng(seed))));
     FUZZ_CHECK(Same(whole, Feed(content, 64, minetrace::fuzz::Rng(seed + 1))));
     return 0;

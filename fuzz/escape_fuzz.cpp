@@ -37,7 +37,8 @@ std::vector<uint32_t> CodePoints(std::string_view s) {
         const auto b = static_cast<unsigned char>(s[i]);
         const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
         uint32_t cp = len == 1 ? b : len == 2 ? (b & 0x1Fu) : len == 3 ? (b & 0x0Fu) : (b & 0x07u);
-        for (size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+        for (size_t k = 1; k < len; ++k)
+            cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
         out.push_back(cp);
         i += len;
     }
@@ -118,8 +119,8 @@ void CheckCsv(std::string_view text) {
     if (cell != text && cell == "'" + std::string(text)) {
         size_t lead = 0;
         while (lead < text.size() && text[lead] == ' ') ++lead;
-        FUZZ_CHECK(lead < text.size() && std::string_view("=+-@\t\r").find(text[lead]) !=
-                                             std::string_view::npos);
+        FUZZ_CHECK(lead < text.size() &&
+                   std::string_view("=+-@\t\r").find(text[lead]) != std::string_view::npos);
     }
     // Inside a row, behind another cell and before CR LF: one record, two cells.
     const std::string row = "a," + field + "\r\n";
@@ -201,7 +202,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view trimmed = TrimAsciiSpace(text);
     FUZZ_CHECK(trimmed.data() >= text.data() &&
                trimmed.data() + trimmed.size() <= text.data() + text.size());
-    FUZZ_CHECK(trimmed.empty() || (!IsAsciiSpace(trimmed.front()) && !IsAsciiSpace(trimmed.back())));
+    FUZZ_CHECK(trimmed.empty() ||
+               (!IsAsciiSpace(trimmed.front()) && !IsAsciiSpace(trimmed.back())));
     if (trimmed.empty()) {
         for (char c : text) FUZZ_CHECK(IsAsciiSpace(c));
     }

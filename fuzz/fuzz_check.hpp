@@ -20,7 +20,8 @@ namespace minetrace::fuzz {
 }
 
 // An invariant of the code under test; failing it is a finding, whatever the input.
-#define FUZZ_CHECK(cond) ((cond) ? static_cast<void>(0) : ::minetrace::fuzz::Fail(#cond, __FILE__, __LINE__))
+#define FUZZ_CHECK(cond)                                                                           \
+    ((cond) ? static_cast<void>(0) : ::minetrace::fuzz::Fail(#cond, __FILE__, __LINE__))
 
 // FNV-1a: a seed that depends on every input byte.
 inline uint64_t Hash(std::string_view data, uint64_t salt = 0) {
@@ -63,8 +64,8 @@ class MemFile {
         if (::ftruncate(fd_, 0) != 0) Fail("ftruncate", __FILE__, __LINE__);
         size_t done = 0;
         while (done < bytes.size()) {
-            ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done,
-                                 static_cast<off_t>(done));
+            ssize_t n =
+                ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
             if (n <= 0) Fail("pwrite", __FILE__, __LINE__);
             done += static_cast<size_t>(n);
         }

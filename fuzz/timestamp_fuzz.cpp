@@ -1,8 +1,9 @@
 // Fuzzes ParseTimestamp and AppendRfc3339Micros. Invariants (timestamp.hpp):
 //   - whatever parses has at most 6 fraction digits, and surrounding ASCII whitespace changes
 //     nothing;
-//   - a parsed time formats as RFC 3339 (4-digit year, 6 fraction digits, Z) and that text parses
-//     back to the same microsecond, zone stated, 6 digits; formatting is a fixed point;
+//   - a parsed time lies in 1899-12-31 .. 10000-01-01 (years are checked as written, before the
+//     offset); inside 1900..9999 it formats as RFC 3339 (4-digit year, 6 fraction digits, Z) and
+//     that text parses back to the same microsecond, zone stated, 6 digits (a fixed point);
 //   - any int64 formats to the documented shape (expanded "+/-YYYYYY" years outside 0..9999, valid
 //     month/day/hour/minute/second fields), and for years 1900..9999 parses back to itself.
 #include "core/timestamp.hpp"
@@ -67,11 +68,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         FUZZ_CHECK(parsed->fraction_digits <= 6);
         const std::string formatted = FormatRfc3339Micros(parsed->unix_us);
         const int year = CheckShape(formatted);
-        FUZZ_CHECK(year >= 0 && year <= 9999); // ParseTimestamp never yields an expanded year
-        const std::optional<ParsedTime> back = ParseTimestamp(formatted);
-        FUZZ_CHECK(back && back->unix_us == parsed->unix_us && !back->zone_assumed &&
-                   back->fraction_digits == 6);
-        FUZZ_CHECK(FormatRfc3339Micros(back->unix_us) == formatted);
+        // Years are checked as written, before the offset: a day past either end at most.
+        FUZZ_CHECK(year >= 1899 && year <= 10000);
+        if (year >= 1900 && year <= 9999) {
+            const std::optional<ParsedTime> back = ParseTimestamp(formatted);
+            FUZZ_CHECK(back && back->unix_us == parsed->unix_us && !back->zone_assumed &&
+                       back->fraction_digits == 6);
+            FUZZ_CHECK(FormatRfc3339Micros(back->unix_us) == formatted);
+        } else { // 1899-12-31 or 10000-01-01
+            constexpr int64_t kDay = 86400ll * 1000000;
+            constexpr int64_t k1900 = -2208988800ll * 1000000;
+            constexpr int64_t k10000 = 253402300800ll * 1000000;
+            FUZZ_CHECK((parsed->unix_us >= k1900 - kDay && parsed->unix_us < k1900) ||
+                       (parsed->unix_us >= k10000 && parsed->unix_us < k10000 + kDay));
+        }
     }
 
     // The first 8 bytes as any microsecond count.
