@@ -30,7 +30,7 @@ using namespace minetrace;
 constexpr std::string_view kNextFile = "\n--minetrace-fuzz-next-file--\n";
 constexpr size_t kMaxFiles = 4;
 constexpr size_t kMaxRecordBytes = 8192;
-// KNOWN OPEN BUG (fixtures/fuzz-regressions/README.md): a record longer than --max-record-bytes
+// KNOWN OPEN BUG (fuzz/open-findings/README.md): a record longer than --max-record-bytes
 // is handled by the reader when its end is not in the buffer (JSON stream/CSV: "rest of the file
 // skipped"; JSON Lines: the line's length counted only as far as read) and by the worker when it
 // is (that record alone quarantined, its whole length), so the outputs depend on the batch size

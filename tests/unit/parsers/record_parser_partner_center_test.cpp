@@ -254,8 +254,6 @@ TEST_CASE("RecordParser Partner Center: subscription names from resourceNewValue
     CHECK(e.subscription_id == "23796c67-2f4b-4feb-b0fe-60d76b018983");
 }
 
-} // namespace minetrace
-
 // Found by fuzz/record_parser_fuzz.cpp (fixtures/fuzz-regressions/record_parser/): a GUID
 // applicationId kept its capitals, so the application did not match its activity-log appid.
 TEST_CASE("RecordParser Partner Center: applicationId GUID lowercased, a name as written",
@@ -275,3 +273,5 @@ TEST_CASE("RecordParser Partner Center: applicationId GUID lowercased, a name as
     REQUIRE(h.Json(named, e).outcome == RecordOutcome::kEvent);
     CHECK(e.caller.app_id == "Partner Center Native App");
 }
+
+} // namespace minetrace
