@@ -40,11 +40,12 @@ std::string_view ToString(Tristate value);
 
 // Who made the call, from the `caller` field, JWT claims and authorization evidence.
 struct Caller {
-    std::string_view caller;           // the `caller` field as written (UPN or GUID)
-    std::string_view upn;              // upn claim (users only)
-    std::string_view name;             // name claim (display only; mutable)
-    std::string_view object_id;        // oid claim, lowercased
-    std::string_view app_id;           // appid / azp claim, lowercased
+    std::string_view caller;    // the `caller` field as written (UPN or GUID)
+    std::string_view upn;       // upn claim (users only)
+    std::string_view name;      // name claim (display only; mutable)
+    std::string_view object_id; // oid claim, lowercased
+    // appid / azp claim, lowercased (a Partner Center applicationId that is a name: as written)
+    std::string_view app_id;
     std::string_view appidacr;         // 0 public client, 1 secret, 2 certificate
     std::string_view principal_type;   // User | ServicePrincipal | ManagedIdentity | ...
     std::string_view token_tenant;     // tid claim, lowercased

@@ -36,8 +36,10 @@ std::optional<ParsedTime> ParseTimestamp(std::string_view text);
 
 // Appends "YYYY-MM-DDTHH:MM:SS.ffffffZ" (always 6 fraction digits, UTC). Defined for every
 // int64_t; years outside 0..9999 use the ISO 8601 expanded form of JavaScript's toISOString
-// (sign and 6 digits, e.g. "-000001-12-31T...") rather than wrapping; ParseTimestamp never
-// produces such values.
+// (sign and 6 digits, e.g. "-000001-12-31T...") rather than wrapping. ParseTimestamp's years
+// are checked before the offset, so its results lie in 1899-12-31 .. 10000-01-01 (UTC): an
+// offset can move a time a day past either end (9999-12-31T23:00-05:00 is "+010000-01-01T04:00Z",
+// which ParseTimestamp does not read back).
 void AppendRfc3339Micros(std::string& out, int64_t unix_us);
 std::string FormatRfc3339Micros(int64_t unix_us);
 

@@ -41,7 +41,10 @@ ParseOutcome RecordParser::Impl::FinishPartnerCenter(Event& event) {
     } else if (!f.user_principal_name.empty()) {
         event.caller.principal_type = "Application";
     }
-    event.caller.app_id = f.application_id;
+    // A GUID is lowercased like every app id (so the same application matches across sources);
+    // a display name ("Partner Center Native App") stays as written.
+    event.caller.app_id =
+        IsGuidLike(f.application_id) ? a.StoreLower(f.application_id) : f.application_id;
     PartnerCenterFields& p = event.partner;
     p.customer_name = f.customer_name;
     p.partner_id = a.StoreLower(f.partner_id);

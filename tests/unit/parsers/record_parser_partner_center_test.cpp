@@ -4,6 +4,8 @@
 #include "tests/unit/parsers/record_parser_support.hpp"
 
 #include <catch2/catch.hpp>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -250,6 +252,26 @@ TEST_CASE("RecordParser Partner Center: subscription names from resourceNewValue
     REQUIRE(out.outcome == RecordOutcome::kEvent);
     CHECK(e.partner.subscription_names.empty());
     CHECK(e.subscription_id == "23796c67-2f4b-4feb-b0fe-60d76b018983");
+}
+
+// Found by fuzz/record_parser_fuzz.cpp (fixtures/fuzz-regressions/record_parser/): a GUID
+// applicationId kept its capitals, so the application did not match its activity-log appid.
+TEST_CASE("RecordParser Partner Center: applicationId GUID lowercased, a name as written",
+          "[parsers]") {
+    const std::string path = std::string(MINETRACE_FIXTURES_DIR) +
+                             "/fuzz-regressions/record_parser/partner-center-uppercase-app-id.json";
+    std::ifstream in(path, std::ios::binary);
+    REQUIRE(in.good());
+    const std::string record((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+    test::ParserHarness h;
+    Event e;
+    REQUIRE(h.Json(record, e).outcome == RecordOutcome::kEvent);
+    CHECK(e.caller.app_id == "acca84e1-7af0-469b-99b9-897a0f39933d");
+
+    const std::string named = Record("order", R"("applicationId":"Partner Center Native App")");
+    REQUIRE(h.Json(named, e).outcome == RecordOutcome::kEvent);
+    CHECK(e.caller.app_id == "Partner Center Native App");
 }
 
 } // namespace minetrace
