@@ -30,19 +30,11 @@ using namespace minetrace;
 constexpr std::string_view kNextFile = "\n--minetrace-fuzz-next-file--\n";
 constexpr size_t kMaxFiles = 4;
 constexpr size_t kMaxRecordBytes = 8192;
-// KNOWN OPEN BUG (fuzz/open-findings/README.md): a record longer than --max-record-bytes
-// is handled by the reader when its end is not in the buffer (JSON stream/CSV: "rest of the file
-// skipped"; JSON Lines: the line's length counted only as far as read) and by the worker when it
-// is (that record alone quarantined, its whole length), so the outputs depend on the batch size
-// once content passes the 64 KiB detection head. Until the reader decides from the content alone,
-// runs that quarantine a record-too-large are not compared across batch sizes (every other
-// invariant still holds for them). Set to true to check a fix.
-constexpr bool kCompareTooLargeRuns = false;
-// KNOWN OPEN BUG 2: how much content InputSource returns before a zstd decoding error (a bad
-// checksum) depends on the sizes the reader asks for (a large Read loses what the failing call
-// decoded), so a damaged compressed file yields more records with small batches. Until it does
-// not, runs where a compressed file failed are not compared across batch sizes.
-constexpr bool kCompareFailedCompressedRuns = false;
+// Runs that quarantine a record-too-large, or where a compressed file failed, are compared
+// across batch sizes like any other (both were batch-size dependent once; the inputs that showed
+// it are in fixtures/fuzz-regressions/ingest/). Kept as switches to isolate a regression.
+constexpr bool kCompareTooLargeRuns = true;
+constexpr bool kCompareFailedCompressedRuns = true;
 
 struct Output {
     std::string events;

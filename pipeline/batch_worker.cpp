@@ -77,6 +77,16 @@ void BatchWorker::ProcessLines(Batch& batch) {
             newline ? static_cast<size_t>(static_cast<const char*>(newline) - data) : batch.size;
         std::string_view text(data + position, end - position);
         if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+        if (text.size() > batch.max_record_bytes) {
+            // Judged on the whole line, blank or not, as the reader does for a line longer than
+            // what it holds: the outcome must not depend on the batch size.
+            Quarantine(batch, QuarantineReason::kRecordTooLarge,
+                       RecordTooLargeDetail(text.size(), batch.max_record_bytes, false),
+                       batch.base_offset + position, text.size(), line);
+            position = end + 1;
+            ++line;
+            continue;
+        }
         // Skip leading whitespace and byte-order marks (a line that starts a concatenated
         // file's content) so that offsets name the record's first byte.
         size_t lead = 0;
@@ -245,13 +255,15 @@ void BatchWorker::ParseJsonRecord(Batch& batch, uint64_t offset, uint64_t length
 void BatchWorker::ParseCsvRecord(Batch& batch, const RecordSpan& span, uint64_t line) {
     std::string_view text(batch.data.get() + (span.offset - batch.base_offset),
                           static_cast<size_t>(span.length));
-    if (IsBlank(text)) return;
+    // Size first, blank or not: the reader quarantines a record longer than what it holds
+    // without seeing its bytes, and the outcome must not depend on the batch size.
     if (span.length > batch.max_record_bytes) {
         Quarantine(batch, QuarantineReason::kRecordTooLarge,
                    RecordTooLargeDetail(span.length, batch.max_record_bytes, false), span.offset,
                    span.length, line);
         return;
     }
+    if (IsBlank(text)) return;
     cells_.clear();
     if (!batch.csv_header) {
         Quarantine(batch, QuarantineReason::kInvalidCsv, "CSV row without a header", span.offset,
