@@ -91,6 +91,7 @@ bool BatchReader::OpenNextFile() {
     pending_spans_.clear();
     csv_header_.reset();
     csv_header_seen_ = false;
+    pending_quarantine_.clear();
     capacity_ = std::max(options_.batch_bytes, kHeadBytes);
     buffer_ = std::make_unique_for_overwrite<char[]>(capacity_ + RecordParser::kJsonPadding);
 
@@ -255,10 +256,25 @@ void BatchReader::ReadCsvHeader(std::vector<RecordSpan>& spans) {
     const RecordSpan header = spans.front();
     spans.erase(spans.begin());
     csv_header_seen_ = true;
+    std::string_view text(buffer_.get() + (header.offset - buffer_offset_), header.length);
+    if (header.length > options_.max_record_bytes) {
+        // As for a header too long to hold (CutSpans): quarantined, and no row has columns.
+        QuarantineEntry entry;
+        entry.file_id = file_id_;
+        entry.line = buffer_line_ + CountNewlines(buffer_.get(), header.offset - buffer_offset_);
+        entry.offset = header.offset;
+        entry.length = header.length;
+        entry.reason = QuarantineReason::kRecordTooLarge;
+        entry.detail = RecordTooLargeDetail(header.length, options_.max_record_bytes,
+                                            header.kind == SpanKind::kTruncated);
+        entry.excerpt = Excerpt(text.data(), text.size());
+        pending_quarantine_.push_back(std::move(entry));
+        summary_.error = "CSV header line longer than --max-record-bytes";
+        return;
+    }
     auto keys = std::make_shared<ColumnKeys>();
     Arena scratch;
     std::vector<std::string_view> cells;
-    std::string_view text(buffer_.get() + (header.offset - buffer_offset_), header.length);
     if (header.kind == SpanKind::kRecord && SplitCsvRecord(text, scratch, cells)) {
         for (auto cell : cells) {
             keys->keys.push_back(NormalizeKey(cell));
@@ -294,7 +310,6 @@ BatchPtr BatchReader::CutSpans() {
     } else {
         safe = json_splitter_ ? json_splitter_->safe_cut() : csv_splitter_->safe_cut();
     }
-    if (csv_splitter_) ReadCsvHeader(pending_spans_);
     size_t cut = static_cast<size_t>(std::max(safe, buffer_offset_) - buffer_offset_);
     // Spans that start before the buffer are the over-long record being skipped (its head was
     // dropped): it is quarantined with its real length.
@@ -316,12 +331,20 @@ BatchPtr BatchReader::CutSpans() {
             }
             ++first_kept;
         }
+        if (first_kept != pending_spans_.begin() && csv_splitter_ && !csv_header_seen_) {
+            // The header itself was too long: no row can be read by its columns.
+            csv_header_seen_ = true;
+            summary_.error = "CSV header line longer than --max-record-bytes";
+        }
         pending_spans_.erase(pending_spans_.begin(), first_kept);
         if (long_record_) {
             // Still open: everything held lies inside it.
             return length_ > 0 ? TakeBuffer(length_, /*parse=*/false) : nullptr;
         }
     }
+    if (csv_splitter_) ReadCsvHeader(pending_spans_);
+    for (QuarantineEntry& entry : pending_quarantine_) finished.push_back(std::move(entry));
+    pending_quarantine_.clear();
     if (cut == 0 && finished.empty()) {
         if (!eof_ && length_ >= options_.max_record_bytes) {
             // One JSON value or CSV record larger than the limit: the splitter follows it to

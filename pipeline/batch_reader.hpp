@@ -99,7 +99,7 @@ class BatchReader {
     std::vector<RecordSpan> pending_spans_;
     std::shared_ptr<const ColumnKeys> csv_header_;
     bool csv_header_seen_ = false;
-    std::vector<QuarantineEntry> pending_quarantine_;
+    std::vector<QuarantineEntry> pending_quarantine_; // found by ReadCsvHeader, for the next batch
 
     std::mutex recycled_mutex_;
     std::vector<std::unique_ptr<char[]>> recycled_; // buffers of options_.batch_bytes

@@ -3,6 +3,7 @@
 // punctuation Markdown (CommonMark + GFM tables) gives meaning to. Log text never starts a line,
 // so block syntax (headings, lists, fences) cannot be injected either.
 #include "core/arm_id.hpp"
+#include "core/ascii.hpp"
 #include "core/escape.hpp"
 #include "core/text_output.hpp"
 #include "core/version.hpp"
@@ -21,6 +22,21 @@ namespace {
 
 bool IsAlnum(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// True when text[0, colon) ends with a scheme GFM links without "//" (mailto, xmpp).
+bool EndsWithScheme(std::string_view text, size_t colon) {
+    for (std::string_view scheme : {std::string_view("mailto"), std::string_view("xmpp")}) {
+        if (colon >= scheme.size() &&
+            EqualsIgnoreCase(text.substr(colon - scheme.size(), scheme.size()), scheme))
+            return true;
+    }
+    return false;
+}
+
+// What GFM accepts before the @ of an email autolink.
+bool IsEmailByte(char c) {
+    return IsAlnum(c) || c == '.' || c == '-' || c == '_' || c == '+';
 }
 
 class Md {
@@ -171,6 +187,27 @@ void AppendMarkdownEscaped(std::string& out, std::string_view text) {
             out += c;
             break;
         }
+        case ':':
+            // GFM autolinks start at a scheme's colon (https://, ftp://, mailto:, xmpp:); an
+            // escaped colon is the same text but never a link.
+            if ((i + 1 < safe.size() && safe[i + 1] == '/') || EndsWithScheme(safe, i)) out += '\\';
+            out += c;
+            break;
+        case '.':
+            // `www.` starts a GFM autolink in any case; an escaped dot breaks it.
+            if (i >= 3 && AsciiLower(safe[i - 1]) == 'w' && AsciiLower(safe[i - 2]) == 'w' &&
+                AsciiLower(safe[i - 3]) == 'w')
+                out += '\\';
+            out += c;
+            break;
+        case '@':
+            // GFM makes local@domain.tld a mailto link whatever is escaped around it; an @ in a
+            // code span keeps the text and breaks the link.
+            if (i > 0 && i + 1 < safe.size() && IsEmailByte(safe[i - 1]) && IsAlnum(safe[i + 1]))
+                out += "`@`";
+            else
+                out += c;
+            break;
         case '\\':
         case '`':
         case '*':

@@ -52,11 +52,13 @@ TEST_CASE("Report facts: the scenario's answer is in every report", "[report]") 
     const std::string kSub = "23796c67-2f4b-4feb-b0fe-60d76b018983";
     const std::string kApp = "96e4a4ce-bb6e-415e-bc64-1774bbd140fd";
     const std::string kPartnerAdmin = "admin@northwindcsp.onmicrosoft.com";
+    // Markdown writes the @ of an email as a code span so that GFM does not make it a link.
+    const std::string kPartnerAdminMd = "admin`@`northwindcsp.onmicrosoft.com";
     for (const std::string* text : {&r.html, &r.md}) {
         CHECK(text->find("GPU-TRAIN-EUS-01") != std::string::npos);
         CHECK(text->find(kApp) != std::string::npos);
         CHECK(text->find(kSub) != std::string::npos);
-        CHECK(text->find(kPartnerAdmin) != std::string::npos);
+        CHECK(text->find(text == &r.md ? kPartnerAdminMd : kPartnerAdmin) != std::string::npos);
         CHECK(text->find("Fabrikam Production") != std::string::npos); // name from Partner Center
         // Evidence: a record hash and the manifest's file hash.
         CHECK(text->find("000cfa8a06d899a54342ae8d9a0aa70c5f544fda33fcf63400365d93351f30ac") !=
@@ -97,7 +99,7 @@ TEST_CASE("Report facts: the scenario's answer is in every report", "[report]") 
     CHECK(r.script_en.find("az role assignment delete --ids '") != std::string::npos);
     CHECK(r.steps_en.find("Where to report abuse") != std::string::npos);
     CHECK(r.steps_ja.find("不正利用の報告先") != std::string::npos);
-    CHECK(r.steps_en.find(kPartnerAdmin) != std::string::npos);
+    CHECK(r.steps_en.find(kPartnerAdminMd) != std::string::npos);
 }
 
 TEST_CASE("Report: an empty investigation still gives complete, valid reports", "[report]") {
