@@ -151,6 +151,14 @@ std::unique_ptr<InputSource> InputSource::Open(const std::string& path, const In
     } else if (S_ISDIR(st.st_mode)) {
         *error = ErrnoMessage("open", EISDIR);
         return nullptr;
+    } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+        // Standard input from a terminal waits for typing; from /dev/zero or a disk it never
+        // ends. A pipe or a redirected file is what `-` is for.
+        *error = ::isatty(fd) != 0 ? "standard input is a terminal: pipe or redirect a log into it"
+                                   : std::string("standard input is a ") +
+                                         (S_ISCHR(st.st_mode) ? "character" : "block") +
+                                         " device: pipe or redirect a file into it";
+        return nullptr;
     }
     // Advisory only: a failure changes nothing but read-ahead.
     if (S_ISREG(st.st_mode)) static_cast<void>(::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL));

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 namespace fs = std::filesystem;
@@ -150,4 +151,19 @@ TEST_CASE("CLI: --max-quarantine caps the quarantine file, the manifest counts t
     const std::string events_quarantine = ReadFile(dir / "q.jsonl");
     CHECK(std::count(events_quarantine.begin(), events_quarantine.end(), '\n') == 1);
     fs::remove_all(dir);
+}
+
+TEST_CASE("CLI: standard input from a device is refused at once, a pipe is read", "[cli][inputs]") {
+    struct stat st {};
+    if (::stat("/dev/zero", &st) != 0 || !S_ISCHR(st.st_mode)) {
+        WARN("/dev/zero is not a character device here: that case is not checked");
+    } else {
+        // `timeout` turns a hang into exit 124; the refusal is a file error, exit 3.
+        CHECK(ShellStatus("timeout 20 " + std::string(MINETRACE_BINARY) +
+                          " events - --out /dev/null </dev/zero >/dev/null 2>&1") == 3);
+    }
+    const std::string fixture =
+        std::string(MINETRACE_FIXTURES_DIR) + "/ingest/export-caller-ip.jsonl";
+    CHECK(ShellStatus("cat '" + fixture + "' | timeout 20 " + std::string(MINETRACE_BINARY) +
+                      " events - --out /dev/null >/dev/null 2>&1") == 0);
 }
