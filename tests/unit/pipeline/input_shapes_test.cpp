@@ -42,8 +42,8 @@ Counts Ingest(const std::string& name, const std::string& bytes) {
     std::string first_events;
     std::string first_quarantine;
     bool first = true;
-    for (auto [threads, batch] : {std::pair<unsigned, size_t>{1, 4096}, {2, 64 * 1024},
-                                  {2, size_t{2} << 20}}) {
+    for (auto [threads, batch] :
+         {std::pair<unsigned, size_t>{1, 4096}, {2, 64 * 1024}, {2, size_t{2} << 20}}) {
         INFO(name << " threads " << threads << " batch " << batch);
         IngestOutput out = RunIngestToStrings({path.string()}, threads, batch);
         REQUIRE(out.accounting->files().size() == 1);
@@ -115,8 +115,9 @@ TEST_CASE("Input shapes: repeated BOMs, at the start and at a line's start", "[p
 
 TEST_CASE("Input shapes: CSV with CR-only line ends and repeated BOMs", "[pipeline][shapes]") {
     auto csv = [](const std::string& eol, const std::string& bom, int rows) {
-        std::string out = bom + "TimeGenerated [UTC],OperationNameValue,CategoryValue,ResourceId,"
-                                "ActivityStatusValue" +
+        std::string out = bom +
+                          "TimeGenerated [UTC],OperationNameValue,CategoryValue,ResourceId,"
+                          "ActivityStatusValue" +
                           eol;
         for (int i = 0; i < rows; ++i)
             out += "2026-10-13T09:15:02Z,MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE,Administrative,"
@@ -139,8 +140,8 @@ TEST_CASE("Input shapes: CSV with CR-only line ends and repeated BOMs", "[pipeli
 }
 
 TEST_CASE("Input shapes: invalid JSON in skipped keys, deep values", "[pipeline][shapes]") {
-    const char* invalid[] = {R"(,"x":[1,,2])", R"(,"x":tru)",  R"(,"x":0x10)",
-                             R"(,"x":'x')",    R"(,"x":01)",   R"(,"properties":{"y":[1 2]})",
+    const char* invalid[] = {R"(,"x":[1,,2])", R"(,"x":tru)", R"(,"x":0x10)",
+                             R"(,"x":'x')",    R"(,"x":01)",  R"(,"properties":{"y":[1 2]})",
                              R"(,"x":"\q")",   R"(,"x":nul)"};
     std::string lines = Repeat("\n", 0, 10);
     for (const char* extra : invalid) lines += Record(100, extra) + "\n";
@@ -152,8 +153,8 @@ TEST_CASE("Input shapes: invalid JSON in skipped keys, deep values", "[pipeline]
     c = Ingest("deep.jsonl", Repeat("\n", 0, 10) + Record(100, ",\"x\":" + deep) + "\n");
     CHECK(c.events == 10);
     CHECK(c.quarantined["too-deep"] == 1);
-    c = Ingest("deep.json", "[" + Record(0) + "," + Record(1, ",\"x\":" + deep) + "," +
-                                Record(2) + "]");
+    c = Ingest("deep.json",
+               "[" + Record(0) + "," + Record(1, ",\"x\":" + deep) + "," + Record(2) + "]");
     CHECK(c.quarantined["too-deep"] == 1);
     CHECK(c.quarantined.count("invalid-json") == 0);
 }
