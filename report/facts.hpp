@@ -134,7 +134,7 @@ ReportFacts BuildFacts(const ReportContext& context);
 // store once: call it from one thread at a time.
 CardSelection SelectCards(const std::vector<ResourceCard>& cards);
 DetectionDigest DigestDetections(const Detections& detections);
-PrincipalSelection SelectPrincipals(const std::vector<PrincipalSummary>& principals);
+PrincipalSelection SelectPrincipals(const std::deque<PrincipalSummary>& principals);
 // The provenance chain of one card: grant, preparation, creation, execution, deletion.
 // Thread-safe (reads only).
 std::array<ChainStep, 5> ChainOf(const ReportFacts& facts, const ResourceCard& card);

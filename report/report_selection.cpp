@@ -76,7 +76,7 @@ DetectionDigest DigestDetections(const Detections& detections) {
 
 // All of them when they fit; else the kPrincipalRows that matter most (behind a finding, worst
 // first; then most events; ties in result order), listed in result order.
-PrincipalSelection SelectPrincipals(const std::vector<PrincipalSummary>& principals) {
+PrincipalSelection SelectPrincipals(const std::deque<PrincipalSummary>& principals) {
     PrincipalSelection shown;
     shown.rows.resize(principals.size());
     for (size_t i = 0; i < principals.size(); ++i) shown.rows[i] = i;
