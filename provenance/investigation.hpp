@@ -46,7 +46,8 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     void Consume(const Batch& batch) override;
     std::unique_ptr<BatchNotes> Prepare(const Batch& batch) const override;
 
-    // After the last batch. May be called more than once (each call reads the store again).
+    // After the last batch, once: the per-principal tallies move into the result (at a million
+    // callers a copy would be hundreds of MB). A second call throws std::logic_error.
     InvestigationResult Analyze();
 
     uint64_t retained_count() const { return store_.records() + partner_records_.records(); }
@@ -89,6 +90,7 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     DuplicateIndex identities_;
     uint64_t identity_sequence_ = 0;
     bool duplicates_resolved_ = false;
+    bool analyzed_ = false; // Analyze runs once (std::logic_error after)
     DuplicateIndex::Result duplicates_;
     // Per-thread scratch for Prepare (which runs in parallel) and the analysis passes.
     std::unique_ptr<analysis::ScratchPool> scratches_;

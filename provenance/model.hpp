@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -394,8 +395,10 @@ struct PrincipalSummary {
 struct InvestigationResult {
     std::vector<ResourceFinding> resources; // sorted: severity, created_at, resource_id
     std::vector<SubscriptionFinding> subscriptions;
-    std::vector<PrincipalSummary> principals;
-    Timeline timeline; // sorted by time
+    // A deque, not a vector: built while the ingest's tallies are freed one by one, its elements
+    // reuse their memory instead of needing one block as large as all of them.
+    std::deque<PrincipalSummary> principals; // by key
+    Timeline timeline;                       // sorted by time
     // The rule hits outside rated compute (detections.hpp says which), sorted by time.
     Detections detections;
     // The input paths, by file id: what evidence references' `file` views. Set once, before

@@ -367,6 +367,7 @@ ReportFacts BuildFacts(const ReportContext& context) {
     }
     facts.shown = SelectCards(facts.cards);
     facts.detections = DigestDetections(result.detections);
+    facts.principals = SelectPrincipals(result.principals);
     return facts;
 }
 

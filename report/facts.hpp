@@ -110,10 +110,18 @@ struct DetectionDigest {
     uint64_t omitted = 0;         // neither: only in detections.jsonl
 };
 
+// Which principals a report lists (report_limits.hpp): indexes into result.principals, in its
+// order.
+struct PrincipalSelection {
+    std::vector<size_t> rows;
+    size_t omitted = 0; // only in principals.jsonl
+};
+
 struct ReportFacts {
     ReportSummary summary;
     CardSelection shown;
     DetectionDigest detections;
+    PrincipalSelection principals;
     std::vector<ResourceCard> cards;         // in result.resources order
     std::map<std::string, size_t> rule_hits; // rule id -> resources it flagged
     // Children (extensions, run commands, pools) by parent id, in result order: their commands
@@ -126,6 +134,7 @@ ReportFacts BuildFacts(const ReportContext& context);
 // store once: call it from one thread at a time.
 CardSelection SelectCards(const std::vector<ResourceCard>& cards);
 DetectionDigest DigestDetections(const Detections& detections);
+PrincipalSelection SelectPrincipals(const std::deque<PrincipalSummary>& principals);
 // The provenance chain of one card: grant, preparation, creation, execution, deletion.
 // Thread-safe (reads only).
 std::array<ChainStep, 5> ChainOf(const ReportFacts& facts, const ResourceCard& card);

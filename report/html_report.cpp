@@ -401,11 +401,14 @@ void OtherDetections(Html& h, std::ostream& out, const DetectionDigest& digest) 
     h.raw("</section>\n");
 }
 
-void Principals(Html& h, const InvestigationResult& result) {
+void Principals(Html& h, std::ostream& out, const InvestigationResult& result,
+                const PrincipalSelection& shown) {
     h.raw("<section id=\"principals\"><h2>Principals</h2>\n<table>");
     h.th_row({"principal", "type", "object id", "app id", "token tenant", "first seen", "last seen",
               "events", "failures", "IPs", "created", "worst"});
-    for (const PrincipalSummary& p : result.principals) {
+    for (size_t index : shown.rows) {
+        const PrincipalSummary& p = result.principals[index];
+        FlushIfLarge(out, h.s);
         h.raw("<tr>").td(Or(p.identity.name)).td(PrincipalTypeLabel(p.identity.type));
         h.td(Or(p.identity.object_id), "mono").td(Or(p.identity.app_id), "mono");
         h.td(Or(p.identity.tenant_id) + (p.identity.foreign_tenant ? " (foreign)" : ""), "mono");
@@ -426,7 +429,10 @@ void Principals(Html& h, const InvestigationResult& result) {
         h.raw("</td></tr>\n");
     }
     if (result.principals.empty()) h.raw("<tr><td colspan=\"12\">none</td></tr>\n");
-    h.raw("</tbody></table>\n</section>\n");
+    h.raw("</tbody></table>\n");
+    if (shown.omitted > 0)
+        h.el("p", std::to_string(shown.omitted) + " more in principals.jsonl.", "note");
+    h.raw("</section>\n");
 }
 
 void Manifest(Html& h, const ReportContext& context) {
@@ -518,7 +524,7 @@ void WriteHtmlReport(std::ostream& out, const ReportContext& context) {
     h.raw("</section>\n");
 
     OtherDetections(h, out, facts.detections);
-    Principals(h, context.result);
+    Principals(h, out, context.result, facts.principals);
     Manifest(h, context);
     Rules(h, context, facts);
 

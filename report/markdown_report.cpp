@@ -420,13 +420,18 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
     m.raw("\n## Principals\n\n");
     m.head({"principal", "type", "object id", "app id", "token tenant", "first seen", "last seen",
             "events", "failures", "IPs", "worst"});
-    for (const PrincipalSummary& p : result.principals)
+    for (size_t index : facts.principals.rows) {
+        const PrincipalSummary& p = result.principals[index];
+        FlushIfLarge(out, m.s);
         m.row({p.identity.name, PrincipalTypeLabel(p.identity.type), p.identity.object_id,
                p.identity.app_id,
                p.identity.tenant_id + (p.identity.foreign_tenant ? " (foreign)" : ""),
                ReportTime(p.first_seen_us), ReportTime(p.last_seen_us), N(p.events), N(p.failures),
                Join(std::vector<std::string>(p.ips.begin(), p.ips.end())),
                p.has_findings ? std::string(ToString(p.worst)) : ""});
+    }
+    if (facts.principals.omitted > 0)
+        m.raw("\n").text(N(facts.principals.omitted) + " more in principals.jsonl.").raw("\n");
 
     m.raw("\n## Input manifest\n\n");
     m.head({"file", "size", "SHA-256", "compression", "format", "records", "events", "ignored",

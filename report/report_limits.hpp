@@ -6,6 +6,8 @@
 //               kTableRows, then "N more in resources.jsonl"
 //   detections  cards for high and critical, then medium detections, at most kDetectionCards; the
 //               others as table rows, at most kDetectionRows, then "N more in detections.jsonl"
+//   principals  at most kPrincipalRows rows: those behind findings (worst first), then the busiest
+//               (most events), shown in principals.jsonl's order, then "N more in principals.jsonl"
 //
 // Counts (per severity, per level) always cover everything.
 #pragma once
@@ -18,5 +20,6 @@ inline constexpr size_t kFullCards = 200;
 inline constexpr size_t kTableRows = 2000;
 inline constexpr size_t kDetectionCards = 200;
 inline constexpr size_t kDetectionRows = 2000;
+inline constexpr size_t kPrincipalRows = 2000;
 
 } // namespace minetrace

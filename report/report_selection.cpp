@@ -74,4 +74,24 @@ DetectionDigest DigestDetections(const Detections& detections) {
     return digest;
 }
 
+// All of them when they fit; else the kPrincipalRows that matter most (behind a finding, worst
+// first; then most events; ties in result order), listed in result order.
+PrincipalSelection SelectPrincipals(const std::deque<PrincipalSummary>& principals) {
+    PrincipalSelection shown;
+    shown.rows.resize(principals.size());
+    for (size_t i = 0; i < principals.size(); ++i) shown.rows[i] = i;
+    if (principals.size() <= kPrincipalRows) return shown;
+    auto rank = [&](size_t i) {
+        const PrincipalSummary& p = principals[i];
+        return std::make_tuple(!p.has_findings, p.has_findings ? -static_cast<int>(p.worst) : 0,
+                               ~p.events, i);
+    };
+    std::nth_element(shown.rows.begin(), shown.rows.begin() + kPrincipalRows, shown.rows.end(),
+                     [&](size_t a, size_t b) { return rank(a) < rank(b); });
+    shown.omitted = principals.size() - kPrincipalRows;
+    shown.rows.resize(kPrincipalRows);
+    std::sort(shown.rows.begin(), shown.rows.end());
+    return shown;
+}
+
 } // namespace minetrace

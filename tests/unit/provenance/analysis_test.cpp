@@ -353,3 +353,32 @@ TEST_CASE("Analysis: a busy principal's preparation is bounded per finding, ever
     CHECK(found["vm-gpu-busy"].find("/vm-try-000\"") == std::string::npos);
     CHECK(std::string_view(f["severity"]) == "high");
 }
+
+TEST_CASE("Analysis: the principals' tallies move into the result, in key order; Analyze runs once",
+          "[provenance]") {
+    const TestCaller b{"bbbbbbbb-0000-4000-8000-000000000002",
+                       "11111111-0000-4000-8000-00000000000b", "203.0.113.2"};
+    const TestCaller a{"aaaaaaaa-0000-4000-8000-000000000001",
+                       "11111111-0000-4000-8000-00000000000a", "203.0.113.1"};
+    std::string log = CreateVm("2026-10-01", 60, "vm-b", "Standard_D2s_v5", "eastus", b) +
+                      CreateVm("2026-10-01", 90, "vm-a", "Standard_D2s_v5", "eastus", a);
+    const std::string path = WriteLog("analysis-once", log);
+    std::vector<LintMessage> errors;
+    RuleSet rules = RuleSet::Load({MINETRACE_RULES_DIR}, errors);
+    REQUIRE(errors.empty());
+    RuleSetMatcher matcher(rules);
+    Investigation investigation({path}, DescribeRules(rules));
+    IngestOptions options;
+    options.matcher = &matcher;
+    options.preparers = {&investigation};
+    RunIngest({path}, options, {&investigation});
+    InvestigationResult result = investigation.Analyze();
+    REQUIRE(result.principals.size() == 2);
+    CHECK(result.principals[0].key == a.object_id);
+    CHECK(result.principals[0].identity.object_id == a.object_id);
+    CHECK(result.principals[0].events == 2);
+    CHECK(result.principals[0].ips == std::set<std::string, std::less<>>{a.ip});
+    CHECK(result.principals[1].key == b.object_id);
+    // The tallies are in the first result: a second would have no principals, so it is refused.
+    CHECK_THROWS_AS(investigation.Analyze(), std::logic_error);
+}

@@ -4,7 +4,9 @@
 #include "report/report_limits.hpp"
 #include "report_fixture.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdio>
 
 using namespace minetrace;
 using namespace minetrace::testing;
@@ -193,4 +195,48 @@ TEST_CASE("Report: Other detections escapes hostile operations, resources and bi
     CHECK(mpart.find("\\u202e") != std::string::npos);
     CHECK(mpart.find("&lt;script&gt;alert(1)&lt;/script&gt;\\|delete") != std::string::npos);
     CHECK(mpart.find("\\| --- \\|") != std::string::npos);
+}
+
+TEST_CASE("Report limits: past kPrincipalRows principals the reports list those behind findings "
+          "and the busiest, in key order, and count the rest",
+          "[report]") {
+    auto in = std::make_unique<ReportInputs>();
+    const size_t total = kPrincipalRows + 10;
+    for (size_t i = 0; i < total; ++i) {
+        PrincipalSummary p;
+        char key[16];
+        std::snprintf(key, sizeof key, "p%06zu", i);
+        p.key = key;
+        p.identity.name = std::string("caller-") + key;
+        p.events = 1;
+        in->result.principals.push_back(std::move(p));
+    }
+    // The last one is behind a finding and the second-to-last is the busiest: both are listed.
+    // The others tie (one event each) and ties go in key order, so the ten left out are the
+    // plain ones just before those two.
+    in->result.principals[total - 1].has_findings = true;
+    in->result.principals[total - 1].worst = Severity::kHigh;
+    in->result.principals[total - 2].events = 50;
+    ReportFacts facts = BuildFacts(in->Context());
+    REQUIRE(facts.principals.rows.size() == kPrincipalRows);
+    CHECK(facts.principals.omitted == 10);
+    CHECK(std::is_sorted(facts.principals.rows.begin(), facts.principals.rows.end()));
+    CHECK(facts.principals.rows.back() == total - 1);
+    CHECK(facts.principals.rows[kPrincipalRows - 2] == total - 2);
+    CHECK(facts.principals.rows[kPrincipalRows - 3] == kPrincipalRows - 3);
+    std::string html = Render(WriteHtmlReport, in->Context());
+    CHECK(html.find("10 more in principals.jsonl.") != std::string::npos);
+    CHECK(html.find("caller-" + in->result.principals[total - 1].key) != std::string::npos);
+    CHECK(html.find("caller-" + in->result.principals[total - 3].key) == std::string::npos);
+    std::string md = Render(WriteMarkdownReport, in->Context());
+    CHECK(md.find("10 more in principals.jsonl.") != std::string::npos);
+    CHECK(Count(md, "caller-p") == kPrincipalRows);
+
+    // At the cap, every one is listed and nothing counted.
+    in->result.principals.resize(kPrincipalRows);
+    ReportFacts all = BuildFacts(in->Context());
+    CHECK(all.principals.rows.size() == kPrincipalRows);
+    CHECK(all.principals.omitted == 0);
+    CHECK(Render(WriteMarkdownReport, in->Context()).find("more in principals.jsonl") ==
+          std::string::npos);
 }
