@@ -113,6 +113,16 @@ void BatchWorker::ProcessSpans(Batch& batch) {
     Cursor cursor(batch);
     for (const RecordSpan& span : batch.spans) {
         uint64_t line = cursor.LineAt(span.offset);
+        if (span.length > batch.max_record_bytes) {
+            // Any span past the limit, record, damage or cut off, is too large, as when the
+            // reader skips one longer than what it holds: the outcome must not depend on the
+            // batch size.
+            Quarantine(batch, QuarantineReason::kRecordTooLarge,
+                       RecordTooLargeDetail(span.length, batch.max_record_bytes,
+                                            span.kind == SpanKind::kTruncated),
+                       span.offset, span.length, line);
+            continue;
+        }
         switch (span.kind) {
         case SpanKind::kGarbage:
             Quarantine(batch, QuarantineReason::kInvalidJson,
@@ -120,13 +130,6 @@ void BatchWorker::ProcessSpans(Batch& batch) {
                        line);
             break;
         case SpanKind::kTruncated:
-            if (span.length > batch.max_record_bytes) {
-                // Too large whether or not it was cut off, as when the reader skips it.
-                Quarantine(batch, QuarantineReason::kRecordTooLarge,
-                           RecordTooLargeDetail(span.length, batch.max_record_bytes, true),
-                           span.offset, span.length, line);
-                break;
-            }
             Quarantine(batch, QuarantineReason::kTruncated,
                        "record cut off at the end of the content", span.offset, span.length, line);
             break;
