@@ -109,49 +109,6 @@ std::string GuidText(const Guid& g, bool dashes = true) {
     return s;
 }
 
-void Append2(std::string& out, int v) {
-    out += static_cast<char>('0' + v / 10);
-    out += static_cast<char>('0' + v % 10);
-}
-
-// RFC 3339 with 7 fractional digits and Z, as Azure writes: 2026-10-13T11:20:15.7920000Z.
-void AppendTime(std::string& out, int64_t us) {
-    int64_t secs = us / 1000000;
-    int64_t frac = us % 1000000;
-    int64_t days = secs / 86400;
-    int64_t rem = secs % 86400;
-    // Civil-from-days (Howard Hinnant), valid for the generator's post-1970 times.
-    int64_t z = days + 719468;
-    int64_t era = z / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) ++y;
-    JsonOut::AppendInt(out, y);
-    out += '-';
-    Append2(out, static_cast<int>(m));
-    out += '-';
-    Append2(out, static_cast<int>(d));
-    out += 'T';
-    Append2(out, static_cast<int>(rem / 3600));
-    out += ':';
-    Append2(out, static_cast<int>(rem / 60 % 60));
-    out += ':';
-    Append2(out, static_cast<int>(rem % 60));
-    out += '.';
-    char digits[6];
-    for (int i = 5; i >= 0; --i) {
-        digits[i] = static_cast<char>('0' + frac % 10);
-        frac /= 10;
-    }
-    out.append(digits, 6);
-    out += "0Z";
-}
-
 std::string Lower(std::string_view text) {
     std::string s(text);
     for (char& c : s)
@@ -478,6 +435,49 @@ struct Operation {
 };
 
 } // namespace
+
+static void Append2(std::string& out, int v) {
+    out += static_cast<char>('0' + v / 10);
+    out += static_cast<char>('0' + v % 10);
+}
+
+// RFC 3339 with 7 fractional digits and Z, as Azure writes: 2026-10-13T11:20:15.7920000Z.
+void AppendTime(std::string& out, int64_t us) {
+    int64_t secs = us / 1000000;
+    int64_t frac = us % 1000000;
+    int64_t days = secs / 86400;
+    int64_t rem = secs % 86400;
+    // Civil-from-days (Howard Hinnant), valid for the generator's post-1970 times.
+    int64_t z = days + 719468;
+    int64_t era = z / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    if (m <= 2) ++y;
+    JsonOut::AppendInt(out, y);
+    out += '-';
+    Append2(out, static_cast<int>(m));
+    out += '-';
+    Append2(out, static_cast<int>(d));
+    out += 'T';
+    Append2(out, static_cast<int>(rem / 3600));
+    out += ':';
+    Append2(out, static_cast<int>(rem / 60 % 60));
+    out += ':';
+    Append2(out, static_cast<int>(rem % 60));
+    out += '.';
+    char digits[6];
+    for (int i = 5; i >= 0; --i) {
+        digits[i] = static_cast<char>('0' + frac % 10);
+        frac /= 10;
+    }
+    out.append(digits, 6);
+    out += "0Z";
+}
 
 // ---------------------------------------------------------------------------------------------
 

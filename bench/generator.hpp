@@ -74,4 +74,8 @@ class ActivityGenerator {
     std::unique_ptr<Impl> impl_;
 };
 
+// Appends `us` as Azure writes times: RFC 3339 with 7 fraction digits and Z
+// (2026-10-13T11:20:15.7920000Z). For the generators' post-1970 times.
+void AppendTime(std::string& out, int64_t us);
+
 } // namespace minetrace::bench

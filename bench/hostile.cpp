@@ -1,5 +1,7 @@
 #include "bench/hostile.hpp"
 
+#include "bench/generator.hpp"
+
 #include <cstdio>
 
 namespace minetrace::bench {
@@ -18,43 +20,6 @@ uint64_t SplitMix(uint64_t& state) {
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
-}
-
-void Append2(std::string& out, int64_t v) {
-    out += static_cast<char>('0' + v / 10);
-    out += static_cast<char>('0' + v % 10);
-}
-
-// RFC 3339 with 7 fractional digits, as Azure writes it (civil-from-days, Howard Hinnant).
-void AppendTime(std::string& out, int64_t us) {
-    int64_t secs = us / 1000000;
-    int64_t frac = us % 1000000;
-    int64_t days = secs / 86400;
-    int64_t rem = secs % 86400;
-    int64_t z = days + 719468;
-    int64_t era = z / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t y = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    int64_t d = doy - (153 * mp + 2) / 5 + 1;
-    int64_t m = mp < 10 ? mp + 3 : mp - 9;
-    if (m <= 2) ++y;
-    char text[40];
-    std::snprintf(text, sizeof text, "%04lld-", static_cast<long long>(y));
-    out += text;
-    Append2(out, m);
-    out += '-';
-    Append2(out, d);
-    out += 'T';
-    Append2(out, rem / 3600);
-    out += ':';
-    Append2(out, rem / 60 % 60);
-    out += ':';
-    Append2(out, rem % 60);
-    std::snprintf(text, sizeof text, ".%06lld0Z", static_cast<long long>(frac));
-    out += text;
 }
 
 // A GUID-shaped text made from two numbers (distinct numbers give distinct GUIDs).
