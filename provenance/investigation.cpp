@@ -36,7 +36,7 @@ RetainedStoreOptions IdentityStoreOptions(RetainedStoreOptions options) {
 Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules,
                              const RetainedStoreOptions& store)
     : paths_(std::move(paths)), rules_(std::move(rules)), spill_options_(store), store_(store),
-      partner_records_(store), identities_(IdentityStoreOptions(store)),
+      partner_records_(store), principals_(store), identities_(IdentityStoreOptions(store)),
       scratches_(std::make_unique<ScratchPool>()) {}
 
 Investigation::~Investigation() = default;
@@ -144,7 +144,8 @@ struct Investigation::Notes : BatchNotes {
         int64_t last_us = INT64_MIN;
         uint64_t events = 0;
         uint64_t failures = 0;
-        // distinct, first-seen order; each with its earliest time in the batch
+        // distinct; the earliest kMaxIpsPerPrincipal (KeepEarliestAddress), each with its earliest
+        // time
         boost::container::small_vector<std::pair<std::string_view, int64_t>, 2> ips;
     };
     std::vector<uint32_t> keep;   // event indexes
@@ -233,14 +234,8 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
         p.first_us = std::min(p.first_us, e.time_us);
         p.last_us = std::max(p.last_us, e.time_us);
         if (e.phase == Phase::kFailed) ++p.failures;
-        if (!e.caller_ip.empty()) {
-            auto ip = std::find_if(p.ips.begin(), p.ips.end(),
-                                   [&](const auto& seen) { return seen.first == e.caller_ip; });
-            if (ip != p.ips.end())
-                ip->second = std::min(ip->second, e.time_us);
-            else if (p.ips.size() < kMaxIpsPerPrincipal)
-                p.ips.emplace_back(e.caller_ip, e.time_us);
-        }
+        if (!e.caller_ip.empty())
+            KeepEarliestAddress(p.ips, e.caller_ip, e.time_us, kMaxIpsPerPrincipal);
     }
     return notes;
 }
@@ -264,35 +259,31 @@ void Investigation::Consume(const Batch& batch) {
     std::vector<uint32_t>& ordinal_of = ordinal_of_; // notes->principals index -> ordinal
     ordinal_of.clear();
     for (const Notes::Seen& seen : notes->principals) {
-        auto found = principals_.find(seen.key);
-        if (found == principals_.end()) {
-            found = principals_.emplace(std::string(seen.key), PrincipalAggregate{}).first;
-            found->second.ordinal = static_cast<uint32_t>(by_ordinal_.size());
-            by_ordinal_.push_back(&found->second);
-        }
-        PrincipalAggregate& p = found->second;
-        ordinal_of.push_back(p.ordinal);
-        if (p.events == 0) {
-            const Event& e = *seen.first;
-            const RetainedIdentity who = IdentityOf(e.caller);
-            RetainedEvent probe;
-            probe.tenant_id = e.tenant_id;
-            probe.identity = &who;
-            p.identity = PrincipalOf(probe);
-            // Addresses are per event: the summary lists them in `ips`.
-            p.identity.ip.clear();
-            p.identity.ip_claim.clear();
-        }
-        p.events += seen.events;
-        p.failures += seen.failures;
-        p.first_seen_us = std::min(p.first_seen_us, seen.first_us);
-        p.last_seen_us = std::max(p.last_seen_us, seen.last_us);
-        for (const auto& [ip, at] : seen.ips) {
-            if (auto known = p.ips.find(ip); known != p.ips.end())
-                known->second = std::min(known->second, at);
-            else if (p.ips.size() < kMaxIpsPerPrincipal)
-                p.ips.emplace(ip, at);
-        }
+        PrincipalTallies::Share& share = share_;
+        share.first_us = seen.first_us;
+        share.last_us = seen.last_us;
+        share.events = seen.events;
+        share.failures = seen.failures;
+        share.ips.assign(seen.ips.begin(), seen.ips.end());
+        ordinal_of.push_back(principals_.Add(
+            seen.key,
+            [&] {
+                const Event& e = *seen.first;
+                const RetainedIdentity who = IdentityOf(e.caller);
+                RetainedEvent probe;
+                probe.tenant_id = e.tenant_id;
+                probe.identity = &who;
+                Principal p = PrincipalOf(probe);
+                PrincipalIdentity identity;
+                identity.name = std::move(p.name);
+                identity.type = std::move(p.type);
+                identity.object_id = std::move(p.object_id);
+                identity.app_id = std::move(p.app_id);
+                identity.tenant_id = std::move(p.tenant_id);
+                identity.foreign_tenant = p.foreign_tenant;
+                return identity;
+            },
+            share));
     }
     for (const Notes::Identity& identity : notes->identities)
         identities_.Add(identity.id, identity_sequence_++, batch.file_id,
@@ -321,26 +312,19 @@ void Investigation::ResolveDuplicates() {
     if (duplicates_resolved_) return;
     duplicates_resolved_ = true;
     duplicates_ = identities_.Resolve();
-    for (const auto& [ordinal, counts] : duplicates_.per_principal) {
-        if (ordinal >= by_ordinal_.size()) continue;
-        PrincipalAggregate& p = *by_ordinal_[ordinal];
-        p.events -= std::min(p.events, counts.events);
-        p.failures -= std::min(p.failures, counts.failures);
-    }
 }
 
 InvestigationResult Investigation::Analyze() {
     if (analyzed_) throw std::logic_error("Investigation::Analyze called twice");
     analyzed_ = true;
     ResolveDuplicates();
+    // Sealed before the analysis: its grants ask when a granter first used an address.
+    PrincipalTable principals = principals_.Seal(duplicates_.per_principal);
     Analyzer analyzer(store_, partner_records_, rules_, paths_, subscription_tenants_,
                       spill_options_, *scratches_);
     // When a principal (by PrincipalKey) first used an address: "a known address" for grants.
-    analyzer.SetAddressHistory([this](std::string_view principal, std::string_view ip) {
-        auto p = principals_.find(principal);
-        if (p == principals_.end()) return int64_t{-1};
-        auto at = p->second.ips.find(ip);
-        return at == p->second.ips.end() ? int64_t{-1} : at->second;
+    analyzer.SetAddressHistory([&principals](std::string_view principal, std::string_view ip) {
+        return principals.AddressFirstUsed(principal, ip);
     });
     InvestigationResult result = analyzer.Run();
     // Subscriptions seen only in activity logs, without a tenant.
@@ -355,32 +339,13 @@ InvestigationResult Investigation::Analyze() {
     std::sort(result.subscriptions.begin(), result.subscriptions.end(),
               [](const auto& a, const auto& b) { return a.subscription_id < b.subscription_id; });
 
-    // Principals: every caller seen, with what they created; in key order (principals_'s). The
-    // tallies move into the result one by one, each freed as it goes: at a million callers a
-    // copy is hundreds of MB.
-    std::deque<PrincipalSummary>& summaries = result.principals;
-    by_ordinal_.clear();
-    while (!principals_.empty()) {
-        auto node = principals_.extract(principals_.begin());
-        PrincipalAggregate& p = node.mapped();
-        PrincipalSummary& s = summaries.emplace_back();
-        s.key = std::move(node.key());
-        s.identity = std::move(p.identity);
-        s.first_seen_us = p.first_seen_us;
-        s.last_seen_us = p.last_seen_us;
-        s.events = p.events;
-        s.failures = p.failures;
-        for (const auto& [ip, at] : p.ips) s.ips.insert(s.ips.end(), ip);
-    }
+    // Principals: every caller seen, with what the findings say each created.
+    std::map<std::string, PrincipalTable::FindingTally, std::less<>> created;
     for (const ResourceFinding& f : result.resources) {
         if (!f.created_by) continue;
         std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id
                                                            : AsciiLowerCopy(f.created_by->name);
-        auto it = std::lower_bound(
-            summaries.begin(), summaries.end(), key,
-            [](const PrincipalSummary& s, const std::string& k) { return s.key < k; });
-        if (it == summaries.end() || it->key != key) continue;
-        PrincipalSummary& s = *it;
+        PrincipalTable::FindingTally& s = created[key];
         s.has_findings = true;
         s.worst = std::max(s.worst, f.severity);
         if (f.status == "failed") continue;
@@ -390,6 +355,8 @@ InvestigationResult Investigation::Analyze() {
         if (auto region = f.details.find("location"); region != f.details.end())
             ++s.created_by_region[region->second];
     }
+    principals.SetFindings(std::move(created));
+    result.principals = std::move(principals);
     return result;
 }
 

@@ -18,6 +18,7 @@
 #include "pipeline/ingest.hpp"
 #include "provenance/duplicate_index.hpp"
 #include "provenance/model.hpp"
+#include "provenance/principal_tallies.hpp"
 #include "provenance/retained_store.hpp"
 
 #include <map>
@@ -46,8 +47,8 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     void Consume(const Batch& batch) override;
     std::unique_ptr<BatchNotes> Prepare(const Batch& batch) const override;
 
-    // After the last batch, once: the per-principal tallies move into the result (at a million
-    // callers a copy would be hundreds of MB). A second call throws std::logic_error.
+    // After the last batch, once: the per-principal tallies are sealed into the result's table.
+    // A second call throws std::logic_error.
     InvestigationResult Analyze();
 
     uint64_t retained_count() const { return store_.records() + partner_records_.records(); }
@@ -60,20 +61,9 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     const RetainedStore& store() const { return store_; }
 
   private:
-    struct PrincipalAggregate {
-        Principal identity;
-        int64_t first_seen_us = INT64_MAX;
-        int64_t last_seen_us = INT64_MIN;
-        uint64_t events = 0;
-        uint64_t failures = 0;
-        // The first kMaxIpsPerPrincipal addresses, each with the earliest time it was used.
-        std::map<std::string, int64_t, std::less<>> ips;
-        uint32_t ordinal = 0; // index in by_ordinal_
-    };
-
     struct Notes;
 
-    // Takes the duplicates' share out of the principals' counts, once.
+    // Resolves the duplicates, once.
     void ResolveDuplicates();
 
     std::vector<std::string> paths_;
@@ -81,12 +71,12 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     RetainedStoreOptions spill_options_;
     RetainedStore store_;           // ARM records, by lowercased resource id
     RetainedStore partner_records_; // Partner Center records, in input order
-    std::map<std::string, PrincipalAggregate, std::less<>> principals_;
+    PrincipalTallies principals_;
     std::set<std::string, std::less<>> subscriptions_seen_;
     std::map<std::string, std::string, std::less<>> subscription_tenants_;
     uint64_t sequence_ = 0;
-    std::vector<PrincipalAggregate*> by_ordinal_; // into principals_ (its nodes never move)
-    std::vector<uint32_t> ordinal_of_;            // Consume's scratch
+    std::vector<uint32_t> ordinal_of_; // Consume's scratch
+    PrincipalTallies::Share share_;    // Consume's scratch
     DuplicateIndex identities_;
     uint64_t identity_sequence_ = 0;
     bool duplicates_resolved_ = false;
