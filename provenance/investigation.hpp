@@ -16,6 +16,7 @@
 #pragma once
 
 #include "pipeline/ingest.hpp"
+#include "pipeline/replayable.hpp"
 #include "provenance/duplicate_index.hpp"
 #include "provenance/model.hpp"
 #include "provenance/principal_tallies.hpp"
@@ -37,7 +38,7 @@ struct ScratchPool;
 // per-event work (which events to keep, their SHA-256 and byte form, per-principal tallies) then
 // runs in the parallel stage and Consume only merges. Without the preparer registration Consume
 // does that work itself, serially.
-class Investigation : public BatchConsumer, public BatchPreparer {
+class Investigation : public ReplayableConsumer, public BatchPreparer {
   public:
     // `paths` are the input files in pipeline order; `rules[i]` describes rule index i.
     Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules,
@@ -46,6 +47,7 @@ class Investigation : public BatchConsumer, public BatchPreparer {
 
     void Consume(const Batch& batch) override;
     std::unique_ptr<BatchNotes> Prepare(const Batch& batch) const override;
+    void Replay(std::string_view digest, uint32_t file_id) override;
 
     // After the last batch, once: the per-principal tallies are sealed into the result's table.
     // A second call throws std::logic_error.
@@ -65,6 +67,9 @@ class Investigation : public BatchConsumer, public BatchPreparer {
 
     // Resolves the duplicates, once.
     void ResolveDuplicates();
+    // What Consume and Replay apply, one part at a time.
+    void AddSubscription(std::string_view id, std::string_view tenant);
+    void AddKept(bool partner, std::string_view key, std::string_view bytes);
 
     std::vector<std::string> paths_;
     std::vector<RuleInfo> rules_;
