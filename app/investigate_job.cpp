@@ -123,7 +123,7 @@ namespace {
 // with other content is an error.
 bool OpenSegments(const InvestigateConfig& config, const std::vector<RuleInfo>& rules,
                   std::vector<Segment>& segments, ExpandedInputs& inputs,
-                  std::vector<std::pair<size_t, size_t>>& replayed_from,
+                  std::vector<std::vector<std::pair<size_t, size_t>>>& replayed_from,
                   std::vector<std::string>& errors) {
     const std::string fingerprint = RulesFingerprint(rules);
     for (const fs::path& file : config.segments) {
@@ -138,26 +138,45 @@ bool OpenSegments(const InvestigateConfig& config, const std::vector<RuleInfo>& 
                              " was ingested with other rules than these (--rules)");
     }
     if (!errors.empty()) return false;
-    std::map<std::string, std::pair<size_t, size_t>> by_path;
+    // Per path, its slices (FileSlice) by where they begin: one whole file has one, a blob read
+    // night by night one per night, each beginning where the one before stopped.
+    std::map<std::string, std::map<uint64_t, std::pair<size_t, size_t>>> by_path;
     std::set<std::string> input_errors;
     for (size_t s = 0; s < segments.size(); ++s) {
         for (const std::string& e : segments[s].input_errors()) input_errors.insert(e);
         const std::vector<SegmentFile>& files = segments[s].files();
         for (size_t f = 0; f < files.size(); ++f) {
-            auto [it, fresh] = by_path.try_emplace(files[f].path, s, f);
+            auto [it, fresh] = by_path[files[f].path].try_emplace(files[f].begin, s, f);
             if (fresh) continue;
+            // A slice that read nothing (no complete record yet) gives way to one that did; the
+            // same slice in two segments is read once; another one is an error.
             const SegmentFile& first = segments[it->second.first].files()[it->second.second];
+            if (first.consumed == first.begin && files[f].consumed > files[f].begin) {
+                it->second = {s, f};
+                continue;
+            }
+            if (files[f].consumed == files[f].begin && first.consumed > first.begin) continue;
             if (first.size != files[f].size || first.sha256 != files[f].sha256 ||
-                first.error != files[f].error)
+                first.error != files[f].error || first.consumed != files[f].consumed)
                 errors.push_back("the file " + files[f].path + " is in segments " +
                                  segments[it->second.first].file().string() + " and " +
                                  segments[s].file().string() + " with different content");
         }
     }
     inputs = ExpandedInputs{};
-    for (const auto& [path, at] : by_path) {
+    for (const auto& [path, slices] : by_path) {
+        uint64_t next = 0;
+        for (const auto& [begin, at] : slices) {
+            const SegmentFile& slice = segments[at.first].files()[at.second];
+            if (begin != next)
+                errors.push_back("the file " + path + " is read in slices that " +
+                                 (begin < next ? "overlap" : "leave a gap") + " at byte " +
+                                 std::to_string(std::min(begin, next)));
+            next = slice.consumed;
+        }
         inputs.files.push_back(path);
-        replayed_from.push_back(at);
+        auto& parts = replayed_from.emplace_back();
+        for (const auto& [begin, at] : slices) parts.push_back(at);
     }
     inputs.errors.assign(input_errors.begin(), input_errors.end());
     return errors.empty();
@@ -233,7 +252,8 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
     if (!CheckConfig(config, store, rules, outcome)) return outcome;
     // analyze: the segments, verified whole, give the files (by path) and the input errors.
     std::vector<Segment> segments;
-    std::vector<std::pair<size_t, size_t>> replayed_from; // by file id: segment, its file index
+    // By file id: its slices in order, each as (segment, index in its files).
+    std::vector<std::vector<std::pair<size_t, size_t>>> replayed_from;
     ExpandedInputs inputs = config.inputs;
     if (!config.segments.empty()) {
         if (!OpenSegments(config, DescribeRules(rules), segments, inputs, replayed_from,
@@ -296,7 +316,8 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
         // Each file from the segment that holds it, in the order of inputs.files.
         const std::vector<ReplayableConsumer*> replayed = {&accounting, &investigation, &coverage};
         for (uint32_t id = 0; id < replayed_from.size(); ++id)
-            segments[replayed_from[id].first].Replay(replayed_from[id].second, id, replayed);
+            for (const auto& [segment, index] : replayed_from[id])
+                segments[segment].Replay(index, id, replayed);
     }
     // The pipeline's batches were freed on the worker threads' malloc arenas, which the analysis
     // (this thread) does not reuse: give those pages back before the analysis grows.

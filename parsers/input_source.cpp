@@ -171,6 +171,7 @@ const unsigned char* InputSource::Data() const {
 }
 
 size_t InputSource::ReadRaw(char* dst, size_t size) {
+    size = static_cast<size_t>(std::min<uint64_t>(size, raw_limit_ - raw_size_));
     if (eof_ || read_failed_ || size == 0) return 0;
     for (;;) {
         ssize_t got = ::read(fd_, dst, size);

@@ -77,6 +77,9 @@ class InputSource {
     // afterwards Read returns 0. Repeated calls return the same digest. If reading the rest fails,
     // error() is set and the digest covers only the bytes that could be read.
     RawFileDigest FinishRaw();
+    // Reads no stored byte past `bytes` (a slice of a growing file): the file then ends there,
+    // for Read, the digest and its size alike. Call before the first Read.
+    void LimitRaw(uint64_t bytes) { raw_limit_ = bytes; }
 
   private:
     InputSource(int fd, bool owns_fd, const InputLimits& limits);
@@ -111,6 +114,7 @@ class InputSource {
     bool read_failed_ = false;
     bool done_ = false; // Read has returned its final 0 (end, failure or FinishRaw)
     uint64_t raw_size_ = 0;
+    uint64_t raw_limit_ = UINT64_MAX;
     Sha256 sha_;
     bool hashing_ = false; // decided by Detect, which hashes the bytes it read before
     bool raw_finished_ = false;

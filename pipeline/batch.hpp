@@ -53,6 +53,10 @@ struct FileSummary {
     std::string sha256;         // of the bytes as stored
     uint64_t content_bytes = 0; // decompressed
     std::string error; // file-level failure (unreadable, corrupt, truncated, unknown format)
+    // The content read: from `begin` (0 unless a slice, FileSlice) to `consumed`, just past the
+    // last record read (a slice leaves a record cut off at its end for the next one).
+    uint64_t begin = 0;
+    uint64_t consumed = 0;
 };
 
 // Data a consumer computed for a batch in the parallel stage (see BatchPreparer), handed to

@@ -94,13 +94,19 @@ bool BatchReader::OpenNextFile() {
     pending_quarantine_.clear();
     capacity_ = std::max(options_.batch_bytes, kHeadBytes);
     buffer_ = std::make_unique_for_overwrite<char[]>(capacity_ + RecordParser::kJsonPadding);
+    const FileSlice slice =
+        file_id_ < options_.slices.size() ? options_.slices[file_id_] : FileSlice{};
+    sliced_ = slice.begin > 0 || slice.end != UINT64_MAX;
+    slice_end_ = slice.end;
+    content_read_ = 0;
 
     std::string error;
     InputLimits limits = options_.limits;
     // Each byte is read once and hashed once: an uncompressed file's stored bytes are its
     // content, hashed from the batches by BatchDigester on another thread than this one; a
-    // compressed file is hashed as read (its content is not what is stored).
-    limits.hash_plain = false;
+    // compressed file is hashed as read (its content is not what is stored), and so is a slice
+    // (its bytes before the slice are hashed but not handed on).
+    limits.hash_plain = sliced_;
     source_ = InputSource::Open(summary_.path, limits, &error);
     if (!source_) {
         summary_.error = error.empty() ? "cannot open" : error;
@@ -109,17 +115,43 @@ bool BatchReader::OpenNextFile() {
         return true;
     }
     summary_.compression = source_->compression();
-    digest_in_stage_ = summary_.compression == Compression::kNone;
+    if (sliced_) source_->LimitRaw(slice.end);
+    digest_in_stage_ = summary_.compression == Compression::kNone && !sliced_;
+    if (sliced_ && summary_.compression != Compression::kNone) {
+        summary_.error = "a slice of a compressed file cannot be read (read it whole)";
+        summary_.shape = ContentShape::kUnknown;
+        eof_ = true;
+        return true;
+    }
+    if (slice.begin > 0 && !SkipTo(slice.begin)) {
+        summary_.shape = ContentShape::kUnknown;
+        eof_ = true;
+        return true;
+    }
     // Detect the content shape from the head of the decompressed content.
     while (!eof_ && length_ < kHeadBytes) {
-        size_t got = source_->Read(buffer_.get() + length_, kHeadBytes - length_);
+        size_t want = static_cast<size_t>(
+            std::min<uint64_t>(kHeadBytes - length_, slice_end_ - content_read_));
+        size_t got = want == 0 ? 0 : source_->Read(buffer_.get() + length_, want);
         if (got == 0) eof_ = true;
         length_ += got;
+        content_read_ += got;
     }
     std::string_view head(buffer_.get(), length_);
     summary_.shape = DetectShape(head, eof_);
+    // A slice that holds no line end holds no complete record yet: nothing to read this time.
+    if (sliced_ && eof_ && head.find('\n') == std::string_view::npos)
+        summary_.shape = ContentShape::kJsonLines;
+    if (sliced_ && summary_.shape != ContentShape::kJsonLines &&
+        summary_.shape != ContentShape::kEmpty) {
+        summary_.error = "a slice of a file that is not JSON Lines cannot be read (read it whole)";
+        summary_.shape = ContentShape::kUnknown;
+        length_ = 0;
+        eof_ = true;
+        return true;
+    }
     // A UTF-8 BOM is not content of any record: step over it (offsets stay absolute).
-    size_t bom = Utf8BomLength(head);
+    size_t bom = buffer_offset_ == 0 ? Utf8BomLength(head) : 0;
     if (bom > 0) {
         if (digest_in_stage_) digest_prefix_.assign(buffer_.get(), bom);
         std::memmove(buffer_.get(), buffer_.get() + bom, length_ - bom);
@@ -157,13 +189,44 @@ void BatchReader::FillBuffer(size_t target) {
             buffer_ = std::move(bigger);
             capacity_ = grown;
         }
-        size_t got = source_->Read(buffer_.get() + length_, capacity_ - length_);
+        size_t want = static_cast<size_t>(
+            std::min<uint64_t>(capacity_ - length_, slice_end_ - content_read_));
+        size_t got = want == 0 ? 0 : source_->Read(buffer_.get() + length_, want);
         if (got == 0) {
             eof_ = true;
             break;
         }
         length_ += got;
+        content_read_ += got;
     }
+}
+
+bool BatchReader::SkipTo(uint64_t begin) {
+    std::unique_ptr<char[]> sink(new char[1 << 16]);
+    uint64_t lines = 0;
+    char last = 0;
+    while (content_read_ < begin) {
+        size_t want = static_cast<size_t>(std::min<uint64_t>(1 << 16, begin - content_read_));
+        size_t got = source_->Read(sink.get(), want);
+        if (got == 0) {
+            summary_.error =
+                "shorter than the slice's start (" + std::to_string(begin) + " bytes): rewritten?";
+            return false;
+        }
+        lines += CountNewlines(sink.get(), got);
+        content_read_ += got;
+        last = sink[got - 1];
+    }
+    // The slice starts where an earlier one's last complete record ended: after a newline.
+    if (last != '\n') {
+        summary_.error = "the slice does not start after a line end: rewritten?";
+        return false;
+    }
+    buffer_offset_ = begin;
+    buffer_line_ = 1 + lines;
+    fed_until_ = begin;
+    summary_.begin = begin;
+    return true;
 }
 
 std::unique_ptr<char[]> BatchReader::NewBuffer(size_t capacity) {
@@ -233,7 +296,7 @@ BatchPtr BatchReader::CutLines() {
     }
     if (length_ == 0) return nullptr;
     size_t cut = 0;
-    if (eof_) {
+    if (eof_ && !sliced_) {
         cut = length_;
     } else {
         const char* begin = buffer_.get();
@@ -242,6 +305,11 @@ BatchPtr BatchReader::CutLines() {
         cut = static_cast<size_t>(p - begin);
     }
     if (cut > 0) return TakeBuffer(cut);
+    if (eof_) {
+        // A slice's record cut off at its end: left for the next slice (summary_.consumed).
+        length_ = 0;
+        return nullptr;
+    }
     if (length_ >= options_.max_record_bytes) {
         // One line longer than the record limit: skip to its end, then quarantine it.
         long_record_ = TooLarge("line", "skipped to its end");
@@ -373,6 +441,7 @@ BatchPtr BatchReader::FinishFile() {
         RawFileDigest digest = source_->FinishRaw();
         summary_.size = digest.size;
         if (!digest_in_stage_) summary_.sha256 = ToHex(digest.sha256);
+        summary_.consumed = buffer_offset_ + length_;
         if (json_splitter_) summary_.container = std::string(json_splitter_->container());
     }
     source_.reset();

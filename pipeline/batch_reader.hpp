@@ -28,10 +28,23 @@
 
 namespace minetrace {
 
+// Part of an uncompressed JSON Lines file to read (a blob still being appended to, read night by
+// night): its bytes [begin, end), where `begin` is a record boundary (where an earlier slice's
+// last complete record ended). The bytes before `begin` are read only to be hashed (the file's
+// SHA-256 covers [0, end)) and to count lines, so offsets and line numbers stay the file's. A
+// record cut off at `end` is left for the next slice: FileSummary::consumed says where the last
+// complete one ended.
+struct FileSlice {
+    uint64_t begin = 0;
+    uint64_t end = UINT64_MAX;
+};
+
 struct ReaderOptions {
     size_t batch_bytes = 2u << 20;
     size_t max_record_bytes = 64u << 20;
     InputLimits limits;
+    // Empty: every file whole. Else one per path (a whole file is {0, UINT64_MAX}).
+    std::vector<FileSlice> slices;
 };
 
 class BatchReader {
@@ -100,6 +113,12 @@ class BatchReader {
     std::shared_ptr<const ColumnKeys> csv_header_;
     bool csv_header_seen_ = false;
     std::vector<QuarantineEntry> pending_quarantine_; // found by ReadCsvHeader, for the next batch
+    // A slice (ReaderOptions::slices) of the open file: where reading stops, how far it got.
+    bool sliced_ = false;
+    uint64_t slice_end_ = UINT64_MAX;
+    uint64_t content_read_ = 0; // content offset up to which bytes were read
+    // Skips to `begin` (hashing and counting lines); false with summary_.error set on failure.
+    bool SkipTo(uint64_t begin);
 
     std::mutex recycled_mutex_;
     std::vector<std::unique_ptr<char[]>> recycled_; // buffers of options_.batch_bytes

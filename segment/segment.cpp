@@ -106,6 +106,8 @@ void SegmentRecorder::Consume(const Batch& batch) {
         f.sha256 = batch.summary.sha256;
         f.content_bytes = batch.summary.content_bytes;
         f.error = batch.summary.error;
+        f.begin = batch.summary.begin;
+        f.consumed = batch.summary.consumed;
     }
 }
 
@@ -121,6 +123,8 @@ void SegmentRecorder::Finish() {
         PutText(catalog, f.sha256);
         PutVarint(catalog, f.content_bytes);
         PutText(catalog, f.error);
+        PutVarint(catalog, f.begin);
+        PutVarint(catalog, f.consumed);
         PutVarint(catalog, f.frames_begin);
         PutVarint(catalog, f.frames_end);
         PutVarint(catalog, f.frames);
@@ -220,6 +224,8 @@ Segment::Segment(const std::filesystem::path& file) : impl_(std::make_unique<Imp
             f.sha256.assign(c.Text());
             f.content_bytes = c.Varint();
             f.error.assign(c.Text());
+            f.begin = c.Varint();
+            f.consumed = c.Varint();
             f.frames_begin = c.Varint();
             f.frames_end = c.Varint();
             f.frames = c.Varint();

@@ -41,6 +41,10 @@ struct SegmentFile {
     std::string sha256; // of the bytes as stored; empty when unreadable
     uint64_t content_bytes = 0;
     std::string error;
+    // The part read (FileSlice): from `begin` to `consumed`, just past its last record; the
+    // size and SHA-256 are those of the file's bytes [0, size) read then.
+    uint64_t begin = 0;
+    uint64_t consumed = 0;
     uint64_t frames_begin = 0; // byte range of its frames in the segment
     uint64_t frames_end = 0;
     uint64_t frames = 0;

@@ -189,3 +189,77 @@ TEST_CASE("Segments: damaged, truncated, foreign-version and other-rules segment
     fine.segments = {dir / "good"};
     CHECK(RunInvestigation(fine).ran());
 }
+
+TEST_CASE("Segments: a blob read night by night in slices, each leaving its cut-off last line "
+          "to the next, analyzes as the whole file",
+          "[app][segment]") {
+    const fs::path dir = Scratch("slices");
+    // One blob: the scenario's hour files one after the other, as an export that grows.
+    std::string whole;
+    std::vector<std::string> hours;
+    for (const auto& entry :
+         fs::recursive_directory_iterator(kScenarios + "intrusion/export-jsonl"))
+        if (entry.is_regular_file()) hours.push_back(entry.path().string());
+    std::sort(hours.begin(), hours.end());
+    for (const std::string& h : hours) whole += ReadFile(h);
+    REQUIRE(whole.size() > 100000);
+    const fs::path blob = dir / "PT1H.json";
+    WriteFile(blob, whole);
+    InvestigateConfig all = Config(dir / "all", 2, 1u << 20);
+    all.inputs = ExpandInputs({blob.string()});
+    REQUIRE(RunInvestigation(all).ran());
+
+    // The blob as it grew: cut at arbitrary bytes (mostly inside a line), ingested each night
+    // from where the last complete line of the night before ended.
+    InvestigateConfig nights = Config(dir / "nights", 1, 0);
+    uint64_t consumed = 0;
+    const std::vector<size_t> cuts = {777, 40000, 40001, 123457, whole.size() - 3, whole.size()};
+    for (size_t n = 0; n < cuts.size(); ++n) {
+        WriteFile(blob, whole.substr(0, cuts[n]));
+        SegmentIngestConfig config;
+        config.inputs = ExpandInputs({blob.string()});
+        config.segment = dir / ("night-" + std::to_string(n));
+        config.rule_sources = {MINETRACE_RULES_DIR};
+        config.ingest.threads = 2;
+        config.ingest.reader.batch_bytes = 4096;
+        config.ingest.reader.slices = {FileSlice{consumed, cuts[n]}};
+        SegmentIngestOutcome outcome = RunSegmentIngest(config);
+        REQUIRE(outcome.ran());
+        const FileAccount& read = outcome.accounting->files().at(0);
+        CAPTURE(n, consumed, read.summary.error);
+        CHECK(read.summary.error.empty());
+        CHECK(read.quarantined_total() == 0); // a cut-off line is left, not quarantined
+        CHECK(read.summary.size == cuts[n]);
+        CHECK(read.summary.consumed <= cuts[n]);
+        CHECK(read.summary.consumed >= consumed);
+        // Every slice ends after a line end (or where it began).
+        if (read.summary.consumed > 0) CHECK(whole[read.summary.consumed - 1] == '\n');
+        consumed = read.summary.consumed;
+        nights.segments.push_back(config.segment);
+    }
+    CHECK(consumed == whole.size());
+    InvestigateOutcome got = RunInvestigation(nights);
+    REQUIRE(got.ran());
+    for (const std::string& name : kOutputs)
+        CHECK(ReadFile(nights.out_dir / name) == ReadFile(all.out_dir / name));
+    CHECK(WithoutRun(ReadFile(nights.out_dir / "manifest.json")) ==
+          WithoutRun(ReadFile(all.out_dir / "manifest.json")));
+
+    // A night missing in between leaves a gap: refused, named.
+    InvestigateConfig gap = Config(dir / "gap", 1, 0);
+    gap.segments = {nights.segments[0], nights.segments[2]};
+    InvestigateOutcome refused = RunInvestigation(gap);
+    REQUIRE_FALSE(refused.ran());
+    CHECK_THAT(refused.config_errors.front(), Catch::Contains("leave a gap"));
+
+    // A blob rewritten under a slice (its prefix no longer ends with a line end) is a file error.
+    WriteFile(blob, std::string(5000, 'x'));
+    SegmentIngestConfig rewritten;
+    rewritten.inputs = ExpandInputs({blob.string()});
+    rewritten.segment = dir / "rewritten";
+    rewritten.rule_sources = {MINETRACE_RULES_DIR};
+    rewritten.ingest.reader.slices = {FileSlice{777 - 10, 5000}};
+    SegmentIngestOutcome bad = RunSegmentIngest(rewritten);
+    REQUIRE(bad.ran());
+    CHECK_THAT(bad.accounting->files().at(0).summary.error, Catch::Contains("rewritten"));
+}
