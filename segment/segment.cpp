@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <map>
+#include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,6 +33,46 @@ void PutU64(std::string& out, uint64_t value) {
     char bytes[sizeof value];
     std::memcpy(bytes, &value, sizeof value);
     out.append(bytes, sizeof value);
+}
+
+std::string HeaderBytes(std::string_view rules_fingerprint, const auto& input_errors,
+                        size_t consumers) {
+    std::string header(kMagic);
+    PutU32(header, kSegmentVersion);
+    PutU32(header, kByteOrder);
+    PutText(header, rules_fingerprint);
+    PutVarint(header, input_errors.size());
+    for (const std::string& e : input_errors) PutText(header, e);
+    PutVarint(header, consumers);
+    return header;
+}
+
+std::string CatalogBytes(const std::vector<SegmentFile>& files) {
+    std::string bytes;
+    bytes += kCatalogTag;
+    PutVarint(bytes, files.size());
+    for (const SegmentFile& f : files) {
+        PutText(bytes, f.path);
+        PutVarint(bytes, f.size);
+        PutText(bytes, f.sha256);
+        PutVarint(bytes, f.content_bytes);
+        PutText(bytes, f.error);
+        PutVarint(bytes, f.begin);
+        PutVarint(bytes, f.consumed);
+        PutVarint(bytes, f.frames_begin);
+        PutVarint(bytes, f.frames_end);
+        PutVarint(bytes, f.frames);
+    }
+    return bytes;
+}
+
+// Where the catalog starts and the SHA-256 of everything before the trailer.
+std::string TrailerBytes(uint64_t catalog_at, const Sha256Digest& digest) {
+    std::string trailer;
+    PutU64(trailer, catalog_at);
+    trailer.append(reinterpret_cast<const char*>(digest.data()), digest.size());
+    trailer += kEndMagic;
+    return trailer;
 }
 
 } // namespace
@@ -67,14 +108,7 @@ SegmentRecorder::SegmentRecorder(const std::filesystem::path& file, std::vector<
     for (size_t i = 0; i < s.consumers.size(); ++i) s.consumers[i]->RecordInto(&s.digests[i]);
     std::filesystem::path dir = file.parent_path().empty() ? "." : file.parent_path();
     s.out = std::make_unique<PendingOutput>(dir, file.filename().string());
-    std::string header(kMagic);
-    PutU32(header, kSegmentVersion);
-    PutU32(header, kByteOrder);
-    PutText(header, rules_fingerprint);
-    PutVarint(header, input_errors.size());
-    for (const std::string& e : input_errors) PutText(header, e);
-    PutVarint(header, s.consumers.size());
-    s.Put(header);
+    s.Put(HeaderBytes(rules_fingerprint, input_errors, s.consumers.size()));
 }
 
 SegmentRecorder::~SegmentRecorder() {
@@ -114,27 +148,10 @@ void SegmentRecorder::Consume(const Batch& batch) {
 void SegmentRecorder::Finish() {
     Impl& s = *impl_;
     const uint64_t catalog_at = s.written;
-    std::string catalog;
-    catalog += kCatalogTag;
-    PutVarint(catalog, s.files.size());
-    for (const auto& [id, f] : s.files) {
-        PutText(catalog, f.path);
-        PutVarint(catalog, f.size);
-        PutText(catalog, f.sha256);
-        PutVarint(catalog, f.content_bytes);
-        PutText(catalog, f.error);
-        PutVarint(catalog, f.begin);
-        PutVarint(catalog, f.consumed);
-        PutVarint(catalog, f.frames_begin);
-        PutVarint(catalog, f.frames_end);
-        PutVarint(catalog, f.frames);
-    }
-    s.Put(catalog);
-    std::string trailer;
-    PutU64(trailer, catalog_at);
-    Sha256Digest digest = s.sha.Finish();
-    trailer.append(reinterpret_cast<const char*>(digest.data()), digest.size());
-    trailer += kEndMagic;
+    std::vector<SegmentFile> files;
+    for (const auto& [id, f] : s.files) files.push_back(f);
+    s.Put(CatalogBytes(files));
+    std::string trailer = TrailerBytes(catalog_at, s.sha.Finish());
     s.out->stream().write(trailer.data(), static_cast<std::streamsize>(trailer.size()));
     s.out->Finish();
     for (ReplayableConsumer* c : s.consumers) c->RecordInto(nullptr);
@@ -259,6 +276,11 @@ size_t Segment::consumers() const {
     return impl_->consumers;
 }
 
+std::string Segment::FrameBytes(size_t index) const {
+    const SegmentFile& f = impl_->files.at(index);
+    return impl_->Read(f.frames_begin, static_cast<size_t>(f.frames_end - f.frames_begin));
+}
+
 void Segment::Replay(size_t index, uint32_t file_id,
                      const std::vector<ReplayableConsumer*>& consumers) const {
     const Impl& s = *impl_;
@@ -291,6 +313,67 @@ void Segment::Replay(size_t index, uint32_t file_id,
         for (ReplayableConsumer* c : consumers) c->Replay(digests.Text(), file_id);
         if (!digests.done()) s.Refuse("damaged (frame end)");
     }
+}
+
+void CompactSegments(const std::vector<std::filesystem::path>& inputs,
+                     const std::filesystem::path& output) {
+    std::vector<Segment> segments;
+    for (const std::filesystem::path& input : inputs) segments.emplace_back(input);
+    if (segments.empty()) throw SegmentRefused("no segment to compact");
+    const std::string& rules = segments.front().rules_fingerprint();
+    std::set<std::string> errors;
+    // Per (path, begin): the segment and file index kept, as analyze chooses them.
+    std::map<std::pair<std::string, uint64_t>, std::pair<size_t, size_t>> kept;
+    for (size_t s = 0; s < segments.size(); ++s) {
+        if (segments[s].rules_fingerprint() != rules)
+            throw SegmentRefused("segment " + segments[s].file().string() +
+                                 " was ingested with other rules than " +
+                                 segments.front().file().string());
+        if (segments[s].consumers() != segments.front().consumers())
+            throw SegmentRefused("segment " + segments[s].file().string() +
+                                 " holds digests of other consumers");
+        for (const std::string& e : segments[s].input_errors()) errors.insert(e);
+        const std::vector<SegmentFile>& files = segments[s].files();
+        for (size_t f = 0; f < files.size(); ++f) {
+            auto [it, fresh] = kept.try_emplace({files[f].path, files[f].begin}, s, f);
+            if (fresh) continue;
+            const SegmentFile& first = segments[it->second.first].files()[it->second.second];
+            if (first.consumed == first.begin && files[f].consumed > files[f].begin) {
+                it->second = {s, f};
+                continue;
+            }
+            if (files[f].consumed == files[f].begin && first.consumed > first.begin) continue;
+            if (first.size != files[f].size || first.sha256 != files[f].sha256 ||
+                first.error != files[f].error || first.consumed != files[f].consumed)
+                throw SegmentRefused("the file " + files[f].path + " is in segments " +
+                                     segments[it->second.first].file().string() + " and " +
+                                     segments[s].file().string() + " with different content");
+        }
+    }
+    std::filesystem::path dir = output.parent_path().empty() ? "." : output.parent_path();
+    PendingOutput out(dir, output.filename().string());
+    Sha256 sha;
+    uint64_t written = 0;
+    auto put = [&](std::string_view bytes) {
+        out.stream().write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        sha.Update(bytes);
+        written += bytes.size();
+    };
+    put(HeaderBytes(rules, errors, segments.front().consumers()));
+    std::vector<SegmentFile> catalog;
+    for (const auto& [key, at] : kept) {
+        SegmentFile f = segments[at.first].files()[at.second];
+        std::string frames = segments[at.first].FrameBytes(at.second);
+        f.frames_begin = written;
+        put(frames);
+        f.frames_end = written;
+        catalog.push_back(std::move(f));
+    }
+    const uint64_t catalog_at = written;
+    put(CatalogBytes(catalog));
+    std::string trailer = TrailerBytes(catalog_at, sha.Finish());
+    out.stream().write(trailer.data(), static_cast<std::streamsize>(trailer.size()));
+    out.Finish();
 }
 
 } // namespace minetrace

@@ -91,10 +91,19 @@ class Segment {
     // `file_id` of the replaying run.
     void Replay(size_t index, uint32_t file_id,
                 const std::vector<ReplayableConsumer*>& consumers) const;
+    // The frames of files()[index] as stored (CompactSegments copies them).
+    std::string FrameBytes(size_t index) const;
 
   private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// One segment holding the files of all of `inputs` (each verified whole; all of the same rules),
+// their frames copied as they are: a file (or slice) held by several is kept once, as analyze
+// would read it, so analyzing the result gives what analyzing `inputs` gives. Written atomically.
+// Throws SegmentRefused for an unusable input (other rules, the same file with other content).
+void CompactSegments(const std::vector<std::filesystem::path>& inputs,
+                     const std::filesystem::path& output);
 
 } // namespace minetrace

@@ -5,6 +5,7 @@
 #include "app/investigate_job.hpp"
 #include "core/byte_form.hpp"
 #include "core/sha256.hpp"
+#include "segment/segment.hpp"
 #include "unit/test_util.hpp"
 
 #include <algorithm>
@@ -137,6 +138,13 @@ TEST_CASE("Segments: any partition of the inputs, analyzed, gives investigate's 
     REQUIRE(RunInvestigation(twice).ran());
     for (const std::string& name : kOutputs)
         CHECK(ReadFile(twice.out_dir / name) == ReadFile(all.out_dir / name));
+    // Compacted, the file held by both is kept once.
+    CompactSegments({dir / "first", dir / "second"}, dir / "both");
+    CHECK(Segment(dir / "both").files().size() == files.size());
+    twice.segments = {dir / "both"};
+    REQUIRE(RunInvestigation(twice).ran());
+    for (const std::string& name : kOutputs)
+        CHECK(ReadFile(twice.out_dir / name) == ReadFile(all.out_dir / name));
 }
 
 TEST_CASE("Segments: damaged, truncated, foreign-version and other-rules segments are refused "
@@ -213,6 +221,7 @@ TEST_CASE("Segments: a blob read night by night in slices, each leaving its cut-
     // from where the last complete line of the night before ended.
     InvestigateConfig nights = Config(dir / "nights", 1, 0);
     uint64_t consumed = 0;
+    size_t reading_nights = 0; // that read a complete record
     const std::vector<size_t> cuts = {777, 40000, 40001, 123457, whole.size() - 3, whole.size()};
     for (size_t n = 0; n < cuts.size(); ++n) {
         WriteFile(blob, whole.substr(0, cuts[n]));
@@ -234,6 +243,7 @@ TEST_CASE("Segments: a blob read night by night in slices, each leaving its cut-
         CHECK(read.summary.consumed >= consumed);
         // Every slice ends after a line end (or where it began).
         if (read.summary.consumed > 0) CHECK(whole[read.summary.consumed - 1] == '\n');
+        reading_nights += read.summary.consumed > consumed;
         consumed = read.summary.consumed;
         nights.segments.push_back(config.segment);
     }
@@ -244,6 +254,17 @@ TEST_CASE("Segments: a blob read night by night in slices, each leaving its cut-
         CHECK(ReadFile(nights.out_dir / name) == ReadFile(all.out_dir / name));
     CHECK(WithoutRun(ReadFile(nights.out_dir / "manifest.json")) ==
           WithoutRun(ReadFile(all.out_dir / "manifest.json")));
+
+    // Compacted into one segment, the nights analyze the same.
+    CompactSegments(nights.segments, dir / "compacted");
+    InvestigateConfig compacted = Config(dir / "compacted-out", 2, 0);
+    compacted.segments = {dir / "compacted"};
+    REQUIRE(RunInvestigation(compacted).ran());
+    for (const std::string& name : kOutputs)
+        CHECK(ReadFile(compacted.out_dir / name) == ReadFile(all.out_dir / name));
+    // The nights that read no complete record are gone.
+    CHECK(Segment(dir / "compacted").files().size() == reading_nights);
+    CHECK(reading_nights < cuts.size());
 
     // A night missing in between leaves a gap: refused, named.
     InvestigateConfig gap = Config(dir / "gap", 1, 0);
