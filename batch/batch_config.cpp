@@ -241,7 +241,8 @@ void CheckOverlaps(Checker& check, const BatchConfig& config, Position state_at,
     std::stable_sort(roots.begin(), roots.end(),
                      [](const Root& a, const Root& b) { return a.key < b.key; });
     auto describe = [&](const Root& r) {
-        std::string name = config.cases[r.case_index].name;
+        const CaseConfig& one = config.cases[r.case_index];
+        std::string name = one.name.empty() ? "on line " + std::to_string(one.line) : one.name;
         switch (r.kind) {
         case Root::kState:
             return std::string("the state_dir");

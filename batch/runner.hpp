@@ -14,8 +14,9 @@
 // Look-back window: a segment is analyzed while its newest record is inside the case's
 // look_back_days before --now. Segments whose newest record is more than kCompactAfterDays old
 // are merged per UTC week (of 7 days since the epoch) once the week is wholly that old, so a
-// case holds about kCompactAfterDays + look_back_days / 7 segments; records of a compacted week
-// can be analyzed up to 7 days past the window (never fewer days than look_back_days).
+// case holds at most 2 * kCompactAfterDays nightly segments plus one per older week of the
+// window; records of a compacted week can be analyzed up to 6 days past the window (never fewer
+// days than look_back_days).
 //
 // Exit codes (README.md, docs/nightly.md), the run's being the worst of its cases':
 //   0 nothing new: no new or escalated finding, every input read
