@@ -118,6 +118,7 @@ std::vector<std::string> FakeEngine::Check(const EngineOptions& options) {
 IngestResult FakeEngine::Ingest(const std::vector<SegmentSlice>& slices,
                                 const fs::path& segment_file, const EngineOptions&) {
     ingest_calls.push_back(slices);
+    ingest_cases.push_back(segment_file.parent_path().parent_path().filename().string());
     IngestResult result;
     std::vector<Record> kept;
     simdjson::dom::parser parser;

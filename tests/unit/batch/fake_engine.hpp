@@ -35,9 +35,16 @@ class FakeEngine : public Engine {
 
     // What the runner asked for.
     std::vector<std::vector<SegmentSlice>> ingest_calls;
+    std::vector<std::string> ingest_cases; // the case folder of each call's segment
     std::vector<std::vector<std::string>> analyze_calls; // segment file names
     std::vector<std::string> analyze_cases;              // the case folder of each call's out
 
+    // The slices of the last ingest into the state of case `case_name`.
+    std::vector<SegmentSlice> LastIngestOf(const std::string& case_name) const {
+        for (size_t i = ingest_cases.size(); i-- > 0;)
+            if (ingest_cases[i] == case_name) return ingest_calls[i];
+        return {};
+    }
     // The segments of the last analysis whose output went under a folder named `case_name`.
     std::vector<std::string> LastAnalysisOf(const std::string& case_name) const {
         for (size_t i = analyze_cases.size(); i-- > 0;)
