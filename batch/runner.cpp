@@ -447,28 +447,29 @@ BatchOutcome RunBatch(const BatchConfig& config, Engine& engine, const RunOption
     StateDir state(config.state_dir);
     const std::string stamp = RunStamp(options.now_us);
 
-    // Everything that would make the whole run wrong is checked before any case runs.
-    std::vector<std::optional<CaseState>> previous(config.cases.size());
+    // Everything that would make the whole run wrong is checked before any case runs. The states
+    // are read again case by case below, so that only one is held at a time.
     std::vector<std::string> unusable(config.cases.size());
     bool usage = false;
     for (size_t c = 0; c < config.cases.size(); ++c) {
         const CaseConfig& one = config.cases[c];
+        std::optional<CaseState> previous;
         try {
-            previous[c] = state.Load(one.name);
+            previous = state.Load(one.name);
         } catch (const std::exception& e) {
             unusable[c] = e.what();
             continue;
         }
-        if (previous[c] && previous[c]->tenant_id != one.tenant_id) {
+        if (previous && previous->tenant_id != one.tenant_id) {
             err << "minetrace batch: case " << Shown(one.name) << ": tenant_id changed from "
-                << Shown(previous[c]->tenant_id) << " to " << one.tenant_id
+                << Shown(previous->tenant_id) << " to " << one.tenant_id
                 << " since its state was made; start the case over (docs/nightly.md) or restore "
                    "the tenant id\n";
             usage = true;
         }
-        if (previous[c] && previous[c]->last_run_us > options.now_us) {
+        if (previous && previous->last_run_us > options.now_us) {
             err << "minetrace batch: case " << Shown(one.name) << " was last run at "
-                << RunStamp(previous[c]->last_run_us) << ", after --now " << stamp
+                << RunStamp(previous->last_run_us) << ", after --now " << stamp
                 << ": nights run in order\n";
             usage = true;
         }
@@ -484,6 +485,14 @@ BatchOutcome RunBatch(const BatchConfig& config, Engine& engine, const RunOption
 
     for (size_t c = 0; c < config.cases.size(); ++c) {
         const CaseConfig& one = config.cases[c];
+        std::optional<CaseState> previous;
+        if (unusable[c].empty()) {
+            try {
+                previous = state.Load(one.name);
+            } catch (const std::exception& e) {
+                unusable[c] = e.what(); // changed since the check: as unusable
+            }
+        }
         if (!unusable[c].empty()) {
             err << "minetrace batch: case " << Shown(one.name)
                 << ": its state cannot be used: " << Shown(unusable[c])
@@ -493,9 +502,10 @@ BatchOutcome RunBatch(const BatchConfig& config, Engine& engine, const RunOption
             outcome.exit_code = CombineExitCodes(outcome.exit_code, kBatchInternal);
             continue;
         }
+        const CaseState* committed = previous ? &*previous : nullptr;
         std::vector<std::string> cleaned;
         try {
-            cleaned = state.CleanLeftovers(one.name, previous[c] ? &*previous[c] : nullptr);
+            cleaned = state.CleanLeftovers(one.name, committed);
             std::vector<std::string> more = CleanOutputLeftovers(one.out);
             cleaned.insert(cleaned.end(), more.begin(), more.end());
         } catch (const std::exception& e) {
@@ -506,19 +516,19 @@ BatchOutcome RunBatch(const BatchConfig& config, Engine& engine, const RunOption
                 << ": cleaned up after an interrupted run: " << Shown(line) << "\n";
         if (options.on_step) options.on_step(one.name + ":cleaned");
 
-        if (previous[c] && previous[c]->last_run_us == options.now_us) {
-            CaseOutcome done{one.name, previous[c]->last_exit,
-                             previous[c]->last_summary + " already_done=yes", true};
+        if (previous && previous->last_run_us == options.now_us) {
+            CaseOutcome done{one.name, previous->last_exit,
+                             previous->last_summary + " already_done=yes", true};
             out << done.summary << "\n";
             outcome.exit_code = CombineExitCodes(outcome.exit_code, done.exit_code);
             outcome.cases.push_back(std::move(done));
             continue;
         }
-        NoteUncommittedOutputs(one, previous[c], stamp, err);
+        NoteUncommittedOutputs(one, previous, stamp, err);
         CaseOutcome result;
         try {
             CaseRun run(config, one, engine, state, options, err);
-            result = run.Run(previous[c]);
+            result = run.Run(previous);
             out << result.summary << "\n";
             out.flush();
         } catch (const std::exception& e) {
@@ -527,8 +537,7 @@ BatchOutcome RunBatch(const BatchConfig& config, Engine& engine, const RunOption
                 << "; its state is left as it was (the next run retries)\n";
             result = CaseOutcome{one.name, kBatchInternal, "", false};
             try {
-                static_cast<void>(
-                    state.CleanLeftovers(one.name, previous[c] ? &*previous[c] : nullptr));
+                static_cast<void>(state.CleanLeftovers(one.name, committed));
             } catch (const std::exception&) {
                 // The next run's cleanup removes them.
             }

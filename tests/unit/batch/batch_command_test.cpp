@@ -78,8 +78,8 @@ TEST_CASE("batch command: --now, --wait, --check and a run", "[batch][command]")
 
     WriteFile(s.Blob("contoso", 1, 0), Rec(Night(1, 0), "/subscriptions/s/vm", "compute", "high"));
     // A fraction of a second is dropped: the run's folder is named by whole seconds.
-    Result run = Command({"--config", config, "--now", "2026-01-02T02:00:00.75Z", "--wait", "5"},
-                         &engine);
+    Result run =
+        Command({"--config", config, "--now", "2026-01-02T02:00:00.75Z", "--wait", "5"}, &engine);
     CHECK(run.code == kBatchNewFindings);
     CHECK(run.out.find("case=contoso ") == 0);
     CHECK(fs::is_directory(s.RunDir("contoso", 1)));

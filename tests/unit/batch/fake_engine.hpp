@@ -35,7 +35,7 @@ class FakeEngine : public Engine {
 
     // What the runner asked for.
     std::vector<std::vector<SegmentSlice>> ingest_calls;
-    std::vector<std::string> ingest_cases; // the case folder of each call's segment
+    std::vector<std::string> ingest_cases;               // the case folder of each call's segment
     std::vector<std::vector<std::string>> analyze_calls; // segment file names
     std::vector<std::string> analyze_cases;              // the case folder of each call's out
 

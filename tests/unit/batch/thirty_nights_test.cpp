@@ -30,11 +30,11 @@ void Export(const Scenario& s, int night) {
             std::string text = Rec(Night(day, hour), kSub + "virtualMachines/web1") +
                                Rec(Night(day, hour) + 1000000, kSub + "disks/d1");
             if (day == 11 && hour == 12) // the intrusion
-                text += Rec(Night(day, hour) + 2000000, kSub + "virtualMachines/miner",
-                            "compute", "medium", "intruder-app");
+                text += Rec(Night(day, hour) + 2000000, kSub + "virtualMachines/miner", "compute",
+                            "medium", "intruder-app");
             if (day == 14 && hour == 6) // it escalates: a miner extension shows up
-                text += Rec(Night(day, hour) + 3000000, kSub + "virtualMachines/miner",
-                            "compute", "high", "intruder-app");
+                text += Rec(Night(day, hour) + 3000000, kSub + "virtualMachines/miner", "compute",
+                            "high", "intruder-app");
             WriteFile(s.Blob("contoso", day, hour), text);
         }
     }
@@ -92,7 +92,8 @@ TEST_CASE("Thirty nights: alerts on the nights of the intrusion and its escalati
             for (const SegmentSlice& slice : engine.LastIngestOf("contoso"))
                 if (slice.path == s.Blob("contoso", night - 1, 0).string()) {
                     sliced = true;
-                    CHECK(slice.begin == Rec(Night(night - 1, 0), kSub + "virtualMachines/web1").size());
+                    CHECK(slice.begin ==
+                          Rec(Night(night - 1, 0), kSub + "virtualMachines/web1").size());
                 }
             CHECK(sliced);
         }
