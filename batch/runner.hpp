@@ -15,7 +15,7 @@
 // look_back_days before --now. Segments whose newest record is more than kCompactAfterDays old
 // are merged per UTC week (of 7 days since the epoch) once the week is wholly that old, so a
 // case holds at most 2 * kCompactAfterDays nightly segments plus one per older week of the
-// window; records of a compacted week can be analyzed up to 6 days past the window (never fewer
+// window; records of a compacted week can be analyzed up to a week past the window (never fewer
 // days than look_back_days).
 //
 // Exit codes (README.md, docs/nightly.md), the run's being the worst of its cases':
