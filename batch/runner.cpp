@@ -133,7 +133,11 @@ void CaseRun::Ingest(CaseState& next, CatalogScan& scan) {
                 problems_.push_back({slices_[i].path, "quarantined",
                                      std::to_string(r.quarantined) + " records quarantined"});
         }
-        if (ingest_.segment.records > 0) {
+        // A segment that read records is kept even when it kept none: it also holds the
+        // accounting of what it read (quarantined records, file errors).
+        uint64_t read = 0;
+        for (const SliceResult& r : ingest_.slices) read += r.records;
+        if (ingest_.segment.records > 0 || read > 0) {
             PublishSegment(temp, dir / name);
             SegmentRecord s;
             s.file = name;
