@@ -57,7 +57,10 @@ class Checker {
         std::map<std::string, YAML::Node> members;
         std::map<std::string, int> first_line;
         for (auto it = map.begin(); it != map.end(); ++it) {
-            const YAML::Node& key = it->first;
+            // Copies: yaml-cpp's iterator hands out a temporary pair, so a reference into it
+            // would dangle.
+            const YAML::Node key = it->first;
+            const YAML::Node value = it->second;
             if (!key.IsScalar()) {
                 Error(key, std::string(where) + ": a key must be a plain name");
                 continue;
@@ -77,7 +80,7 @@ class Checker {
                                std::to_string(seen->second) + ")");
                 continue;
             }
-            members.emplace(name, it->second);
+            members.emplace(name, value);
         }
         return members;
     }
