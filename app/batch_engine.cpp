@@ -2,8 +2,9 @@
 
 namespace minetrace {
 
-// Not built yet: the segment format and `analyze` over segments (issue 16 §1) are what an
-// Engine implementation wraps. Until then `minetrace batch` validates configs only.
+// Not built yet: an Engine over segment/segment.hpp and RunSegmentIngest / RunInvestigation
+// (app/investigate_job.hpp) needs byte ranges in the ingest and the findings out of the
+// analysis. Until then `minetrace batch` validates configs only.
 std::unique_ptr<batch::Engine> MakeBatchEngine() {
     return nullptr;
 }

@@ -1,6 +1,7 @@
-// The segment engine `minetrace batch` drives (batch/engine.hpp): ingest byte ranges into a
-// segment, analyze segments as `investigate` does, compact segments. Built on the segments of
-// issue 16 §1 (`minetrace ingest --segment`, `minetrace analyze`).
+// The engine `minetrace batch` drives (batch/engine.hpp): ingest byte ranges into a segment,
+// analyze segments as `investigate` does and return the findings, compact segments. To be built
+// on the segments of issue 16 §1 (segment/segment.hpp: `minetrace ingest --segment`,
+// `minetrace analyze`).
 #pragma once
 
 #include "batch/engine.hpp"

@@ -106,6 +106,8 @@ from where, and with whose rights, from exported Activity Logs and Partner Cente
 Usage:
   minetrace investigate PATH... --out DIR [options]   find and attribute mining resources
   minetrace events PATH... [--out FILE] [options]     normalized events as JSON Lines
+  minetrace ingest PATH... --segment FILE [options]   the ingest alone, kept as a segment
+  minetrace analyze SEGMENT... --out DIR [options]    investigate's outputs from segments
   minetrace rules lint|test|list [--rules DIR]...     check, test or list the detection rules
   minetrace batch --config FILE [--now T] [--wait S]  the nightly run over many cases
   minetrace --version | --help
@@ -358,8 +360,9 @@ int RunEvents(const std::vector<std::string>& args, std::ostream& out, std::ostr
     return ExitCodeFor(accounting, inputs);
 }
 
+// investigate PATH... --out DIR; with `analyze`, the paths are segments (analyze SEGMENT...).
 int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::string>& argv,
-                   std::ostream& out, std::ostream& err) {
+                   std::ostream& out, std::ostream& err, bool analyze = false) {
     CommonOptions common;
     std::string out_dir;
     std::string lang = "both";
@@ -377,12 +380,15 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
                             "file (suffixes K, M, G: binary units)")("help,h", "this help");
     po::variables_map vm;
     if (!Parse(args, options, common.paths, err, vm)) return kExitUsage;
+    const char* name = analyze ? "analyze" : "investigate";
     if (vm.count("help")) {
-        out << "minetrace investigate PATH... --out DIR [options]\n" << options;
+        out << (analyze ? "minetrace analyze SEGMENT... --out DIR [options]\n"
+                        : "minetrace investigate PATH... --out DIR [options]\n")
+            << options;
         return kExitClean;
     }
     if (out_dir.empty()) {
-        err << "minetrace: investigate needs --out DIR\n";
+        err << "minetrace: " << name << " needs --out DIR\n";
         return kExitUsage;
     }
     std::optional<uint64_t> budget = ParseByteSize(spill_after);
@@ -398,7 +404,15 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
         err << "minetrace: --lang must be en, ja or both\n";
         return kExitUsage;
     }
-    if (!ResolveInputs(common, config.inputs, err)) return kExitUsage;
+    if (analyze) {
+        if (common.paths.empty()) {
+            err << "minetrace: analyze needs at least one SEGMENT\n";
+            return kExitUsage;
+        }
+        config.segments.assign(common.paths.begin(), common.paths.end());
+    } else if (!ResolveInputs(common, config.inputs, err)) {
+        return kExitUsage;
+    }
     config.out_dir = out_dir;
     config.rule_sources = RuleLocations(common.rule_dirs, !common.no_default_rules);
     config.ingest = MakeIngestOptions(common);
@@ -434,6 +448,57 @@ int RunInvestigate(const std::vector<std::string>& args, const std::vector<std::
     // Sanitizer builds free everything, so leak checking still sees the rest.
     if (!kSanitized) outcome->ReleaseWithoutFreeing();
     return code;
+}
+
+// ingest PATH... --segment FILE: the ingest of investigate, kept as a segment for analyze.
+int RunSegment(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+    CommonOptions common;
+    SegmentIngestConfig config;
+    std::string segment;
+    std::string spill_after = std::to_string(config.store.budget_bytes >> 20) + "M";
+    po::options_description options = CommonDescription(common);
+    options.add_options()("segment", po::value(&segment), "the segment file to write")(
+        "spill-dir", po::value(&config.store.spill_dir),
+        "where kept records go past --spill-after (default $TMPDIR, else /tmp)")(
+        "spill-after", po::value(&spill_after)->default_value(spill_after),
+        "bytes of kept records held in memory before they are spilled")("help,h", "this help");
+    po::variables_map vm;
+    if (!Parse(args, options, common.paths, err, vm)) return kExitUsage;
+    if (vm.count("help")) {
+        out << "minetrace ingest PATH... --segment FILE [options]\n" << options;
+        return kExitClean;
+    }
+    if (segment.empty()) {
+        err << "minetrace: ingest needs --segment FILE\n";
+        return kExitUsage;
+    }
+    std::optional<uint64_t> budget = ParseByteSize(spill_after);
+    if (!budget || *budget == 0) {
+        err << "minetrace: --spill-after must be a size such as 512K, 32M or 1G\n";
+        return kExitUsage;
+    }
+    config.store.budget_bytes = static_cast<size_t>(*budget);
+    if (!ResolveInputs(common, config.inputs, err)) return kExitUsage;
+    config.segment = segment;
+    config.rule_sources = RuleLocations(common.rule_dirs, !common.no_default_rules);
+    config.ingest = MakeIngestOptions(common);
+    std::unique_ptr<ProgressMeter> progress = MakeProgress(common, config.inputs.files, err);
+    config.progress = progress.get();
+    SegmentIngestOutcome outcome = RunSegmentIngest(config);
+    for (const std::string& e : outcome.config_errors) {
+        std::string line = "minetrace: ";
+        AppendTerminalSafe(line, e);
+        err << line << "\n";
+    }
+    if (!outcome.ran()) return kExitUsage;
+    for (const std::string& e : outcome.input_errors) {
+        std::string line = "minetrace: ";
+        AppendTerminalSafe(line, e);
+        err << line << "\n";
+    }
+    ReportFileErrors(*outcome.accounting, err);
+    if (!common.quiet) err << "minetrace: " << outcome.accounting->Summary() << "\n";
+    return outcome.clean() ? kExitClean : kExitDataIssues;
 }
 
 int RunRules(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -485,6 +550,8 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
     }
     if (command == "events") return RunEvents(rest, out, err);
     if (command == "investigate") return RunInvestigate(rest, argv, out, err);
+    if (command == "ingest") return RunSegment(rest, out, err);
+    if (command == "analyze") return RunInvestigate(rest, argv, out, err, true);
     if (command == "rules") return RunRules(rest, out, err);
     if (command == "batch") {
         std::unique_ptr<batch::Engine> engine = MakeBatchEngine();

@@ -1,7 +1,9 @@
 #include "app/investigate_job.hpp"
 
+#include "core/byte_form.hpp"
 #include "core/escape.hpp"
 #include "core/output_set.hpp"
+#include "core/sha256.hpp"
 #include "core/text_output.hpp"
 #include "core/timestamp.hpp"
 #include "core/version.hpp"
@@ -9,10 +11,12 @@
 #include "provenance/outputs.hpp"
 #include "provenance/rules_glue.hpp"
 #include "report/coverage.hpp"
+#include "segment/segment.hpp"
 
 #include <chrono>
 #include <fstream>
 #include <malloc.h>
+#include <map>
 #include <ostream>
 #include <set>
 #include <stdexcept>
@@ -111,6 +115,112 @@ std::set<std::string> OwnedNames() {
 
 } // namespace
 
+namespace {
+
+// Opens every segment (each verified whole), checks that they were ingested with these rules,
+// and orders their files by path as one run over all of them would read them (a directory's
+// files are read in path order); the same file in several segments is read once, the same path
+// with other content is an error.
+bool OpenSegments(const InvestigateConfig& config, const std::vector<RuleInfo>& rules,
+                  std::vector<Segment>& segments, ExpandedInputs& inputs,
+                  std::vector<std::pair<size_t, size_t>>& replayed_from,
+                  std::vector<std::string>& errors) {
+    const std::string fingerprint = RulesFingerprint(rules);
+    for (const fs::path& file : config.segments) {
+        try {
+            segments.emplace_back(file);
+        } catch (const SegmentRefused& e) {
+            errors.push_back(e.what());
+            continue;
+        }
+        if (segments.back().rules_fingerprint() != fingerprint)
+            errors.push_back("segment " + file.string() +
+                             " was ingested with other rules than these (--rules)");
+    }
+    if (!errors.empty()) return false;
+    std::map<std::string, std::pair<size_t, size_t>> by_path;
+    std::set<std::string> input_errors;
+    for (size_t s = 0; s < segments.size(); ++s) {
+        for (const std::string& e : segments[s].input_errors()) input_errors.insert(e);
+        const std::vector<SegmentFile>& files = segments[s].files();
+        for (size_t f = 0; f < files.size(); ++f) {
+            auto [it, fresh] = by_path.try_emplace(files[f].path, s, f);
+            if (fresh) continue;
+            const SegmentFile& first = segments[it->second.first].files()[it->second.second];
+            if (first.size != files[f].size || first.sha256 != files[f].sha256 ||
+                first.error != files[f].error)
+                errors.push_back("the file " + files[f].path + " is in segments " +
+                                 segments[it->second.first].file().string() + " and " +
+                                 segments[s].file().string() + " with different content");
+        }
+    }
+    inputs = ExpandedInputs{};
+    for (const auto& [path, at] : by_path) {
+        inputs.files.push_back(path);
+        replayed_from.push_back(at);
+    }
+    inputs.errors.assign(input_errors.begin(), input_errors.end());
+    return errors.empty();
+}
+
+} // namespace
+
+std::string RulesFingerprint(const std::vector<RuleInfo>& rules) {
+    std::string bytes;
+    for (const RuleInfo& r : rules)
+        for (const std::string* field : {&r.id, &r.title, &r.signal, &r.content_note, &r.level})
+            PutText(bytes, *field);
+    Sha256 sha;
+    sha.Update(bytes);
+    return ToHex(sha.Finish());
+}
+
+SegmentIngestOutcome RunSegmentIngest(const SegmentIngestConfig& config) {
+    SegmentIngestOutcome outcome;
+    RetainedStoreOptions store = config.store;
+    if (store.spill_dir.empty()) store.spill_dir = DefaultSpillDir();
+    if (!config.inputs.missing.empty())
+        outcome.config_errors.push_back("an input path does not exist");
+    std::vector<LintMessage> rule_errors;
+    RuleSet rules = RuleSet::Load(config.rule_sources, rule_errors);
+    for (const LintMessage& m : rule_errors)
+        outcome.config_errors.push_back(m.file + ":" + std::to_string(m.line) + ": " + m.rule_id +
+                                        ": " + m.message);
+    if (rule_errors.empty() && rules.size() == 0)
+        outcome.config_errors.push_back("no detection rules loaded");
+    std::error_code ec;
+    if (fs::is_symlink(config.segment, ec) || fs::is_directory(config.segment, ec))
+        outcome.config_errors.push_back("the segment path " + config.segment.string() +
+                                        " is a directory or a symlink");
+    for (const std::string& path : config.inputs.files)
+        if (path != "-" && fs::equivalent(path, config.segment, ec))
+            outcome.config_errors.push_back("the segment " + config.segment.string() +
+                                            " is one of the inputs");
+    if (!outcome.config_errors.empty()) return outcome;
+    RuleSetMatcher matcher(rules);
+    const std::vector<std::string>& files = config.inputs.files;
+    outcome.input_errors = config.inputs.errors;
+    tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism,
+                                    ResolveThreads(config.ingest.threads));
+    outcome.accounting = std::make_unique<Accounting>(files, nullptr);
+    std::vector<RuleInfo> infos = DescribeRules(rules);
+    Investigation investigation(files, infos, store);
+    CoverageCollector coverage;
+    SegmentRecorder recorder(config.segment, files,
+                             {outcome.accounting.get(), &investigation, &coverage},
+                             RulesFingerprint(infos), config.inputs.errors);
+    IngestOptions ingest = config.ingest;
+    ingest.matcher = &matcher;
+    ingest.preparers = {&investigation};
+    std::vector<BatchConsumer*> consumers = {outcome.accounting.get(), &investigation, &coverage,
+                                             &recorder};
+    if (config.progress != nullptr) consumers.push_back(config.progress);
+    RunIngest(files, ingest, consumers);
+    if (config.progress != nullptr) config.progress->Finish();
+    recorder.Finish();
+    return outcome;
+}
+
 void InvestigateOutcome::ReleaseWithoutFreeing() {
     static_cast<void>(result.release());
     static_cast<void>(investigation.release());
@@ -121,6 +231,15 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
     RetainedStoreOptions store = config.store;
     RuleSet rules;
     if (!CheckConfig(config, store, rules, outcome)) return outcome;
+    // analyze: the segments, verified whole, give the files (by path) and the input errors.
+    std::vector<Segment> segments;
+    std::vector<std::pair<size_t, size_t>> replayed_from; // by file id: segment, its file index
+    ExpandedInputs inputs = config.inputs;
+    if (!config.segments.empty()) {
+        if (!OpenSegments(config, DescribeRules(rules), segments, inputs, replayed_from,
+                          outcome.config_errors))
+            return outcome;
+    }
     std::unique_ptr<OutputSet> claimed;
     try {
         claimed = std::make_unique<OutputSet>(config.out_dir, OwnedNames(), config.force);
@@ -132,12 +251,16 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
     outcome.output_notes = outputs.notes();
     RuleSetMatcher matcher(rules);
     // Files inside the output directory (an input folder that holds it) are never read back.
-    ExpandedInputs inputs = config.inputs;
-    std::erase_if(inputs.files,
-                  [&](const std::string& f) { return f != "-" && IsInside(f, config.out_dir); });
-    if (size_t skipped = config.inputs.files.size() - inputs.files.size())
-        outcome.output_notes.push_back(std::to_string(skipped) +
-                                       " files inside the output directory are not read as input");
+    // (Segments hold what was read already: their files are replayed whatever their path.)
+    if (segments.empty()) {
+        std::erase_if(inputs.files, [&](const std::string& f) {
+            return f != "-" && IsInside(f, config.out_dir);
+        });
+        if (size_t skipped = config.inputs.files.size() - inputs.files.size())
+            outcome.output_notes.push_back(
+                std::to_string(skipped) +
+                " files inside the output directory are not read as input");
+    }
     outcome.input_errors = inputs.errors;
 
     PendingOutput quarantine_file(outputs.dir(), "quarantine.jsonl");
@@ -164,10 +287,17 @@ InvestigateOutcome RunInvestigation(const InvestigateConfig& config) {
     IngestOptions ingest = config.ingest;
     ingest.matcher = &matcher;
     ingest.preparers = {&investigation}; // its per-event work runs in the parallel stage
-    std::vector<BatchConsumer*> consumers = {&accounting, &investigation, &coverage};
-    if (config.progress != nullptr) consumers.push_back(config.progress);
-    RunIngest(inputs.files, ingest, consumers);
-    if (config.progress != nullptr) config.progress->Finish();
+    if (segments.empty()) {
+        std::vector<BatchConsumer*> consumers = {&accounting, &investigation, &coverage};
+        if (config.progress != nullptr) consumers.push_back(config.progress);
+        RunIngest(inputs.files, ingest, consumers);
+        if (config.progress != nullptr) config.progress->Finish();
+    } else {
+        // Each file from the segment that holds it, in the order of inputs.files.
+        const std::vector<ReplayableConsumer*> replayed = {&accounting, &investigation, &coverage};
+        for (uint32_t id = 0; id < replayed_from.size(); ++id)
+            segments[replayed_from[id].first].Replay(replayed_from[id].second, id, replayed);
+    }
     // The pipeline's batches were freed on the worker threads' malloc arenas, which the analysis
     // (this thread) does not reuse: give those pages back before the analysis grows.
     malloc_trim(0);

@@ -36,6 +36,10 @@ struct InvestigateConfig {
     std::vector<std::string> command_line; // recorded in manifest.json
     ProgressMeter* progress = nullptr;     // last consumer of the ingest, finished when it ends
     std::ostream* timings = nullptr;       // wall time and memory of each phase, when set
+    // Non-empty: `minetrace analyze`. The job replays the files of these segments (segment.hpp)
+    // in path order instead of reading `inputs` (which must be empty), and writes the same
+    // outputs a run over those files would.
+    std::vector<std::filesystem::path> segments;
 };
 
 // What a run produced. `config_errors` non-empty: nothing ran and no output was written (a
@@ -61,5 +65,29 @@ struct InvestigateOutcome {
 };
 
 InvestigateOutcome RunInvestigation(const InvestigateConfig& config);
+
+// `minetrace ingest PATH... --segment FILE`: the ingest of `investigate`, written as a segment.
+struct SegmentIngestConfig {
+    ExpandedInputs inputs; // resolved by the caller; `missing` must be empty
+    std::filesystem::path segment;
+    std::vector<std::string> rule_sources;
+    IngestOptions ingest;
+    RetainedStoreOptions store;
+    ProgressMeter* progress = nullptr;
+};
+
+struct SegmentIngestOutcome {
+    std::vector<std::string> config_errors; // nothing ran, nothing written
+    std::unique_ptr<Accounting> accounting; // what was read (files, records, quarantine counts)
+    std::vector<std::string> input_errors;  // directories that could not be listed
+    bool ran() const { return config_errors.empty(); }
+    bool clean() const { return ran() && accounting->clean() && input_errors.empty(); }
+};
+
+SegmentIngestOutcome RunSegmentIngest(const SegmentIngestConfig& config);
+
+// What identifies a rule set for segments: SHA-256 (hex) of every rule's description in index
+// order; a segment is analysed only with the rules it was ingested with.
+std::string RulesFingerprint(const std::vector<RuleInfo>& rules);
 
 } // namespace minetrace

@@ -87,8 +87,8 @@ int RunBatchCommand(const std::vector<std::string>& args, Engine* engine, std::o
         return kBatchUsage;
     }
     if (engine == nullptr) {
-        PrintLine(err, "this build has no segment engine (issue 16 §1: ingest --segment, analyze); "
-                       "the config is valid, but cannot be run");
+        PrintLine(err, "this build has no batch engine (batch/engine.hpp over the segments of "
+                       "ingest --segment / analyze); the config is valid, but cannot be run");
         return check_only ? kBatchNothingNew : kBatchInternal;
     }
     if (check_only) {

@@ -21,7 +21,7 @@
 
 namespace minetrace::batch {
 
-// `args` are the arguments after `batch`. A null `engine` is a build without a segment engine:
+// `args` are the arguments after `batch`. A null `engine` is a build without a batch engine:
 // the config is checked, a run is refused (exit 1, saying so).
 int RunBatchCommand(const std::vector<std::string>& args, Engine* engine, std::ostream& out,
                     std::ostream& err);

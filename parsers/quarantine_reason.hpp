@@ -17,6 +17,7 @@ enum class QuarantineReason : uint8_t {
     kRecordTooLarge,
     kTooDeep,
     kAmbiguousKey,
+    kLast = kAmbiguousKey, // the largest value (digests check what they read against it)
 };
 std::string_view ToString(QuarantineReason reason);
 

@@ -1,5 +1,6 @@
 #include "pipeline/accounting.hpp"
 
+#include "core/byte_form.hpp"
 #include "core/json_writer.hpp"
 #include "core/version.hpp"
 
@@ -47,14 +48,113 @@ FileAccount& Accounting::Account(uint32_t file_id) {
 }
 
 void Accounting::Consume(const Batch& batch) {
-    FileAccount& account = Account(batch.file_id);
-    account.records_read += batch.records_read;
-    account.events += batch.events.size();
-    for (const Event& event : batch.events) ++account.kind_counts[static_cast<size_t>(event.kind)];
-    for (const auto& [kind, count] : batch.ignored) account.ignored[std::string(kind)] += count;
-    if (written_per_file_.size() <= batch.file_id) written_per_file_.resize(batch.file_id + 1);
-    uint64_t& written_here = written_per_file_[batch.file_id];
+    Share& share = share_;
+    share.records_read = batch.records_read;
+    share.kinds.fill(0);
+    for (const Event& event : batch.events) ++share.kinds[static_cast<size_t>(event.kind)];
+    share.ignored.clear();
+    for (const auto& [kind, count] : batch.ignored) share.ignored.emplace_back(kind, count);
+    share.quarantined.clear();
+    share.beyond_per_file.clear();
+    if (digested_per_file_.size() <= batch.file_id) digested_per_file_.resize(batch.file_id + 1);
     for (const QuarantineEntry& entry : batch.quarantined) {
+        if (digest_ && digested_per_file_[batch.file_id] >= limits_.per_file) {
+            ++share.beyond_per_file[std::string(ToString(entry.reason))];
+            continue;
+        }
+        if (digest_) ++digested_per_file_[batch.file_id];
+        share.quarantined.push_back(entry);
+    }
+    share.summary = batch.file_end ? &batch.summary : nullptr;
+    Apply(batch.file_id, share);
+    if (!digest_) return;
+    std::string& d = *digest_;
+    PutVarint(d, share.records_read);
+    for (uint64_t k : share.kinds) PutVarint(d, k);
+    PutVarint(d, share.ignored.size());
+    for (const auto& [kind, count] : share.ignored) {
+        PutText(d, kind);
+        PutVarint(d, count);
+    }
+    PutVarint(d, share.quarantined.size());
+    for (const QuarantineEntry& e : share.quarantined) {
+        PutVarint(d, e.line);
+        PutVarint(d, e.offset);
+        PutVarint(d, e.length);
+        PutVarint(d, static_cast<uint64_t>(e.reason));
+        PutText(d, e.detail);
+        PutText(d, e.excerpt);
+    }
+    PutVarint(d, share.beyond_per_file.size());
+    for (const auto& [reason, count] : share.beyond_per_file) {
+        PutText(d, reason);
+        PutVarint(d, count);
+    }
+    PutVarint(d, share.summary ? 1 : 0);
+    if (const FileSummary* f = share.summary) {
+        PutText(d, f->path);
+        PutVarint(d, static_cast<uint64_t>(f->shape));
+        PutText(d, f->container);
+        PutVarint(d, static_cast<uint64_t>(f->compression));
+        PutVarint(d, f->size);
+        PutText(d, f->sha256);
+        PutVarint(d, f->content_bytes);
+        PutText(d, f->error);
+    }
+}
+
+void Accounting::Replay(std::string_view digest, uint32_t file_id) {
+    ByteFormReader in(digest, "minetrace: a segment's accounting digest is damaged");
+    Share share;
+    share.records_read = in.Varint();
+    for (uint64_t& k : share.kinds) k = in.Varint();
+    for (uint64_t n = in.Varint(); n > 0; --n) {
+        std::string kind(in.Text());
+        share.ignored.emplace_back(std::move(kind), in.Varint());
+    }
+    for (uint64_t n = in.Varint(); n > 0; --n) {
+        QuarantineEntry& e = share.quarantined.emplace_back();
+        e.file_id = file_id;
+        e.line = in.Varint();
+        e.offset = in.Varint();
+        e.length = in.Varint();
+        uint64_t reason = in.Varint();
+        if (reason > static_cast<uint64_t>(QuarantineReason::kLast)) in.Damaged();
+        e.reason = static_cast<QuarantineReason>(reason);
+        e.detail.assign(in.Text());
+        e.excerpt.assign(in.Text());
+    }
+    for (uint64_t n = in.Varint(); n > 0; --n) {
+        std::string reason(in.Text());
+        share.beyond_per_file[reason] += in.Varint();
+    }
+    FileSummary summary;
+    if (in.Varint() != 0) {
+        summary.path.assign(in.Text());
+        summary.shape = static_cast<ContentShape>(in.Varint());
+        summary.container.assign(in.Text());
+        summary.compression = static_cast<Compression>(in.Varint());
+        summary.size = in.Varint();
+        summary.sha256.assign(in.Text());
+        summary.content_bytes = in.Varint();
+        summary.error.assign(in.Text());
+        share.summary = &summary;
+    }
+    if (!in.done()) in.Damaged();
+    Apply(file_id, share);
+}
+
+void Accounting::Apply(uint32_t file_id, const Share& share) {
+    FileAccount& account = Account(file_id);
+    account.records_read += share.records_read;
+    for (size_t k = 0; k < share.kinds.size(); ++k) {
+        account.events += share.kinds[k];
+        account.kind_counts[k] += share.kinds[k];
+    }
+    for (const auto& [kind, count] : share.ignored) account.ignored[kind] += count;
+    if (written_per_file_.size() <= file_id) written_per_file_.resize(file_id + 1);
+    uint64_t& written_here = written_per_file_[file_id];
+    for (const QuarantineEntry& entry : share.quarantined) {
         std::string reason(ToString(entry.reason));
         ++account.quarantined[reason];
         if (quarantine_out_ == nullptr) continue;
@@ -68,7 +168,7 @@ void Accounting::Consume(const Batch& batch) {
         line_.clear();
         // Every member always present, "" when empty.
         JsonObjectWriter j(line_, JsonEmpty::kKeep);
-        j.Str("file", batch.file_id < paths_.size() ? paths_[batch.file_id] : "");
+        j.Str("file", file_id < paths_.size() ? paths_[file_id] : "");
         j.Int("line", entry.line).Int("offset", entry.offset).Int("length", entry.length);
         j.Str("reason", ToString(entry.reason)).Str("detail", entry.detail);
         j.Str("excerpt", entry.excerpt);
@@ -76,7 +176,11 @@ void Accounting::Consume(const Batch& batch) {
         line_ += '\n';
         *quarantine_out_ << line_;
     }
-    if (batch.file_end) account.summary = batch.summary;
+    for (const auto& [reason, count] : share.beyond_per_file) {
+        account.quarantined[reason] += count;
+        if (quarantine_out_ != nullptr) account.quarantine_unwritten[reason] += count;
+    }
+    if (share.summary) account.summary = *share.summary;
 }
 
 uint64_t Accounting::records_read() const {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "pipeline/ingest.hpp"
+#include "pipeline/replayable.hpp"
 
 #include <array>
 #include <cstdint>
@@ -62,7 +63,7 @@ struct QuarantineLimits {
     uint64_t total = 100000;
 };
 
-class Accounting : public BatchConsumer {
+class Accounting : public ReplayableConsumer {
   public:
     // `paths` are the input files in pipeline order (file_id indexes them); `quarantine_out`
     // receives one JSON line per quarantined record (within `limits`) and may be null.
@@ -70,6 +71,9 @@ class Accounting : public BatchConsumer {
                QuarantineLimits limits = {});
 
     void Consume(const Batch& batch) override;
+    // A digest holds at most QuarantineLimits::per_file whole entries per file (no more can be
+    // written); the rest only by reason.
+    void Replay(std::string_view digest, uint32_t file_id) override;
 
     const std::vector<FileAccount>& files() const { return files_; }
     uint64_t records_read() const;
@@ -93,6 +97,17 @@ class Accounting : public BatchConsumer {
 
   private:
     FileAccount& Account(uint32_t file_id);
+    // What Consume and Replay apply: one batch's counts, quarantined entries (in order) and the
+    // counts by reason of those the digest did not keep whole.
+    struct Share {
+        uint64_t records_read = 0;
+        std::array<uint64_t, 5> kinds{};
+        std::vector<std::pair<std::string, uint64_t>> ignored;
+        std::vector<QuarantineEntry> quarantined;
+        std::map<std::string, uint64_t> beyond_per_file;
+        const FileSummary* summary = nullptr; // the file's end
+    };
+    void Apply(uint32_t file_id, const Share& share);
 
     std::vector<std::string> paths_;
     std::ostream* quarantine_out_;
@@ -101,6 +116,8 @@ class Accounting : public BatchConsumer {
     std::vector<uint64_t> written_per_file_; // quarantine.jsonl lines by file id
     std::vector<FileAccount> files_;
     std::string line_;
+    std::vector<uint64_t> digested_per_file_; // whole entries in digests, by file id
+    Share share_;                             // Consume's scratch
 };
 
 } // namespace minetrace

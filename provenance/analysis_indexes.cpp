@@ -24,7 +24,7 @@ void Analyzer::CollectIndexes() {
         std::pair<int64_t, std::string> creation;
         std::string miner_parent;
         MinerInstall install;
-        std::optional<WriteEntry> writes; // the group's entry of the creation index
+        std::optional<CreationIndex::Write> writes; // the group's entry of the creation index
         std::optional<GroupDeletion> group_deletion;
     };
     ForEachGroups([&](std::vector<ResourceGroup>& groups) {
@@ -83,7 +83,7 @@ void Analyzer::CollectIndexes() {
                         GroupDeletion{op->request_us, op->completion_us, PrincipalOf(*op->request)};
             const Lifecycle life = LifecycleOf(group.ops);
             if (life.first_write) {
-                WriteEntry entry;
+                CreationIndex::Write entry;
                 entry.first_write_us = life.first_write->request_us;
                 entry.created_us = life.creation ? life.creation->request_us : -1;
                 entry.correlation_id = life.first_write->correlation_id;
@@ -131,10 +131,7 @@ void Analyzer::CollectIndexes() {
             Found& out = found[g];
             if (out.group_deletion)
                 group_deletions_.try_emplace(std::string(groups[g].key), *out.group_deletion);
-            if (out.writes) {
-                out.writes->correlation_id = index_texts_.Store(out.writes->correlation_id);
-                writes_.emplace(index_texts_.Store(groups[g].key), *out.writes);
-            }
+            if (out.writes && !groups[g].key.empty()) creations_->Add(groups[g].key, *out.writes);
             // The entries view the chunk's records: their texts are stored here (Indexed, Intern).
             for (auto& [key, p] : out.precursors) {
                 p.at = Indexed(p.at, true);
@@ -199,33 +196,12 @@ std::string ContainerOf(std::string_view id_lower) {
 // top-level resource (nothing predates its container, whatever its answer: Batch pools, for one,
 // are created with 200 OK).
 void Analyzer::ResolveCreations() {
-    std::vector<std::pair<size_t, std::string_view>> by_depth;
-    by_depth.reserve(writes_.size());
-    for (auto& [id, entry] : writes_) {
-        if (entry.created_us < 0 && !entry.correlation_id.empty() &&
-            entry.first_answer != WriteAnswer::kOk) {
-            auto it = deployments_.find(entry.correlation_id);
-            if (it != deployments_.end() && it->second.resource_id != id &&
-                it->second.request_us <= entry.first_write_us) {
-                entry.created_us = entry.first_write_us;
-                entry.context = CreationContext::kDeployment;
-            }
-        }
-        by_depth.emplace_back(static_cast<size_t>(std::count(id.begin(), id.end(), '/')), id);
-    }
-    std::sort(by_depth.begin(), by_depth.end());
-    for (const auto& [depth, id] : by_depth) {
-        WriteEntry& entry = writes_.find(id)->second;
-        if (entry.created_us >= 0) continue;
-        std::string parent = ContainerOf(id);
-        if (parent.empty()) continue;
-        auto it = writes_.find(parent);
-        if (it == writes_.end() || it->second.created_us < 0 ||
-            it->second.created_us > entry.first_write_us)
-            continue;
-        entry.created_us = entry.first_write_us;
-        entry.context = CreationContext::kParent;
-    }
+    creations_->Resolve(
+        [&](std::string_view correlation_id, std::string_view resource, int64_t at_us) {
+            auto it = deployments_.find(correlation_id);
+            return it != deployments_.end() && it->second.resource_id != resource &&
+                   it->second.request_us <= at_us;
+        });
 }
 
 } // namespace minetrace::analysis

@@ -13,10 +13,13 @@ namespace minetrace::analysis {
 void Analyzer::ForEachGroups(const std::function<void(std::vector<ResourceGroup>&)>& visit,
                              const std::function<bool(std::string_view)>& select,
                              const std::function<bool(const StoredRecord&)>& wanted) {
+    // Each pass reads the creation contexts alongside, in the same key order.
+    CreationIndex::Cursor contexts = creations_->Read();
     store_.ForEachChunk(
         kAnalysisChunk, kAnalysisChunkBytes,
         [&](const StoredChunk& chunk) {
             std::vector<ResourceGroup> groups = LoadGroups(chunk, rules_, wanted, scratches_);
+            for (ResourceGroup& group : groups) group.context = contexts.At(group.key);
             visit(groups);
         },
         select);
@@ -46,7 +49,8 @@ void Analyzer::RateResources() {
                 return;
             }
             if (groups[g].key.empty()) return;
-            std::optional<ResourceFinding> f = BuildFinding(groups[g].key, groups[g].ops);
+            std::optional<ResourceFinding> f =
+                BuildFinding(groups[g].key, groups[g].ops, groups[g].context);
             if (!f) return;
             AttachPreparation(*f);
             Rate(*f, groups[g].ops);
@@ -96,7 +100,8 @@ void Analyzer::TraceSuspects() {
                 if (IsRelevant(group.ops)) {
                     // Rated low and not notable in pass 2: reported if a suspect created it
                     // or, where the log shows no creation, did its decisive act.
-                    std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops);
+                    std::optional<ResourceFinding> f =
+                        BuildFinding(group.key, group.ops, group.context);
                     const Principal* who = f ? f->responsible() : nullptr;
                     if (!who || who->object_id.empty() || !suspects_.count(who->object_id) ||
                         !InIncidentWindow(who->object_id, f->responsible_at_us()))
@@ -145,7 +150,7 @@ void Analyzer::TraceSuspects() {
                                     s.signals.end());
                     // Created by this write only where the log proves it; else the suspect changed
                     // a resource that existed before.
-                    const CreationContext context = ContextOf(group.key);
+                    const CreationContext context = group.context;
                     const Lifecycle life = LifecycleOf(group.ops, context);
                     if (life.creation == op) {
                         Attribute(s, *op);

@@ -8,6 +8,7 @@
 #include "core/byte_form.hpp"
 #include "provenance/analysis.hpp"
 #include "provenance/analysis_limits.hpp"
+#include "provenance/creation_index.hpp"
 #include "provenance/model.hpp"
 #include "provenance/operation_folding.hpp"
 #include "provenance/precursor_index.hpp"
@@ -48,6 +49,7 @@ class Analyzer {
         timeline_spill.budget_bytes = std::min(spill.budget_bytes, kTimelineBudget);
         result_.timeline = Timeline(timeline_spill);
         result_.detections = Detections(timeline_spill);
+        creations_ = std::make_unique<CreationIndex>(spill);
     }
 
     InvestigationResult Run();
@@ -72,9 +74,10 @@ class Analyzer {
     void ReportFindings();
     void Finish();
     void ForEachPartnerRecord(const std::function<void(const RetainedEvent*)>& visit);
-    std::optional<ResourceFinding>
-    BuildFinding(std::string_view resource,
-                 const std::vector<std::unique_ptr<Operation>>& ops) const;
+    // `context`: the group's creation context (ResourceGroup::context).
+    std::optional<ResourceFinding> BuildFinding(std::string_view resource,
+                                                const std::vector<std::unique_ptr<Operation>>& ops,
+                                                CreationContext context) const;
     static bool Notable(const ResourceFinding& f);
     bool Swept(const ResourceFinding& f) const;
     void Rate(ResourceFinding& f, const std::vector<std::unique_ptr<Operation>>& ops) const;
@@ -225,18 +228,10 @@ class Analyzer {
         std::string operation;
     };
     std::map<std::string, MinerInstall> miner_parents_;
-    // The creation index: every resource with a successful write, when its first one was and
-    // whether the log proves its creation, by its own answer (201) or by its context (a
-    // deployment in the log, its parent's creation in the log; ResolveCreations). Keys and
-    // correlation ids view index_texts_.
-    struct WriteEntry {
-        int64_t first_write_us = 0;
-        int64_t created_us = -1;         // -1: no creation proven
-        std::string_view correlation_id; // of the first successful write
-        WriteAnswer first_answer = WriteAnswer::kUnknown;
-        CreationContext context = CreationContext::kNone;
-    };
-    std::unordered_map<std::string_view, WriteEntry> writes_;
+    // The creation index: every resource with a successful write, and which of them the log
+    // proves created by their context (a deployment in the log, their container's creation in
+    // the log; ResolveCreations). Bounded: spilled like the kept records.
+    std::unique_ptr<CreationIndex> creations_;
     // Resource group deletions that did not fail, by the group's lowercased id: the first one.
     struct GroupDeletion {
         int64_t request_us = 0;
@@ -245,10 +240,6 @@ class Analyzer {
     };
     std::map<std::string, GroupDeletion, std::less<>> group_deletions_;
     void ResolveCreations();
-    CreationContext ContextOf(std::string_view resource) const {
-        auto it = writes_.find(resource);
-        return it == writes_.end() ? CreationContext::kNone : it->second.context;
-    }
 
     // What may be reported, by resource id, until ReportFindings moves it to the result.
     std::map<std::string, ResourceFinding, std::less<>> findings_;

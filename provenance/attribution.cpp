@@ -88,7 +88,8 @@ void Analyzer::GrantFor(ResourceFinding& f, const Operation& op, const Principal
 // Needs the indexes of pass 1 (deployments, grants).
 std::optional<ResourceFinding>
 Analyzer::BuildFinding(std::string_view resource,
-                       const std::vector<std::unique_ptr<Operation>>& ops) const {
+                       const std::vector<std::unique_ptr<Operation>>& ops,
+                       CreationContext context) const {
     if (!IsRelevant(ops)) return std::nullopt;
     ResourceFinding f;
     f.resource_id = resource;
@@ -98,7 +99,6 @@ Analyzer::BuildFinding(std::string_view resource,
     f.resource_group = any->resource_group;
     f.name = LastSegment(any->resource_id.empty() ? resource : any->resource_id);
     f.parent = ParentOf(resource);
-    const CreationContext context = ContextOf(resource);
     const Lifecycle life = LifecycleOf(ops, context);
     const Operation* creation = life.creation;
     const Operation* deletion = life.deletion;

@@ -83,7 +83,8 @@ void Analyzer::LinkIdentityHosts() {
             for (ResourceGroup& group : groups) {
                 if (group.key.empty() || group.ops.empty()) continue;
                 first_seen.emplace(std::string(group.key), group.ops.front()->request_us);
-                std::optional<ResourceFinding> f = BuildFinding(group.key, group.ops);
+                std::optional<ResourceFinding> f =
+                    BuildFinding(group.key, group.ops, group.context);
                 if (!f) continue;
                 AttachPreparation(*f);
                 Rate(*f, group.ops);

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <boost/container/small_vector.hpp>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <set>
@@ -36,7 +37,7 @@ RetainedStoreOptions IdentityStoreOptions(RetainedStoreOptions options) {
 Investigation::Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules,
                              const RetainedStoreOptions& store)
     : paths_(std::move(paths)), rules_(std::move(rules)), spill_options_(store), store_(store),
-      partner_records_(store), identities_(IdentityStoreOptions(store)),
+      partner_records_(store), principals_(store), identities_(IdentityStoreOptions(store)),
       scratches_(std::make_unique<ScratchPool>()) {}
 
 Investigation::~Investigation() = default;
@@ -144,7 +145,8 @@ struct Investigation::Notes : BatchNotes {
         int64_t last_us = INT64_MIN;
         uint64_t events = 0;
         uint64_t failures = 0;
-        // distinct, first-seen order; each with its earliest time in the batch
+        // distinct; the earliest kMaxIpsPerPrincipal (KeepEarliestAddress), each with its earliest
+        // time
         boost::container::small_vector<std::pair<std::string_view, int64_t>, 2> ips;
     };
     std::vector<uint32_t> keep;   // event indexes
@@ -233,17 +235,108 @@ std::unique_ptr<BatchNotes> Investigation::Prepare(const Batch& batch) const {
         p.first_us = std::min(p.first_us, e.time_us);
         p.last_us = std::max(p.last_us, e.time_us);
         if (e.phase == Phase::kFailed) ++p.failures;
-        if (!e.caller_ip.empty()) {
-            auto ip = std::find_if(p.ips.begin(), p.ips.end(),
-                                   [&](const auto& seen) { return seen.first == e.caller_ip; });
-            if (ip != p.ips.end())
-                ip->second = std::min(ip->second, e.time_us);
-            else if (p.ips.size() < kMaxIpsPerPrincipal)
-                p.ips.emplace_back(e.caller_ip, e.time_us);
-        }
+        if (!e.caller_ip.empty())
+            KeepEarliestAddress(p.ips, e.caller_ip, e.time_us, kMaxIpsPerPrincipal);
     }
     return notes;
 }
+
+namespace {
+
+constexpr const char* kDamagedDigest = "minetrace: a segment's investigation digest is damaged";
+
+// Who a principal is, from its first event (PrincipalOf without the per-event addresses).
+PrincipalIdentity IdentityOfFirst(const Event& e) {
+    const RetainedIdentity who = IdentityOf(e.caller);
+    RetainedEvent probe;
+    probe.tenant_id = e.tenant_id;
+    probe.identity = &who;
+    Principal p = PrincipalOf(probe);
+    PrincipalIdentity identity;
+    identity.name = std::move(p.name);
+    identity.type = std::move(p.type);
+    identity.object_id = std::move(p.object_id);
+    identity.app_id = std::move(p.app_id);
+    identity.tenant_id = std::move(p.tenant_id);
+    identity.foreign_tenant = p.foreign_tenant;
+    return identity;
+}
+
+void PutInt64(std::string& out, int64_t value) {
+    char bytes[sizeof value];
+    std::memcpy(bytes, &value, sizeof value);
+    out.append(bytes, sizeof value);
+}
+
+int64_t ReadInt64(ByteFormReader& in) {
+    int64_t value = 0;
+    in.Copy(&value, sizeof value);
+    return value;
+}
+
+void PutShare(std::string& out, std::string_view key, const PrincipalIdentity& who,
+              const PrincipalTallies::Share& share) {
+    PutText(out, key);
+    for (const std::string* text :
+         {&who.name, &who.type, &who.object_id, &who.app_id, &who.tenant_id})
+        PutText(out, *text);
+    PutVarint(out, who.foreign_tenant ? 1 : 0);
+    PutInt64(out, share.first_us);
+    PutInt64(out, share.last_us);
+    PutVarint(out, share.events);
+    PutVarint(out, share.failures);
+    PutVarint(out, share.ips.size());
+    for (const auto& [ip, at] : share.ips) {
+        PutText(out, ip);
+        PutInt64(out, at);
+    }
+}
+
+// The key; `share.ips` view the digest.
+std::string_view ReadShare(ByteFormReader& in, PrincipalIdentity& who,
+                           PrincipalTallies::Share& share) {
+    std::string_view key = in.Text();
+    for (std::string* text : {&who.name, &who.type, &who.object_id, &who.app_id, &who.tenant_id})
+        text->assign(in.Text());
+    who.foreign_tenant = in.Varint() != 0;
+    share.first_us = ReadInt64(in);
+    share.last_us = ReadInt64(in);
+    share.events = in.Varint();
+    share.failures = in.Varint();
+    share.ips.clear();
+    for (uint64_t n = in.Varint(); n > 0; --n) {
+        std::string_view ip = in.Text();
+        share.ips.emplace_back(ip, ReadInt64(in));
+    }
+    return key;
+}
+
+void PutIdentity(std::string& out, const EventIdentity& id, uint32_t principal, bool failed) {
+    out.append(reinterpret_cast<const char*>(id.bucket.data()), sizeof id.bucket);
+    PutInt64(out, id.time_us);
+    PutVarint(out, id.operation_id);
+    PutVarint(out, id.event_data_id);
+    PutVarint(out, id.time_digits);
+    // 0: no principal, else its index in the batch's shares plus one.
+    PutVarint(out, principal == DuplicateIndex::kNoPrincipal ? 0 : uint64_t{principal} + 1);
+    PutVarint(out, failed ? 1 : 0);
+}
+
+EventIdentity ReadIdentity(ByteFormReader& in, uint32_t& principal, bool& failed) {
+    EventIdentity id;
+    in.Copy(id.bucket.data(), sizeof id.bucket);
+    id.time_us = ReadInt64(in);
+    id.operation_id = static_cast<uint32_t>(in.Varint());
+    id.event_data_id = static_cast<uint32_t>(in.Varint());
+    id.time_digits = static_cast<uint8_t>(in.Varint());
+    id.valid = true;
+    uint64_t p = in.Varint();
+    principal = p == 0 ? DuplicateIndex::kNoPrincipal : static_cast<uint32_t>(p - 1);
+    failed = in.Varint() != 0;
+    return id;
+}
+
+} // namespace
 
 void Investigation::Consume(const Batch& batch) {
     const Notes* notes = nullptr;
@@ -254,93 +347,128 @@ void Investigation::Consume(const Batch& batch) {
         own = Prepare(batch);
         notes = static_cast<const Notes*>(own.get());
     }
-    // Lookups before inserts: the keys are views, and most are known already.
+    std::string* digest = digest_;
+    if (digest) PutVarint(*digest, notes->subscriptions.size());
     for (const auto& [id, tenant] : notes->subscriptions) {
-        if (!tenant.empty() && subscription_tenants_.find(id) == subscription_tenants_.end())
-            subscription_tenants_.emplace(std::string(id), std::string(tenant));
-        if (subscriptions_seen_.find(id) == subscriptions_seen_.end())
-            subscriptions_seen_.emplace(id);
+        AddSubscription(id, tenant);
+        if (digest) {
+            PutText(*digest, id);
+            PutText(*digest, tenant);
+        }
     }
     std::vector<uint32_t>& ordinal_of = ordinal_of_; // notes->principals index -> ordinal
     ordinal_of.clear();
+    if (digest) PutVarint(*digest, notes->principals.size());
     for (const Notes::Seen& seen : notes->principals) {
-        auto found = principals_.find(seen.key);
-        if (found == principals_.end()) {
-            found = principals_.emplace(std::string(seen.key), PrincipalAggregate{}).first;
-            found->second.ordinal = static_cast<uint32_t>(by_ordinal_.size());
-            by_ordinal_.push_back(&found->second);
-        }
-        PrincipalAggregate& p = found->second;
-        ordinal_of.push_back(p.ordinal);
-        if (p.events == 0) {
-            const Event& e = *seen.first;
-            const RetainedIdentity who = IdentityOf(e.caller);
-            RetainedEvent probe;
-            probe.tenant_id = e.tenant_id;
-            probe.identity = &who;
-            p.identity = PrincipalOf(probe);
-            // Addresses are per event: the summary lists them in `ips`.
-            p.identity.ip.clear();
-            p.identity.ip_claim.clear();
-        }
-        p.events += seen.events;
-        p.failures += seen.failures;
-        p.first_seen_us = std::min(p.first_seen_us, seen.first_us);
-        p.last_seen_us = std::max(p.last_seen_us, seen.last_us);
-        for (const auto& [ip, at] : seen.ips) {
-            if (auto known = p.ips.find(ip); known != p.ips.end())
-                known->second = std::min(known->second, at);
-            else if (p.ips.size() < kMaxIpsPerPrincipal)
-                p.ips.emplace(ip, at);
-        }
+        PrincipalTallies::Share& share = share_;
+        share.first_us = seen.first_us;
+        share.last_us = seen.last_us;
+        share.events = seen.events;
+        share.failures = seen.failures;
+        share.ips.assign(seen.ips.begin(), seen.ips.end());
+        auto identity = [&] { return IdentityOfFirst(*seen.first); };
+        ordinal_of.push_back(principals_.Add(seen.key, identity, share));
+        if (digest) PutShare(*digest, seen.key, identity(), share);
     }
-    for (const Notes::Identity& identity : notes->identities)
+    if (digest) PutVarint(*digest, notes->identities.size());
+    for (const Notes::Identity& identity : notes->identities) {
         identities_.Add(identity.id, identity_sequence_++, batch.file_id,
                         identity.principal == DuplicateIndex::kNoPrincipal
                             ? DuplicateIndex::kNoPrincipal
                             : ordinal_of[identity.principal],
                         identity.failed);
+        if (digest) PutIdentity(*digest, identity.id, identity.principal, identity.failed);
+    }
+    if (digest) PutVarint(*digest, notes->keep.size());
     size_t begin = 0;
     for (size_t k = 0; k < notes->keep.size(); ++k) {
         const Event& e = batch.events[notes->keep[k]];
         std::string_view bytes(notes->encoded.data() + begin, notes->ends[k] - begin);
         begin = notes->ends[k];
-        if (e.kind == SourceKind::kPartnerCenterAudit) {
-            // Keyed by the sequence (big-endian, so key order is input order): one record per
-            // group, so a pass never holds them all at once.
-            std::string key;
-            PutBigEndian(key, sequence_);
-            partner_records_.Append(key, sequence_++, bytes);
-        } else {
-            store_.Append(e.resource_id_lower, sequence_++, bytes);
+        const bool partner = e.kind == SourceKind::kPartnerCenterAudit;
+        AddKept(partner, e.resource_id_lower, bytes);
+        if (digest) {
+            PutVarint(*digest, partner ? 1 : 0);
+            PutText(*digest, partner ? std::string_view{} : e.resource_id_lower);
+            PutText(*digest, bytes);
         }
     }
+}
+
+void Investigation::AddSubscription(std::string_view id, std::string_view tenant) {
+    // Lookups before inserts: the keys are views, and most are known already.
+    if (!tenant.empty() && subscription_tenants_.find(id) == subscription_tenants_.end())
+        subscription_tenants_.emplace(std::string(id), std::string(tenant));
+    if (subscriptions_seen_.find(id) == subscriptions_seen_.end()) subscriptions_seen_.emplace(id);
+}
+
+void Investigation::AddKept(bool partner, std::string_view key, std::string_view bytes) {
+    if (partner) {
+        // Keyed by the sequence (big-endian, so key order is input order): one record per
+        // group, so a pass never holds them all at once.
+        std::string sequence_key;
+        PutBigEndian(sequence_key, sequence_);
+        partner_records_.Append(sequence_key, sequence_++, bytes);
+    } else {
+        store_.Append(key, sequence_++, bytes);
+    }
+}
+
+// The digest's parts in Consume's order: subscriptions, principals' shares, identities, kept
+// records; with the file id of each kept record set to `file_id`.
+void Investigation::Replay(std::string_view digest, uint32_t file_id) {
+    ByteFormReader in(digest, kDamagedDigest);
+    for (uint64_t n = in.Varint(); n > 0; --n) {
+        std::string_view id = in.Text();
+        AddSubscription(id, in.Text());
+    }
+    std::vector<uint32_t>& ordinal_of = ordinal_of_;
+    ordinal_of.clear();
+    for (uint64_t n = in.Varint(); n > 0; --n) {
+        PrincipalIdentity identity;
+        PrincipalTallies::Share& share = share_;
+        std::string_view key = ReadShare(in, identity, share);
+        ordinal_of.push_back(principals_.Add(
+            key, [&] { return identity; }, share));
+    }
+    for (uint64_t n = in.Varint(); n > 0; --n) {
+        uint32_t principal = 0;
+        bool failed = false;
+        EventIdentity id = ReadIdentity(in, principal, failed);
+        if (principal != DuplicateIndex::kNoPrincipal) {
+            if (principal >= ordinal_of.size()) in.Damaged();
+            principal = ordinal_of[principal];
+        }
+        identities_.Add(id, identity_sequence_++, file_id, principal, failed);
+    }
+    std::string bytes;
+    for (uint64_t n = in.Varint(); n > 0; --n) {
+        const bool partner = in.Varint() != 0;
+        std::string_view key = in.Text();
+        bytes.assign(in.Text());
+        if (!SetRetainedFileId(bytes, file_id)) in.Damaged();
+        AddKept(partner, key, bytes);
+    }
+    if (!in.done()) in.Damaged();
 }
 
 void Investigation::ResolveDuplicates() {
     if (duplicates_resolved_) return;
     duplicates_resolved_ = true;
     duplicates_ = identities_.Resolve();
-    for (const auto& [ordinal, counts] : duplicates_.per_principal) {
-        if (ordinal >= by_ordinal_.size()) continue;
-        PrincipalAggregate& p = *by_ordinal_[ordinal];
-        p.events -= std::min(p.events, counts.events);
-        p.failures -= std::min(p.failures, counts.failures);
-    }
 }
 
 InvestigationResult Investigation::Analyze() {
     if (analyzed_) throw std::logic_error("Investigation::Analyze called twice");
     analyzed_ = true;
     ResolveDuplicates();
+    // Sealed before the analysis: its grants ask when a granter first used an address.
+    PrincipalTable principals = principals_.Seal(duplicates_.per_principal);
     Analyzer analyzer(store_, partner_records_, rules_, paths_, subscription_tenants_,
                       spill_options_, *scratches_);
     // When a principal (by PrincipalKey) first used an address: "a known address" for grants.
-    analyzer.SetAddressHistory([this](std::string_view principal, std::string_view ip) {
-        auto p = principals_.find(principal);
-        if (p == principals_.end()) return int64_t{-1};
-        auto at = p->second.ips.find(ip);
-        return at == p->second.ips.end() ? int64_t{-1} : at->second;
+    analyzer.SetAddressHistory([&principals](std::string_view principal, std::string_view ip) {
+        return principals.AddressFirstUsed(principal, ip);
     });
     InvestigationResult result = analyzer.Run();
     // Subscriptions seen only in activity logs, without a tenant.
@@ -355,32 +483,13 @@ InvestigationResult Investigation::Analyze() {
     std::sort(result.subscriptions.begin(), result.subscriptions.end(),
               [](const auto& a, const auto& b) { return a.subscription_id < b.subscription_id; });
 
-    // Principals: every caller seen, with what they created; in key order (principals_'s). The
-    // tallies move into the result one by one, each freed as it goes: at a million callers a
-    // copy is hundreds of MB.
-    std::deque<PrincipalSummary>& summaries = result.principals;
-    by_ordinal_.clear();
-    while (!principals_.empty()) {
-        auto node = principals_.extract(principals_.begin());
-        PrincipalAggregate& p = node.mapped();
-        PrincipalSummary& s = summaries.emplace_back();
-        s.key = std::move(node.key());
-        s.identity = std::move(p.identity);
-        s.first_seen_us = p.first_seen_us;
-        s.last_seen_us = p.last_seen_us;
-        s.events = p.events;
-        s.failures = p.failures;
-        for (const auto& [ip, at] : p.ips) s.ips.insert(s.ips.end(), ip);
-    }
+    // Principals: every caller seen, with what the findings say each created.
+    std::map<std::string, PrincipalTable::FindingTally, std::less<>> created;
     for (const ResourceFinding& f : result.resources) {
         if (!f.created_by) continue;
         std::string key = !f.created_by->object_id.empty() ? f.created_by->object_id
                                                            : AsciiLowerCopy(f.created_by->name);
-        auto it = std::lower_bound(
-            summaries.begin(), summaries.end(), key,
-            [](const PrincipalSummary& s, const std::string& k) { return s.key < k; });
-        if (it == summaries.end() || it->key != key) continue;
-        PrincipalSummary& s = *it;
+        PrincipalTable::FindingTally& s = created[key];
         s.has_findings = true;
         s.worst = std::max(s.worst, f.severity);
         if (f.status == "failed") continue;
@@ -390,6 +499,8 @@ InvestigationResult Investigation::Analyze() {
         if (auto region = f.details.find("location"); region != f.details.end())
             ++s.created_by_region[region->second];
     }
+    principals.SetFindings(std::move(created));
+    result.principals = std::move(principals);
     return result;
 }
 

@@ -16,8 +16,10 @@
 #pragma once
 
 #include "pipeline/ingest.hpp"
+#include "pipeline/replayable.hpp"
 #include "provenance/duplicate_index.hpp"
 #include "provenance/model.hpp"
+#include "provenance/principal_tallies.hpp"
 #include "provenance/retained_store.hpp"
 
 #include <map>
@@ -36,7 +38,7 @@ struct ScratchPool;
 // per-event work (which events to keep, their SHA-256 and byte form, per-principal tallies) then
 // runs in the parallel stage and Consume only merges. Without the preparer registration Consume
 // does that work itself, serially.
-class Investigation : public BatchConsumer, public BatchPreparer {
+class Investigation : public ReplayableConsumer, public BatchPreparer {
   public:
     // `paths` are the input files in pipeline order; `rules[i]` describes rule index i.
     Investigation(std::vector<std::string> paths, std::vector<RuleInfo> rules,
@@ -45,9 +47,10 @@ class Investigation : public BatchConsumer, public BatchPreparer {
 
     void Consume(const Batch& batch) override;
     std::unique_ptr<BatchNotes> Prepare(const Batch& batch) const override;
+    void Replay(std::string_view digest, uint32_t file_id) override;
 
-    // After the last batch, once: the per-principal tallies move into the result (at a million
-    // callers a copy would be hundreds of MB). A second call throws std::logic_error.
+    // After the last batch, once: the per-principal tallies are sealed into the result's table.
+    // A second call throws std::logic_error.
     InvestigationResult Analyze();
 
     uint64_t retained_count() const { return store_.records() + partner_records_.records(); }
@@ -60,33 +63,25 @@ class Investigation : public BatchConsumer, public BatchPreparer {
     const RetainedStore& store() const { return store_; }
 
   private:
-    struct PrincipalAggregate {
-        Principal identity;
-        int64_t first_seen_us = INT64_MAX;
-        int64_t last_seen_us = INT64_MIN;
-        uint64_t events = 0;
-        uint64_t failures = 0;
-        // The first kMaxIpsPerPrincipal addresses, each with the earliest time it was used.
-        std::map<std::string, int64_t, std::less<>> ips;
-        uint32_t ordinal = 0; // index in by_ordinal_
-    };
-
     struct Notes;
 
-    // Takes the duplicates' share out of the principals' counts, once.
+    // Resolves the duplicates, once.
     void ResolveDuplicates();
+    // What Consume and Replay apply, one part at a time.
+    void AddSubscription(std::string_view id, std::string_view tenant);
+    void AddKept(bool partner, std::string_view key, std::string_view bytes);
 
     std::vector<std::string> paths_;
     std::vector<RuleInfo> rules_;
     RetainedStoreOptions spill_options_;
     RetainedStore store_;           // ARM records, by lowercased resource id
     RetainedStore partner_records_; // Partner Center records, in input order
-    std::map<std::string, PrincipalAggregate, std::less<>> principals_;
+    PrincipalTallies principals_;
     std::set<std::string, std::less<>> subscriptions_seen_;
     std::map<std::string, std::string, std::less<>> subscription_tenants_;
     uint64_t sequence_ = 0;
-    std::vector<PrincipalAggregate*> by_ordinal_; // into principals_ (its nodes never move)
-    std::vector<uint32_t> ordinal_of_;            // Consume's scratch
+    std::vector<uint32_t> ordinal_of_; // Consume's scratch
+    PrincipalTallies::Share share_;    // Consume's scratch
     DuplicateIndex identities_;
     uint64_t identity_sequence_ = 0;
     bool duplicates_resolved_ = false;

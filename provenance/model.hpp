@@ -17,6 +17,8 @@
 #include "core/sha256.hpp"
 #include "provenance/detections.hpp"
 #include "provenance/evidence_copy.hpp"
+#include "provenance/principal_table.hpp"
+#include "provenance/severity_level.hpp"
 #include "provenance/timeline.hpp"
 
 #include <algorithm>
@@ -261,9 +263,6 @@ struct InvokedAction {
 inline constexpr size_t kMaxCommandBytes = 4096;
 inline constexpr size_t kMaxCommands = 8;
 
-enum class Severity : uint8_t { kLow, kMedium, kHigh };
-std::string_view ToString(Severity severity);
-
 // A size field changed by a write: its value before (empty: not known from the log) and after.
 struct FieldChange {
     std::string before;
@@ -377,28 +376,12 @@ struct SubscriptionFinding {
     std::optional<EvidenceRef> evidence;
 };
 
-struct PrincipalSummary {
-    std::string key; // object id, else UPN, else caller
-    Principal identity;
-    int64_t first_seen_us = 0;
-    int64_t last_seen_us = 0;
-    uint64_t events = 0;
-    uint64_t failures = 0;
-    std::set<std::string, std::less<>> ips;
-    std::map<std::string, uint64_t> created_by_type;
-    std::map<std::string, uint64_t> created_by_size;
-    std::map<std::string, uint64_t> created_by_region;
-    Severity worst = Severity::kLow;
-    bool has_findings = false;
-};
-
 struct InvestigationResult {
     std::vector<ResourceFinding> resources; // sorted: severity, created_at, resource_id
     std::vector<SubscriptionFinding> subscriptions;
-    // A deque, not a vector: built while the ingest's tallies are freed one by one, its elements
-    // reuse their memory instead of needing one block as large as all of them.
-    std::deque<PrincipalSummary> principals; // by key
-    Timeline timeline;                       // sorted by time
+    // Every principal seen, by key: byte form, spilled past the store's budget.
+    PrincipalTable principals;
+    Timeline timeline; // sorted by time
     // The rule hits outside rated compute (detections.hpp says which), sorted by time.
     Detections detections;
     // The input paths, by file id: what evidence references' `file` views. Set once, before

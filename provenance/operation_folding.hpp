@@ -59,6 +59,9 @@ struct ResourceGroup {
     size_t count = 0;
     std::unique_ptr<DecodedEvent[]> events;      // parallel to records
     std::vector<std::unique_ptr<Operation>> ops; // in operation order (OperationBefore)
+    // Whether the log proves the resource created by its context (set by the analyzer's
+    // passes from its creation index after pass 1; kNone before).
+    CreationContext context = CreationContext::kNone;
 };
 
 // The total order of operations: request time, operation, resource, first record.

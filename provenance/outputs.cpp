@@ -198,7 +198,7 @@ void WriteSubscriptions(std::ostream& stream, const InvestigationResult& result)
 
 void WritePrincipals(std::ostream& stream, const InvestigationResult& result) {
     std::string out;
-    for (const PrincipalSummary& p : result.principals) {
+    result.principals.ForEach([&](const PrincipalSummary& p) {
         Json j(out);
         j.Str("key", p.key).Str("name", p.identity.name).Str("type", p.identity.type);
         j.Str("object_id", p.identity.object_id).Str("app_id", p.identity.app_id);
@@ -214,7 +214,7 @@ void WritePrincipals(std::ostream& stream, const InvestigationResult& result) {
         j.Close();
         out += '\n';
         FlushIfLarge(stream, out);
-    }
+    });
     stream << out;
 }
 

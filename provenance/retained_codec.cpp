@@ -3,6 +3,8 @@
 #include "core/byte_form.hpp"
 
 #include <array>
+#include <cstddef>
+#include <cstring>
 
 namespace minetrace {
 
@@ -115,6 +117,12 @@ void EncodeRetained(const RetainedEvent& e, std::string& out) {
     for (std::string_view id : pc.subscription_ids) PutText(out, id);
     for (const RuleRef& hit : e.rules)
         PutVarint(out, uint64_t{hit.rule} << 1 | hit.content_unavailable);
+}
+
+bool SetRetainedFileId(std::string& bytes, uint32_t file_id) {
+    if (bytes.size() < sizeof(FixedPart)) return false;
+    std::memcpy(bytes.data() + offsetof(FixedPart, file_id), &file_id, sizeof file_id);
+    return true;
 }
 
 void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out) {

@@ -34,6 +34,10 @@ void EncodeRetained(const RetainedEvent& event, std::string& out);
 // (a damaged spill file): the analysis must not run on a partial record.
 void DecodeRetained(std::string_view bytes, uint64_t sequence, DecodedEvent& out);
 
+// Sets the input file a byte form names (a segment's records get the file ids of the run that
+// replays them). False when `bytes` is too short to be a byte form.
+bool SetRetainedFileId(std::string& bytes, uint32_t file_id);
+
 // Copies into `into` every text field it lacks (empty) that `from` has, and its MFA flag when
 // unknown: a copy of one event in another export fills what this one's shape leaves out.
 void FillEmptyFields(DecodedEvent& into, const DecodedEvent& from);

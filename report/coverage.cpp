@@ -2,6 +2,7 @@
 
 #include "core/arm_id.hpp"
 #include "core/ascii.hpp"
+#include "core/byte_form.hpp"
 #include "core/utf8.hpp"
 
 #include <algorithm>
@@ -76,25 +77,78 @@ struct CoverageCollector::Track {
 CoverageCollector::CoverageCollector() = default;
 CoverageCollector::~CoverageCollector() = default;
 
+// The digest: per event, 0 and the subscription (an index into the batch's list of them, a new
+// one written out the first time), or 1 and the Partner Center names; then its time.
 void CoverageCollector::Consume(const Batch& batch) {
+    std::string* digest = digest_;
+    std::map<std::string_view, uint64_t> seen; // the digest's subscriptions, by first use
+    if (digest) PutVarint(*digest, batch.events.size());
     for (const Event& e : batch.events) {
         if (e.kind == SourceKind::kPartnerCenterAudit) {
-            if (pc_events_ == 0 || e.time_us < pc_first_us_) pc_first_us_ = e.time_us;
-            if (pc_events_ == 0 || e.time_us > pc_last_us_) pc_last_us_ = e.time_us;
-            ++pc_events_;
-            ObserveNames(e);
-            continue;
-        }
-        auto it = tracks_.find(e.subscription_id);
-        if (it == tracks_.end()) {
-            if (tracks_.size() >= kMaxSubscriptions) {
-                ++untracked_;
-                continue;
+            AddPartner(e.time_us);
+            for (const SubscriptionName& n : e.partner.subscription_names)
+                SetName(n.subscription_id, n.name, e.time_us);
+            if (digest) {
+                PutVarint(*digest, 1);
+                PutVarint(*digest, e.partner.subscription_names.size());
+                for (const SubscriptionName& n : e.partner.subscription_names) {
+                    PutText(*digest, n.subscription_id);
+                    PutText(*digest, n.name);
+                }
             }
-            it = tracks_.emplace(std::string(e.subscription_id), std::make_unique<Track>()).first;
+        } else {
+            AddActivity(e.subscription_id, e.time_us);
+            if (digest) {
+                PutVarint(*digest, 0);
+                auto [it, fresh] = seen.try_emplace(e.subscription_id, seen.size());
+                PutVarint(*digest, it->second);
+                if (fresh) PutText(*digest, e.subscription_id);
+            }
         }
-        it->second->Add(e.time_us);
+        if (digest) PutVarint(*digest, static_cast<uint64_t>(e.time_us));
     }
+}
+
+void CoverageCollector::Replay(std::string_view digest, uint32_t /*file_id*/) {
+    ByteFormReader in(digest, "minetrace: a segment's coverage digest is damaged");
+    std::vector<std::string_view> subscriptions;
+    std::vector<std::pair<std::string_view, std::string_view>> names;
+    for (uint64_t n = in.Varint(); n > 0; --n) {
+        if (in.Varint() != 0) {
+            names.clear();
+            for (uint64_t k = in.Varint(); k > 0; --k) {
+                std::string_view id = in.Text();
+                names.emplace_back(id, in.Text());
+            }
+            const auto at = static_cast<int64_t>(in.Varint());
+            AddPartner(at);
+            for (const auto& [id, name] : names) SetName(id, name, at);
+        } else {
+            uint64_t index = in.Varint();
+            if (index == subscriptions.size()) subscriptions.push_back(in.Text());
+            if (index >= subscriptions.size()) in.Damaged();
+            AddActivity(subscriptions[index], static_cast<int64_t>(in.Varint()));
+        }
+    }
+    if (!in.done()) in.Damaged();
+}
+
+void CoverageCollector::AddPartner(int64_t at_us) {
+    if (pc_events_ == 0 || at_us < pc_first_us_) pc_first_us_ = at_us;
+    if (pc_events_ == 0 || at_us > pc_last_us_) pc_last_us_ = at_us;
+    ++pc_events_;
+}
+
+void CoverageCollector::AddActivity(std::string_view subscription_id, int64_t at_us) {
+    auto it = tracks_.find(subscription_id);
+    if (it == tracks_.end()) {
+        if (tracks_.size() >= kMaxSubscriptions) {
+            ++untracked_;
+            return;
+        }
+        it = tracks_.emplace(std::string(subscription_id), std::make_unique<Track>()).first;
+    }
+    it->second->Add(at_us);
 }
 
 void CoverageCollector::SetName(std::string_view subscription_id, std::string_view name,
@@ -110,12 +164,6 @@ void CoverageCollector::SetName(std::string_view subscription_id, std::string_vi
         // The latest record wins: a rename after the purchase shows the current name.
         it->second = NameSeen{at_us, std::string(name)};
     }
-}
-
-// The parser read the names from the record (PartnerCenterFields::subscription_names).
-void CoverageCollector::ObserveNames(const Event& e) {
-    for (const SubscriptionName& n : e.partner.subscription_names)
-        SetName(n.subscription_id, n.name, e.time_us);
 }
 
 std::string InputCoverage::NameOf(const std::string& subscription_id) const {

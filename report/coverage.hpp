@@ -10,6 +10,7 @@
 #pragma once
 
 #include "pipeline/ingest.hpp"
+#include "pipeline/replayable.hpp"
 
 #include <cstdint>
 #include <map>
@@ -51,7 +52,7 @@ struct InputCoverage {
     std::string NameOf(const std::string& subscription_id) const;
 };
 
-class CoverageCollector : public BatchConsumer {
+class CoverageCollector : public ReplayableConsumer {
   public:
     static constexpr size_t kMaxSubscriptions = 2048;
     static constexpr int64_t kMaxSpanHours = 1 << 17; // about 15 years
@@ -63,6 +64,7 @@ class CoverageCollector : public BatchConsumer {
     ~CoverageCollector() override;
 
     void Consume(const Batch& batch) override;
+    void Replay(std::string_view digest, uint32_t file_id) override;
 
     // The coverage seen so far (normally called once, after RunIngest).
     InputCoverage Result() const;
@@ -74,7 +76,8 @@ class CoverageCollector : public BatchConsumer {
         std::string name;
     };
 
-    void ObserveNames(const Event& event);
+    void AddActivity(std::string_view subscription_id, int64_t at_us);
+    void AddPartner(int64_t at_us);
     void SetName(std::string_view subscription_id, std::string_view name, int64_t at_us);
 
     std::map<std::string, std::unique_ptr<Track>, std::less<>> tracks_;

@@ -41,7 +41,7 @@ Severity Worse(Severity a, Severity b) {
 }
 
 // Length-prefixed, so that no text from the logs can make two principals one.
-std::string PrincipalIdentity(const Principal& p) {
+std::string IdentityKey(const Principal& p) {
     std::string key;
     for (const std::string* field : {&p.object_id, &p.name, &p.type}) PutText(key, *field);
     return key;
@@ -312,7 +312,7 @@ ReportFacts BuildFacts(const ReportContext& context) {
         for (const Precursor& p : f.preparation) extend(p.at_us);
         if (f.authorized_by) extend(f.authorized_by->at_us);
         if (f.created_by) {
-            Creator& c = creators[PrincipalIdentity(*f.created_by)];
+            Creator& c = creators[IdentityKey(*f.created_by)];
             if (c.resources == 0) {
                 c.identity = *f.created_by;
                 c.worst = f.severity;

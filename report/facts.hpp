@@ -110,10 +110,10 @@ struct DetectionDigest {
     uint64_t omitted = 0;         // neither: only in detections.jsonl
 };
 
-// Which principals a report lists (report_limits.hpp): indexes into result.principals, in its
-// order.
+// Which principals a report lists (report_limits.hpp): copies of result.principals' rows, in its
+// (key) order.
 struct PrincipalSelection {
-    std::vector<size_t> rows;
+    std::vector<PrincipalSummary> rows;
     size_t omitted = 0; // only in principals.jsonl
 };
 
@@ -134,7 +134,7 @@ ReportFacts BuildFacts(const ReportContext& context);
 // store once: call it from one thread at a time.
 CardSelection SelectCards(const std::vector<ResourceCard>& cards);
 DetectionDigest DigestDetections(const Detections& detections);
-PrincipalSelection SelectPrincipals(const std::deque<PrincipalSummary>& principals);
+PrincipalSelection SelectPrincipals(const PrincipalTable& principals);
 // The provenance chain of one card: grant, preparation, creation, execution, deletion.
 // Thread-safe (reads only).
 std::array<ChainStep, 5> ChainOf(const ReportFacts& facts, const ResourceCard& card);

@@ -406,8 +406,7 @@ void Principals(Html& h, std::ostream& out, const InvestigationResult& result,
     h.raw("<section id=\"principals\"><h2>Principals</h2>\n<table>");
     h.th_row({"principal", "type", "object id", "app id", "token tenant", "first seen", "last seen",
               "events", "failures", "IPs", "created", "worst"});
-    for (size_t index : shown.rows) {
-        const PrincipalSummary& p = result.principals[index];
+    for (const PrincipalSummary& p : shown.rows) {
         FlushIfLarge(out, h.s);
         h.raw("<tr>").td(Or(p.identity.name)).td(PrincipalTypeLabel(p.identity.type));
         h.td(Or(p.identity.object_id), "mono").td(Or(p.identity.app_id), "mono");

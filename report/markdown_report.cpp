@@ -230,7 +230,6 @@ void AppendMarkdownEscaped(std::string& out, std::string_view text) {
 void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
     const ReportFacts& facts = CachedFacts(context);
     const ReportSummary& s = facts.summary;
-    const InvestigationResult& result = context.result;
     Md m;
     m.raw("# Crypto-mining provenance report\n\n");
     m.text("Who created the suspicious resources, when, from where and with whose rights, from " +
@@ -420,8 +419,7 @@ void WriteMarkdownReport(std::ostream& out, const ReportContext& context) {
     m.raw("\n## Principals\n\n");
     m.head({"principal", "type", "object id", "app id", "token tenant", "first seen", "last seen",
             "events", "failures", "IPs", "worst"});
-    for (size_t index : facts.principals.rows) {
-        const PrincipalSummary& p = result.principals[index];
+    for (const PrincipalSummary& p : facts.principals.rows) {
         FlushIfLarge(out, m.s);
         m.row({p.identity.name, PrincipalTypeLabel(p.identity.type), p.identity.object_id,
                p.identity.app_id,

@@ -75,22 +75,34 @@ DetectionDigest DigestDetections(const Detections& detections) {
 }
 
 // All of them when they fit; else the kPrincipalRows that matter most (behind a finding, worst
-// first; then most events; ties in result order), listed in result order.
-PrincipalSelection SelectPrincipals(const std::deque<PrincipalSummary>& principals) {
+// first; then most events; ties in key order), listed in key order. One pass, holding at most
+// kPrincipalRows + 1 rows.
+PrincipalSelection SelectPrincipals(const PrincipalTable& principals) {
     PrincipalSelection shown;
-    shown.rows.resize(principals.size());
-    for (size_t i = 0; i < principals.size(); ++i) shown.rows[i] = i;
-    if (principals.size() <= kPrincipalRows) return shown;
-    auto rank = [&](size_t i) {
-        const PrincipalSummary& p = principals[i];
-        return std::make_tuple(!p.has_findings, p.has_findings ? -static_cast<int>(p.worst) : 0,
-                               ~p.events, i);
+    using Rank = std::tuple<bool, int, uint64_t, size_t>;
+    auto rank = [](const PrincipalSummary& p, size_t i) {
+        return Rank(!p.has_findings, p.has_findings ? -static_cast<int>(p.worst) : 0, ~p.events, i);
     };
-    std::nth_element(shown.rows.begin(), shown.rows.begin() + kPrincipalRows, shown.rows.end(),
-                     [&](size_t a, size_t b) { return rank(a) < rank(b); });
-    shown.omitted = principals.size() - kPrincipalRows;
-    shown.rows.resize(kPrincipalRows);
-    std::sort(shown.rows.begin(), shown.rows.end());
+    // A max-heap on rank: its top is the row to drop first.
+    std::vector<std::pair<Rank, PrincipalSummary>> kept;
+    auto by_rank = [](const auto& a, const auto& b) { return a.first < b.first; };
+    size_t i = 0;
+    principals.ForEach([&](const PrincipalSummary& p) {
+        Rank r = rank(p, i++);
+        if (kept.size() == kPrincipalRows) {
+            if (!(r < kept.front().first)) return;
+            std::pop_heap(kept.begin(), kept.end(), by_rank);
+            kept.pop_back();
+        }
+        kept.emplace_back(r, p);
+        std::push_heap(kept.begin(), kept.end(), by_rank);
+    });
+    shown.omitted = i - kept.size();
+    std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+        return std::get<3>(a.first) < std::get<3>(b.first);
+    });
+    shown.rows.reserve(kept.size());
+    for (auto& [r, p] : kept) shown.rows.push_back(std::move(p));
     return shown;
 }
 

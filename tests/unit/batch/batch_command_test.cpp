@@ -88,12 +88,12 @@ TEST_CASE("batch command: --now, --wait, --check and a run", "[batch][command]")
     CHECK(again.out.find("already_done=yes") != std::string::npos);
 }
 
-TEST_CASE("batch command: a build without a segment engine", "[batch][command]") {
+TEST_CASE("batch command: a build without a batch engine", "[batch][command]") {
     Scenario s("command-no-engine");
     std::string config = (s.root / "nightly.yaml").string();
     Result run = Command({"--config", config}, nullptr);
     CHECK(run.code == kBatchInternal);
-    CHECK(run.err.find("this build has no segment engine") != std::string::npos);
+    CHECK(run.err.find("this build has no batch engine") != std::string::npos);
     CHECK(Command({"--config", config, "--check"}, nullptr).code == 0);
     CHECK_FALSE(fs::exists(s.root / "state"));
 }

@@ -7,6 +7,7 @@
 #include "provenance/investigation.hpp"
 #include "provenance/outputs.hpp"
 #include "provenance/rules_glue.hpp"
+#include "support/principal_rows.hpp"
 #include "unit/test_util.hpp"
 
 #include <catch2/catch.hpp>
@@ -354,8 +355,9 @@ TEST_CASE("Analysis: a busy principal's preparation is bounded per finding, ever
     CHECK(std::string_view(f["severity"]) == "high");
 }
 
-TEST_CASE("Analysis: the principals' tallies move into the result, in key order; Analyze runs once",
-          "[provenance]") {
+TEST_CASE(
+    "Analysis: the principals' tallies are sealed into the result, in key order; Analyze runs once",
+    "[provenance]") {
     const TestCaller b{"bbbbbbbb-0000-4000-8000-000000000002",
                        "11111111-0000-4000-8000-00000000000b", "203.0.113.2"};
     const TestCaller a{"aaaaaaaa-0000-4000-8000-000000000001",
@@ -374,11 +376,12 @@ TEST_CASE("Analysis: the principals' tallies move into the result, in key order;
     RunIngest({path}, options, {&investigation});
     InvestigationResult result = investigation.Analyze();
     REQUIRE(result.principals.size() == 2);
-    CHECK(result.principals[0].key == a.object_id);
-    CHECK(result.principals[0].identity.object_id == a.object_id);
-    CHECK(result.principals[0].events == 2);
-    CHECK(result.principals[0].ips == std::set<std::string, std::less<>>{a.ip});
-    CHECK(result.principals[1].key == b.object_id);
+    const std::vector<PrincipalSummary> rows = test::Rows(result.principals);
+    CHECK(rows[0].key == a.object_id);
+    CHECK(rows[0].identity.object_id == a.object_id);
+    CHECK(rows[0].events == 2);
+    CHECK(rows[0].ips == std::set<std::string, std::less<>>{a.ip});
+    CHECK(rows[1].key == b.object_id);
     // The tallies are in the first result: a second would have no principals, so it is refused.
     CHECK_THROWS_AS(investigation.Analyze(), std::logic_error);
 }

@@ -8,6 +8,7 @@
 #include "provenance/rules_glue.hpp"
 #include "report/coverage.hpp"
 #include "report/report.hpp"
+#include "support/principal_rows.hpp"
 
 #include <catch2/catch.hpp>
 #include <deque>
@@ -63,6 +64,7 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
     const std::string kSub = "5b1f0c64-2f4b-4feb-b0fe-60d76b018983";
     int64_t t = 1791792000000000; // 2026-10-12T00:00:00Z
     size_t i = 0;
+    std::vector<PrincipalSummary> principals;
     for (const std::string& payload : Payloads()) {
         std::string sub = i == 2 ? payload : kSub;
         ResourceFinding f;
@@ -122,12 +124,18 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
 
         PrincipalSummary ps;
         ps.key = payload;
-        ps.identity = EvilPrincipal(payload);
+        const Principal evil = EvilPrincipal(payload);
+        ps.identity.name = evil.name;
+        ps.identity.type = evil.type;
+        ps.identity.object_id = evil.object_id;
+        ps.identity.app_id = evil.app_id;
+        ps.identity.tenant_id = evil.tenant_id;
+        ps.identity.foreign_tenant = evil.foreign_tenant;
         ps.ips = {payload};
         ps.created_by_type = {{payload, 1}};
         ps.has_findings = true;
         ps.worst = Severity::kHigh;
-        in->result.principals.push_back(ps);
+        principals.push_back(ps);
 
         FileAccount file;
         file.summary.path = payload;
@@ -154,6 +162,12 @@ inline std::unique_ptr<ReportInputs> MaliciousInputs() {
         t += 60000000;
         ++i;
     }
+    std::sort(principals.begin(), principals.end(),
+              [](const auto& a, const auto& b) { return a.key < b.key; });
+    principals.erase(std::unique(principals.begin(), principals.end(),
+                                 [](const auto& a, const auto& b) { return a.key == b.key; }),
+                     principals.end());
+    in->result.principals = test::TableOf(principals);
     // A deleted extension on the first VM, whose command is markup too.
     ResourceFinding ext = in->result.resources.front();
     ext.resource_id += "/extensions/" + Payloads()[1];

@@ -3,6 +3,7 @@
 // "Other detections" section is there and escapes log text for its medium.
 #include "report/report_limits.hpp"
 #include "report_fixture.hpp"
+#include "support/principal_rows.hpp"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -202,6 +203,7 @@ TEST_CASE("Report limits: past kPrincipalRows principals the reports list those 
           "[report]") {
     auto in = std::make_unique<ReportInputs>();
     const size_t total = kPrincipalRows + 10;
+    std::vector<PrincipalSummary> rows;
     for (size_t i = 0; i < total; ++i) {
         PrincipalSummary p;
         char key[16];
@@ -209,31 +211,37 @@ TEST_CASE("Report limits: past kPrincipalRows principals the reports list those 
         p.key = key;
         p.identity.name = std::string("caller-") + key;
         p.events = 1;
-        in->result.principals.push_back(std::move(p));
+        rows.push_back(std::move(p));
     }
     // The last one is behind a finding and the second-to-last is the busiest: both are listed.
     // The others tie (one event each) and ties go in key order, so the ten left out are the
     // plain ones just before those two.
-    in->result.principals[total - 1].has_findings = true;
-    in->result.principals[total - 1].worst = Severity::kHigh;
-    in->result.principals[total - 2].events = 50;
+    rows[total - 1].has_findings = true;
+    rows[total - 1].worst = Severity::kHigh;
+    rows[total - 2].events = 50;
+    in->result.principals = test::TableOf(rows);
     ReportFacts facts = BuildFacts(in->Context());
     REQUIRE(facts.principals.rows.size() == kPrincipalRows);
     CHECK(facts.principals.omitted == 10);
-    CHECK(std::is_sorted(facts.principals.rows.begin(), facts.principals.rows.end()));
-    CHECK(facts.principals.rows.back() == total - 1);
-    CHECK(facts.principals.rows[kPrincipalRows - 2] == total - 2);
-    CHECK(facts.principals.rows[kPrincipalRows - 3] == kPrincipalRows - 3);
+    auto by_key = [](const PrincipalSummary& a, const PrincipalSummary& b) {
+        return a.key < b.key;
+    };
+    CHECK(std::is_sorted(facts.principals.rows.begin(), facts.principals.rows.end(), by_key));
+    CHECK(facts.principals.rows.back().key == rows[total - 1].key);
+    CHECK(facts.principals.rows.back().has_findings);
+    CHECK(facts.principals.rows[kPrincipalRows - 2].key == rows[total - 2].key);
+    CHECK(facts.principals.rows[kPrincipalRows - 3].key == rows[kPrincipalRows - 3].key);
     std::string html = Render(WriteHtmlReport, in->Context());
     CHECK(html.find("10 more in principals.jsonl.") != std::string::npos);
-    CHECK(html.find("caller-" + in->result.principals[total - 1].key) != std::string::npos);
-    CHECK(html.find("caller-" + in->result.principals[total - 3].key) == std::string::npos);
+    CHECK(html.find("caller-" + rows[total - 1].key) != std::string::npos);
+    CHECK(html.find("caller-" + rows[total - 3].key) == std::string::npos);
     std::string md = Render(WriteMarkdownReport, in->Context());
     CHECK(md.find("10 more in principals.jsonl.") != std::string::npos);
     CHECK(Count(md, "caller-p") == kPrincipalRows);
 
     // At the cap, every one is listed and nothing counted.
-    in->result.principals.resize(kPrincipalRows);
+    rows.resize(kPrincipalRows);
+    in->result.principals = test::TableOf(rows);
     ReportFacts all = BuildFacts(in->Context());
     CHECK(all.principals.rows.size() == kPrincipalRows);
     CHECK(all.principals.omitted == 0);
