@@ -1,6 +1,8 @@
 #include "app/cli.hpp"
 
+#include "app/batch_engine.hpp"
 #include "app/investigate_job.hpp"
+#include "batch/batch_command.hpp"
 #include "core/escape.hpp"
 #include "core/output_set.hpp"
 #include "core/version.hpp"
@@ -107,6 +109,7 @@ Usage:
   minetrace ingest PATH... --segment FILE [options]   the ingest alone, kept as a segment
   minetrace analyze SEGMENT... --out DIR [options]    investigate's outputs from segments
   minetrace rules lint|test|list [--rules DIR]...     check, test or list the detection rules
+  minetrace batch --config FILE [--now T] [--wait S]  the nightly run over many cases
   minetrace --version | --help
 
 PATH is a file, a directory (read recursively), or - for standard input. Formats are detected
@@ -116,6 +119,8 @@ audit records; plain, gzip or zstd.
 
 Exit codes: 0 clean, 1 internal failure, 2 usage/configuration error,
             3 done but some input was unreadable or quarantined.
+            batch also: 4 new findings, 5 new findings and input problems,
+            75 another run holds the state directory (docs/nightly.md).
 )";
 
 struct CommonOptions {
@@ -548,6 +553,10 @@ int RunCli(const std::vector<std::string>& argv, std::ostream& out, std::ostream
     if (command == "ingest") return RunSegment(rest, out, err);
     if (command == "analyze") return RunInvestigate(rest, argv, out, err, true);
     if (command == "rules") return RunRules(rest, out, err);
+    if (command == "batch") {
+        std::unique_ptr<batch::Engine> engine = MakeBatchEngine();
+        return batch::RunBatchCommand(rest, engine.get(), out, err);
+    }
     std::string shown;
     AppendTerminalSafe(shown, command);
     err << "minetrace: unknown command '" << shown << "'\n\n" << kUsage;

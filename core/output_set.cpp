@@ -86,13 +86,6 @@ bool IsTemporary(const std::string& name) {
     return name.size() > 1 && name[0] == '.' && name.find(".tmp-") != std::string::npos;
 }
 
-void FsyncDir(const fs::path& dir) {
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;
-    static_cast<void>(fsync(fd));
-    ::close(fd);
-}
-
 // The pid and host in an in-progress marker: "pid host\n".
 bool StillRunning(const fs::path& marker) {
     std::string text(256, '\0');
@@ -113,6 +106,13 @@ bool StillRunning(const fs::path& marker) {
 }
 
 } // namespace
+
+void FsyncDir(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    static_cast<void>(fsync(fd));
+    ::close(fd);
+}
 
 bool IsInside(const fs::path& path, const fs::path& dir) {
     std::error_code ec;

@@ -103,6 +103,10 @@ class OutputSet {
     bool committed_ = false;
 };
 
+// Makes the renames and unlinks done in `dir` durable (fsync of the directory); best effort: a
+// directory that cannot be opened is left alone.
+void FsyncDir(const std::filesystem::path& dir);
+
 // True when `path` is `dir` or lies inside it (both resolved: symlinks, `..`).
 bool IsInside(const std::filesystem::path& path, const std::filesystem::path& dir);
 
