@@ -1,7 +1,8 @@
-// The engine `minetrace batch` drives (batch/engine.hpp): ingest byte ranges into a segment,
-// analyze segments as `investigate` does and return the findings, compact segments. To be built
-// on the segments of issue 16 §1 (segment/segment.hpp: `minetrace ingest --segment`,
-// `minetrace analyze`).
+// The engine `minetrace batch` drives (batch/engine.hpp), over segments (segment/segment.hpp):
+// Ingest reads the slices into a segment (RunSegmentIngest with ReaderOptions::slices), Analyze
+// replays segments through the investigate job and returns its findings (each rated resource as
+// kind "resource", rule hits outside rated compute one per resource and rule id), Compact is
+// CompactSegments.
 #pragma once
 
 #include "batch/engine.hpp"
@@ -10,8 +11,7 @@
 
 namespace minetrace {
 
-// The product's engine; null while this build has none (then `minetrace batch` checks its
-// config and refuses to run, exit 1).
+// The product's engine (never null in this build; the batch command still handles null).
 std::unique_ptr<batch::Engine> MakeBatchEngine();
 
 } // namespace minetrace

@@ -237,6 +237,7 @@ SegmentIngestOutcome RunSegmentIngest(const SegmentIngestConfig& config) {
     RunIngest(files, ingest, consumers);
     if (config.progress != nullptr) config.progress->Finish();
     recorder.Finish();
+    outcome.coverage = coverage.Result();
     return outcome;
 }
 

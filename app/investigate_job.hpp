@@ -10,6 +10,7 @@
 #include "pipeline/ingest.hpp"
 #include "provenance/investigation.hpp"
 #include "provenance/retained_store.hpp"
+#include "report/coverage.hpp"
 #include "report/report.hpp"
 #include "rules/rule.hpp"
 
@@ -80,6 +81,7 @@ struct SegmentIngestOutcome {
     std::vector<std::string> config_errors; // nothing ran, nothing written
     std::unique_ptr<Accounting> accounting; // what was read (files, records, quarantine counts)
     std::vector<std::string> input_errors;  // directories that could not be listed
+    InputCoverage coverage;                 // the time range read, per subscription
     bool ran() const { return config_errors.empty(); }
     bool clean() const { return ran() && accounting->clean() && input_errors.empty(); }
 };

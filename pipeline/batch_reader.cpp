@@ -32,7 +32,7 @@ std::string Excerpt(const char* data, size_t size) {
 } // namespace
 
 BatchReader::BatchReader(std::vector<std::string> paths, ReaderOptions options)
-    : paths_(std::move(paths)), options_(options) {}
+    : paths_(std::move(paths)), options_(std::move(options)) {}
 
 BatchReader::~BatchReader() = default;
 
@@ -117,7 +117,7 @@ bool BatchReader::OpenNextFile() {
     summary_.compression = source_->compression();
     if (sliced_) source_->LimitRaw(slice.end);
     digest_in_stage_ = summary_.compression == Compression::kNone && !sliced_;
-    if (sliced_ && summary_.compression != Compression::kNone) {
+    if (slice.begin > 0 && summary_.compression != Compression::kNone) {
         summary_.error = "a slice of a compressed file cannot be read (read it whole)";
         summary_.shape = ContentShape::kUnknown;
         eof_ = true;
@@ -140,9 +140,12 @@ bool BatchReader::OpenNextFile() {
     std::string_view head(buffer_.get(), length_);
     summary_.shape = DetectShape(head, eof_);
     // A slice that holds no line end holds no complete record yet: nothing to read this time.
-    if (sliced_ && eof_ && head.find('\n') == std::string_view::npos)
+    if (sliced_ && eof_ && summary_.compression == Compression::kNone &&
+        head.find('\n') == std::string_view::npos && !head.empty() && head.front() == '{')
         summary_.shape = ContentShape::kJsonLines;
-    if (sliced_ && summary_.shape != ContentShape::kJsonLines &&
+    // From its start, a slice of any file is read as the file (up to its end); past its start,
+    // only JSON Lines can be.
+    if (slice.begin > 0 && summary_.shape != ContentShape::kJsonLines &&
         summary_.shape != ContentShape::kEmpty) {
         summary_.error = "a slice of a file that is not JSON Lines cannot be read (read it whole)";
         summary_.shape = ContentShape::kUnknown;

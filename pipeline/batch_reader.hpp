@@ -28,12 +28,12 @@
 
 namespace minetrace {
 
-// Part of an uncompressed JSON Lines file to read (a blob still being appended to, read night by
-// night): its bytes [begin, end), where `begin` is a record boundary (where an earlier slice's
-// last complete record ended). The bytes before `begin` are read only to be hashed (the file's
-// SHA-256 covers [0, end)) and to count lines, so offsets and line numbers stay the file's. A
-// record cut off at `end` is left for the next slice: FileSummary::consumed says where the last
-// complete one ended.
+// Part of a file to read (a blob still being appended to, read night by night): its stored bytes
+// [begin, end); past 0 only of an uncompressed JSON Lines file, where `begin` is a record boundary
+// (where an earlier slice's last complete record ended). The bytes before `begin` are read only to
+// be hashed (the file's SHA-256 covers [0, end)) and to count lines, so offsets and line numbers
+// stay the file's. A record cut off at `end` is left for the next slice: FileSummary::consumed says
+// where the last complete one ended.
 struct FileSlice {
     uint64_t begin = 0;
     uint64_t end = UINT64_MAX;

@@ -97,8 +97,8 @@ struct SegmentRecorder::Impl {
 
 SegmentRecorder::SegmentRecorder(const std::filesystem::path& file, std::vector<std::string> paths,
                                  std::vector<ReplayableConsumer*> consumers,
-                                 std::string rules_fingerprint,
-                                 std::vector<std::string> input_errors)
+                                 const std::string& rules_fingerprint,
+                                 const std::vector<std::string>& input_errors)
     : impl_(std::make_unique<Impl>()) {
     Impl& s = *impl_;
     s.file = file;
@@ -310,7 +310,10 @@ void Segment::Replay(size_t index, uint32_t file_id,
         std::string body = s.Read(at + prefix, static_cast<size_t>(length));
         at += prefix + length;
         ByteFormReader digests(body, "minetrace: a segment frame is damaged");
-        for (ReplayableConsumer* c : consumers) c->Replay(digests.Text(), file_id);
+        for (ReplayableConsumer* c : consumers) {
+            std::string_view digest = digests.Text();
+            if (c) c->Replay(digest, file_id);
+        }
         if (!digests.done()) s.Refuse("damaged (frame end)");
     }
 }

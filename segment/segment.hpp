@@ -57,8 +57,9 @@ class SegmentRecorder : public BatchConsumer {
     // `paths`: the ingest's files (file_id indexes them); `rules_fingerprint`: RulesFingerprint;
     // `input_errors`: inputs that could not be listed.
     SegmentRecorder(const std::filesystem::path& file, std::vector<std::string> paths,
-                    std::vector<ReplayableConsumer*> consumers, std::string rules_fingerprint,
-                    std::vector<std::string> input_errors);
+                    std::vector<ReplayableConsumer*> consumers,
+                    const std::string& rules_fingerprint,
+                    const std::vector<std::string>& input_errors);
     ~SegmentRecorder() override;
     SegmentRecorder(const SegmentRecorder&) = delete;
     SegmentRecorder& operator=(const SegmentRecorder&) = delete;
@@ -87,8 +88,8 @@ class Segment {
     const std::vector<SegmentFile>& files() const;
     size_t consumers() const; // digests per frame
 
-    // Replays the frames of files()[index] into `consumers` (as many as consumers()), as file
-    // `file_id` of the replaying run.
+    // Replays the frames of files()[index] into `consumers` (as many as consumers(); a null one
+    // skips its digests), as file `file_id` of the replaying run.
     void Replay(size_t index, uint32_t file_id,
                 const std::vector<ReplayableConsumer*>& consumers) const;
     // The frames of files()[index] as stored (CompactSegments copies them).
