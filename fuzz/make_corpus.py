@@ -30,6 +30,7 @@ MAX_LEN = {
     "timestamp": 64,
     "escape": 1024,
     "ingest": 98304,
+    "segment": 32768,
 }
 PER_TARGET_LIMIT = 400  # seeds per target (libFuzzer minimises from there)
 NEXT_FILE = b"\n--minetrace-fuzz-next-file--\n"  # fuzz/ingest_fuzz.cpp kNextFile
@@ -191,6 +192,7 @@ def main():
         data = content(stored)
         is_csv = path.name.endswith((".csv", ".csv.gz"))
         add("ingest", stored)
+        add("segment", data[:MAX_LEN["segment"]])
         add("input_source", stored)
         add("format_detect", data[:MAX_LEN["format_detect"]])
         add("csv_splitter" if is_csv else "json_splitter", data)

@@ -33,7 +33,8 @@ class Hasher {
             Word(w);
         }
         uint64_t tail = 0;
-        std::memcpy(&tail, text.data() + i, text.size() - i);
+        // An empty view may hold a null pointer: memcpy from it is undefined even for 0 bytes.
+        if (i < text.size()) std::memcpy(&tail, text.data() + i, text.size() - i);
         Word(tail);
     }
     void Word(uint64_t w) {
