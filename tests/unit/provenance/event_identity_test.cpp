@@ -188,3 +188,20 @@ TEST_CASE("Copy folding: one record per event, most precise time, fields filled,
     CHECK(events[1]->caller_ip == "203.0.113.25");
     CHECK(events[1]->copies.empty());
 }
+
+TEST_CASE("Event identity: empty fields (views without storage) hash, and alike for alike",
+          "[provenance][dedup]") {
+    // Default views hold a null pointer: hashing them must copy nothing from it (UBSan in the
+    // asan preset; found by fuzz/segment_fuzz.cpp).
+    IdentityFields f;
+    f.correlation_id = "1c3f7d2e-0000-4000-8000-000000000001";
+    f.operation = "microsoft.compute/virtualmachines/write";
+    f.time_us = 1760000000000000;
+    EventIdentity a = EventIdentityOf(f);
+    IdentityFields g = f;
+    g.resource_id_lower = std::string_view(); // null data, size 0
+    EventIdentity b = EventIdentityOf(g);
+    CHECK(a.bucket == b.bucket);
+    g.resource_id_lower = "/subscriptions/x";
+    CHECK(EventIdentityOf(g).bucket != a.bucket);
+}
