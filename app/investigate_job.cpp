@@ -224,6 +224,7 @@ SegmentIngestOutcome RunSegmentIngest(const SegmentIngestConfig& config) {
     outcome.accounting = std::make_unique<Accounting>(files, nullptr);
     std::vector<RuleInfo> infos = DescribeRules(rules);
     Investigation investigation(files, infos, store);
+    investigation.SetRecordOnly(true); // the segment holds what it would keep
     CoverageCollector coverage;
     SegmentRecorder recorder(config.segment, files,
                              {outcome.accounting.get(), &investigation, &coverage},

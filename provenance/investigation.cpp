@@ -367,16 +367,17 @@ void Investigation::Consume(const Batch& batch) {
         share.failures = seen.failures;
         share.ips.assign(seen.ips.begin(), seen.ips.end());
         auto identity = [&] { return IdentityOfFirst(*seen.first); };
-        ordinal_of.push_back(principals_.Add(seen.key, identity, share));
+        if (!record_only_) ordinal_of.push_back(principals_.Add(seen.key, identity, share));
         if (digest) PutShare(*digest, seen.key, identity(), share);
     }
     if (digest) PutVarint(*digest, notes->identities.size());
     for (const Notes::Identity& identity : notes->identities) {
-        identities_.Add(identity.id, identity_sequence_++, batch.file_id,
-                        identity.principal == DuplicateIndex::kNoPrincipal
-                            ? DuplicateIndex::kNoPrincipal
-                            : ordinal_of[identity.principal],
-                        identity.failed);
+        if (!record_only_)
+            identities_.Add(identity.id, identity_sequence_++, batch.file_id,
+                            identity.principal == DuplicateIndex::kNoPrincipal
+                                ? DuplicateIndex::kNoPrincipal
+                                : ordinal_of[identity.principal],
+                            identity.failed);
         if (digest) PutIdentity(*digest, identity.id, identity.principal, identity.failed);
     }
     if (digest) PutVarint(*digest, notes->keep.size());
@@ -386,7 +387,7 @@ void Investigation::Consume(const Batch& batch) {
         std::string_view bytes(notes->encoded.data() + begin, notes->ends[k] - begin);
         begin = notes->ends[k];
         const bool partner = e.kind == SourceKind::kPartnerCenterAudit;
-        AddKept(partner, e.resource_id_lower, bytes);
+        if (!record_only_) AddKept(partner, e.resource_id_lower, bytes);
         if (digest) {
             PutVarint(*digest, partner ? 1 : 0);
             PutText(*digest, partner ? std::string_view{} : e.resource_id_lower);
@@ -460,6 +461,7 @@ void Investigation::ResolveDuplicates() {
 
 InvestigationResult Investigation::Analyze() {
     if (analyzed_) throw std::logic_error("Investigation::Analyze called twice");
+    if (record_only_) throw std::logic_error("Investigation::Analyze of a record-only ingest");
     analyzed_ = true;
     ResolveDuplicates();
     // Sealed before the analysis: its grants ask when a granter first used an address.

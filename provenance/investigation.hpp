@@ -48,6 +48,9 @@ class Investigation : public ReplayableConsumer, public BatchPreparer {
     void Consume(const Batch& batch) override;
     std::unique_ptr<BatchNotes> Prepare(const Batch& batch) const override;
     void Replay(std::string_view digest, uint32_t file_id) override;
+    // Only digests are wanted (an ingest into a segment): Consume writes them and keeps
+    // nothing itself (no kept records, tallies or identities), so Analyze must not be called.
+    void SetRecordOnly(bool record_only) { record_only_ = record_only; }
 
     // After the last batch, once: the per-principal tallies are sealed into the result's table.
     // A second call throws std::logic_error.
@@ -86,6 +89,7 @@ class Investigation : public ReplayableConsumer, public BatchPreparer {
     uint64_t identity_sequence_ = 0;
     bool duplicates_resolved_ = false;
     bool analyzed_ = false; // Analyze runs once (std::logic_error after)
+    bool record_only_ = false;
     DuplicateIndex::Result duplicates_;
     // Per-thread scratch for Prepare (which runs in parallel) and the analysis passes.
     std::unique_ptr<analysis::ScratchPool> scratches_;
