@@ -24,6 +24,13 @@ inline void PutText(std::string& out, std::string_view text) {
     out.append(text);
 }
 
+// Appends `value` as its 8 native bytes (ByteFormReader::Int64 reads it back).
+inline void PutInt64(std::string& out, int64_t value) {
+    char bytes[sizeof value];
+    std::memcpy(bytes, &value, sizeof value);
+    out.append(bytes, sizeof value);
+}
+
 // Appends `value` as 8 big-endian bytes, so that byte order is numeric order (sort keys).
 inline void PutBigEndian(std::string& out, uint64_t value) {
     for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>(value >> shift);
@@ -49,6 +56,11 @@ class ByteFormReader {
             if (!(byte & 0x80)) return value;
         }
         Damaged();
+    }
+    int64_t Int64() {
+        int64_t value = 0;
+        Copy(&value, sizeof value);
+        return value;
     }
     // A view into the bytes read from.
     std::string_view Text() {

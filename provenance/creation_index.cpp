@@ -26,18 +26,6 @@ std::string TreeKey(std::string_view id) {
     return key;
 }
 
-void PutInt64(std::string& out, int64_t value) {
-    char bytes[sizeof value];
-    std::memcpy(bytes, &value, sizeof value);
-    out.append(bytes, sizeof value);
-}
-
-int64_t Int64(ByteFormReader& in) {
-    int64_t value = 0;
-    in.Copy(&value, sizeof value);
-    return value;
-}
-
 [[noreturn]] void Fail(const std::string& what) {
     throw std::runtime_error("minetrace: creation index spill file: " + what + ": " +
                              std::strerror(errno));
@@ -84,8 +72,8 @@ void CreationIndex::Resolve(const DeploymentBefore& deployment_before) {
             // One record per resource; a second would be a second Add of it: the first counts.
             ByteFormReader in(chunk.records[group.first].bytes, kDamaged);
             std::string id(in.Text());
-            const int64_t first_write_us = Int64(in);
-            int64_t created_us = Int64(in);
+            const int64_t first_write_us = in.Int64();
+            int64_t created_us = in.Int64();
             std::string_view correlation_id = in.Text();
             const auto first_answer = static_cast<WriteAnswer>(in.Varint());
             CreationContext context = CreationContext::kNone;

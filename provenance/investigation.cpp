@@ -262,18 +262,6 @@ PrincipalIdentity IdentityOfFirst(const Event& e) {
     return identity;
 }
 
-void PutInt64(std::string& out, int64_t value) {
-    char bytes[sizeof value];
-    std::memcpy(bytes, &value, sizeof value);
-    out.append(bytes, sizeof value);
-}
-
-int64_t ReadInt64(ByteFormReader& in) {
-    int64_t value = 0;
-    in.Copy(&value, sizeof value);
-    return value;
-}
-
 void PutShare(std::string& out, std::string_view key, const PrincipalIdentity& who,
               const PrincipalTallies::Share& share) {
     PutText(out, key);
@@ -299,14 +287,14 @@ std::string_view ReadShare(ByteFormReader& in, PrincipalIdentity& who,
     for (std::string* text : {&who.name, &who.type, &who.object_id, &who.app_id, &who.tenant_id})
         text->assign(in.Text());
     who.foreign_tenant = in.Varint() != 0;
-    share.first_us = ReadInt64(in);
-    share.last_us = ReadInt64(in);
+    share.first_us = in.Int64();
+    share.last_us = in.Int64();
     share.events = in.Varint();
     share.failures = in.Varint();
     share.ips.clear();
     for (uint64_t n = in.Varint(); n > 0; --n) {
         std::string_view ip = in.Text();
-        share.ips.emplace_back(ip, ReadInt64(in));
+        share.ips.emplace_back(ip, in.Int64());
     }
     return key;
 }
@@ -325,7 +313,7 @@ void PutIdentity(std::string& out, const EventIdentity& id, uint32_t principal, 
 EventIdentity ReadIdentity(ByteFormReader& in, uint32_t& principal, bool& failed) {
     EventIdentity id;
     in.Copy(id.bucket.data(), sizeof id.bucket);
-    id.time_us = ReadInt64(in);
+    id.time_us = in.Int64();
     id.operation_id = static_cast<uint32_t>(in.Varint());
     id.event_data_id = static_cast<uint32_t>(in.Varint());
     id.time_digits = static_cast<uint8_t>(in.Varint());

@@ -16,18 +16,6 @@ namespace {
 constexpr size_t kIndexStride = 64;
 constexpr const char* kDamaged = "minetrace: the principals' temporary file is damaged";
 
-void PutInt64(std::string& out, int64_t value) {
-    char bytes[sizeof value];
-    std::memcpy(bytes, &value, sizeof value);
-    out.append(bytes, sizeof value);
-}
-
-int64_t Int64(ByteFormReader& in) {
-    int64_t value = 0;
-    in.Copy(&value, sizeof value);
-    return value;
-}
-
 [[noreturn]] void Fail(const std::string& what) {
     throw std::runtime_error("minetrace: principals' spill file: " + what + ": " +
                              std::strerror(errno));
@@ -82,15 +70,15 @@ void DecodeRow(std::string_view bytes, PrincipalSummary& row,
     row.identity.app_id.assign(in.Text());
     row.identity.tenant_id.assign(in.Text());
     row.identity.foreign_tenant = in.Varint() != 0;
-    row.first_seen_us = Int64(in);
-    row.last_seen_us = Int64(in);
+    row.first_seen_us = in.Int64();
+    row.last_seen_us = in.Int64();
     row.events = in.Varint();
     row.failures = in.Varint();
     row.ips.clear();
     uint64_t count = in.Varint();
     for (uint64_t i = 0; i < count; ++i) {
         std::string_view ip = in.Text();
-        int64_t at = Int64(in);
+        int64_t at = in.Int64();
         row.ips.emplace_hint(row.ips.end(), ip);
         if (ips) ips->emplace_back(ip, at);
     }

@@ -12,18 +12,6 @@ namespace {
 
 constexpr const char* kDamaged = "minetrace: a spilled principal tally is damaged";
 
-void PutInt64(std::string& out, int64_t value) {
-    char bytes[sizeof value];
-    std::memcpy(bytes, &value, sizeof value);
-    out.append(bytes, sizeof value);
-}
-
-int64_t Int64(ByteFormReader& in) {
-    int64_t value = 0;
-    in.Copy(&value, sizeof value);
-    return value;
-}
-
 // What a held tally costs, roughly: the node, the strings, the addresses.
 size_t Cost(std::string_view key, const PrincipalIdentity& who) {
     return 192 + key.size() + who.name.size() + who.type.size() + who.object_id.size() +
@@ -158,14 +146,14 @@ PrincipalTallies::Seal(const std::map<uint32_t, DuplicateIndex::Counts>& duplica
                 part.identity.app_id.assign(in.Text());
                 part.identity.tenant_id.assign(in.Text());
                 part.identity.foreign_tenant = in.Varint() != 0;
-                part.first_us = Int64(in);
-                part.last_us = Int64(in);
+                part.first_us = in.Int64();
+                part.last_us = in.Int64();
                 part.events = in.Varint();
                 part.failures = in.Varint();
                 uint64_t count = in.Varint();
                 for (uint64_t i = 0; i < count; ++i) {
                     std::string ip(in.Text());
-                    part.ips.emplace_back(std::move(ip), Int64(in));
+                    part.ips.emplace_back(std::move(ip), in.Int64());
                 }
                 if (!in.done()) in.Damaged();
                 if (r == group.first)
