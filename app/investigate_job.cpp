@@ -148,16 +148,11 @@ bool OpenSegments(const InvestigateConfig& config, const std::vector<RuleInfo>& 
         for (size_t f = 0; f < files.size(); ++f) {
             auto [it, fresh] = by_path[files[f].path].try_emplace(files[f].begin, s, f);
             if (fresh) continue;
-            // A slice that read nothing (no complete record yet) gives way to one that did; the
-            // same slice in two segments is read once; another one is an error.
+            // Which one is read: ChooseSlice (segment.hpp).
             const SegmentFile& first = segments[it->second.first].files()[it->second.second];
-            if (first.consumed == first.begin && files[f].consumed > files[f].begin) {
-                it->second = {s, f};
-                continue;
-            }
-            if (files[f].consumed == files[f].begin && first.consumed > first.begin) continue;
-            if (first.size != files[f].size || first.sha256 != files[f].sha256 ||
-                first.error != files[f].error || first.consumed != files[f].consumed)
+            const SliceChoice choice = ChooseSlice(first, files[f]);
+            if (choice == SliceChoice::kTakeSecond) it->second = {s, f};
+            if (choice == SliceChoice::kConflict)
                 errors.push_back("the file " + files[f].path + " is in segments " +
                                  segments[it->second.first].file().string() + " and " +
                                  segments[s].file().string() + " with different content");

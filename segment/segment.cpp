@@ -318,6 +318,16 @@ void Segment::Replay(size_t index, uint32_t file_id,
     }
 }
 
+SliceChoice ChooseSlice(const SegmentFile& first, const SegmentFile& second) {
+    const bool first_read = first.consumed > first.begin;
+    const bool second_read = second.consumed > second.begin;
+    if (!first_read && second_read) return SliceChoice::kTakeSecond;
+    if (first_read && !second_read) return SliceChoice::kKeepFirst;
+    const bool same = first.size == second.size && first.sha256 == second.sha256 &&
+                      first.error == second.error && first.consumed == second.consumed;
+    return same ? SliceChoice::kKeepFirst : SliceChoice::kConflict;
+}
+
 void CompactSegments(const std::vector<std::filesystem::path>& inputs,
                      const std::filesystem::path& output) {
     std::vector<Segment> segments;
@@ -341,13 +351,9 @@ void CompactSegments(const std::vector<std::filesystem::path>& inputs,
             auto [it, fresh] = kept.try_emplace({files[f].path, files[f].begin}, s, f);
             if (fresh) continue;
             const SegmentFile& first = segments[it->second.first].files()[it->second.second];
-            if (first.consumed == first.begin && files[f].consumed > files[f].begin) {
-                it->second = {s, f};
-                continue;
-            }
-            if (files[f].consumed == files[f].begin && first.consumed > first.begin) continue;
-            if (first.size != files[f].size || first.sha256 != files[f].sha256 ||
-                first.error != files[f].error || first.consumed != files[f].consumed)
+            const SliceChoice choice = ChooseSlice(first, files[f]);
+            if (choice == SliceChoice::kTakeSecond) it->second = {s, f};
+            if (choice == SliceChoice::kConflict)
                 throw SegmentRefused("the file " + files[f].path + " is in segments " +
                                      segments[it->second.first].file().string() + " and " +
                                      segments[s].file().string() + " with different content");

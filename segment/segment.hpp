@@ -100,6 +100,12 @@ class Segment {
     std::unique_ptr<Impl> impl_;
 };
 
+// Two segments hold the same path at the same offset: which one a run reads. A slice that read
+// nothing (no complete record yet) gives way to one that did; the same slice twice is read
+// once (keep the first); anything else is a conflict (the same file with other content).
+enum class SliceChoice { kKeepFirst, kTakeSecond, kConflict };
+SliceChoice ChooseSlice(const SegmentFile& first, const SegmentFile& second);
+
 // One segment holding the files of all of `inputs` (each verified whole; all of the same rules),
 // their frames copied as they are: a file (or slice) held by several is kept once, as analyze
 // would read it, so analyzing the result gives what analyzing `inputs` gives. Written atomically.
