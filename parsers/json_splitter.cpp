@@ -644,7 +644,9 @@ size_t JsonStreamSplitter::StartElement(const char* d, size_t i, std::vector<Rec
         if (c == '{' || c == '[') {
             Push(Role::kRecordRoot, c == '[', Abs(i));
             Hold(HoldKind::kRecord, Abs(i));
-            record_columns_ = table_columns_;
+            // Only a positional row is read by the table's columns; an object row names its own
+            // fields.
+            if (c == '[') record_columns_ = table_columns_;
             return i + 1;
         }
         break;

@@ -335,6 +335,19 @@ TEST_CASE("JsonStreamSplitter: Log Analytics tables carry their columns", "[pars
     CHECK(r.spans[0].columns.get() == r.spans[1].columns.get());
 }
 
+TEST_CASE("JsonStreamSplitter: an object row names its own fields, so it gets no columns",
+          "[parsers]") {
+    // Found by fuzz_json_splitter: object rows used to carry the table's columns, which only a
+    // positional row is read by. Whole, truncated and mixed with positional rows.
+    const char* cols = R"([{"name":"a","type":"string"}])";
+    const std::string content = std::string("{\"tables\":[{\"name\":\"t\",\"columns\":") + cols +
+                                ",\"rows\":[{\"a\":1},[\"x\"],{\"a\":\"y";
+    const SplitResult r = Split(content);
+    CHECK(Render(content, r.spans) == RenderWant(content, {{"{\"a\":1}"},
+                                                           {"[\"x\"]", SpanKind::kRecord, cols},
+                                                           {"{\"a\":\"y", SpanKind::kTruncated}}));
+}
+
 TEST_CASE("JsonStreamSplitter: truncated content", "[parsers]") {
     const std::string array = "[\n  {\"a\": 1},\n  {\"b\": {\"c\": \"x\\";
     SplitResult r = Split(array);
